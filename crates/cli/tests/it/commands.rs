@@ -1,0 +1,257 @@
+//! The commands as a person runs them: arguments, files, output and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::workspace_root;
+
+fn pegaso(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pegaso"))
+        .args(args)
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh directory under target/ for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = workspace_root().join("target/test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn demo() -> PathBuf {
+    workspace_root().join("data/demo/alessandria-2021.plan.json")
+}
+
+fn seed() -> Option<PathBuf> {
+    let dir = std::env::var_os("PEGASO_SEED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/seeds"));
+    let path = dir.join("piano-performance-alessandria-2021.txt");
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!(
+            "SKIPPED: the seed is not at {}; set PEGASO_SEED_DIR to run this test",
+            path.display()
+        );
+        None
+    }
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn import_the_seed_writes_a_plan_that_check_accepts() {
+    let Some(seed) = seed() else { return };
+    let dir = scratch("import-seed");
+    let out = dir.join("a.json");
+    let run = pegaso(&[
+        "import",
+        seed.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{stdout}{}", text(&run.stderr));
+    assert!(
+        stdout.contains("16 unità, 44 obiettivi, 181 fasi"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Diagnostica: 0 errori, 2 avvisi, 2 note"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("riga 2813"),
+        "diagnostics carry their line: {stdout}"
+    );
+    // The file written is the demo plan, byte for byte.
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(demo()).unwrap()
+    );
+
+    let check = pegaso(&["check", out.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    assert!(text(&check.stdout).contains("piano valido (0 errori, 2 avvisi, 0 note)"));
+}
+
+#[test]
+fn import_without_output_prints_the_plan_and_reports_on_stderr() {
+    let dir = scratch("import-stdout");
+    let doc = write(
+        &dir,
+        "peg.txt",
+        "COMUNE DI PROVA\n\nObiettivo A: Uno\n\n\tDescrizione\tIncidenza %\tCodifica\tScadenze\nfase 1:\tx\t100%\t\t31/12/2022\n\nScadenza finale per il raggiungimento dell'obiettivo:\t\t\t\t31/12/2022\n",
+    );
+    let run = pegaso(&["import", doc.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0));
+    let plan: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(plan["format"], "pegaso.plan/1");
+    assert_eq!(
+        plan["objectives"][0]["phases"][0]["deadline"]["date"],
+        "2022-12-31"
+    );
+    assert!(text(&run.stderr).contains("1 unità, 1 obiettivi, 1 fasi"));
+}
+
+#[test]
+fn import_json_report_and_exit_1_on_errors() {
+    let dir = scratch("import-json");
+    let doc = write(&dir, "vuoto.txt", "nessuna scheda qui\n");
+    let out = dir.join("p.json");
+    let run = pegaso(&[
+        "import",
+        doc.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["objectives"], 0);
+    assert_eq!(report["diagnostics_by_severity"]["errors"], 1);
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"no-objectives"), "{codes:?}");
+    assert!(
+        out.exists(),
+        "the best plan it could build is still written"
+    );
+}
+
+#[test]
+fn missing_files_are_explained_in_italian_with_exit_2() {
+    let run = pegaso(&["import", "/nessuna/cartella/peg.txt"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).starts_with("errore: impossibile leggere /nessuna/cartella/peg.txt"),
+        "{}",
+        text(&run.stderr)
+    );
+    let run = pegaso(&["check", "/nessuna/cartella/p.json"]);
+    assert_eq!(run.status.code(), Some(2));
+}
+
+#[test]
+fn check_reports_syntax_schema_and_rules() {
+    let dir = scratch("check");
+    let bad_json = write(&dir, "rotto.json", "{\n  \"format\": ");
+    let run = pegaso(&["check", bad_json.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        text(&run.stdout).contains("Il file non è un JSON valido: riga 2"),
+        "{}",
+        text(&run.stdout)
+    );
+
+    let demo_text = std::fs::read_to_string(demo()).unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(&demo_text).unwrap();
+    plan["objectives"][0]["phases"][0]["label"] = serde_json::json!("fase uno");
+    plan["objectives"][1]["phases"][0]["weight_pct"] = serde_json::json!(150);
+    let schema_bad = write(&dir, "schema.json", &plan.to_string());
+    let run = pegaso(&["check", schema_bad.to_str().unwrap(), "--json"]);
+    assert_eq!(run.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let paths: Vec<&str> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["location"]["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"objectives[0].phases[0].label"),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"objectives[1].phases[0].weight_pct"),
+        "{paths:?}"
+    );
+    assert!(
+        diags
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] == "schema")
+    );
+
+    let mut plan: serde_json::Value = serde_json::from_str(&demo_text).unwrap();
+    plan["objectives"][0]["phases"][1]["label"] = serde_json::json!("1");
+    let rule_bad = write(&dir, "rules.json", &plan.to_string());
+    let run = pegaso(&["check", rule_bad.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let out = text(&run.stdout);
+    assert!(
+        out.contains("Nell'obiettivo gabinetto-del-sindaco/A la fase 1 compare più di una volta."),
+        "{out}"
+    );
+    assert!(out.contains("piano non valido (1 errori"), "{out}");
+}
+
+#[test]
+fn show_prints_the_tree_and_filters_a_unit() {
+    let run = pegaso(&[
+        "show",
+        demo().to_str().unwrap(),
+        "--unit",
+        "azienda-speciale-multiservizi-costruire-insieme",
+    ]);
+    assert_eq!(run.status.code(), Some(0));
+    let out = text(&run.stdout);
+    assert!(out.starts_with("Città di Alessandria · Piano della Performance 2021-2023 · PEG 2021\n16 unità · 44 obiettivi · 181 fasi\n"));
+    assert!(
+        out.contains("  Direttore: Avv. Orietta Bocchio al 31/03/2021\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  Direttore: Dott. Cesare Torre dal 01/04/2021\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  │    fase 1   45%  31/01/2021              Predisposizione bozza documento\n"
+        ),
+        "{out}"
+    );
+    assert!(out.lines().all(|l| l.chars().count() <= 100));
+    assert!(!out.contains("Settore Gabinetto"));
+
+    let all = text(&pegaso(&["show", demo().to_str().unwrap()]).stdout);
+    assert!(
+        all.contains("  │    fase 3   50%  2 mesi dopo la fase 2   effettuazione"),
+        "relative deadlines in words"
+    );
+    assert!(all.contains("  │    scadenza finale: 30/11/2021 (presunta)"));
+
+    let run = pegaso(&["show", demo().to_str().unwrap(), "--unit", "nessuna"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr)
+            .contains("l'unità «nessuna» non è nel piano; unità presenti: gabinetto-del-sindaco")
+    );
+}
+
+#[test]
+fn schema_command_prints_the_committed_schema() {
+    let run = pegaso(&["schema"]);
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(
+        text(&run.stdout),
+        std::fs::read_to_string(workspace_root().join("docs/plan.schema.json")).unwrap()
+    );
+}

@@ -1,0 +1,19 @@
+//! Pegaso's domain core: the plan model (`pegaso.plan/1`), its validation and the rules of the
+//! performance cycle. Pure functions over plain data: no I/O, no async, no clock.
+
+pub mod deadline;
+pub mod diagnostic;
+pub mod messages;
+pub mod plan;
+pub mod schema;
+pub mod validate;
+pub mod values;
+
+pub use deadline::{Anchor, Deadline, Offset, Relative, When};
+pub use diagnostic::{Code, Diagnostic, Location, Severity, Tally};
+pub use plan::{
+    Axis, Entity, EntityKind, Head, Objective, Period, Phase, Plan, Responsible, StrategyLine,
+    SurveyResult, Unit, UnitKind,
+};
+pub use validate::validate;
+pub use values::{Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, UnitId, ValueError};

@@ -1,0 +1,210 @@
+//! Every Italian word the user sees about a plan comes from here, so another language can follow.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::deadline::{Anchor, Deadline, Offset, Relative, When};
+use crate::diagnostic::Severity;
+
+pub fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "errore",
+        Severity::Warning => "avviso",
+        Severity::Info => "nota",
+    }
+}
+
+pub fn severity_plural(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "errori",
+        Severity::Warning => "avvisi",
+        Severity::Info => "note",
+    }
+}
+
+/// `30/06/2021`, as the documents write dates.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// A deadline in a few Italian words, for lists and tables.
+pub fn deadline(d: &Deadline) -> String {
+    let text = match &d.when {
+        When::Date { date: day } => date(*day),
+        When::Start { date: day } => format!("dal {}", date(*day)),
+        When::DuringYear => "in corso d'anno".to_string(),
+        When::Completed => "conclusa".to_string(),
+        When::Relative(r) => relative(r),
+        When::Unspecified => "nessuna".to_string(),
+    };
+    if d.tentative {
+        format!("{text} (presunta)")
+    } else {
+        text
+    }
+}
+
+fn relative(r: &Relative) -> String {
+    let offset = match r.offset {
+        Offset::Days(1) => "1 giorno".to_string(),
+        Offset::Days(n) => format!("{n} giorni"),
+        Offset::Months(1) => "1 mese".to_string(),
+        Offset::Months(n) => format!("{n} mesi"),
+    };
+    match &r.anchor {
+        Anchor::Phase { phase, point: None } => format!("{offset} dopo la fase {phase}"),
+        Anchor::Phase {
+            phase,
+            point: Some(p),
+        } => {
+            format!("{offset} dopo il punto {p} della fase {phase}")
+        }
+        Anchor::Event(e) => format!("{offset} da: {e}"),
+    }
+}
+
+pub fn phase_place(objective: &str, phase: &str) -> String {
+    format!("obiettivo {objective}, fase {phase}")
+}
+
+// Diagnostics of the plan's rules.
+
+pub fn period_invalid(from: i32, to: i32) -> String {
+    format!("Il periodo del piano è incoerente: inizia nel {from} e finisce nel {to}.")
+}
+
+pub fn year_outside_period(year: i32, from: i32, to: i32) -> String {
+    format!("L'anno del PEG ({year}) non è compreso nel periodo del piano ({from}-{to}).")
+}
+
+pub fn duplicate_id(what: &str, id: &str) -> String {
+    format!("L'identificativo «{id}» è usato da più di un elemento ({what}).")
+}
+
+pub fn duplicate_phase_label(objective: &str, label: &str) -> String {
+    format!("Nell'obiettivo {objective} la fase {label} compare più di una volta.")
+}
+
+pub fn duplicate_code(code: &str) -> String {
+    format!("Il codice {code} compare più volte nella tabella di codifica dei responsabili.")
+}
+
+pub fn objective_id_mismatch(id: &str, expected: &str) -> String {
+    format!("L'obiettivo «{id}» dovrebbe avere identificativo «{expected}» (unità/etichetta).")
+}
+
+pub fn unknown_unit(place: &str, unit: &str) -> String {
+    format!("{place} rimanda all'unità «{unit}», che non è nel piano.")
+}
+
+pub fn unknown_responsible(place: &str, code: &str) -> String {
+    format!("{place}: il codice responsabile «{code}» non è nella tabella di codifica.")
+}
+
+pub fn head_period(unit: &str, name: &str) -> String {
+    format!("Nell'unità {unit} il mandato di {name} finisce prima di cominciare.")
+}
+
+pub fn no_phases(objective: &str) -> String {
+    format!("L'obiettivo {objective} non ha fasi: non se ne potrà misurare l'avanzamento.")
+}
+
+pub fn weight_missing(objective: &str, phase: &str) -> String {
+    format!(
+        "Nell'obiettivo {objective} la fase {phase} non ha incidenza %: indicarla, \
+         o il peso mancante sarà ripartito secondo il sistema di misurazione."
+    )
+}
+
+pub fn weights_sum(objective: &str, year: i32, sum: Decimal) -> String {
+    format!(
+        "Nell'obiettivo {objective} le incidenze delle fasi dell'annualità {year} sommano a {}% invece che a 100%.",
+        sum.normalize()
+    )
+}
+
+pub fn unknown_phase(objective: &str, phase: &str, target: &str) -> String {
+    format!(
+        "Nell'obiettivo {objective} la scadenza della fase {phase} decorre dalla fase {target}, che non esiste."
+    )
+}
+
+pub fn deadline_cycle(objective: &str, phases: &[String]) -> String {
+    format!(
+        "Nell'obiettivo {objective} le scadenze delle fasi {} dipendono l'una dall'altra in cerchio: \
+         nessuna si può calcolare.",
+        phases.join(" → ")
+    )
+}
+
+pub fn deadline_outside_period(place: &str, day: NaiveDate, from: i32, to: i32) -> String {
+    format!(
+        "{place}: la scadenza {} cade fuori dal periodo del piano ({from}-{to}).",
+        date(day)
+    )
+}
+
+pub fn survey_sum(service: &str, sum: Decimal) -> String {
+    format!(
+        "Nell'indagine di soddisfazione «{service}» i giudizi sommano a {}% invece che a 100%.",
+        sum.normalize()
+    )
+}
+
+// Diagnostics of reading a document.
+
+pub fn unplaced_line(text: &str) -> String {
+    format!(
+        "Questa riga non è stata collocata in nessun campo del piano: «{}».",
+        excerpt(text)
+    )
+}
+
+pub fn deadline_unrecognised(place: &str, text: &str) -> String {
+    format!(
+        "{place}: la scadenza «{}» non è stata riconosciuta; è conservata come testo.",
+        excerpt(text)
+    )
+}
+
+pub fn weight_unreadable(place: &str, text: &str) -> String {
+    format!(
+        "{place}: l'incidenza «{}» non è una percentuale tra 0 e 100.",
+        excerpt(text)
+    )
+}
+
+pub fn missing_field(place: &str, field: &str) -> String {
+    format!("{place}: manca il campo «{field}».")
+}
+
+pub fn no_objectives() -> String {
+    "Nel documento non è stata trovata nessuna scheda obiettivo (righe «Obiettivo A: …»)."
+        .to_string()
+}
+
+pub fn unmatched_row(table: &str, text: &str) -> String {
+    format!(
+        "{table}: la riga «{}» non corrisponde a nessuna unità del piano.",
+        excerpt(text)
+    )
+}
+
+pub fn invalid_json(detail: &str) -> String {
+    format!("Il file non è un JSON valido: {detail}.")
+}
+
+pub fn schema(detail: &str) -> String {
+    format!("Il documento non rispetta lo schema pegaso.plan/1: {detail}.")
+}
+
+/// At most 80 characters of a line, to quote it in a message.
+fn excerpt(text: &str) -> String {
+    let t = text.trim();
+    if t.chars().count() <= 80 {
+        t.to_string()
+    } else {
+        let cut: String = t.chars().take(79).collect();
+        format!("{cut}…")
+    }
+}
