@@ -6,6 +6,7 @@
 mod cards;
 mod props;
 mod seed;
+mod seed_cards;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -7,9 +7,11 @@ use crate::seed_text;
 
 fn import_ok(text: &str) {
     let imp = import::import_text(text);
-    // Whatever it built must be a plan that serialises and validates without panicking.
+    // Whatever it built is a plan that serialises, reads back to the same JSON (JSON → model
+    // → JSON is the identity) and validates without panicking.
     let json = serde_json::to_string(&imp.plan).unwrap();
     let back: domain::Plan = serde_json::from_str(&json).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
     let _ = domain::validate(&back);
 }
 
