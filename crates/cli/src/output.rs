@@ -108,9 +108,23 @@ impl<'a> Report<'a> {
     }
 
     pub fn human(&self) -> String {
+        // What the document did not say is said plainly, not left blank.
+        let or = |text: &str, missing: &str| {
+            if text.is_empty() {
+                missing.to_string()
+            } else {
+                text.to_string()
+            }
+        };
+        let year = if self.year == 0 {
+            "anno non trovato".to_string()
+        } else {
+            format!("PEG {}", self.year)
+        };
         let mut s = format!(
-            "Importato: {} — {} (PEG {})\n",
-            self.entity, self.title, self.year
+            "Importato: {} — {} ({year})\n",
+            or(self.entity, "ente non trovato"),
+            or(self.title, "titolo non trovato")
         );
         s.push_str(&format!(
             "  {} unità, {} obiettivi, {} fasi\n",

@@ -309,24 +309,19 @@ pub fn parse_card(lines: &[Line], id: &str, path: &str, diags: &mut Vec<Diagnost
         (!parts.is_empty()).then(|| parts.join(" "))
     };
 
-    let final_cell = tail.final_deadline.clone();
-    let year_cell = tail.year_deadline.clone();
-    let (final_deadline, final_deadline_text) = match final_cell {
-        Some(DeadlineCell { text, line }) => {
-            let place = format!("Obiettivo {id}");
-            (
-                read_deadline(
-                    &text,
-                    &place,
-                    &format!("{path}.final_deadline"),
-                    line,
-                    diags,
-                ),
-                text,
-            )
-        }
+    let place = format!("Obiettivo {id}");
+    let (final_deadline, final_deadline_text) = match tail.final_deadline.take() {
+        Some(DeadlineCell { text, line }) => (
+            read_deadline(
+                &text,
+                &place,
+                &format!("{path}.final_deadline"),
+                line,
+                diags,
+            ),
+            text,
+        ),
         None => {
-            let place = format!("Obiettivo {id}");
             let d = Diagnostic::warning(
                 Code::MissingField,
                 format!("{path}.final_deadline"),
@@ -336,20 +331,17 @@ pub fn parse_card(lines: &[Line], id: &str, path: &str, diags: &mut Vec<Diagnost
             (Deadline::unspecified(), String::new())
         }
     };
-    let (year_deadline, year_deadline_text) = match year_cell {
-        Some(DeadlineCell { text, line }) => {
-            let place = format!("Obiettivo {id}");
-            (
-                Some(read_deadline(
-                    &text,
-                    &place,
-                    &format!("{path}.year_deadline"),
-                    line,
-                    diags,
-                )),
-                Some(text),
-            )
-        }
+    let (year_deadline, year_deadline_text) = match tail.year_deadline.take() {
+        Some(DeadlineCell { text, line }) => (
+            Some(read_deadline(
+                &text,
+                &place,
+                &format!("{path}.year_deadline"),
+                line,
+                diags,
+            )),
+            Some(text),
+        ),
         None => (None, None),
     };
     let indicators = index(Field::Indicators)

@@ -255,3 +255,49 @@ fn schema_command_prints_the_committed_schema() {
         std::fs::read_to_string(workspace_root().join("docs/plan.schema.json")).unwrap()
     );
 }
+
+#[test]
+fn unusual_input_and_output_are_explained() {
+    let dir = scratch("unusual");
+    // A Latin-1 document (as old Word exports write it) is read, and the person is told.
+    let latin1: Vec<u8> = b"COMUNE DI PROVA\n\nObiettivo A: Attivit\xe0 \n\n\tDescrizione\tIncidenza %\tCodifica\tScadenze\nfase 1:\tx\t100%\t\t31/12/2022\n".to_vec();
+    let doc = dir.join("latin1.txt");
+    std::fs::write(&doc, latin1).unwrap();
+    let out = dir.join("p.json");
+    let run = pegaso(&["import", doc.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr)
+            .contains("non è in UTF-8; i caratteri non leggibili sono stati sostituiti")
+    );
+    assert!(text(&run.stdout).contains("1 unità, 1 obiettivi, 1 fasi"));
+    assert!(
+        text(&run.stdout)
+            .starts_with("Importato: Comune di Prova — titolo non trovato (anno non trovato)\n"),
+        "{}",
+        text(&run.stdout)
+    );
+
+    // An output folder that does not exist.
+    let run = pegaso(&[
+        "import",
+        doc.to_str().unwrap(),
+        "-o",
+        "/nessuna/cartella/p.json",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).contains("\nerrore: impossibile scrivere /nessuna/cartella/p.json"),
+        "{}",
+        text(&run.stderr)
+    );
+
+    // `show` on something that is not a plan points to `check`.
+    let run = pegaso(&["show", doc.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).contains(
+            "non è un piano pegaso.plan/1 leggibile (usare `pegaso check` per i dettagli)"
+        )
+    );
+}

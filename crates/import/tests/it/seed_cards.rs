@@ -9,6 +9,10 @@ fn date(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
 }
 
+fn labels(o: &domain::Objective) -> Vec<&str> {
+    o.phases.iter().map(|p| p.label.as_str()).collect()
+}
+
 fn deadline_json(d: &Deadline) -> serde_json::Value {
     serde_json::to_value(d).unwrap()
 }
@@ -68,8 +72,7 @@ fn gabinetto_a_plain_card() {
 fn risorse_umane_c_sub_rows_take_the_deadline_above() {
     let Some(imp) = seed_import() else { return };
     let o = objective(&imp.plan, "risorse-umane/C");
-    let labels: Vec<&str> = o.phases.iter().map(|p| p.label.as_str()).collect();
-    assert_eq!(labels, ["1a", "1b", "2", "3", "4"]);
+    assert_eq!(labels(o), ["1a", "1b", "2", "3", "4"]);
     assert_eq!(
         o.phases[0].description,
         "Attività di studio e verifica con il Settore Sistemi informativi ed E-Government"
@@ -99,8 +102,7 @@ fn sistemi_informativi_multi_year_and_unforeseeable() {
         b.title,
         "Attuazione della Strategia integrata di sviluppo urbano \"ALESSANDRIA TORNA AL CEN-TRO\" POR-FESR 2014/2020 in qualità di Beneficiario, anche attraverso il Potenziamento degli strumenti digitali (AL-VIA)"
     );
-    let labels: Vec<&str> = b.phases.iter().map(|p| p.label.as_str()).collect();
-    assert_eq!(labels, ["1", "2a", "2b", "3"]);
+    assert_eq!(labels(b), ["1", "2a", "2b", "3"]);
     assert_eq!(
         b.phases[1].description,
         "adempimenti consequenziali come da Disciplinare approvato dalla Regione Piemonte: Fase 2 a) – Wi-fi"
@@ -160,8 +162,7 @@ fn polizia_locale_timing_bullets_and_labels_as_printed() {
     );
 
     let c = objective(&imp.plan, "polizia-locale/C");
-    let labels: Vec<&str> = c.phases.iter().map(|p| p.label.as_str()).collect();
-    assert_eq!(labels, ["1", "2", "3", "5"], "the card skips fase 4");
+    assert_eq!(labels(c), ["1", "2", "3", "5"], "the card skips fase 4");
     assert_eq!(c.phases[0].deadline.when, When::DuringYear);
     assert_eq!(c.phases[0].deadline_text, "in corso d'anno");
     assert_eq!(
@@ -254,8 +255,7 @@ fn trasparenza_starts_and_sub_rows() {
         json!({"kind": "start", "date": "2021-02-01"})
     );
     assert_eq!(a.phases[0].deadline_text, "inizio servizio 01/02/2021");
-    let labels: Vec<&str> = a.phases.iter().map(|p| p.label.as_str()).collect();
-    assert_eq!(labels, ["1", "2", "3a", "3b", "4"]);
+    assert_eq!(labels(a), ["1", "2", "3a", "3b", "4"]);
     assert!(
         a.directives
             .as_deref()
@@ -270,8 +270,7 @@ fn trasparenza_starts_and_sub_rows() {
     );
 
     let b = objective(&imp.plan, "trasparenza-politiche-educative/B");
-    let labels: Vec<&str> = b.phases.iter().map(|p| p.label.as_str()).collect();
-    assert_eq!(labels, ["1", "2", "3a", "3b", "4a", "4b", "5"]);
+    assert_eq!(labels(b), ["1", "2", "3a", "3b", "4a", "4b", "5"]);
     assert_eq!(
         b.phases[4].description,
         "Organizzazione delle riprese e montaggio"
@@ -326,8 +325,7 @@ fn risorse_finanziarie_markup_becomes_text() {
 fn area_tecnica_split_labels_and_empty_deadline() {
     let Some(imp) = seed_import() else { return };
     let o = objective(&imp.plan, "area-tecnica/1");
-    let labels: Vec<&str> = o.phases.iter().map(|p| p.label.as_str()).collect();
-    assert_eq!(labels, ["1A", "1B", "2"]);
+    assert_eq!(labels(o), ["1A", "1B", "2"]);
     assert_eq!(o.phases[2].deadline.when, When::Unspecified);
     assert_eq!(o.phases[2].deadline_text, "");
     assert_eq!(o.phases[2].responsible, ["2470", "2249"]);
