@@ -1,0 +1,137 @@
+//! Opening a database: which backend a URL names, the pool, the pragmas, the migrations.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+use crate::PlanSummary;
+use crate::error::{Result, StoreError};
+
+/// The plans of one database, SQLite or PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+}
+
+/// The databases we run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    fn of(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Url(url.to_owned()))
+        }
+    }
+}
+
+/// The URL a person's `--db` value names: URLs as they are, a bare path as a SQLite file
+/// (created when missing).
+pub fn database_url(value: &str) -> String {
+    if value.contains("://") || value.starts_with("sqlite:") {
+        value.to_owned()
+    } else {
+        format!("sqlite://{value}?mode=rwc")
+    }
+}
+
+impl Store {
+    /// Connects to `url` (see [`database_url`]) and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let url = database_url(url);
+        let backend = Backend::of(&url)?;
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // One writer at a time is SQLite's rule; a few readers beside it in WAL mode.
+                Backend::Sqlite => 4,
+                Backend::Postgres => 8,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        if backend == Backend::Sqlite {
+            // WAL is a property of the file: set once, it stays.
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
+        };
+        migrator.run(&pool).await?;
+        tracing::debug!(?backend, "database ready");
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pool, waiting for the connections in use.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A SQLite pragma's value, for tests and diagnostics (`journal_mode`, `foreign_keys`).
+    pub async fn sqlite_pragma(&self, name: &str) -> Result<String> {
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(StoreError::Invalid(format!("pragma name {name:?}")));
+        }
+        let sql = format!("SELECT CAST({name} AS TEXT) FROM pragma_{name}");
+        let row: (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.0)
+    }
+
+    /// The plans in the database, by entity and year.
+    pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
+        let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
+            "SELECT p.slug, e.name, p.year, p.title, p.revision \
+             FROM plan p JOIN entity e ON e.id = p.entity_id ORDER BY e.name, p.year",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, entity, year, title, revision)| {
+                Ok(PlanSummary {
+                    id,
+                    entity,
+                    year: crate::text::narrow("plan.year", year)?,
+                    title,
+                    revision,
+                })
+            })
+            .collect()
+    }
+
+    /// The revision of a plan: it grows each time the plan is replaced.
+    pub async fn revision(&self, plan_id: &str) -> Result<i64> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT revision FROM plan WHERE slug = $1")
+            .bind(plan_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.0)
+            .ok_or_else(|| StoreError::NotFound(format!("plan {plan_id}")))
+    }
+}

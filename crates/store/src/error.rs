@@ -1,0 +1,27 @@
+//! The one error type of the store, with variants chosen by what the caller does about them.
+
+/// What can go wrong reading or writing plans.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No plan (or other row) with this id.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The plan exists already and the caller did not ask to replace it.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The plan cannot be stored as it is (a reference to a unit it does not have…).
+    #[error("invalid plan: {0}")]
+    Invalid(String),
+    /// The database URL is not one we can use.
+    #[error("unsupported database URL: {0}")]
+    Url(String),
+    /// A stored value does not read back as the domain type it should be.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

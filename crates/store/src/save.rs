@@ -1,0 +1,440 @@
+//! Writing a plan: one transaction that inserts every part of it in its own table.
+
+use std::collections::HashMap;
+
+use domain::{Anchor, Deadline, Diagnostic, Offset, Plan, When};
+use sqlx::{Any, Transaction};
+
+use crate::error::{Result, StoreError};
+use crate::text::{date_text, name_of};
+use crate::{PlanSummary, Store};
+
+/// The ids every row of a plan carries.
+#[derive(Clone, Copy)]
+struct Owner {
+    entity: i64,
+    plan: i64,
+}
+
+/// The id under which a plan is found: the entity's slug and the year.
+pub fn plan_id(plan: &Plan) -> String {
+    format!("{}-{}", entity_slug(plan), plan.year)
+}
+
+fn entity_slug(plan: &Plan) -> String {
+    domain::UnitId::slugify(&plan.entity.name)
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_else(|| "ente".to_owned())
+}
+
+fn position(i: usize) -> i64 {
+    i64::try_from(i).unwrap_or(i64::MAX)
+}
+
+impl Store {
+    /// Saves a plan and the diagnostics of the import it came from. When the entity already
+    /// has a plan for that year, it is replaced if `replace` is true and refused otherwise.
+    pub async fn save_plan(
+        &self,
+        plan: &Plan,
+        diagnostics: &[Diagnostic],
+        replace: bool,
+    ) -> Result<PlanSummary> {
+        let slug = plan_id(plan);
+        let mut tx = self.pool.begin().await?;
+        let entity = upsert_entity(&mut tx, plan).await?;
+        let old: Option<(i64, i64)> =
+            sqlx::query_as("SELECT id, revision FROM plan WHERE entity_id = $1 AND year = $2")
+                .bind(entity)
+                .bind(i64::from(plan.year))
+                .fetch_optional(&mut *tx)
+                .await?;
+        let revision = match old {
+            Some(_) if !replace => {
+                return Err(StoreError::Conflict(format!("plan {slug} exists")));
+            }
+            Some((id, revision)) => {
+                sqlx::query("DELETE FROM plan WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                revision + 1
+            }
+            None => 1,
+        };
+        let (plan_row,): (i64,) = sqlx::query_as(
+            "INSERT INTO plan (entity_id, slug, format, title, year, period_from, period_to, revision) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(entity)
+        .bind(&slug)
+        .bind(domain::Format::V1)
+        .bind(&plan.title)
+        .bind(i64::from(plan.year))
+        .bind(i64::from(plan.period.from))
+        .bind(i64::from(plan.period.to))
+        .bind(revision)
+        .fetch_one(&mut *tx)
+        .await?;
+        let owner = Owner {
+            entity,
+            plan: plan_row,
+        };
+        let mut writer = Writer { tx, owner };
+        writer.strategy(plan).await?;
+        writer.responsibles(plan).await?;
+        let units = writer.units(plan).await?;
+        writer.objectives(plan, &units).await?;
+        writer.surveys(plan).await?;
+        writer.diagnostics(diagnostics).await?;
+        writer.tx.commit().await?;
+        tracing::info!(plan = %slug, revision, "plan saved");
+        Ok(PlanSummary {
+            id: slug,
+            entity: plan.entity.name.clone(),
+            year: plan.year,
+            title: plan.title.clone(),
+            revision,
+        })
+    }
+}
+
+async fn upsert_entity(tx: &mut Transaction<'static, Any>, plan: &Plan) -> Result<i64> {
+    let slug = entity_slug(plan);
+    let kind = name_of(&plan.entity.kind);
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM entity WHERE slug = $1")
+        .bind(&slug)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some((id,)) = found {
+        sqlx::query("UPDATE entity SET name = $1, kind = $2 WHERE id = $3")
+            .bind(&plan.entity.name)
+            .bind(&kind)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(id);
+    }
+    let (id,): (i64,) =
+        sqlx::query_as("INSERT INTO entity (slug, name, kind) VALUES ($1, $2, $3) RETURNING id")
+            .bind(&slug)
+            .bind(&plan.entity.name)
+            .bind(&kind)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(id)
+}
+
+/// The transaction a plan is written in, and the ids its rows carry.
+struct Writer {
+    tx: Transaction<'static, Any>,
+    owner: Owner,
+}
+
+impl Writer {
+    async fn strategy(&mut self, plan: &Plan) -> Result<()> {
+        for (i, line) in plan.strategy.iter().enumerate() {
+            let (line_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO strategy_line (entity_id, plan_id, position, code, title) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(self.owner.entity)
+            .bind(self.owner.plan)
+            .bind(position(i))
+            .bind(&line.id)
+            .bind(&line.title)
+            .fetch_one(&mut *self.tx)
+            .await?;
+            for (j, axis) in line.axes.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO axis (entity_id, plan_id, line_id, position, code, text) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(self.owner.entity)
+                .bind(self.owner.plan)
+                .bind(line_id)
+                .bind(position(j))
+                .bind(&axis.id)
+                .bind(&axis.text)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn responsibles(&mut self, plan: &Plan) -> Result<()> {
+        for (i, r) in plan.responsibles.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO responsible (entity_id, plan_id, position, code, title) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(self.owner.entity)
+            .bind(self.owner.plan)
+            .bind(position(i))
+            .bind(&r.code)
+            .bind(&r.title)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Inserts the units, then links each to its parent; returns their row ids by slug.
+    async fn units(&mut self, plan: &Plan) -> Result<HashMap<String, i64>> {
+        let mut ids = HashMap::new();
+        for (i, unit) in plan.units.iter().enumerate() {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO unit (entity_id, plan_id, position, slug, kind, name, responsible_code, staff) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(self.owner.entity)
+            .bind(self.owner.plan)
+            .bind(position(i))
+            .bind(unit.id.as_str())
+            .bind(name_of(&unit.kind))
+            .bind(&unit.name)
+            .bind(unit.responsible_code.as_deref())
+            .bind(unit.staff.map(i64::from))
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| duplicate_as_invalid(e, &format!("unit {} appears twice", unit.id)))?;
+            ids.insert(unit.id.as_str().to_owned(), id);
+            for (j, head) in unit.heads.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO unit_head (entity_id, plan_id, unit_id, position, name, role, date_from, date_until) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(self.owner.entity)
+                .bind(self.owner.plan)
+                .bind(id)
+                .bind(position(j))
+                .bind(&head.name)
+                .bind(head.role.as_deref())
+                .bind(head.from.map(date_text))
+                .bind(head.until.map(date_text))
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            for (j, function) in unit.functions.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO unit_function (entity_id, plan_id, unit_id, position, text) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(self.owner.entity)
+                .bind(self.owner.plan)
+                .bind(id)
+                .bind(position(j))
+                .bind(function)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+        }
+        for unit in &plan.units {
+            let Some(parent) = &unit.parent else { continue };
+            let parent_id = ids.get(parent.as_str()).ok_or_else(|| {
+                StoreError::Invalid(format!("unit {} has unknown parent {parent}", unit.id))
+            })?;
+            sqlx::query("UPDATE unit SET parent_id = $1 WHERE id = $2")
+                .bind(*parent_id)
+                .bind(ids[unit.id.as_str()])
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(ids)
+    }
+
+    async fn objectives(&mut self, plan: &Plan, units: &HashMap<String, i64>) -> Result<()> {
+        // Which unit each responsible code names, for the units involved in each phase.
+        let by_code: HashMap<&str, i64> = plan
+            .units
+            .iter()
+            .filter_map(|u| Some((u.responsible_code.as_deref()?, units[u.id.as_str()])))
+            .collect();
+        for (i, o) in plan.objectives.iter().enumerate() {
+            let unit = *units.get(o.unit.as_str()).ok_or_else(|| {
+                StoreError::Invalid(format!("objective {} belongs to unknown unit {}", o.id, o.unit))
+            })?;
+            let final_deadline = self.deadline(&o.final_deadline).await?;
+            let year_deadline = match &o.year_deadline {
+                Some(d) => Some(self.deadline(d).await?),
+                None => None,
+            };
+            let (objective,): (i64,) = sqlx::query_as(
+                "INSERT INTO objective (entity_id, plan_id, position, unit_id, label, title, \
+                 strategic_purpose, directives, timing, final_deadline_id, final_deadline_text, \
+                 year_deadline_id, year_deadline_text, expected_result, full_achievement, \
+                 not_achieved, constraints, human_resources, financial_resources) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+                 RETURNING id",
+            )
+            .bind(self.owner.entity)
+            .bind(self.owner.plan)
+            .bind(position(i))
+            .bind(unit)
+            .bind(o.label.as_str())
+            .bind(&o.title)
+            .bind(o.strategic_purpose.as_deref())
+            .bind(o.directives.as_deref())
+            .bind(o.timing.as_deref())
+            .bind(final_deadline)
+            .bind(&o.final_deadline_text)
+            .bind(year_deadline)
+            .bind(o.year_deadline_text.as_deref())
+            .bind(o.expected_result.as_deref())
+            .bind(o.full_achievement.as_deref())
+            .bind(o.not_achieved.as_deref())
+            .bind(o.constraints.as_deref())
+            .bind(o.human_resources.as_deref())
+            .bind(o.financial_resources.as_deref())
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| duplicate_as_invalid(e, &format!("objective {} appears twice", o.id)))?;
+            for (j, text) in o.indicators.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO indicator (entity_id, plan_id, objective_id, position, text) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(self.owner.entity)
+                .bind(self.owner.plan)
+                .bind(objective)
+                .bind(position(j))
+                .bind(text)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            for (j, phase) in o.phases.iter().enumerate() {
+                let deadline = self.deadline(&phase.deadline).await?;
+                let (phase_id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO phase (entity_id, plan_id, objective_id, position, label, description, \
+                     weight_pct, deadline_id, deadline_text) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(self.owner.entity)
+                .bind(self.owner.plan)
+                .bind(objective)
+                .bind(position(j))
+                .bind(phase.label.as_str())
+                .bind(&phase.description)
+                .bind(phase.weight_pct.map(|w| w.to_string()))
+                .bind(deadline)
+                .bind(&phase.deadline_text)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                for (k, code) in phase.responsible.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO phase_responsible (entity_id, plan_id, phase_id, position, code, unit_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(self.owner.entity)
+                    .bind(self.owner.plan)
+                    .bind(phase_id)
+                    .bind(position(k))
+                    .bind(code)
+                    .bind(by_code.get(code.as_str()).copied())
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn deadline(&mut self, deadline: &Deadline) -> Result<i64> {
+        let kind = match &deadline.when {
+            When::Date { .. } => "date",
+            When::Start { .. } => "start",
+            When::DuringYear => "during_year",
+            When::Completed => "completed",
+            When::Relative(_) => "relative",
+            When::Unspecified => "none",
+        };
+        let (mut after_kind, mut after_phase, mut after_point, mut after_event) =
+            (None, None, None, None);
+        let (mut days, mut months) = (None, None);
+        if let When::Relative(r) = &deadline.when {
+            match &r.anchor {
+                Anchor::Phase { phase, point } => {
+                    after_kind = Some("phase");
+                    after_phase = Some(phase.as_str().to_owned());
+                    after_point.clone_from(point);
+                }
+                Anchor::Event(event) => {
+                    after_kind = Some("event");
+                    after_event = Some(event.clone());
+                }
+            }
+            match r.offset {
+                Offset::Days(d) => days = Some(i64::from(d)),
+                Offset::Months(m) => months = Some(i64::from(m)),
+            }
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO deadline (entity_id, plan_id, kind, date, after_kind, after_phase, \
+             after_point, after_event, offset_days, offset_months, tentative) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(self.owner.entity)
+        .bind(self.owner.plan)
+        .bind(kind)
+        .bind(deadline.fixed_date().map(date_text))
+        .bind(after_kind)
+        .bind(after_phase)
+        .bind(after_point)
+        .bind(after_event)
+        .bind(days)
+        .bind(months)
+        .bind(i64::from(deadline.tentative))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(id)
+    }
+
+    async fn surveys(&mut self, plan: &Plan) -> Result<()> {
+        for (i, s) in plan.customer_satisfaction.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO survey_result (entity_id, plan_id, position, service, year, \
+                 positive_pct, neutral_pct, negative_pct) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(self.owner.entity)
+            .bind(self.owner.plan)
+            .bind(position(i))
+            .bind(&s.service)
+            .bind(s.year.map(i64::from))
+            .bind(s.positive_pct.to_string())
+            .bind(s.neutral_pct.to_string())
+            .bind(s.negative_pct.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn diagnostics(&mut self, diagnostics: &[Diagnostic]) -> Result<()> {
+        for (i, d) in diagnostics.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO import_diagnostic (entity_id, plan_id, position, code, severity, path, line, message) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(self.owner.entity)
+            .bind(self.owner.plan)
+            .bind(position(i))
+            .bind(d.code.as_str())
+            .bind(name_of(&d.severity))
+            .bind(&d.location.path)
+            .bind(d.location.line.map(position))
+            .bind(&d.message)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A unique-key violation on a plan's own rows means the plan repeats an id.
+fn duplicate_as_invalid(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Invalid(what.to_owned()),
+        _ => StoreError::Database(e),
+    }
+}

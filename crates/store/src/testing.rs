@@ -1,0 +1,70 @@
+//! Fresh databases for tests: a SQLite file in a temporary folder always, and a new
+//! PostgreSQL database when `PEGASO_TEST_DATABASE_URL` names a server (its role may create
+//! databases).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::Connection;
+
+/// A database made for one test; the SQLite folder goes away with it.
+#[derive(Debug)]
+pub struct TestDatabase {
+    /// `sqlite` or `postgres`, for messages.
+    pub backend: &'static str,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The environment variable that names the PostgreSQL server for tests.
+pub const POSTGRES_ENV: &str = "PEGASO_TEST_DATABASE_URL";
+
+/// A fresh SQLite database and, when the environment names one, a fresh PostgreSQL one.
+///
+/// # Panics
+/// When a temporary folder or the PostgreSQL database cannot be made: the test cannot run.
+#[allow(clippy::expect_used, clippy::print_stderr)]
+pub async fn fresh_databases() -> Vec<TestDatabase> {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("pegaso.db").display());
+    let mut all = vec![TestDatabase {
+        backend: "sqlite",
+        url,
+        _dir: Some(dir),
+    }];
+    match std::env::var(POSTGRES_ENV) {
+        Ok(server) if !server.is_empty() => all.push(fresh_postgres(&server).await),
+        _ => eprintln!("SKIPPED on PostgreSQL: set {POSTGRES_ENV} to run this test there too"),
+    }
+    all
+}
+
+#[allow(clippy::expect_used)]
+async fn fresh_postgres(server: &str) -> TestDatabase {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "pegaso_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = sqlx::PgConnection::connect(server)
+        .await
+        .expect("connect to PEGASO_TEST_DATABASE_URL");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut conn)
+            .await
+            .expect("create a test database");
+    }
+    let base = match server.rfind('/') {
+        Some(i) if i > "postgres://".len() => &server[..i],
+        _ => server,
+    };
+    TestDatabase {
+        backend: "postgres",
+        url: format!("{base}/{name}"),
+        _dir: None,
+    }
+}

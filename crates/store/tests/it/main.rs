@@ -1,0 +1,131 @@
+//! The store against real databases: a fresh SQLite file always, PostgreSQL when
+//! `PEGASO_TEST_DATABASE_URL` is set.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+use domain::{Diagnostic, Plan};
+use store::testing::fresh_databases;
+use store::{Store, StoreError};
+
+const DEMO: &str = include_str!("../../../../data/demo/alessandria-2021.plan.json");
+
+fn demo() -> Plan {
+    serde_json::from_str(DEMO).unwrap()
+}
+
+fn json(plan: &Plan) -> serde_json::Value {
+    serde_json::to_value(plan).unwrap()
+}
+
+#[tokio::test]
+async fn saving_and_reading_gives_back_the_same_plan() {
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let plan = demo();
+        let saved = store.save_plan(&plan, &[], false).await.unwrap();
+        assert_eq!(saved.id, "citta-di-alessandria-2021", "{}", db.backend);
+        let back = store.plan(&saved.id).await.unwrap();
+        assert_eq!(json(&back), json(&plan), "{}", db.backend);
+        // The text too: an export is byte for byte the committed demo.
+        let mut text = serde_json::to_string_pretty(&back).unwrap();
+        text.push('\n');
+        assert!(text == DEMO, "{}: export differs from the demo file", db.backend);
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn several_entities_and_years_live_side_by_side() {
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let a = demo();
+        let mut next_year = demo();
+        next_year.year = 2022;
+        next_year.objectives.truncate(3);
+        let mut other = demo();
+        other.entity.name = "Comune di Valmora".into();
+        other.units.truncate(2);
+        other.objectives.retain(|o| other.units.iter().any(|u| u.id == o.unit));
+        for p in [&a, &next_year, &other] {
+            store.save_plan(p, &[], false).await.unwrap();
+        }
+        let ids: Vec<String> = store.plans().await.unwrap().into_iter().map(|p| p.id).collect();
+        assert_eq!(
+            ids,
+            ["citta-di-alessandria-2021", "citta-di-alessandria-2022", "comune-di-valmora-2021"],
+            "{}",
+            db.backend
+        );
+        assert_eq!(json(&store.plan("citta-di-alessandria-2022").await.unwrap()), json(&next_year));
+        assert_eq!(json(&store.plan("comune-di-valmora-2021").await.unwrap()), json(&other));
+        assert_eq!(json(&store.plan("citta-di-alessandria-2021").await.unwrap()), json(&a));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_plan_is_replaced_only_when_asked() {
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let plan = demo();
+        store.save_plan(&plan, &[], false).await.unwrap();
+        let again = store.save_plan(&plan, &[], false).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{}: {again:?}", db.backend);
+        let mut changed = demo();
+        changed.title = "Piano rivisto".into();
+        changed.objectives.pop();
+        let saved = store.save_plan(&changed, &[], true).await.unwrap();
+        assert_eq!(saved.revision, 2);
+        assert_eq!(store.revision(&saved.id).await.unwrap(), 2);
+        assert_eq!(json(&store.plan(&saved.id).await.unwrap()), json(&changed), "{}", db.backend);
+        assert_eq!(store.plans().await.unwrap().len(), 1);
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn import_diagnostics_are_kept_with_the_plan() {
+    let seed = std::env::var("PEGASO_SEED_DIR").unwrap_or_else(|_| "../../../shared/seeds".into());
+    let path = std::path::Path::new(&seed).join("piano-performance-alessandria-2021.txt");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("SKIPPED: no seed at {}", path.display());
+        return;
+    };
+    let import = import::import_text(&text);
+    assert!(!import.diagnostics.is_empty());
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let saved = store.save_plan(&import.plan, &import.diagnostics, false).await.unwrap();
+        let back: Vec<Diagnostic> = store.diagnostics(&saved.id).await.unwrap();
+        assert_eq!(back, import.diagnostics, "{}", db.backend);
+        assert!(matches!(store.diagnostics("nessuno-2021").await, Err(StoreError::NotFound(_))));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_plan_that_cannot_be_stored_leaves_nothing_behind() {
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let mut plan = demo();
+        plan.units.remove(0);
+        let result = store.save_plan(&plan, &[], false).await;
+        assert!(matches!(result, Err(StoreError::Invalid(_))), "{}: {result:?}", db.backend);
+        assert!(store.plans().await.unwrap().is_empty(), "{}", db.backend);
+        assert!(matches!(store.plan("citta-di-alessandria-2021").await, Err(StoreError::NotFound(_))));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
+    let db = fresh_databases().await.remove(0);
+    let store = Store::open(&db.url).await.unwrap();
+    assert_eq!(store.sqlite_pragma("journal_mode").await.unwrap(), "wal");
+    assert_eq!(store.sqlite_pragma("foreign_keys").await.unwrap(), "1");
+    store.close().await;
+    // Opening again runs no migration twice.
+    let store = Store::open(&db.url).await.unwrap();
+    assert!(store.plans().await.unwrap().is_empty());
+    store.close().await;
+}
