@@ -1,6 +1,7 @@
 //! The `pegaso` command: parses the arguments, calls the library crates, prints the result.
 
 mod check;
+mod db;
 mod output;
 mod show;
 
@@ -20,13 +21,28 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Avvia l'applicazione web; su un database vuoto carica il piano dimostrativo.
+    Serve {
+        /// Il database: un file SQLite (creato se manca) o un URL postgres://…
+        #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
+        db: String,
+        /// Indirizzo e porta su cui rispondere.
+        #[arg(long, value_name = "HOST:PORTA", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Importa un piano (testo di un PEG / Piano della Performance) e lo scrive in JSON.
     Import {
-        /// Il file di testo da importare.
+        /// Il file da importare: il testo di un PEG, o un piano JSON pegaso.plan/1.
         file: PathBuf,
-        /// Dove scrivere il piano JSON (altrimenti sullo standard output).
+        /// Dove scrivere il piano JSON (altrimenti sullo standard output, se non c'è --db).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Salva il piano in questo database (file SQLite o URL postgres://…).
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+        /// Sostituisce il piano dello stesso ente e anno, se il database lo ha già.
+        #[arg(long, requires = "db")]
+        replace: bool,
         /// Riepilogo e diagnostica in JSON, per le macchine.
         #[arg(long)]
         json: bool,
@@ -47,6 +63,18 @@ enum Command {
         #[arg(long, value_name = "ID")]
         unit: Option<String>,
     },
+    /// Esporta un piano del database in JSON pegaso.plan/1.
+    Export {
+        /// Il database (file SQLite o URL postgres://…).
+        #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
+        db: String,
+        /// L'identificativo del piano (es. citta-di-alessandria-2021); facoltativo se è l'unico.
+        #[arg(long, value_name = "ID")]
+        plan: Option<String>,
+        /// Dove scrivere il piano (altrimenti sullo standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Stampa lo schema JSON del formato pegaso.plan/1.
     Schema,
 }
@@ -65,7 +93,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Import { file, output, json } => import(&file, output.as_deref(), json),
+        Command::Serve { db, addr } => db::serve(&db, addr),
+        Command::Import {
+            file,
+            output,
+            json,
+            db,
+            replace,
+        } => import(&file, output.as_deref(), json, db.as_deref(), replace),
+        Command::Export { db, plan, output } => db::export(&db, plan.as_deref(), output.as_deref()),
         Command::Check { file, json } => check::run(&file, json),
         Command::Show { file, unit } => show::run(&file, unit.as_deref()),
         Command::Schema => {
@@ -75,24 +111,59 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn import(file: &std::path::Path, out: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
+fn import(
+    file: &std::path::Path,
+    out: Option<&std::path::Path>,
+    json: bool,
+    db: Option<&str>,
+    replace: bool,
+) -> Result<ExitCode> {
     let text = output::read_text(file)?;
-    let result = import::import_text(&text);
-    let mut plan_json =
-        serde_json::to_string_pretty(&result.plan).context("serialising the plan")?;
+    let (plan, diagnostics) = if text.trim_start().starts_with('{') {
+        read_plan_json(&text)?
+    } else {
+        let result = import::import_text(&text);
+        (result.plan, result.diagnostics)
+    };
+    let mut plan_json = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
     plan_json.push('\n');
     match out {
         Some(path) => std::fs::write(path, &plan_json)
             .with_context(|| format!("impossibile scrivere {}", path.display()))?,
-        None => output::stdout(&plan_json)?,
+        None if db.is_none() => output::stdout(&plan_json)?,
+        None => {}
     }
-    let report = output::Report::new(&result.plan, &result.diagnostics, out);
-    // The report goes where the plan does not: stdout when the plan went to a file.
-    let text = if json { report.json()? } else { report.human() };
-    if out.is_some() {
+    let saved = match db {
+        Some(db) => Some(db::save(db, &plan, &diagnostics, replace)?),
+        None => None,
+    };
+    let report = output::Report::new(&plan, &diagnostics, out);
+    // The report goes where the plan does not: stdout when the plan went elsewhere.
+    let mut text = if json { report.json()? } else { report.human() };
+    if let (Some(id), false) = (&saved, json) {
+        text.push_str(&format!(
+            "Piano salvato nel database con l'identificativo {id}\n"
+        ));
+    }
+    if out.is_some() || db.is_some() {
         output::stdout(&text)?
     } else {
         output::stderr(&text)
     }
-    Ok(output::exit_code(&result.diagnostics))
+    Ok(output::exit_code(&diagnostics))
+}
+
+/// A `pegaso.plan/1` document given to `import`: checked like `pegaso check` does.
+fn read_plan_json(text: &str) -> Result<(domain::Plan, Vec<domain::Diagnostic>)> {
+    let diagnostics = check::check_text(text);
+    match serde_json::from_str::<domain::Plan>(text) {
+        Ok(plan) => Ok((plan, diagnostics)),
+        Err(_) => {
+            let mut s = String::new();
+            for d in &diagnostics {
+                s.push_str(&output::diagnostic_line(d));
+            }
+            anyhow::bail!("il file non è un piano pegaso.plan/1 valido:\n{s}")
+        }
+    }
 }

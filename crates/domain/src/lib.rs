@@ -5,6 +5,7 @@ pub mod deadline;
 pub mod diagnostic;
 pub mod messages;
 pub mod plan;
+pub mod schedule;
 pub mod schema;
 pub mod validate;
 pub mod values;

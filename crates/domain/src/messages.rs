@@ -1,10 +1,11 @@
 //! Every Italian word the user sees about a plan comes from here, so another language can follow.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::deadline::{Anchor, Deadline, Offset, Relative, When};
 use crate::diagnostic::Severity;
+use crate::plan::{EntityKind, UnitKind};
 
 pub fn severity(s: Severity) -> &'static str {
     match s {
@@ -22,9 +23,33 @@ pub fn severity_plural(s: Severity) -> &'static str {
     }
 }
 
+/// The kind of a unit, as a heading or a label says it.
+pub fn unit_kind(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Settore => "Settore",
+        UnitKind::ServizioAutonomo => "Servizio autonomo",
+        UnitKind::Area => "Area",
+        UnitKind::Azienda => "Azienda",
+        UnitKind::Ufficio => "Ufficio",
+    }
+}
+
+/// The kind of an administration.
+pub fn entity_kind(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Comune => "Comune",
+        EntityKind::Provincia => "Provincia",
+        EntityKind::CittaMetropolitana => "Città metropolitana",
+        EntityKind::Regione => "Regione",
+        EntityKind::UnioneDiComuni => "Unione di comuni",
+        EntityKind::Altro => "Ente",
+    }
+}
+
 /// `30/06/2021`, as the documents write dates.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    // Plain formatting: `format("%d/%m/%Y")` parses its pattern on every call.
+    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 
 /// A deadline in a few Italian words, for lists and tables.

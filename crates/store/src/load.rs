@@ -131,7 +131,9 @@ impl Store {
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("plan {plan_id}")))?;
         let id = row.id;
-        let format: Format = parsed("plan.format", &row.format, |t| Format::try_from(t.to_owned()))?;
+        let format: Format = parsed("plan.format", &row.format, |t| {
+            Format::try_from(t.to_owned())
+        })?;
         Ok(Plan {
             format,
             entity: Entity {
@@ -172,7 +174,10 @@ impl Store {
                     severity: from_name::<Severity>("import_diagnostic.severity", &r.severity)?,
                     location: Location {
                         path: r.path,
-                        line: r.line.map(|l| narrow("import_diagnostic.line", l)).transpose()?,
+                        line: r
+                            .line
+                            .map(|l| narrow("import_diagnostic.line", l))
+                            .transpose()?,
                     },
                     message: r.message,
                 })
@@ -241,8 +246,16 @@ impl Store {
             heads_of.entry(h.unit_id).or_default().push(Head {
                 name: h.name,
                 role: h.role,
-                from: h.date_from.as_deref().map(|d| date("unit_head.date_from", d)).transpose()?,
-                until: h.date_until.as_deref().map(|d| date("unit_head.date_until", d)).transpose()?,
+                from: h
+                    .date_from
+                    .as_deref()
+                    .map(|d| date("unit_head.date_from", d))
+                    .transpose()?,
+                until: h
+                    .date_until
+                    .as_deref()
+                    .map(|d| date("unit_head.date_until", d))
+                    .transpose()?,
             });
         }
         let mut functions = grouped(
@@ -259,7 +272,11 @@ impl Store {
                     id: parsed("unit.slug", &u.slug, UnitId::parse)?,
                     kind: from_name("unit.kind", &u.kind)?,
                     name: u.name,
-                    parent: u.parent.as_deref().map(|p| parsed("unit.parent", p, UnitId::parse)).transpose()?,
+                    parent: u
+                        .parent
+                        .as_deref()
+                        .map(|p| parsed("unit.parent", p, UnitId::parse))
+                        .transpose()?,
                     heads: heads_of.remove(&u.id).unwrap_or_default(),
                     responsible_code: u.responsible_code,
                     functions: functions.remove(&u.id).unwrap_or_default(),
@@ -328,7 +345,11 @@ impl Store {
             phases.entry(p.objective_id).or_default().push(Phase {
                 label: parsed("phase.label", &p.label, PhaseLabel::parse)?,
                 description: p.description,
-                weight_pct: p.weight_pct.as_deref().map(|w| percent("phase.weight_pct", w)).transpose()?,
+                weight_pct: p
+                    .weight_pct
+                    .as_deref()
+                    .map(|w| percent("phase.weight_pct", w))
+                    .transpose()?,
                 responsible: codes.remove(&p.id).unwrap_or_default(),
                 deadline: take(p.deadline_id)?,
                 deadline_text: p.deadline_text,
@@ -375,7 +396,10 @@ impl Store {
             .map(|s| {
                 Ok(SurveyResult {
                     service: s.service,
-                    year: s.year.map(|y| narrow("survey_result.year", y)).transpose()?,
+                    year: s
+                        .year
+                        .map(|y| narrow("survey_result.year", y))
+                        .transpose()?,
                     positive_pct: percent("survey_result.positive_pct", &s.positive_pct)?,
                     neutral_pct: percent("survey_result.neutral_pct", &s.neutral_pct)?,
                     negative_pct: percent("survey_result.negative_pct", &s.negative_pct)?,
@@ -387,7 +411,9 @@ impl Store {
 
 fn deadline(r: DeadlineRow) -> Result<Deadline> {
     let corrupt = || StoreError::Corrupt(format!("deadline {} of kind {}", r.id, r.kind));
-    let fixed = || -> Result<chrono::NaiveDate> { date("deadline.date", r.date.as_deref().ok_or_else(corrupt)?) };
+    let fixed = || -> Result<chrono::NaiveDate> {
+        date("deadline.date", r.date.as_deref().ok_or_else(corrupt)?)
+    };
     let when = match r.kind.as_str() {
         "date" => When::Date { date: fixed()? },
         "start" => When::Start { date: fixed()? },
@@ -397,7 +423,11 @@ fn deadline(r: DeadlineRow) -> Result<Deadline> {
         "relative" => {
             let anchor = match r.after_kind.as_deref() {
                 Some("phase") => Anchor::Phase {
-                    phase: parsed("deadline.after_phase", r.after_phase.as_deref().ok_or_else(corrupt)?, PhaseLabel::parse)?,
+                    phase: parsed(
+                        "deadline.after_phase",
+                        r.after_phase.as_deref().ok_or_else(corrupt)?,
+                        PhaseLabel::parse,
+                    )?,
                     point: r.after_point.clone(),
                 },
                 Some("event") => Anchor::Event(r.after_event.clone().ok_or_else(corrupt)?),

@@ -253,7 +253,10 @@ impl Writer {
             .collect();
         for (i, o) in plan.objectives.iter().enumerate() {
             let unit = *units.get(o.unit.as_str()).ok_or_else(|| {
-                StoreError::Invalid(format!("objective {} belongs to unknown unit {}", o.id, o.unit))
+                StoreError::Invalid(format!(
+                    "objective {} belongs to unknown unit {}",
+                    o.id, o.unit
+                ))
             })?;
             let final_deadline = self.deadline(&o.final_deadline).await?;
             let year_deadline = match &o.year_deadline {
@@ -434,7 +437,9 @@ impl Writer {
 /// A unique-key violation on a plan's own rows means the plan repeats an id.
 fn duplicate_as_invalid(e: sqlx::Error, what: &str) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Invalid(what.to_owned()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Invalid(what.to_owned())
+        }
         _ => StoreError::Database(e),
     }
 }

@@ -25,7 +25,10 @@ pub const POSTGRES_ENV: &str = "PEGASO_TEST_DATABASE_URL";
 #[allow(clippy::expect_used, clippy::print_stderr)]
 pub async fn fresh_databases() -> Vec<TestDatabase> {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("pegaso.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("pegaso.db").display()
+    );
     let mut all = vec![TestDatabase {
         backend: "sqlite",
         url,

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use crate::workspace_root;
 
-fn pegaso(args: &[&str]) -> Output {
+pub fn pegaso(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pegaso"))
         .args(args)
         .env("COLUMNS", "100")
@@ -13,23 +13,23 @@ fn pegaso(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A fresh directory under target/ for one test's files.
-fn scratch(name: &str) -> PathBuf {
+pub fn scratch(name: &str) -> PathBuf {
     let dir = workspace_root().join("target/test-scratch").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn demo() -> PathBuf {
+pub fn demo() -> PathBuf {
     workspace_root().join("data/demo/alessandria-2021.plan.json")
 }
 
-fn seed() -> Option<PathBuf> {
+pub fn seed() -> Option<PathBuf> {
     let dir = std::env::var_os("PEGASO_SEED_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("../shared/seeds"));

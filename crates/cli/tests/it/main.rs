@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod commands;
+mod database;
 mod tidy;
 
 use std::path::PathBuf;

@@ -1,0 +1,167 @@
+//! The commands that work on a database: `serve`, `import --db`, `export`.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use domain::{Diagnostic, Plan};
+use store::{Store, StoreError};
+
+use crate::output;
+
+/// The database a command uses when none is given: a SQLite file in the current folder.
+pub const DEFAULT_DB: &str = "pegaso.db";
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("impossibile avviare il runtime")
+}
+
+async fn open(db: &str) -> Result<Store> {
+    Store::open(db)
+        .await
+        .with_context(|| format!("impossibile aprire il database {db}"))
+}
+
+/// `pegaso serve`: the web application on `addr`, until Ctrl-C or SIGTERM.
+pub fn serve(db: &str, addr: SocketAddr) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    runtime()?.block_on(async {
+        let store = open(db).await?;
+        if let Some(demo) = web::load_demo_if_empty(&store)
+            .await
+            .context("impossibile caricare il piano dimostrativo")?
+        {
+            output::stdout(&format!(
+                "Database vuoto: caricato il piano dimostrativo «{}» ({}, {}).\n",
+                demo.title, demo.entity, demo.year
+            ))?;
+        }
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("impossibile usare l'indirizzo {addr}"))?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        output::stdout(&format!(
+            "Pegaso è pronto: http://{local}/ (Ctrl-C per fermarlo)\n"
+        ))?;
+        tracing::info!(%local, db, "serving");
+        web::serve(
+            listener,
+            web::AppState::new(store.clone()),
+            shutdown_signal(),
+        )
+        .await
+        .context("il server si è fermato per un errore")?;
+        store.close().await;
+        output::stdout("Pegaso si è fermato.\n")?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(%e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(%e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Writes an imported plan into a database; returns the id it is found under.
+pub fn save(db: &str, plan: &Plan, diagnostics: &[Diagnostic], replace: bool) -> Result<String> {
+    runtime()?.block_on(async {
+        let store = open(db).await?;
+        let result = store.save_plan(plan, diagnostics, replace).await;
+        store.close().await;
+        match result {
+            Ok(saved) => Ok(saved.id),
+            Err(StoreError::Conflict(_)) => bail!(
+                "il database ha già il piano {} di {}: aggiungere --replace per sostituirlo",
+                plan.year,
+                plan.entity.name
+            ),
+            Err(StoreError::Invalid(why)) => {
+                bail!("il piano non può essere salvato così com'è ({why})")
+            }
+            Err(e) => Err(e).context("impossibile salvare il piano"),
+        }
+    })
+}
+
+/// `pegaso export`: one plan of a database as `pegaso.plan/1` JSON.
+pub fn export(db: &str, plan: Option<&str>, out: Option<&Path>) -> Result<ExitCode> {
+    let text = runtime()?.block_on(async {
+        let store = open(db).await?;
+        let plans = store.plans().await.context("impossibile leggere i piani")?;
+        let id = match plan {
+            Some(id) => id.to_owned(),
+            None if plans.len() == 1 => plans[0].id.clone(),
+            None => {
+                let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+                bail!(
+                    "indicare il piano con --plan; nel database ci sono: {}",
+                    if ids.is_empty() {
+                        "nessun piano".to_owned()
+                    } else {
+                        ids.join(", ")
+                    }
+                );
+            }
+        };
+        let result = store.plan(&id).await;
+        store.close().await;
+        let plan = match result {
+            Ok(p) => p,
+            Err(StoreError::NotFound(_)) => {
+                let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+                bail!(
+                    "nessun piano «{id}» nel database (ci sono: {})",
+                    ids.join(", ")
+                )
+            }
+            Err(e) => return Err(e).context("impossibile leggere il piano"),
+        };
+        let mut text = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
+        text.push('\n');
+        Ok(text)
+    })?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("impossibile scrivere {}", path.display()))?;
+            output::stdout(&format!("Piano scritto in {}\n", path.display()))?;
+        }
+        None => output::stdout(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

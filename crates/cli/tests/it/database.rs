@@ -1,0 +1,161 @@
+//! The commands that use a database: `import --db`, `export`, `serve`; on a fresh SQLite file
+//! and, when `PEGASO_TEST_DATABASE_URL` is set, on PostgreSQL.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use store::testing::fresh_databases;
+
+use crate::commands::{demo, pegaso, scratch, seed, text};
+
+#[tokio::test]
+async fn import_into_a_database_then_export_gives_back_the_imported_plan() {
+    let Some(seed) = seed() else { return };
+    let dir = scratch("db-roundtrip");
+    let seed = seed.to_str().unwrap().to_owned();
+    let expected = std::fs::read_to_string(demo()).unwrap();
+    for db in fresh_databases().await {
+        let url = db.url.as_str();
+        let run = pegaso(&["import", &seed, "--db", url]);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}: {}",
+            db.backend,
+            text(&run.stderr)
+        );
+        let out = text(&run.stdout);
+        assert!(
+            out.contains("identificativo citta-di-alessandria-2021"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("\"format\""),
+            "the plan is not printed when it goes to the database"
+        );
+
+        let file = dir.join(format!("{}.json", db.backend));
+        let run = pegaso(&[
+            "export",
+            "--db",
+            url,
+            "--plan",
+            "citta-di-alessandria-2021",
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let exported = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            exported == expected,
+            "{}: export differs from the imported plan",
+            db.backend
+        );
+
+        // The same plan again is refused, and replaced when asked.
+        let run = pegaso(&["import", &seed, "--db", url]);
+        assert_eq!(run.status.code(), Some(2));
+        assert!(
+            text(&run.stderr).contains("--replace"),
+            "{}",
+            text(&run.stderr)
+        );
+        let run = pegaso(&["import", &seed, "--db", url, "--replace"]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+
+        // An exported plan imports back as JSON.
+        let run = pegaso(&["import", file.to_str().unwrap(), "--db", url, "--replace"]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let run = pegaso(&["export", "--db", url]);
+        assert!(
+            text(&run.stdout) == expected,
+            "{}: JSON import then export",
+            db.backend
+        );
+
+        let run = pegaso(&["export", "--db", url, "--plan", "nessuno-1999"]);
+        assert_eq!(run.status.code(), Some(2));
+        assert!(
+            text(&run.stderr).contains("ci sono: citta-di-alessandria-2021"),
+            "{}",
+            text(&run.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_database_url_that_cannot_be_used_is_explained() {
+    let run = pegaso(&["export", "--db", "mysql://localhost/x"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).contains("impossibile aprire il database"),
+        "{}",
+        text(&run.stderr)
+    );
+}
+
+/// A GET over a plain socket: status line and body.
+fn get(addr: &str, path: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let status = response.lines().next().unwrap_or("").to_owned();
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (status, body)
+}
+
+#[test]
+fn serve_loads_the_demo_prints_its_address_and_stops_on_sigterm() {
+    let dir = scratch("serve");
+    let db = dir.join("pegaso.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pegaso"))
+        .args([
+            "serve",
+            "--db",
+            db.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("caricato il piano dimostrativo"), "{first}");
+    let ready = lines.next().unwrap().unwrap();
+    let addr = ready
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {ready:?}"))
+        .to_owned();
+    let (status, body) = get(&addr, "/healthz");
+    assert!(status.contains("200"), "{status}");
+    assert_eq!(body, r#"{"status":"ok"}"#);
+    let (status, body) = get(
+        &addr,
+        "/piani/citta-di-alessandria-2021/obiettivi/avvocatura/A",
+    );
+    assert!(
+        status.contains("200") && body.contains("Obiettivo A"),
+        "{status}"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert_eq!(rest, ["Pegaso si è fermato."]);
+    assert!(db.exists(), "the SQLite file is created where asked");
+}

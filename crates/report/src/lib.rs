@@ -1,0 +1,4 @@
+//! Plans out of Pegaso: charts drawn on the server as SVG, so the same picture goes into pages
+//! and, later, into PDF reports.
+
+pub mod gantt;

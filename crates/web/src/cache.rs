@@ -1,0 +1,180 @@
+//! Plans as the pages and the API read them: loaded from the store once, kept in memory with
+//! their indexes and their JSON, and read again when the stored revision changes (another
+//! process may replace a plan: entries older than a second ask the store for its revision).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use domain::{Objective, Plan, Unit};
+use store::{PlanSummary, Store, StoreError};
+use tokio::sync::RwLock;
+
+const FRESH_FOR: Duration = Duration::from_secs(1);
+
+/// One plan ready to show.
+#[derive(Debug)]
+pub struct PlanView {
+    pub summary: PlanSummary,
+    pub plan: Plan,
+    /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it.
+    pub json: String,
+    /// For each unit (by position), the objectives of other units whose phases name it.
+    involved: Vec<Vec<usize>>,
+    /// For each objective (by position), the units its phases name, in plan order.
+    involves: Vec<Vec<usize>>,
+}
+
+impl PlanView {
+    fn new(summary: PlanSummary, plan: Plan) -> Result<Self, StoreError> {
+        let mut json = serde_json::to_string_pretty(&plan)
+            .map_err(|e| StoreError::Corrupt(format!("plan JSON: {e}")))?;
+        json.push('\n');
+        let by_code: HashMap<&str, usize> = plan
+            .units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| Some((u.responsible_code.as_deref()?, i)))
+            .collect();
+        let mut involved = vec![Vec::new(); plan.units.len()];
+        let mut involves = Vec::with_capacity(plan.objectives.len());
+        for (oi, o) in plan.objectives.iter().enumerate() {
+            let mut units: Vec<usize> = o
+                .phases
+                .iter()
+                .flat_map(|p| p.responsible.iter())
+                .filter_map(|code| by_code.get(code.as_str()).copied())
+                .collect();
+            units.sort_unstable();
+            units.dedup();
+            for &u in &units {
+                if plan.units[u].id != o.unit {
+                    involved[u].push(oi);
+                }
+            }
+            involves.push(units);
+        }
+        Ok(PlanView {
+            summary,
+            plan,
+            json,
+            involved,
+            involves,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.summary.id
+    }
+
+    pub fn unit(&self, id: &str) -> Option<(usize, &Unit)> {
+        self.plan
+            .units
+            .iter()
+            .enumerate()
+            .find(|(_, u)| u.id.as_str() == id)
+    }
+
+    pub fn objective(&self, unit: &str, label: &str) -> Option<&Objective> {
+        self.plan
+            .objectives
+            .iter()
+            .find(|o| o.unit.as_str() == unit && o.label.as_str() == label)
+    }
+
+    pub fn objectives_of<'a>(&'a self, unit: &'a Unit) -> impl Iterator<Item = &'a Objective> {
+        self.plan
+            .objectives
+            .iter()
+            .filter(move |o| o.unit == unit.id)
+    }
+
+    /// The objectives of other units that name unit `index` in their phases.
+    pub fn involved_in(&self, index: usize) -> impl Iterator<Item = &Objective> {
+        self.involved
+            .get(index)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.plan.objectives.get(i))
+    }
+
+    /// Whether objective `objective` (by position) names unit `unit` (by position).
+    pub fn involves(&self, objective: usize, unit: usize) -> bool {
+        self.involves
+            .get(objective)
+            .is_some_and(|units| units.binary_search(&unit).is_ok())
+    }
+
+    /// The units (by position) that own an objective or take part in one.
+    pub fn units_at_work(&self) -> Vec<usize> {
+        (0..self.plan.units.len())
+            .filter(|&u| {
+                let id = &self.plan.units[u].id;
+                self.plan.objectives.iter().any(|o| &o.unit == id) || !self.involved[u].is_empty()
+            })
+            .collect()
+    }
+}
+
+struct Entry {
+    view: Arc<PlanView>,
+    checked: Instant,
+}
+
+/// The plans read so far, by id.
+pub struct Plans {
+    store: Store,
+    entries: RwLock<HashMap<String, Entry>>,
+}
+
+impl std::fmt::Debug for Plans {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plans").finish_non_exhaustive()
+    }
+}
+
+impl Plans {
+    pub fn new(store: Store) -> Self {
+        Plans {
+            store,
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The plan with this id, from memory when it is still the stored revision.
+    pub async fn get(&self, id: &str) -> Result<Arc<PlanView>, StoreError> {
+        let stale = {
+            let entries = self.entries.read().await;
+            match entries.get(id) {
+                Some(e) if e.checked.elapsed() < FRESH_FOR => return Ok(e.view.clone()),
+                Some(e) => Some(e.view.clone()),
+                None => None,
+            }
+        };
+        if let Some(view) = stale
+            && self.store.revision(id).await? == view.summary.revision
+        {
+            if let Some(e) = self.entries.write().await.get_mut(id) {
+                e.checked = Instant::now();
+            }
+            return Ok(view);
+        }
+        let summary = self
+            .store
+            .plans()
+            .await?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?;
+        let plan = self.store.plan(id).await?;
+        let view = Arc::new(PlanView::new(summary, plan)?);
+        self.entries.write().await.insert(
+            id.to_owned(),
+            Entry {
+                view: view.clone(),
+                checked: Instant::now(),
+            },
+        );
+        Ok(view)
+    }
+}

@@ -1,0 +1,146 @@
+//! Home: each administration's plan with its counts and the deadlines of the next 30 days.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use chrono::{Days, NaiveDate};
+use domain::messages;
+use domain::schedule::planned;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::layout::{Page, render};
+use super::{PageResult, view};
+use crate::cache::PlanView;
+use crate::{AppState, paths, today};
+
+const WINDOW_DAYS: u64 = 30;
+
+#[derive(Debug, Deserialize)]
+pub struct HomeQuery {
+    /// The day the 30 days start from (`AAAA-MM-GG`); today when absent.
+    dal: Option<String>,
+}
+
+/// A deadline falling in the window.
+struct Due<'a> {
+    day: NaiveDate,
+    objective: &'a domain::Objective,
+    /// The phase's label, or `None` for the objective's final deadline.
+    phase: Option<&'a domain::Phase>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    q: Result<Query<HomeQuery>, QueryRejection>,
+) -> PageResult {
+    let asked = q.ok().and_then(|Query(q)| q.dal).filter(|d| !d.is_empty());
+    let parsed = asked
+        .as_deref()
+        .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"));
+    let from = match parsed {
+        Some(Ok(day)) => day,
+        _ => today(),
+    };
+    let invalid = matches!(parsed, Some(Err(_)));
+    let to = from
+        .checked_add_days(Days::new(WINDOW_DAYS))
+        .unwrap_or(from);
+    let mut views = Vec::new();
+    for summary in state.store.plans().await? {
+        views.push(view(&state, &summary.id).await?);
+    }
+    let body = html! {
+        h1 { "I piani della performance" }
+        @if views.is_empty() {
+            p { "Nessun piano nel database. Importarne uno con " code { "pegaso import FILE --db …" } "." }
+        }
+        form class="cerca" method="get" action="/" {
+            label for="dal" { "Scadenze nei " (WINDOW_DAYS) " giorni a partire dal" }
+            input id="dal" name="dal" type="date" value=(from.format("%Y-%m-%d"))
+                aria-describedby=[invalid.then_some("dal-errore")];
+            button type="submit" { "Mostra" }
+            @if invalid {
+                p id="dal-errore" class="nota" { "La data indicata non è valida: si mostrano le scadenze da oggi." }
+            }
+        }
+        @for v in &views {
+            (plan_card(v, from, to))
+        }
+    };
+    Ok(render(Page {
+        title: "Piani della performance",
+        crumbs: vec![],
+        plan: None,
+        body,
+    }))
+}
+
+fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate) -> Markup {
+    let plan = &v.plan;
+    let dues = deadlines(v, from, to);
+    let heading = format!("scadenze-{}", v.id());
+    html! {
+        section aria-labelledby=(v.id()) {
+            p class="occhiello" { (messages::entity_kind(plan.entity.kind)) " · anno " (plan.year) }
+            h2 id=(v.id()) { a href=(paths::plan(v.id())) { (plan.entity.name) ": " (plan.title) } }
+            p { "Triennio " (plan.period.from) "–" (plan.period.to) ", piano esecutivo dell'anno " (plan.year) "." }
+            ul class="cifre" {
+                li { strong { (plan.units.len()) } "unità organizzative" }
+                li { strong { (plan.objectives.len()) } "obiettivi" }
+                li { strong { (plan.phase_count()) } "fasi" }
+                li { strong { (plan.strategy.iter().map(|s| s.axes.len()).sum::<usize>()) } "assi strategici" }
+            }
+            h3 id=(heading) { "Scadenze dal " (messages::date(from)) " al " (messages::date(to)) }
+            @if dues.is_empty() {
+                p { "Nessuna scadenza in questi giorni." }
+            } @else {
+                div class="scorre" role="region" aria-labelledby=(heading) tabindex="0" {
+                    table {
+                        thead { tr { th scope="col" { "Scadenza" } th scope="col" { "Obiettivo" } th scope="col" { "Che cosa" } th scope="col" { "Unità" } } }
+                        tbody {
+                            @for d in &dues {
+                                tr {
+                                    td { (messages::date(d.day)) }
+                                    td { a href=(paths::objective(v.id(), d.objective)) { "Obiettivo " (d.objective.label) } }
+                                    td {
+                                        @match d.phase {
+                                            Some(p) => { "Fase " (p.label) ": " (p.description) }
+                                            None => { "Scadenza finale dell'obiettivo" }
+                                        }
+                                    }
+                                    td { (v.unit(d.objective.unit.as_str()).map_or(d.objective.unit.as_str(), |(_, u)| u.name.as_str())) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The phases and final deadlines due between `from` and `to`, both included, by date.
+fn deadlines(v: &PlanView, from: NaiveDate, to: NaiveDate) -> Vec<Due<'_>> {
+    let mut dues = Vec::new();
+    let within = |d: NaiveDate| from <= d && d <= to;
+    for o in &v.plan.objectives {
+        for (phase, p) in o.phases.iter().zip(planned(o, v.plan.year)) {
+            if let Some(day) = p.due.filter(|d| within(*d)) {
+                dues.push(Due {
+                    day,
+                    objective: o,
+                    phase: Some(phase),
+                });
+            }
+        }
+        if let Some(day) = o.final_deadline.fixed_date().filter(|d| within(*d)) {
+            dues.push(Due {
+                day,
+                objective: o,
+                phase: None,
+            });
+        }
+    }
+    dues.sort_by_key(|d| d.day);
+    dues
+}

@@ -1,0 +1,160 @@
+//! An objective card, laid out like the plan's own: every field, the phases table, and the
+//! Gantt of the phases against the plan year.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use domain::{Objective, Percent, messages};
+use maud::{Markup, html};
+
+use super::layout::{Page, Section, render};
+use super::{PageResult, path, view};
+use crate::cache::PlanView;
+use crate::error::AppError;
+use crate::{AppState, paths};
+
+pub async fn page(
+    State(state): State<AppState>,
+    p: Result<Path<(String, String, String)>, PathRejection>,
+) -> PageResult {
+    let (id, unit_id, label) = path(p)?;
+    let v = view(&state, &id).await?;
+    let o = v.objective(&unit_id, &label).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "un obiettivo «{label}» dell'unità «{unit_id}» in questo piano"
+        ))
+    })?;
+    let plan = &v.plan;
+    let unit = plan.unit(&o.unit);
+    let unit_name = unit.map_or(o.unit.as_str(), |u| u.name.as_str());
+    let title = format!("Obiettivo {} — {}", o.label, unit_name);
+    let body = html! {
+        p class="occhiello" {
+            "Scheda obiettivo · "
+            a href=(paths::unit(v.id(), &o.unit)) { (unit_name) }
+        }
+        h1 { "Obiettivo " (o.label) ": " (o.title) }
+        dl class="campi" {
+            (field("Finalità strategiche", o.strategic_purpose.as_deref()))
+            (field("Direttive specifiche – descrizione", o.directives.as_deref()))
+            @if let Some(timing) = &o.timing { (field("Tempistica", Some(timing))) }
+            dt { "Scadenza finale" }
+            dd { (deadline_cell(&messages::deadline(&o.final_deadline), &o.final_deadline_text)) }
+            @if let Some(d) = &o.year_deadline {
+                dt { "Scadenza per l'anno " (plan.year) }
+                dd { (deadline_cell(&messages::deadline(d), o.year_deadline_text.as_deref().unwrap_or(""))) }
+            }
+        }
+        h2 id="fasi" { "Fasi" }
+        (phases_table(&v, o))
+        h2 id="calendario" { "Calendario delle fasi nel " (plan.year) }
+        p class="nota" {
+            "Ogni barra va dalla fine della fase precedente (o dall'inizio indicato) alla scadenza; "
+            "le barre tratteggiate contano da un'altra fase, la freccia indica una scadenza oltre l'anno."
+        }
+        (report::gantt::svg(o, plan.year, "gantt"))
+        h2 { "Risultati" }
+        dl class="campi" {
+            (field("Risultato atteso", o.expected_result.as_deref()))
+            (field("Obiettivo raggiunto al 100%", o.full_achievement.as_deref()))
+            (field("Obiettivo non raggiunto", o.not_achieved.as_deref()))
+            dt { "Indicatori di risultato" }
+            dd {
+                @if o.indicators.is_empty() { "Non indicati." }
+                @else { ol { @for i in &o.indicators { li { (i) } } } }
+            }
+        }
+        h2 { "Vincoli e risorse" }
+        dl class="campi" {
+            (field("Vincoli", o.constraints.as_deref()))
+            (field("Risorse umane", o.human_resources.as_deref()))
+            (field("Risorse finanziarie", o.financial_resources.as_deref()))
+        }
+    };
+    Ok(render(Page {
+        title: &title,
+        crumbs: vec![
+            (plan.title.clone(), paths::plan(v.id())),
+            (unit_name.to_owned(), paths::unit(v.id(), &o.unit)),
+            (
+                format!("Obiettivo {}", o.label),
+                paths::objective(v.id(), o),
+            ),
+        ],
+        plan: Some((&v, Section::Other)),
+        body,
+    }))
+}
+
+fn field(name: &str, value: Option<&str>) -> Markup {
+    html! {
+        dt { (name) }
+        dd class="testo" { (value.filter(|t| !t.is_empty()).unwrap_or("—")) }
+    }
+}
+
+/// The deadline in words and, when it differs, as the card wrote it.
+fn deadline_cell(words: &str, written: &str) -> Markup {
+    html! {
+        (words)
+        @if !written.is_empty() && written != words {
+            br;
+            span class="nota" { "Nella scheda: «" (written) "»" }
+        }
+    }
+}
+
+fn phases_table(v: &PlanView, o: &Objective) -> Markup {
+    let total: rust_decimal::Decimal = o
+        .phases
+        .iter()
+        .filter_map(|p| p.weight_pct)
+        .map(Percent::value)
+        .sum();
+    html! {
+        @if o.phases.is_empty() {
+            p { "La scheda non ha fasi." }
+        } @else {
+            div class="scorre" role="region" aria-labelledby="fasi" tabindex="0" {
+                table {
+                    thead {
+                        tr {
+                            th scope="col" { "Fase" }
+                            th scope="col" { "Descrizione" }
+                            th scope="col" class="numero" { "Incidenza %" }
+                            th scope="col" { "Responsabili coinvolti" }
+                            th scope="col" { "Scadenza" }
+                        }
+                    }
+                    tbody {
+                        @for phase in &o.phases {
+                            tr {
+                                th scope="row" { (phase.label) }
+                                td class="testo" { (phase.description) }
+                                td class="numero" { @match phase.weight_pct { Some(w) => { (w) } None => { "—" } } }
+                                td {
+                                    @for (i, code) in phase.responsible.iter().enumerate() {
+                                        @if i > 0 { ", " }
+                                        @match v.plan.units.iter().find(|u| u.responsible_code.as_deref() == Some(code.as_str())) {
+                                            Some(u) => { a href=(paths::unit(v.id(), &u.id)) title=(u.name) { (code) } }
+                                            None => { (code) }
+                                        }
+                                    }
+                                }
+                                td { (deadline_cell(&messages::deadline(&phase.deadline), &phase.deadline_text)) }
+                            }
+                        }
+                    }
+                    tfoot {
+                        tr {
+                            th scope="row" { "Totale" }
+                            td {}
+                            td class="numero" { (total.normalize()) }
+                            td {}
+                            td {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The plan as a whole: the tree (strategy → units → objectives) and the matrix of the units
+//! involved in each objective.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use domain::{Unit, messages};
+use maud::{Markup, html};
+
+use super::layout::{Page, Section, render};
+use super::{PageResult, path, view};
+use crate::cache::PlanView;
+use crate::{AppState, paths};
+
+pub async fn tree(
+    State(state): State<AppState>,
+    p: Result<Path<String>, PathRejection>,
+) -> PageResult {
+    let id = path(p)?;
+    let v = view(&state, &id).await?;
+    let plan = &v.plan;
+    // Top-level units: those without a parent, or whose parent the plan does not have.
+    let roots: Vec<&Unit> = plan
+        .units
+        .iter()
+        .filter(|u| u.parent.as_ref().is_none_or(|p| plan.unit(p).is_none()))
+        .collect();
+    let body = html! {
+        p class="occhiello" { "Anno " (plan.year) " · triennio " (plan.period.from) "–" (plan.period.to) }
+        h1 { (plan.title) }
+        h2 { "La strategia" }
+        @if plan.strategy.is_empty() {
+            p { "Il documento non riporta le linee strategiche." }
+        } @else {
+            ol class="albero" {
+                @for line in &plan.strategy {
+                    li {
+                        strong { (line.title) }
+                        @if !line.axes.is_empty() {
+                            ul { @for axis in &line.axes { li { (axis.text) } } }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Le unità e i loro obiettivi" }
+        ul class="albero" {
+            @for u in roots { (unit_branch(&v, u, 0)) }
+        }
+    };
+    Ok(render(Page {
+        title: &plan.title,
+        crumbs: vec![(plan.title.clone(), paths::plan(v.id()))],
+        plan: Some((&v, Section::Tree)),
+        body,
+    }))
+}
+
+fn unit_branch(v: &PlanView, unit: &Unit, depth: usize) -> Markup {
+    let children: Vec<&Unit> = v
+        .plan
+        .units
+        .iter()
+        .filter(|c| c.parent.as_ref() == Some(&unit.id))
+        .collect();
+    let objectives: Vec<_> = v.objectives_of(unit).collect();
+    html! {
+        li {
+            span class="etichetta" { (messages::unit_kind(unit.kind)) }
+            " "
+            a href=(paths::unit(v.id(), &unit.id)) { (unit.name) }
+            @if !objectives.is_empty() || !children.is_empty() {
+                ul {
+                    @for o in objectives {
+                        li { a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) } ": " (o.title) }
+                    }
+                    // Areas hold units; deeper nesting does not occur in a plan, but is drawn.
+                    @if depth < 8 {
+                        @for c in children { (unit_branch(v, c, depth + 1)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn matrix(
+    State(state): State<AppState>,
+    p: Result<Path<String>, PathRejection>,
+) -> PageResult {
+    let id = path(p)?;
+    let v = view(&state, &id).await?;
+    let plan = &v.plan;
+    let units = v.units_at_work();
+    let body = html! {
+        h1 { "Matrice delle unità coinvolte" }
+        p {
+            "Per ogni obiettivo, l'unità che ne è titolare e le unità che le sue fasi coinvolgono "
+            "(colonna «Codifica Responsabili coinvolti» delle schede)."
+        }
+        div class="scorre" role="region" aria-labelledby="matrice-titolo" tabindex="0" {
+            table class="matrice" {
+                caption id="matrice-titolo" { "Obiettivi (righe) e unità (colonne): T titolare, C coinvolta" }
+                thead {
+                    tr {
+                        th scope="col" { "Obiettivo" }
+                        @for &u in &units { th scope="col" { (plan.units[u].name) } }
+                    }
+                }
+                tbody {
+                    @for (oi, o) in plan.objectives.iter().enumerate() {
+                        tr {
+                            th scope="row" { a href=(paths::objective(v.id(), o)) { (o.id) } }
+                            @for &u in &units {
+                                @let unit = &plan.units[u];
+                                td {
+                                    @if unit.id == o.unit {
+                                        abbr title="titolare" { "T" }
+                                    } @else if v.involves(oi, u) {
+                                        abbr title="coinvolta" { "C" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(render(Page {
+        title: "Matrice delle unità",
+        crumbs: vec![
+            (plan.title.clone(), paths::plan(v.id())),
+            ("Matrice delle unità".into(), paths::matrix(v.id())),
+        ],
+        plan: Some((&v, Section::Matrix)),
+        body,
+    }))
+}

@@ -1,0 +1,107 @@
+//! A unit: its heads with their periods, functions, staff, its objectives and the objectives of
+//! others it takes part in.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use domain::messages;
+use maud::html;
+
+use super::layout::{Page, Section, render};
+use super::{PageResult, path, view};
+use crate::error::AppError;
+use crate::{AppState, paths};
+
+pub async fn page(
+    State(state): State<AppState>,
+    p: Result<Path<(String, String)>, PathRejection>,
+) -> PageResult {
+    let (id, unit_id) = path(p)?;
+    let v = view(&state, &id).await?;
+    let (index, unit) = v
+        .unit(&unit_id)
+        .ok_or_else(|| AppError::NotFound(format!("un'unità «{unit_id}» in questo piano")))?;
+    let plan = &v.plan;
+    let own: Vec<_> = v.objectives_of(unit).collect();
+    let others: Vec<_> = v.involved_in(index).collect();
+    let parent = unit.parent.as_ref().and_then(|p| plan.unit(p));
+    let members: Vec<_> = plan
+        .units
+        .iter()
+        .filter(|u| u.parent.as_ref() == Some(&unit.id))
+        .collect();
+    let body = html! {
+        p class="occhiello" { (messages::unit_kind(unit.kind)) }
+        h1 { (unit.name) }
+        dl class="campi" {
+            dt { "Responsabili" }
+            dd {
+                @if unit.heads.is_empty() { "Non indicati nel piano." }
+                ul {
+                    @for h in &unit.heads {
+                        li {
+                            (h.name)
+                            @if let Some(role) = &h.role { ", " (role) }
+                            @match (h.from, h.until) {
+                                (Some(f), Some(u)) => { " (dal " (messages::date(f)) " al " (messages::date(u)) ")" }
+                                (Some(f), None) => { " (dal " (messages::date(f)) ")" }
+                                (None, Some(u)) => { " (fino al " (messages::date(u)) ")" }
+                                (None, None) => {}
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(code) = &unit.responsible_code {
+                dt { "Codice responsabile" }
+                dd { (code) }
+            }
+            dt { "Personale assegnato" }
+            dd { @match unit.staff { Some(n) => { (n) " persone" } None => { "Non indicato nel piano." } } }
+            @if let Some(parent) = parent {
+                dt { "Fa parte di" }
+                dd { a href=(paths::unit(v.id(), &parent.id)) { (parent.name) } }
+            }
+            @if !members.is_empty() {
+                dt { "Comprende" }
+                dd { ul { @for m in &members { li { a href=(paths::unit(v.id(), &m.id)) { (m.name) } } } } }
+            }
+        }
+        h2 { "Macrofunzioni" }
+        @if unit.functions.is_empty() { p { "Il piano non le elenca." } }
+        @else { ul { @for f in &unit.functions { li { (f) } } } }
+        h2 { "I suoi obiettivi" }
+        @if own.is_empty() { p { "Nessun obiettivo assegnato a questa unità." } }
+        @else {
+            ul class="schede" {
+                @for o in &own {
+                    li {
+                        a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) }
+                        p { (o.title) }
+                        p class="nota" { (o.phases.len()) " fasi · scadenza finale: " (messages::deadline(&o.final_deadline)) }
+                    }
+                }
+            }
+        }
+        h2 { "Obiettivi di altre unità a cui partecipa" }
+        @if others.is_empty() { p { "Nessuno: le fasi di altri obiettivi non coinvolgono questa unità." } }
+        @else {
+            ul {
+                @for o in &others {
+                    li {
+                        a href=(paths::objective(v.id(), o)) { (o.id) }
+                        " — " (o.title)
+                    }
+                }
+            }
+        }
+    };
+    Ok(render(Page {
+        title: &unit.name,
+        crumbs: vec![
+            (plan.title.clone(), paths::plan(v.id())),
+            (unit.name.clone(), paths::unit(v.id(), &unit.id)),
+        ],
+        plan: Some((&v, Section::Other)),
+        body,
+    }))
+}

@@ -1,0 +1,27 @@
+//! The addresses of the pages, in one place so that links and routes agree.
+
+use domain::{Objective, UnitId};
+
+pub fn plan(plan: &str) -> String {
+    format!("/piani/{plan}")
+}
+
+pub fn unit(plan: &str, unit: &UnitId) -> String {
+    format!("/piani/{plan}/unita/{unit}")
+}
+
+pub fn objective(plan: &str, o: &Objective) -> String {
+    format!("/piani/{plan}/obiettivi/{}/{}", o.unit, o.label)
+}
+
+pub fn matrix(plan: &str) -> String {
+    format!("/piani/{plan}/matrice")
+}
+
+pub fn search(plan: &str) -> String {
+    format!("/piani/{plan}/cerca")
+}
+
+pub fn diagnostics(plan: &str) -> String {
+    format!("/piani/{plan}/diagnostica")
+}

@@ -1,0 +1,164 @@
+//! `/api/v1` against its own OpenAPI document: every documented path is called and every
+//! answer is validated against the schema the document declares for it.
+
+use serde_json::{Value, json};
+
+use crate::{PLAN, TestApp, demo};
+
+/// A validator for the schema at `pointer` inside the OpenAPI document (its `$ref`s point
+/// into the document's components).
+fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
+    let mut root = doc.clone();
+    let obj = root.as_object_mut().unwrap();
+    obj.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    for (k, v) in schema.as_object().unwrap() {
+        obj.insert(k.clone(), v.clone());
+    }
+    jsonschema::validator_for(&root).unwrap()
+}
+
+fn response_schema<'a>(doc: &'a Value, path: &str, status: &str, kind: &str) -> &'a Value {
+    &doc["paths"][path]["get"]["responses"][status]["content"][kind]["schema"]
+}
+
+async fn check(app: &TestApp, doc: &Value, template: &str, concrete: &str, status: u16) -> Value {
+    let r = app.get(&format!("/api/v1{concrete}")).await;
+    assert_eq!(r.status().as_u16(), status, "{} {concrete}", app.backend);
+    let kind = if status == 200 {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    assert_eq!(r.headers()["content-type"], kind, "{concrete}");
+    let body: Value = r.json().await.unwrap();
+    let schema = response_schema(doc, template, &status.to_string(), kind);
+    assert!(schema.is_object(), "{template} documents no {status}");
+    let v = validator(doc, schema);
+    let errors: Vec<String> = v
+        .iter_errors(&body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{concrete}: {errors:?}");
+    body
+}
+
+#[tokio::test]
+async fn every_documented_path_answers_as_the_document_says() {
+    let plan = demo();
+    let objective = &plan.objectives[0];
+    for app in TestApp::each().await {
+        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        let fill = |template: &str, plan_id: &str, unit: &str, label: &str| {
+            template
+                .replace("{plan}", plan_id)
+                .replace("{unit}", unit)
+                .replace("{label}", label)
+        };
+        let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+        assert!(paths.len() >= 7, "{paths:?}");
+        for template in &paths {
+            let ok = fill(
+                template,
+                PLAN,
+                objective.unit.as_str(),
+                objective.label.as_str(),
+            );
+            check(&app, &doc, template, &ok, 200).await;
+            if template.contains('{') {
+                let missing = fill(template, "nessuno-1999", "nessuna", "ZZ");
+                let problem = check(&app, &doc, template, &missing, 404).await;
+                assert_eq!(problem["status"], 404);
+            }
+        }
+        // The filter by unit, and an unknown unit in it.
+        let list = check(
+            &app,
+            &doc,
+            "/plans/{plan}/objectives",
+            &format!("/plans/{PLAN}/objectives?unit={}", objective.unit),
+            200,
+        )
+        .await;
+        let expected = plan
+            .objectives
+            .iter()
+            .filter(|o| o.unit == objective.unit)
+            .count();
+        assert_eq!(list.as_array().unwrap().len(), expected);
+        check(
+            &app,
+            &doc,
+            "/plans/{plan}/objectives",
+            &format!("/plans/{PLAN}/objectives?unit=nessuna"),
+            404,
+        )
+        .await;
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_plan_api_gives_back_the_imported_plan_as_export_writes_it() {
+    for app in TestApp::each().await {
+        let list: Value = app.get("/api/v1/plans").await.json().await.unwrap();
+        assert_eq!(
+            list,
+            json!([{"id": PLAN, "entity": "Città di Alessandria", "year": 2021, "title": "Piano della Performance 2021-2023"}])
+        );
+        let text = app
+            .get(&format!("/api/v1/plans/{PLAN}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            text == web::DEMO_PLAN,
+            "{}: the API differs from the imported plan",
+            app.backend
+        );
+        let units: Value = app
+            .get(&format!("/api/v1/plans/{PLAN}/units"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(units, serde_json::to_value(&demo().units).unwrap());
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn errors_are_problem_documents() {
+    let app = TestApp::each().await.remove(0);
+    for (method, path, status) in [
+        ("GET", "/api/v1/nulla", 404),
+        ("POST", "/api/v1/plans", 405),
+        ("DELETE", &format!("/api/v1/plans/{PLAN}") as &str, 405),
+        ("GET", "/api/v1/plans/%FF", 400),
+        (
+            "GET",
+            &format!("/api/v1/plans/{PLAN}/objectives?unit=a&unit=b") as &str,
+            400,
+        ),
+    ] {
+        let r = reqwest::Client::new()
+            .request(method.parse().unwrap(), format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{method} {path}");
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/problem+json",
+            "{method} {path}"
+        );
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["status"], status);
+        assert!(body["title"].as_str().unwrap().len() > 3);
+    }
+    app.stop().await;
+}
