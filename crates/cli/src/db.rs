@@ -23,7 +23,21 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 async fn open(db: &str) -> Result<Store> {
     Store::open(db)
         .await
-        .with_context(|| format!("impossibile aprire il database {db}"))
+        .with_context(|| format!("impossibile aprire il database {}", shown(db)))
+}
+
+/// A database URL as it may be printed and logged: without its password.
+fn shown(db: &str) -> String {
+    match (db.find("://"), db.rfind('@')) {
+        (Some(scheme), Some(at)) if scheme < at => {
+            let user_info = &db[scheme + 3..at];
+            match user_info.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &db[..scheme + 3], &db[at..]),
+                None => db.to_owned(),
+            }
+        }
+        _ => db.to_owned(),
+    }
 }
 
 /// `pegaso serve`: the web application on `addr`, until Ctrl-C or SIGTERM.
@@ -54,7 +68,7 @@ pub fn serve(db: &str, addr: SocketAddr) -> Result<ExitCode> {
         output::stdout(&format!(
             "Pegaso è pronto: http://{local}/ (Ctrl-C per fermarlo)\n"
         ))?;
-        tracing::info!(%local, db, "serving");
+        tracing::info!(%local, db = %shown(db), "serving");
         web::serve(
             listener,
             web::AppState::new(store.clone()),
@@ -164,4 +178,20 @@ pub fn export(db: &str, plan: Option<&str>, out: Option<&Path>) -> Result<ExitCo
         None => output::stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            shown("postgres://ann:secret@db/x"),
+            "postgres://ann:***@db/x"
+        );
+        assert_eq!(shown("postgres://ann@db/x"), "postgres://ann@db/x");
+        assert_eq!(shown("pegaso.db"), "pegaso.db");
+        assert_eq!(shown("sqlite://a@b.db"), "sqlite://a@b.db");
+    }
 }

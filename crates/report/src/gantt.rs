@@ -23,6 +23,8 @@ enum Bar {
         open_end: bool,
         derived: bool,
     },
+    /// Due before the plan year.
+    Before,
     /// No date the plan fixes (an event, none, completed).
     Unplaced,
 }
@@ -40,7 +42,7 @@ pub fn svg(objective: &Objective, year: i32, id: &str) -> Markup {
     let desc_id = format!("{id}-descrizione");
     html! {
         svg class="gantt" xmlns="http://www.w3.org/2000/svg" role="img"
-            viewBox=(format!("0 0 {width} {height}")) aria-labelledby=(format!("{title_id} {desc_id}")) {
+            viewBox=(format!("0 0 {width} {height}")) aria-labelledby=(title_id) aria-describedby=(desc_id) {
             title id=(title_id) { "Diagramma delle fasi dell'obiettivo " (objective.label) " nell'anno " (year) }
             desc id=(desc_id) { (description(objective, year)) }
             @for (m, name) in MONTHS.iter().enumerate() {
@@ -60,6 +62,9 @@ pub fn svg(objective: &Objective, year: i32, id: &str) -> Markup {
                         @if *open_end {
                             path d=(format!("M{} {} l6 8 l-6 8", x(*to) - 6, y + 6)) fill="none" stroke="#1a1a1a" stroke-width="2" {}
                         }
+                    }
+                    Bar::Before => {
+                        text x=(LABEL_W as i32 + 6) y=(y + 18) font-size="11" fill="#5c6f82" { "prima del " (year) }
                     }
                     Bar::Unplaced => {
                         text x=(LABEL_W as i32 + 6) y=(y + 18) font-size="11" fill="#5c6f82" { "senza data nel piano" }
@@ -124,7 +129,8 @@ fn bars(objective: &Objective, year: i32) -> Vec<(String, Bar)> {
                         derived: p.derived,
                     }
                 }
-                _ => Bar::Unplaced,
+                Some(_) => Bar::Before,
+                None => Bar::Unplaced,
             };
             (phase.label.to_string(), bar)
         })
@@ -195,7 +201,7 @@ mod tests {
             3: Span { from: 150.0, to: 365.0, open_end: true, derived: false }
             4: Span { from: 31.0, to: 365.0, open_end: false, derived: false }
             5: Unplaced
-            6: Unplaced"#]]
+            6: Before"#]]
         .assert_eq(&rows.join("\n"));
     }
 
@@ -210,7 +216,7 @@ mod tests {
         );
         let svg = svg(&o, 2021, "g").into_string();
         assert!(
-            svg.contains(r#"aria-labelledby="g-titolo g-descrizione""#),
+            svg.contains(r#"aria-labelledby="g-titolo" aria-describedby="g-descrizione""#),
             "{svg}"
         );
         assert!(

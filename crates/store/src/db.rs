@@ -4,7 +4,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{Any, AnyPool, ConnectOptions, Executor, Transaction};
 
 use crate::PlanSummary;
 use crate::error::{Result, StoreError};
@@ -83,6 +83,28 @@ impl Store {
         Ok(Store { pool, backend })
     }
 
+    /// A transaction that will write: on SQLite it takes the write lock at once, so that a
+    /// second writer waits (`busy_timeout`) instead of failing when it upgrades from reading.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// A transaction that reads a consistent snapshot across several queries (a plan being
+    /// replaced meanwhile is read whole, before or after).
+    pub(crate) async fn begin_read(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin().await?,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -106,9 +128,10 @@ impl Store {
 
     /// The plans in the database, by entity and year.
     pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
+        // By id (entity slug, then year): the same order on every backend and locale.
         let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
             "SELECT p.slug, e.name, p.year, p.title, p.revision \
-             FROM plan p JOIN entity e ON e.id = p.entity_id ORDER BY e.name, p.year",
+             FROM plan p JOIN entity e ON e.id = p.entity_id ORDER BY p.slug",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -123,6 +146,26 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// One plan as listed.
+    pub async fn plan_summary(&self, plan_id: &str) -> Result<PlanSummary> {
+        let row: Option<(String, String, i64, String, i64)> = sqlx::query_as(
+            "SELECT p.slug, e.name, p.year, p.title, p.revision \
+             FROM plan p JOIN entity e ON e.id = p.entity_id WHERE p.slug = $1",
+        )
+        .bind(plan_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (id, entity, year, title, revision) =
+            row.ok_or_else(|| StoreError::NotFound(format!("plan {plan_id}")))?;
+        Ok(PlanSummary {
+            id,
+            entity,
+            year: crate::text::narrow("plan.year", year)?,
+            title,
+            revision,
+        })
     }
 
     /// The revision of a plan: it grows each time the plan is replaced.

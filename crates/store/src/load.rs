@@ -7,15 +7,17 @@ use domain::{
     ObjectiveId, ObjectiveLabel, Offset, Period, Phase, PhaseLabel, Plan, Relative, Responsible,
     Severity, StrategyLine, SurveyResult, Unit, UnitId, When,
 };
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 
-use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::text::{date, from_name, narrow, parsed, percent};
+use crate::{PlanSummary, Store};
 
 #[derive(FromRow)]
 struct PlanRow {
     id: i64,
+    slug: String,
+    revision: i64,
     format: String,
     title: String,
     year: i64,
@@ -121,37 +123,54 @@ fn grouped(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
 impl Store {
     /// The plan with this id, exactly as it was saved.
     pub async fn plan(&self, plan_id: &str) -> Result<Plan> {
+        Ok(self.plan_with_summary(plan_id).await?.1)
+    }
+
+    /// The plan with this id and its summary, read in one snapshot.
+    pub async fn plan_with_summary(&self, plan_id: &str) -> Result<(PlanSummary, Plan)> {
+        let mut tx = self.begin_read().await?;
+        let conn: &mut AnyConnection = &mut tx;
         let row: PlanRow = sqlx::query_as(
-            "SELECT p.id, p.format, p.title, p.year, p.period_from, p.period_to, \
-             e.name AS entity_name, e.kind AS entity_kind \
+            "SELECT p.id, p.slug, p.revision, p.format, p.title, p.year, p.period_from, \
+             p.period_to, e.name AS entity_name, e.kind AS entity_kind \
              FROM plan p JOIN entity e ON e.id = p.entity_id WHERE p.slug = $1",
         )
         .bind(plan_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("plan {plan_id}")))?;
         let id = row.id;
         let format: Format = parsed("plan.format", &row.format, |t| {
             Format::try_from(t.to_owned())
         })?;
-        Ok(Plan {
+        let year = narrow("plan.year", row.year)?;
+        let plan = Plan {
             format,
             entity: Entity {
-                name: row.entity_name,
+                name: row.entity_name.clone(),
                 kind: from_name("entity.kind", &row.entity_kind)?,
             },
-            title: row.title,
+            title: row.title.clone(),
             period: Period {
                 from: narrow("plan.period_from", row.period_from)?,
                 to: narrow("plan.period_to", row.period_to)?,
             },
-            year: narrow("plan.year", row.year)?,
-            strategy: self.strategy(id).await?,
-            responsibles: self.responsibles(id).await?,
-            units: self.units(id).await?,
-            objectives: self.objectives(id).await?,
-            customer_satisfaction: self.surveys(id).await?,
-        })
+            year,
+            strategy: Self::strategy(conn, id).await?,
+            responsibles: Self::responsibles(conn, id).await?,
+            units: Self::units(conn, id).await?,
+            objectives: Self::objectives(conn, id).await?,
+            customer_satisfaction: Self::surveys(conn, id).await?,
+        };
+        tx.commit().await?;
+        let summary = PlanSummary {
+            id: row.slug,
+            entity: row.entity_name,
+            year,
+            title: row.title,
+            revision: row.revision,
+        };
+        Ok((summary, plan))
     }
 
     /// The diagnostics of the import the plan came from.
@@ -185,18 +204,18 @@ impl Store {
             .collect()
     }
 
-    async fn strategy(&self, plan: i64) -> Result<Vec<StrategyLine>> {
+    async fn strategy(conn: &mut AnyConnection, plan: i64) -> Result<Vec<StrategyLine>> {
         let lines: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT id, code, title FROM strategy_line WHERE plan_id = $1 ORDER BY position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         let axes: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT line_id, code, text FROM axis WHERE plan_id = $1 ORDER BY line_id, position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut by_line: HashMap<i64, Vec<Axis>> = HashMap::new();
         for (line, id, text) in axes {
@@ -212,12 +231,12 @@ impl Store {
             .collect())
     }
 
-    async fn responsibles(&self, plan: i64) -> Result<Vec<Responsible>> {
+    async fn responsibles(conn: &mut AnyConnection, plan: i64) -> Result<Vec<Responsible>> {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT code, title FROM responsible WHERE plan_id = $1 ORDER BY position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         Ok(rows
             .into_iter()
@@ -225,21 +244,21 @@ impl Store {
             .collect())
     }
 
-    async fn units(&self, plan: i64) -> Result<Vec<Unit>> {
+    async fn units(conn: &mut AnyConnection, plan: i64) -> Result<Vec<Unit>> {
         let rows: Vec<UnitRow> = sqlx::query_as(
             "SELECT u.id, u.slug, u.kind, u.name, p.slug AS parent, u.responsible_code, u.staff \
              FROM unit u LEFT JOIN unit p ON p.id = u.parent_id \
              WHERE u.plan_id = $1 ORDER BY u.position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         let heads: Vec<HeadRow> = sqlx::query_as(
             "SELECT unit_id, name, role, date_from, date_until FROM unit_head \
              WHERE plan_id = $1 ORDER BY unit_id, position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut heads_of: HashMap<i64, Vec<Head>> = HashMap::new();
         for h in heads {
@@ -263,7 +282,7 @@ impl Store {
                 "SELECT unit_id, text FROM unit_function WHERE plan_id = $1 ORDER BY unit_id, position",
             )
             .bind(plan)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?,
         );
         rows.into_iter()
@@ -286,19 +305,19 @@ impl Store {
             .collect()
     }
 
-    async fn deadlines(&self, plan: i64) -> Result<HashMap<i64, Deadline>> {
+    async fn deadlines(conn: &mut AnyConnection, plan: i64) -> Result<HashMap<i64, Deadline>> {
         let rows: Vec<DeadlineRow> = sqlx::query_as(
             "SELECT id, kind, date, after_kind, after_phase, after_point, after_event, \
              offset_days, offset_months, tentative FROM deadline WHERE plan_id = $1",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.into_iter().map(|r| Ok((r.id, deadline(r)?))).collect()
     }
 
-    async fn objectives(&self, plan: i64) -> Result<Vec<Objective>> {
-        let mut deadlines = self.deadlines(plan).await?;
+    async fn objectives(conn: &mut AnyConnection, plan: i64) -> Result<Vec<Objective>> {
+        let mut deadlines = Self::deadlines(conn, plan).await?;
         let mut take = |id: i64| {
             deadlines
                 .remove(&id)
@@ -313,7 +332,7 @@ impl Store {
              WHERE o.plan_id = $1 ORDER BY o.position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut indicators = grouped(
             sqlx::query_as(
@@ -321,7 +340,7 @@ impl Store {
                  ORDER BY objective_id, position",
             )
             .bind(plan)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?,
         );
         let phase_rows: Vec<PhaseRow> = sqlx::query_as(
@@ -329,7 +348,7 @@ impl Store {
              FROM phase WHERE plan_id = $1 ORDER BY objective_id, position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut codes = grouped(
             sqlx::query_as(
@@ -337,7 +356,7 @@ impl Store {
                  ORDER BY phase_id, position",
             )
             .bind(plan)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?,
         );
         let mut phases: HashMap<i64, Vec<Phase>> = HashMap::new();
@@ -384,13 +403,13 @@ impl Store {
             .collect()
     }
 
-    async fn surveys(&self, plan: i64) -> Result<Vec<SurveyResult>> {
+    async fn surveys(conn: &mut AnyConnection, plan: i64) -> Result<Vec<SurveyResult>> {
         let rows: Vec<SurveyRow> = sqlx::query_as(
             "SELECT service, year, positive_pct, neutral_pct, negative_pct FROM survey_result \
              WHERE plan_id = $1 ORDER BY position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
             .map(|s| {

@@ -41,7 +41,7 @@ impl Store {
         replace: bool,
     ) -> Result<PlanSummary> {
         let slug = plan_id(plan);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let entity = upsert_entity(&mut tx, plan).await?;
         let old: Option<(i64, i64)> =
             sqlx::query_as("SELECT id, revision FROM plan WHERE entity_id = $1 AND year = $2")
@@ -75,7 +75,14 @@ impl Store {
         .bind(i64::from(plan.period.to))
         .bind(revision)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        // Another save of the same plan got there first.
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(format!("plan {slug} exists"))
+            }
+            _ => StoreError::Database(e),
+        })?;
         let owner = Owner {
             entity,
             plan: plan_row,

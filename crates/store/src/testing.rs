@@ -41,6 +41,24 @@ pub async fn fresh_databases() -> Vec<TestDatabase> {
     all
 }
 
+/// A fresh SQLite database in its own temporary folder.
+///
+/// # Panics
+/// When the temporary folder cannot be made.
+#[allow(clippy::expect_used)]
+pub fn fresh_sqlite() -> TestDatabase {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("pegaso.db").display()
+    );
+    TestDatabase {
+        backend: "sqlite",
+        url,
+        _dir: Some(dir),
+    }
+}
+
 #[allow(clippy::expect_used)]
 async fn fresh_postgres(server: &str) -> TestDatabase {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -52,6 +70,27 @@ async fn fresh_postgres(server: &str) -> TestDatabase {
     let mut conn = sqlx::PgConnection::connect(server)
         .await
         .expect("connect to PEGASO_TEST_DATABASE_URL");
+    // The databases of earlier test processes are dropped once, by the first test here.
+    static TIDIED: std::sync::Once = std::sync::Once::new();
+    let mut tidy = false;
+    TIDIED.call_once(|| tidy = true);
+    if tidy {
+        let mine = format!("pegaso\\_test\\_{}\\_%", std::process::id());
+        let old: Vec<(String,)> = sqlx::query_as(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'pegaso\\_test\\_%' AND datname NOT LIKE $1",
+        )
+        .bind(mine)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap_or_default();
+        for (name,) in old {
+            let sql = format!("DROP DATABASE IF EXISTS \"{name}\"");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .ok();
+        }
+    }
     for sql in [
         format!("DROP DATABASE IF EXISTS {name}"),
         format!("CREATE DATABASE {name}"),

@@ -58,10 +58,10 @@ pub struct ObjectivesQuery {
 
 fn path<T>(p: Result<Path<T>, PathRejection>) -> ApiResult<T> {
     p.map(|Path(t)| t).map_err(|e| {
-        Problem(AppError::BadRequest(format!(
-            "Indirizzo non valido: {}",
-            e.body_text()
-        )))
+        tracing::debug!(error = %e.body_text(), "bad path");
+        Problem(AppError::BadRequest(
+            "L'indirizzo non è valido: ogni parte deve essere testo UTF-8.".into(),
+        ))
     })
 }
 
@@ -158,10 +158,10 @@ async fn objectives(
 ) -> ApiResult<Json<Vec<Objective>>> {
     let id = path(p)?;
     let Query(q) = q.map_err(|e| {
-        Problem(AppError::BadRequest(format!(
-            "Parametri non validi: {}",
-            e.body_text()
-        )))
+        tracing::debug!(error = %e.body_text(), "bad query");
+        Problem(AppError::BadRequest(
+            "Parametri non validi: «unit» si può indicare una volta sola.".into(),
+        ))
     })?;
     let view = view(&state, &id).await?;
     let list = match &q.unit {

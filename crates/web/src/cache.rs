@@ -159,14 +159,7 @@ impl Plans {
             }
             return Ok(view);
         }
-        let summary = self
-            .store
-            .plans()
-            .await?
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?;
-        let plan = self.store.plan(id).await?;
+        let (summary, plan) = self.store.plan_with_summary(id).await?;
         let view = Arc::new(PlanView::new(summary, plan)?);
         self.entries.write().await.insert(
             id.to_owned(),

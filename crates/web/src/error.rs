@@ -45,7 +45,7 @@ impl AppError {
         match self {
             AppError::NotFound(what) => format!("Non esiste {what}."),
             AppError::BadRequest(detail) => detail.clone(),
-            AppError::MethodNotAllowed => "Questo indirizzo accetta solo richieste GET.".into(),
+            AppError::MethodNotAllowed => "Questo indirizzo si può solo leggere (GET).".into(),
             AppError::Internal(_) => {
                 "Si è verificato un errore imprevisto. Riprovare più tardi; se continua, \
                  avvisare l'amministratore."
@@ -64,7 +64,10 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(what) => AppError::NotFound(format!("questo elemento ({what})")),
+            StoreError::NotFound(what) => {
+                tracing::debug!(%what, "not found");
+                AppError::NotFound("questo elemento".into())
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

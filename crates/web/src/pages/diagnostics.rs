@@ -27,9 +27,9 @@ pub async fn page(
             p { "Che cosa l'importazione ha trovato nel documento del piano, con la riga del documento "
                 "e il punto del piano a cui si riferisce." }
             ul class="cifre" {
-                li { strong { (tally.errors) } (messages::severity_plural(Severity::Error)) }
-                li { strong { (tally.warnings) } (messages::severity_plural(Severity::Warning)) }
-                li { strong { (tally.infos) } (messages::severity_plural(Severity::Info)) }
+                li { strong { (tally.errors) } " " (messages::severity_plural(Severity::Error)) }
+                li { strong { (tally.warnings) } " " (messages::severity_plural(Severity::Warning)) }
+                li { strong { (tally.infos) } " " (messages::severity_plural(Severity::Info)) }
             }
             div class="scorre" role="region" aria-labelledby="elenco" tabindex="0" {
                 table {

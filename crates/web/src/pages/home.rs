@@ -85,10 +85,10 @@ fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate) -> Markup {
             h2 id=(v.id()) { a href=(paths::plan(v.id())) { (plan.entity.name) ": " (plan.title) } }
             p { "Triennio " (plan.period.from) "–" (plan.period.to) ", piano esecutivo dell'anno " (plan.year) "." }
             ul class="cifre" {
-                li { strong { (plan.units.len()) } "unità organizzative" }
-                li { strong { (plan.objectives.len()) } "obiettivi" }
-                li { strong { (plan.phase_count()) } "fasi" }
-                li { strong { (plan.strategy.iter().map(|s| s.axes.len()).sum::<usize>()) } "assi strategici" }
+                li { strong { (plan.units.len()) } " unità organizzative" }
+                li { strong { (plan.objectives.len()) } " obiettivi" }
+                li { strong { (plan.phase_count()) } " fasi" }
+                li { strong { (plan.strategy.iter().map(|s| s.axes.len()).sum::<usize>()) } " assi strategici" }
             }
             h3 id=(heading) { "Scadenze dal " (messages::date(from)) " al " (messages::date(to)) }
             @if dues.is_empty() {
@@ -96,6 +96,7 @@ fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate) -> Markup {
             } @else {
                 div class="scorre" role="region" aria-labelledby=(heading) tabindex="0" {
                     table {
+                        caption { "Fasi e obiettivi in scadenza, per data" }
                         thead { tr { th scope="col" { "Scadenza" } th scope="col" { "Obiettivo" } th scope="col" { "Che cosa" } th scope="col" { "Unità" } } }
                         tbody {
                             @for d in &dues {
@@ -133,7 +134,10 @@ fn deadlines(v: &PlanView, from: NaiveDate, to: NaiveDate) -> Vec<Due<'_>> {
                 });
             }
         }
-        if let Some(day) = o.final_deadline.fixed_date().filter(|d| within(*d)) {
+        // A start date is not a deadline; in-year and relative ones have their phases listed.
+        if let domain::When::Date { date: day } = o.final_deadline.when
+            && within(day)
+        {
             dues.push(Due {
                 day,
                 objective: o,

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/piani/{plan}/cerca", get(search::page))
         .route("/piani/{plan}/diagnostica", get(diagnostics::page))
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
 
 type PageResult = Result<Markup, AppError>;

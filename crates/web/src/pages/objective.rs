@@ -116,6 +116,7 @@ fn phases_table(v: &PlanView, o: &Objective) -> Markup {
         } @else {
             div class="scorre" role="region" aria-labelledby="fasi" tabindex="0" {
                 table {
+                    caption { "Fasi dell'obiettivo " (o.label) ", con incidenza e scadenza" }
                     thead {
                         tr {
                             th scope="col" { "Fase" }

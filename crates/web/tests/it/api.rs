@@ -133,32 +133,33 @@ async fn the_plan_api_gives_back_the_imported_plan_as_export_writes_it() {
 
 #[tokio::test]
 async fn errors_are_problem_documents() {
-    let app = TestApp::each().await.remove(0);
-    for (method, path, status) in [
-        ("GET", "/api/v1/nulla", 404),
-        ("POST", "/api/v1/plans", 405),
-        ("DELETE", &format!("/api/v1/plans/{PLAN}") as &str, 405),
-        ("GET", "/api/v1/plans/%FF", 400),
-        (
-            "GET",
-            &format!("/api/v1/plans/{PLAN}/objectives?unit=a&unit=b") as &str,
-            400,
-        ),
-    ] {
-        let r = reqwest::Client::new()
-            .request(method.parse().unwrap(), format!("{}{path}", app.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), status, "{method} {path}");
-        assert_eq!(
-            r.headers()["content-type"],
-            "application/problem+json",
-            "{method} {path}"
-        );
-        let body: Value = r.json().await.unwrap();
-        assert_eq!(body["status"], status);
-        assert!(body["title"].as_str().unwrap().len() > 3);
+    for app in TestApp::each().await {
+        for (method, path, status) in [
+            ("GET", "/api/v1/nulla", 404),
+            ("POST", "/api/v1/plans", 405),
+            ("DELETE", &format!("/api/v1/plans/{PLAN}") as &str, 405),
+            ("GET", "/api/v1/plans/%FF", 400),
+            (
+                "GET",
+                &format!("/api/v1/plans/{PLAN}/objectives?unit=a&unit=b") as &str,
+                400,
+            ),
+        ] {
+            let r = reqwest::Client::new()
+                .request(method.parse().unwrap(), format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), status, "{method} {path}");
+            assert_eq!(
+                r.headers()["content-type"],
+                "application/problem+json",
+                "{method} {path}"
+            );
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["status"], status);
+            assert!(body["title"].as_str().unwrap().len() > 3);
+        }
+        app.stop().await;
     }
-    app.stop().await;
 }

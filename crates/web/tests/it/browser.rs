@@ -4,6 +4,8 @@
 
 use std::process::{Child, Command, Stdio};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{ClientBuilder, Locator};
 
 use crate::{PLAN, TestApp, demo};
@@ -64,7 +66,7 @@ async fn a_person_opens_an_objective_card() {
         .iter()
         .max_by_key(|o| o.phases.len())
         .unwrap();
-    let app = TestApp::each().await.remove(0);
+    let app = TestApp::spawn(store::testing::fresh_sqlite()).await;
     let driver = start_driver().await;
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -111,13 +113,24 @@ async fn a_person_opens_an_objective_card() {
     assert!(first.starts_with(o.phases[0].label.as_str()), "{first}");
     let gantt = browser.find(Locator::Css("svg.gantt")).await.unwrap();
     let label = gantt.attr("aria-labelledby").await.unwrap().unwrap();
-    assert_eq!(label, "gantt-titolo gantt-descrizione");
-    // The skip link is the first thing the keyboard reaches.
-    let active = browser.execute(
-        "document.activeElement.blur(); document.body.focus(); return document.querySelector('a').textContent",
-        vec![],
-    ).await.unwrap();
-    assert_eq!(active, "Vai al contenuto");
+    assert_eq!(label, "gantt-titolo");
+    // The skip link is the first thing the keyboard reaches, and it leads to the content.
+    let tab: char = Key::Tab.into();
+    let enter: char = Key::Enter.into();
+    let press = |key: char| {
+        KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+    };
+    browser.perform_actions(press(tab)).await.unwrap();
+    let focused = browser.active_element().await.unwrap();
+    assert_eq!(focused.text().await.unwrap(), "Vai al contenuto");
+    browser.perform_actions(press(enter)).await.unwrap();
+    let focused = browser.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("id").await.unwrap().as_deref(),
+        Some("contenuto")
+    );
     let png = browser.screenshot().await.unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
     std::fs::create_dir_all(&dir).unwrap();

@@ -61,6 +61,13 @@ async fn unknown_addresses_get_an_italian_404_page() {
             let html = r.text().await.unwrap();
             assert!(html.contains("Pagina non trovata"), "{path}: {html}");
         }
+        let r = reqwest::Client::new()
+            .post(format!("{}/piani/{PLAN}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 405);
+        assert!(r.text().await.unwrap().contains("Metodo non consentito"));
         app.stop().await;
     }
 }
@@ -68,170 +75,174 @@ async fn unknown_addresses_get_an_italian_404_page() {
 #[tokio::test]
 async fn home_shows_counts_and_the_deadlines_of_the_next_30_days() {
     let plan = demo();
-    let app = TestApp::each().await.remove(0);
-    let html = app.page("/?dal=2021-06-15").await;
-    assert!(html.contains(&format!(
-        "<strong>{}</strong>obiettivi",
-        plan.objectives.len()
-    )));
-    assert!(html.contains(&format!("<strong>{}</strong>fasi", plan.phase_count())));
-    assert!(html.contains("Scadenze dal 15/06/2021 al 15/07/2021"));
-    // Every phase of the demo due on a date in the window is listed, and none outside.
-    let from = chrono::NaiveDate::from_ymd_opt(2021, 6, 15).unwrap();
-    let to = chrono::NaiveDate::from_ymd_opt(2021, 7, 15).unwrap();
-    let mut inside = 0;
-    for o in &plan.objectives {
-        for p in &o.phases {
-            if let domain::When::Date { date } = p.deadline.when {
-                let row = format!(
-                    "Fase {}: {}",
-                    p.label,
-                    maud::html! { (p.description) }.into_string()
-                );
-                if from <= date && date <= to {
-                    inside += 1;
-                    assert!(html.contains(&row), "missing {} fase {}", o.id, p.label);
+    for app in TestApp::each().await {
+        let html = app.page("/?dal=2021-06-15").await;
+        assert!(html.contains(&format!(
+            "<strong>{}</strong> obiettivi",
+            plan.objectives.len()
+        )));
+        assert!(html.contains(&format!("<strong>{}</strong> fasi", plan.phase_count())));
+        assert!(html.contains("Scadenze dal 15/06/2021 al 15/07/2021"));
+        // Every phase of the demo due on a date in the window is listed, and none outside.
+        let from = chrono::NaiveDate::from_ymd_opt(2021, 6, 15).unwrap();
+        let to = chrono::NaiveDate::from_ymd_opt(2021, 7, 15).unwrap();
+        let mut inside = 0;
+        for o in &plan.objectives {
+            for p in &o.phases {
+                if let domain::When::Date { date } = p.deadline.when {
+                    let row = format!(
+                        "Fase {}: {}",
+                        p.label,
+                        maud::html! { (p.description) }.into_string()
+                    );
+                    if from <= date && date <= to {
+                        inside += 1;
+                        assert!(html.contains(&row), "missing {} fase {}", o.id, p.label);
+                    }
                 }
             }
         }
+        assert!(inside > 0, "the demo has phases due in June–July 2021");
+        assert!(
+            !html.contains("31/12/2021</td>"),
+            "a deadline outside the window is listed"
+        );
+        // A malformed date is said, not fatal.
+        let html = app.page("/?dal=31-13-2021").await;
+        assert!(html.contains("La data indicata non è valida"));
+        app.stop().await;
     }
-    assert!(inside > 0, "the demo has phases due in June–July 2021");
-    assert!(
-        !html.contains("31/12/2021</td>"),
-        "a deadline outside the window is listed"
-    );
-    // A malformed date is said, not fatal.
-    let html = app.page("/?dal=31-13-2021").await;
-    assert!(html.contains("La data indicata non è valida"));
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn a_unit_page_shows_heads_with_their_periods_and_shared_objectives() {
     let plan = demo();
-    let app = TestApp::each().await.remove(0);
-    // A unit whose head changes during the year shows both, each with their period.
-    let changing = plan
-        .units
-        .iter()
-        .find(|u| u.heads.len() > 1)
-        .expect("a unit changing head");
-    let html = app
-        .page(&format!("/piani/{PLAN}/unita/{}", changing.id))
-        .await;
-    for h in &changing.heads {
-        assert!(
-            html.contains(&maud::html! { (h.name) }.into_string()),
-            "{}",
-            h.name
-        );
-        if let Some(from) = h.from {
-            assert!(html.contains(&format!("dal {}", domain::messages::date(from))));
+    for app in TestApp::each().await {
+        // A unit whose head changes during the year shows both, each with their period.
+        let changing = plan
+            .units
+            .iter()
+            .find(|u| u.heads.len() > 1)
+            .expect("a unit changing head");
+        let html = app
+            .page(&format!("/piani/{PLAN}/unita/{}", changing.id))
+            .await;
+        for h in &changing.heads {
+            assert!(
+                html.contains(&maud::html! { (h.name) }.into_string()),
+                "{}",
+                h.name
+            );
+            if let Some(from) = h.from {
+                assert!(html.contains(&format!("dal {}", domain::messages::date(from))));
+            }
         }
+        // A unit named in another unit's phases lists that objective.
+        let by_code: HashMap<&str, &domain::Unit> = plan
+            .units
+            .iter()
+            .filter_map(|u| Some((u.responsible_code.as_deref()?, u)))
+            .collect();
+        let (objective, unit) = plan
+            .objectives
+            .iter()
+            .find_map(|o| {
+                o.phases
+                    .iter()
+                    .flat_map(|p| &p.responsible)
+                    .filter_map(|c| by_code.get(c.as_str()))
+                    .find(|u| u.id != o.unit)
+                    .map(|u| (o, *u))
+            })
+            .expect("a shared objective");
+        let html = app.page(&format!("/piani/{PLAN}/unita/{}", unit.id)).await;
+        let section = html.split("Obiettivi di altre unità").nth(1).unwrap();
+        assert!(section.contains(&format!(
+            "/obiettivi/{}/{}\"",
+            objective.unit, objective.label
+        )));
+        // …and the matrix marks it.
+        let matrix = app.page(&format!("/piani/{PLAN}/matrice")).await;
+        assert!(matrix.contains("<abbr title=\"coinvolta\">C</abbr>"));
+        assert_eq!(
+            matrix.matches("<abbr title=\"titolare\">T</abbr>").count(),
+            plan.objectives.len()
+        );
+        app.stop().await;
     }
-    // A unit named in another unit's phases lists that objective.
-    let by_code: HashMap<&str, &domain::Unit> = plan
-        .units
-        .iter()
-        .filter_map(|u| Some((u.responsible_code.as_deref()?, u)))
-        .collect();
-    let (objective, unit) = plan
-        .objectives
-        .iter()
-        .find_map(|o| {
-            o.phases
-                .iter()
-                .flat_map(|p| &p.responsible)
-                .filter_map(|c| by_code.get(c.as_str()))
-                .find(|u| u.id != o.unit)
-                .map(|u| (o, *u))
-        })
-        .expect("a shared objective");
-    let html = app.page(&format!("/piani/{PLAN}/unita/{}", unit.id)).await;
-    let section = html.split("Obiettivi di altre unità").nth(1).unwrap();
-    assert!(section.contains(&format!(
-        "/obiettivi/{}/{}\"",
-        objective.unit, objective.label
-    )));
-    // …and the matrix marks it.
-    let matrix = app.page(&format!("/piani/{PLAN}/matrice")).await;
-    assert!(matrix.contains("<abbr title=\"coinvolta\">C</abbr>"));
-    assert_eq!(
-        matrix.matches("<abbr title=\"titolare\">T</abbr>").count(),
-        plan.objectives.len()
-    );
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn the_objective_card_has_every_field_its_phases_and_a_gantt() {
     let plan = demo();
-    let app = TestApp::each().await.remove(0);
-    for o in &plan.objectives {
-        let html = app
-            .page(&format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label))
-            .await;
-        let esc = |t: &str| maud::html! { (t) }.into_string();
-        assert!(html.contains(&esc(&o.title)), "{}", o.id);
-        for text in [
-            &o.strategic_purpose,
-            &o.directives,
-            &o.expected_result,
-            &o.constraints,
-            &o.human_resources,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            assert!(html.contains(&esc(text)), "{}: {text}", o.id);
+    for app in TestApp::each().await {
+        for o in &plan.objectives {
+            let html = app
+                .page(&format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label))
+                .await;
+            let esc = |t: &str| maud::html! { (t) }.into_string();
+            assert!(html.contains(&esc(&o.title)), "{}", o.id);
+            for text in [
+                &o.strategic_purpose,
+                &o.directives,
+                &o.expected_result,
+                &o.constraints,
+                &o.human_resources,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert!(html.contains(&esc(text)), "{}: {text}", o.id);
+            }
+            for i in &o.indicators {
+                assert!(html.contains(&esc(i)), "{}: {i}", o.id);
+            }
+            let body = html
+                .split("<tbody>")
+                .nth(1)
+                .unwrap_or("")
+                .split("</tbody>")
+                .next()
+                .unwrap();
+            assert_eq!(body.matches("<tr>").count(), o.phases.len(), "{}", o.id);
+            assert!(html.contains("<svg class=\"gantt\""), "{}", o.id);
+            assert_eq!(
+                html.matches(">Fase ").count(),
+                o.phases.len(),
+                "{}: one Gantt row per phase",
+                o.id
+            );
         }
-        for i in &o.indicators {
-            assert!(html.contains(&esc(i)), "{}: {i}", o.id);
-        }
-        let body = html
-            .split("<tbody>")
-            .nth(1)
-            .unwrap_or("")
-            .split("</tbody>")
-            .next()
-            .unwrap();
-        assert_eq!(body.matches("<tr>").count(), o.phases.len(), "{}", o.id);
-        assert!(html.contains("<svg class=\"gantt\""), "{}", o.id);
-        assert_eq!(
-            html.matches(">Fase ").count(),
-            o.phases.len(),
-            "{}: one Gantt row per phase",
-            o.id
-        );
+        app.stop().await;
     }
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn search_finds_objectives_and_phases_ignoring_case_and_accents() {
     let plan = demo();
-    let app = TestApp::each().await.remove(0);
-    // A word from one phase of the demo, typed in capitals and without its accents.
-    let (o, p) = plan
-        .objectives
-        .iter()
-        .flat_map(|o| o.phases.iter().map(move |p| (o, p)))
-        .find(|(_, p)| p.description.contains("à"))
-        .expect("a phase with an accented word");
-    let word = p
-        .description
-        .split_whitespace()
-        .find(|w| w.contains('à'))
-        .unwrap();
-    let typed: String = word.replace('à', "a").to_uppercase();
-    let html = app.page(&format!("/piani/{PLAN}/cerca?q={typed}")).await;
-    assert!(
-        html.contains(&format!("/obiettivi/{}/{}\"", o.unit, o.label)),
-        "{typed}"
-    );
-    let html = app.page(&format!("/piani/{PLAN}/cerca?q=zzzyyyxxx")).await;
-    assert!(html.contains("Nessun risultato"));
-    app.stop().await;
+    for app in TestApp::each().await {
+        // A word from one phase of the demo, typed in capitals and without its accents.
+        let (o, p) = plan
+            .objectives
+            .iter()
+            .flat_map(|o| o.phases.iter().map(move |p| (o, p)))
+            .find(|(_, p)| p.description.contains("à"))
+            .expect("a phase with an accented word");
+        let word = p
+            .description
+            .split_whitespace()
+            .find(|w| w.contains('à'))
+            .unwrap();
+        let typed: String = word.replace('à', "a").to_uppercase();
+        let html = app.page(&format!("/piani/{PLAN}/cerca?q={typed}")).await;
+        assert!(
+            html.contains(&format!("/obiettivi/{}/{}\"", o.unit, o.label)),
+            "{typed}"
+        );
+        let html = app.page(&format!("/piani/{PLAN}/cerca?q=zzzyyyxxx")).await;
+        assert!(html.contains("Nessun risultato"));
+        app.stop().await;
+    }
 }
 
 #[tokio::test]
@@ -243,24 +254,25 @@ async fn import_diagnostics_are_shown_with_their_lines() {
         return;
     };
     let import = import::import_text(&text);
-    let app = TestApp::each().await.remove(0);
-    app.store
-        .save_plan(&import.plan, &import.diagnostics, true)
-        .await
-        .unwrap();
-    let html = app.page(&format!("/piani/{PLAN}/diagnostica")).await;
-    for d in &import.diagnostics {
-        assert!(
-            html.contains(&maud::html! { (d.message) }.into_string()),
-            "{}",
-            d.message
-        );
-        if let Some(line) = d.location.line {
+    for app in TestApp::each().await {
+        app.store
+            .save_plan(&import.plan, &import.diagnostics, true)
+            .await
+            .unwrap();
+        let html = app.page(&format!("/piani/{PLAN}/diagnostica")).await;
+        for d in &import.diagnostics {
             assert!(
-                html.contains(&format!("<td class=\"numero\">{line}</td>")),
-                "line {line}"
+                html.contains(&maud::html! { (d.message) }.into_string()),
+                "{}",
+                d.message
             );
+            if let Some(line) = d.location.line {
+                assert!(
+                    html.contains(&format!("<td class=\"numero\">{line}</td>")),
+                    "line {line}"
+                );
+            }
         }
+        app.stop().await;
     }
-    app.stop().await;
 }
