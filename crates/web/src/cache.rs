@@ -3,9 +3,10 @@
 //! process may replace a plan: entries older than a second ask the store for its revision).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use domain::{Objective, Plan, Unit};
 use store::{PlanSummary, Store, StoreError};
 use tokio::sync::RwLock;
@@ -17,8 +18,12 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 pub struct PlanView {
     pub summary: PlanSummary,
     pub plan: Plan,
-    /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it.
-    pub json: String,
+    /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it (shared by
+    /// every response, not copied).
+    pub json: Bytes,
+    /// Each objective's card as HTML, rendered on first request: a card is a function of the
+    /// plan's revision alone, and this view lives exactly as long as its revision.
+    cards: Vec<OnceLock<String>>,
     /// For each unit (by position), the objectives of other units whose phases name it.
     involved: Vec<Vec<usize>>,
     /// For each objective (by position), the units its phases name, in plan order.
@@ -56,8 +61,11 @@ impl PlanView {
         }
         Ok(PlanView {
             summary,
+            cards: (0..plan.objectives.len())
+                .map(|_| OnceLock::new())
+                .collect(),
             plan,
-            json,
+            json: Bytes::from(json),
             involved,
             involves,
         })
@@ -76,10 +84,22 @@ impl PlanView {
     }
 
     pub fn objective(&self, unit: &str, label: &str) -> Option<&Objective> {
+        self.objective_index(unit, label)
+            .and_then(|i| self.plan.objectives.get(i))
+    }
+
+    pub fn objective_index(&self, unit: &str, label: &str) -> Option<usize> {
         self.plan
             .objectives
             .iter()
-            .find(|o| o.unit.as_str() == unit && o.label.as_str() == label)
+            .position(|o| o.unit.as_str() == unit && o.label.as_str() == label)
+    }
+
+    /// The HTML of objective `index`'s card, rendered by `render` the first time.
+    pub fn card(&self, index: usize, render: impl FnOnce() -> String) -> Option<&str> {
+        self.cards
+            .get(index)
+            .map(|c| c.get_or_init(render).as_str())
     }
 
     pub fn objectives_of<'a>(&'a self, unit: &'a Unit) -> impl Iterator<Item = &'a Objective> {

@@ -4,7 +4,7 @@
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use domain::{Objective, Percent, messages};
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, path, view};
@@ -18,16 +18,38 @@ pub async fn page(
 ) -> PageResult {
     let (id, unit_id, label) = path(p)?;
     let v = view(&state, &id).await?;
-    let o = v.objective(&unit_id, &label).ok_or_else(|| {
+    let index = v.objective_index(&unit_id, &label).ok_or_else(|| {
         AppError::NotFound(format!(
             "un obiettivo «{label}» dell'unità «{unit_id}» in questo piano"
         ))
     })?;
+    let o = &v.plan.objectives[index];
     let plan = &v.plan;
     let unit = plan.unit(&o.unit);
     let unit_name = unit.map_or(o.unit.as_str(), |u| u.name.as_str());
     let title = format!("Obiettivo {} — {}", o.label, unit_name);
-    let body = html! {
+    let card = v
+        .card(index, || card(&v, o, unit_name).into_string())
+        .unwrap_or_default();
+    Ok(render(Page {
+        title: &title,
+        crumbs: vec![
+            (plan.title.clone(), paths::plan(v.id())),
+            (unit_name.to_owned(), paths::unit(v.id(), &o.unit)),
+            (
+                format!("Obiettivo {}", o.label),
+                paths::objective(v.id(), o),
+            ),
+        ],
+        plan: Some((&v, Section::Other)),
+        body: PreEscaped(card.to_owned()),
+    }))
+}
+
+/// The card itself: every field, the phases, the Gantt.
+fn card(v: &PlanView, o: &Objective, unit_name: &str) -> Markup {
+    let plan = &v.plan;
+    html! {
         p class="occhiello" {
             "Scheda obiettivo · "
             a href=(paths::unit(v.id(), &o.unit)) { (unit_name) }
@@ -45,7 +67,7 @@ pub async fn page(
             }
         }
         h2 id="fasi" { "Fasi" }
-        (phases_table(&v, o))
+        (phases_table(v, o))
         h2 id="calendario" { "Calendario delle fasi nel " (plan.year) }
         p class="nota" {
             "Ogni barra va dalla fine della fase precedente (o dall'inizio indicato) alla scadenza; "
@@ -69,20 +91,7 @@ pub async fn page(
             (field("Risorse umane", o.human_resources.as_deref()))
             (field("Risorse finanziarie", o.financial_resources.as_deref()))
         }
-    };
-    Ok(render(Page {
-        title: &title,
-        crumbs: vec![
-            (plan.title.clone(), paths::plan(v.id())),
-            (unit_name.to_owned(), paths::unit(v.id(), &o.unit)),
-            (
-                format!("Obiettivo {}", o.label),
-                paths::objective(v.id(), o),
-            ),
-        ],
-        plan: Some((&v, Section::Other)),
-        body,
-    }))
+    }
 }
 
 fn field(name: &str, value: Option<&str>) -> Markup {
