@@ -2,7 +2,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use domain::messages;
 use domain::schedule::planned;
 use maud::{Markup, html};
@@ -92,7 +92,17 @@ fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate) -> Markup {
             }
             h3 id=(heading) { "Scadenze dal " (messages::date(from)) " al " (messages::date(to)) }
             @if dues.is_empty() {
-                p { "Nessuna scadenza in questi giorni." }
+                p {
+                    "Nessuna scadenza in questi giorni."
+                    // A plan of another year: offer its own calendar.
+                    @if from.year() != plan.year {
+                        " "
+                        a href=(format!("/?dal={}-01-01", plan.year)) {
+                            "Vedere le scadenze dal 1° gennaio " (plan.year)
+                        }
+                        "."
+                    }
+                }
             } @else {
                 div class="scorre" role="region" aria-labelledby=(heading) tabindex="0" {
                     table {

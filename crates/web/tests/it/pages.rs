@@ -107,6 +107,10 @@ async fn home_shows_counts_and_the_deadlines_of_the_next_30_days() {
             !html.contains("31/12/2021</td>"),
             "a deadline outside the window is listed"
         );
+        // Outside the plan's year, the page offers the plan's own calendar.
+        let html = app.page("/?dal=2030-03-01").await;
+        assert!(html.contains("Nessuna scadenza in questi giorni."));
+        assert!(html.contains("href=\"/?dal=2021-01-01\""));
         // A malformed date is said, not fatal.
         let html = app.page("/?dal=31-13-2021").await;
         assert!(html.contains("La data indicata non è valida"));
