@@ -148,26 +148,6 @@ impl Store {
             .collect()
     }
 
-    /// One plan as listed.
-    pub async fn plan_summary(&self, plan_id: &str) -> Result<PlanSummary> {
-        let row: Option<(String, String, i64, String, i64)> = sqlx::query_as(
-            "SELECT p.slug, e.name, p.year, p.title, p.revision \
-             FROM plan p JOIN entity e ON e.id = p.entity_id WHERE p.slug = $1",
-        )
-        .bind(plan_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let (id, entity, year, title, revision) =
-            row.ok_or_else(|| StoreError::NotFound(format!("plan {plan_id}")))?;
-        Ok(PlanSummary {
-            id,
-            entity,
-            year: crate::text::narrow("plan.year", year)?,
-            title,
-            revision,
-        })
-    }
-
     /// The revision of a plan: it grows each time the plan is replaced.
     pub async fn revision(&self, plan_id: &str) -> Result<i64> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT revision FROM plan WHERE slug = $1")

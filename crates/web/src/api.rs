@@ -1,8 +1,6 @@
 //! `/api/v1`: the plans in the `pegaso.plan/1` format, read-only for now. Every error is
 //! `application/problem+json`.
 
-use std::sync::Arc;
-
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -65,13 +63,6 @@ fn path<T>(p: Result<Path<T>, PathRejection>) -> ApiResult<T> {
     })
 }
 
-async fn view(state: &AppState, id: &str) -> ApiResult<Arc<PlanView>> {
-    state.plans.get(id).await.map_err(|e| match e {
-        store::StoreError::NotFound(_) => Problem(AppError::NotFound(format!("il piano «{id}»"))),
-        other => Problem(other.into()),
-    })
-}
-
 fn unit_of<'a>(view: &'a PlanView, id: &str) -> ApiResult<&'a Unit> {
     view.unit(id).map(|(_, u)| u).ok_or_else(|| {
         Problem(AppError::NotFound(format!(
@@ -94,7 +85,7 @@ fn objective_of<'a>(view: &'a PlanView, unit: &str, label: &str) -> ApiResult<&'
 async fn openapi_document(State(state): State<AppState>) -> ApiResult<Response> {
     let mut doc = openapi().clone();
     if let Some(first) = state.store.plans().await?.first() {
-        let view = view(&state, &first.id).await?;
+        let view = state.view(&first.id).await?;
         let objective = view.plan.objectives.first();
         let examples = [
             ("plan", Some(view.id().to_owned())),
@@ -126,7 +117,7 @@ async fn plan(
     p: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Response> {
     let id = path(p)?;
-    let view = view(&state, &id).await?;
+    let view = state.view(&id).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         view.json.clone(),
@@ -139,7 +130,7 @@ async fn units(
     p: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Json<Vec<Unit>>> {
     let id = path(p)?;
-    Ok(Json(view(&state, &id).await?.plan.units.clone()))
+    Ok(Json(state.view(&id).await?.plan.units.clone()))
 }
 
 async fn unit(
@@ -147,7 +138,7 @@ async fn unit(
     p: Result<Path<(String, String)>, PathRejection>,
 ) -> ApiResult<Json<Unit>> {
     let (id, unit) = path(p)?;
-    let view = view(&state, &id).await?;
+    let view = state.view(&id).await?;
     Ok(Json(unit_of(&view, &unit)?.clone()))
 }
 
@@ -163,7 +154,7 @@ async fn objectives(
             "Parametri non validi: «unit» si può indicare una volta sola.".into(),
         ))
     })?;
-    let view = view(&state, &id).await?;
+    let view = state.view(&id).await?;
     let list = match &q.unit {
         Some(unit) => {
             let unit = unit_of(&view, unit)?;
@@ -179,7 +170,7 @@ async fn objective(
     p: Result<Path<(String, String, String)>, PathRejection>,
 ) -> ApiResult<Json<Objective>> {
     let (id, unit, label) = path(p)?;
-    let view = view(&state, &id).await?;
+    let view = state.view(&id).await?;
     Ok(Json(objective_of(&view, &unit, &label)?.clone()))
 }
 
@@ -188,6 +179,6 @@ async fn phases(
     p: Result<Path<(String, String, String)>, PathRejection>,
 ) -> ApiResult<Json<Vec<Phase>>> {
     let (id, unit, label) = path(p)?;
-    let view = view(&state, &id).await?;
+    let view = state.view(&id).await?;
     Ok(Json(objective_of(&view, &unit, &label)?.phases.clone()))
 }

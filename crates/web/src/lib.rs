@@ -39,6 +39,14 @@ impl AppState {
             store,
         }
     }
+
+    /// The plan with this id, ready to show; an unknown id is a 404 that names it.
+    pub(crate) async fn view(&self, id: &str) -> Result<Arc<PlanView>, AppError> {
+        self.plans.get(id).await.map_err(|e| match e {
+            StoreError::NotFound(_) => AppError::NotFound(format!("il piano «{id}»")),
+            other => other.into(),
+        })
+    }
 }
 
 /// The demo plan (Città di Alessandria, PEG 2021), built into the binary so that `serve`

@@ -7,7 +7,7 @@ use domain::{Severity, Tally, messages};
 use maud::html;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, path, view};
+use super::{PageResult, path};
 use crate::{AppState, paths};
 
 pub async fn page(
@@ -15,7 +15,7 @@ pub async fn page(
     p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let v = view(&state, &id).await?;
+    let v = state.view(&id).await?;
     let diagnostics = state.store.diagnostics(&id).await?;
     let tally = Tally::of(&diagnostics);
     let body = html! {

@@ -8,8 +8,8 @@ use domain::schedule::planned;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::PageResult;
 use super::layout::{Page, render};
-use super::{PageResult, view};
 use crate::cache::PlanView;
 use crate::{AppState, paths, today};
 
@@ -47,7 +47,7 @@ pub async fn page(
         .unwrap_or(from);
     let mut views = Vec::new();
     for summary in state.store.plans().await? {
-        views.push(view(&state, &summary.id).await?);
+        views.push(state.view(&summary.id).await?);
     }
     let body = html! {
         h1 { "I piani della performance" }

@@ -8,8 +8,6 @@ mod plan;
 mod search;
 mod unit;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
@@ -19,7 +17,6 @@ use axum::routing::get;
 use maud::Markup;
 
 use crate::AppState;
-use crate::cache::PlanView;
 use crate::error::{AppError, Problem};
 
 pub use layout::error_page;
@@ -45,13 +42,6 @@ type PageResult = Result<Markup, AppError>;
 fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
     p.map(|Path(t)| t)
         .map_err(|_| AppError::BadRequest("L'indirizzo della pagina non è valido.".into()))
-}
-
-async fn view(state: &AppState, id: &str) -> Result<Arc<PlanView>, AppError> {
-    state.plans.get(id).await.map_err(|e| match e {
-        store::StoreError::NotFound(_) => AppError::NotFound(format!("un piano «{id}»")),
-        other => other.into(),
-    })
 }
 
 /// Anything no route answers: a problem under `/api`, a page elsewhere.

@@ -7,7 +7,7 @@ use domain::{Objective, Percent, messages};
 use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, path, view};
+use super::{PageResult, path};
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -17,7 +17,7 @@ pub async fn page(
     p: Result<Path<(String, String, String)>, PathRejection>,
 ) -> PageResult {
     let (id, unit_id, label) = path(p)?;
-    let v = view(&state, &id).await?;
+    let v = state.view(&id).await?;
     let index = v.objective_index(&unit_id, &label).ok_or_else(|| {
         AppError::NotFound(format!(
             "un obiettivo «{label}» dell'unità «{unit_id}» in questo piano"

@@ -7,7 +7,7 @@ use domain::{Unit, messages};
 use maud::{Markup, html};
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, path, view};
+use super::{PageResult, path};
 use crate::cache::PlanView;
 use crate::{AppState, paths};
 
@@ -16,7 +16,7 @@ pub async fn tree(
     p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let v = view(&state, &id).await?;
+    let v = state.view(&id).await?;
     let plan = &v.plan;
     // Top-level units: those without a parent, or whose parent the plan does not have.
     let roots: Vec<&Unit> = plan
@@ -88,7 +88,7 @@ pub async fn matrix(
     p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let v = view(&state, &id).await?;
+    let v = state.view(&id).await?;
     let plan = &v.plan;
     let units = v.units_at_work();
     let body = html! {

@@ -7,7 +7,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, path, view};
+use super::{PageResult, path};
 use crate::{AppState, paths};
 
 const MAX_QUERY: usize = 200;
@@ -39,7 +39,7 @@ pub async fn page(
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let v = view(&state, &id).await?;
+    let v = state.view(&id).await?;
     let query: String = q
         .ok()
         .and_then(|Query(q)| q.q)

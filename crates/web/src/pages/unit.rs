@@ -7,7 +7,7 @@ use domain::messages;
 use maud::html;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, path, view};
+use super::{PageResult, path};
 use crate::error::AppError;
 use crate::{AppState, paths};
 
@@ -16,7 +16,7 @@ pub async fn page(
     p: Result<Path<(String, String)>, PathRejection>,
 ) -> PageResult {
     let (id, unit_id) = path(p)?;
-    let v = view(&state, &id).await?;
+    let v = state.view(&id).await?;
     let (index, unit) = v
         .unit(&unit_id)
         .ok_or_else(|| AppError::NotFound(format!("un'unità «{unit_id}» in questo piano")))?;
