@@ -13,14 +13,14 @@ use crate::output;
 /// The database a command uses when none is given: a SQLite file in the current folder.
 pub const DEFAULT_DB: &str = "pegaso.db";
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("impossibile avviare il runtime")
 }
 
-async fn open(db: &str) -> Result<Store> {
+pub async fn open(db: &str) -> Result<Store> {
     Store::open(db)
         .await
         .with_context(|| format!("impossibile aprire il database {}", shown(db)))
@@ -41,7 +41,7 @@ fn shown(db: &str) -> String {
 }
 
 /// `pegaso serve`: the web application on `addr`, until Ctrl-C or SIGTERM.
-pub fn serve(db: &str, addr: SocketAddr) -> Result<ExitCode> {
+pub fn serve(db: &str, addr: SocketAddr, insecure_cookies: bool) -> Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -61,6 +61,11 @@ pub fn serve(db: &str, addr: SocketAddr) -> Result<ExitCode> {
                 demo.title, demo.entity, demo.year
             ))?;
         }
+        if store.people().await.map(|p| p.is_empty()).unwrap_or(false) {
+            output::stdout(
+                "Nessun account: crearne uno con «pegaso user add NOME --name \"Nome Cognome\" --role admin».\n",
+            )?;
+        }
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("impossibile usare l'indirizzo {addr}"))?;
@@ -69,9 +74,14 @@ pub fn serve(db: &str, addr: SocketAddr) -> Result<ExitCode> {
             "Pegaso è pronto: http://{local}/ (Ctrl-C per fermarlo)\n"
         ))?;
         tracing::info!(%local, db = %shown(db), "serving");
+        // Over HTTPS (any address but this machine's own) cookies carry `Secure`.
+        let settings = web::auth::Settings {
+            cookie_secure: !insecure_cookies && !addr.ip().is_loopback(),
+            ..web::auth::Settings::default()
+        };
         web::serve(
             listener,
-            web::AppState::new(store.clone()),
+            web::AppState::new(store.clone()).with_settings(settings),
             shutdown_signal(),
         )
         .await
@@ -115,10 +125,19 @@ async fn shutdown_signal() {
 pub fn save(db: &str, plan: &Plan, diagnostics: &[Diagnostic], replace: bool) -> Result<String> {
     runtime()?.block_on(async {
         let store = open(db).await?;
-        let result = store.save_plan(plan, diagnostics, replace).await;
+        let stamp = store::Stamp {
+            actor: "cli".into(),
+            at: web::now(),
+        };
+        let result = store.save_plan(plan, diagnostics, replace, &stamp).await;
         store.close().await;
         match result {
             Ok(saved) => Ok(saved.id),
+            Err(StoreError::Conflict(why)) if why.contains("only a draft") => bail!(
+                "il piano {} di {} non è più una bozza: cambia solo con i suoi atti e le modifiche registrate",
+                plan.year,
+                plan.entity.name
+            ),
             Err(StoreError::Conflict(_)) => bail!(
                 "il database ha già il piano {} di {}: aggiungere --replace per sostituirlo",
                 plan.year,

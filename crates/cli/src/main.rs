@@ -1,8 +1,10 @@
 //! The `pegaso` command: parses the arguments, calls the library crates, prints the result.
 
+mod audit;
 mod check;
 mod db;
 mod output;
+mod people;
 mod show;
 
 use std::path::PathBuf;
@@ -29,6 +31,25 @@ enum Command {
         /// Indirizzo e porta su cui rispondere.
         #[arg(long, value_name = "HOST:PORTA", default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Cookie senza l'attributo Secure anche su un indirizzo pubblico (solo per prove
+        /// senza HTTPS; sull'indirizzo locale non lo hanno comunque).
+        #[arg(long)]
+        insecure_cookies: bool,
+    },
+    /// Gestisce gli account: add, disable, enable, reset-password, list.
+    User {
+        #[command(subcommand)]
+        command: people::UserCommand,
+    },
+    /// Gestisce le chiavi API delle persone: add, revoke.
+    Token {
+        #[command(subcommand)]
+        command: people::TokenCommand,
+    },
+    /// Il registro delle modifiche: verify (la catena di impronte), export (CSV, JSON).
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
     /// Importa un piano (testo di un PEG / Piano della Performance) e lo scrive in JSON.
     Import {
@@ -93,7 +114,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Serve { db, addr } => db::serve(&db, addr),
+        Command::Serve {
+            db,
+            addr,
+            insecure_cookies,
+        } => db::serve(&db, addr, insecure_cookies),
+        Command::User { command } => people::user(command),
+        Command::Token { command } => people::token(command),
+        Command::Audit { command } => audit::run(command),
         Command::Import {
             file,
             output,

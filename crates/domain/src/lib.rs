@@ -1,6 +1,8 @@
 //! Pegaso's domain core: the plan model (`pegaso.plan/1`), its validation and the rules of the
 //! performance cycle. Pure functions over plain data: no I/O, no async, no clock.
 
+pub mod access;
+pub mod audit;
 pub mod deadline;
 pub mod diagnostic;
 pub mod messages;
@@ -9,7 +11,9 @@ pub mod schedule;
 pub mod schema;
 pub mod validate;
 pub mod values;
+pub mod workflow;
 
+pub use access::{Action, Actor, Refusal, Role, UnitGrant, UnitRole};
 pub use deadline::{Anchor, Deadline, Offset, Relative, When};
 pub use diagnostic::{Code, Diagnostic, Location, Severity, Tally};
 pub use plan::{
@@ -18,3 +22,4 @@ pub use plan::{
 };
 pub use validate::validate;
 pub use values::{Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, UnitId, ValueError};
+pub use workflow::{Act, ActKind, BoardAct, PlanState};

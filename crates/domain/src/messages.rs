@@ -233,3 +233,126 @@ fn excerpt(text: &str) -> String {
         format!("{cut}…")
     }
 }
+
+/// A role, as a person reads it.
+pub fn role(r: crate::access::Role) -> &'static str {
+    use crate::access::Role;
+    match r {
+        Role::Admin => "Programmazione e Controllo",
+        Role::Evaluator => "Nucleo di Valutazione",
+        Role::Board => "Giunta",
+        Role::Auditor => "revisore (sola lettura)",
+    }
+}
+
+/// A unit role.
+pub fn unit_role(r: crate::access::UnitRole) -> &'static str {
+    match r {
+        crate::access::UnitRole::Head => "responsabile",
+        crate::access::UnitRole::Member => "componente",
+    }
+}
+
+/// Where a plan is in its cycle.
+pub fn plan_state(s: crate::workflow::PlanState) -> &'static str {
+    use crate::workflow::PlanState;
+    match s {
+        PlanState::Draft => "bozza",
+        PlanState::Validated => "validato dal Nucleo di Valutazione",
+        PlanState::Approved => "approvato dalla Giunta",
+        PlanState::InExecution => "in esecuzione",
+        PlanState::Measured => "misurato",
+        PlanState::MeasureValidated => "misurazione validata dal Nucleo di Valutazione",
+        PlanState::Published => "pubblicato",
+    }
+}
+
+/// The button that performs an act.
+pub fn act(k: crate::workflow::ActKind) -> &'static str {
+    use crate::workflow::ActKind;
+    match k {
+        ActKind::Validate => "Valida il piano",
+        ActKind::Approve => "Approva il piano",
+        ActKind::Start => "Avvia l'esecuzione",
+        ActKind::CloseMeasurement => "Chiudi la misurazione",
+        ActKind::ValidateMeasurement => "Valida la misurazione",
+        ActKind::Publish => "Pubblica i risultati",
+        ActKind::SendBack => "Rinvia con motivazione",
+        ActKind::Reopen => "Riapri la misurazione",
+    }
+}
+
+/// Why an action is not open, as the person who asked reads it.
+pub fn refusal(r: &crate::access::Refusal) -> String {
+    use crate::access::Refusal;
+    match r {
+        Refusal::SignInRequired => "Per questa azione occorre accedere.".into(),
+        Refusal::Role(roles) => {
+            let names: Vec<&str> = roles.iter().map(|r| role(*r)).collect();
+            format!("Spetta a: {}.", names.join(", "))
+        }
+        Refusal::NotYourUnit => {
+            "Spetta al responsabile dell'unità per il periodo della fase, o a chi vi è assegnato."
+                .into()
+        }
+        Refusal::State(s) => format!("Non è possibile con il piano «{}».", plan_state(*s)),
+        Refusal::Locked => {
+            "Le misure sono state validate: per cambiarle serve l'atto che riapre la misurazione."
+                .into()
+        }
+        Refusal::ReasonRequired => "Occorre scrivere la motivazione.".into(),
+        Refusal::ActRequired => "Occorrono il numero e la data della deliberazione.".into(),
+    }
+}
+
+/// What an audit entry's action did, as a history reads it.
+pub fn audit_action(action: &str) -> String {
+    let known = match action {
+        "plan.import" => "piano importato",
+        "plan.replace" => "piano sostituito da una nuova importazione",
+        "phase.edit" => "fase modificata",
+        "person.add" => "persona aggiunta",
+        "person.disable" => "account disattivato",
+        "person.enable" => "account riattivato",
+        "person.reset_password" => "password reimpostata",
+        "session.open" => "accesso",
+        "token.add" => "chiave API creata",
+        "token.revoke" => "chiave API revocata",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    match action
+        .strip_prefix("plan.act.")
+        .and_then(crate::workflow::ActKind::parse)
+    {
+        Some(kind) => format!("atto: {}", act(kind).to_lowercase()),
+        None => action.to_string(),
+    }
+}
+
+/// A field an audit entry records, as a history names it.
+pub fn audit_field(key: &str) -> &str {
+    match key {
+        "description" => "descrizione",
+        "weight_pct" => "incidenza %",
+        "completed_on" => "conclusa il",
+        "note" => "nota",
+        "state" => "stato",
+        "reason" => "motivazione",
+        "board_act" => "deliberazione",
+        "disabled" => "disattivato",
+        "username" => "nome utente",
+        "name" => "nome",
+        "entity" => "ente",
+        "roles" => "ruoli",
+        "units" => "unità",
+        "token" => "chiave",
+        "title" => "titolo",
+        "year" => "anno",
+        "objectives" => "obiettivi",
+        "revision" => "revisione",
+        other => other,
+    }
+}

@@ -1,4 +1,5 @@
 //! Plans out of Pegaso: charts drawn on the server as SVG, so the same picture goes into pages
-//! and, later, into PDF reports.
+//! and, later, into PDF reports; the audit log as CSV.
 
+pub mod audit;
 pub mod gantt;

@@ -129,20 +129,21 @@ impl Store {
     /// The plans in the database, by entity and year.
     pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
         // By id (entity slug, then year): the same order on every backend and locale.
-        let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
-            "SELECT p.slug, e.name, p.year, p.title, p.revision \
+        let rows: Vec<(String, String, i64, String, i64, String)> = sqlx::query_as(
+            "SELECT p.slug, e.name, p.year, p.title, p.revision, p.state \
              FROM plan p JOIN entity e ON e.id = p.entity_id ORDER BY p.slug",
         )
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, entity, year, title, revision)| {
+            .map(|(id, entity, year, title, revision, state)| {
                 Ok(PlanSummary {
                     id,
                     entity,
                     year: crate::text::narrow("plan.year", year)?,
                     title,
                     revision,
+                    state: crate::text::state(&state)?,
                 })
             })
             .collect()

@@ -2,15 +2,21 @@
 //! one set of migrations per backend), in a normalised schema where every row belongs to an
 //! entity.
 
+mod audit;
 mod db;
 mod error;
+mod lifecycle;
 mod load;
+mod people;
 mod save;
-pub use save::plan_id;
+pub use save::{entity_slug, plan_id};
 mod text;
 
+pub use audit::{AuditFilter, Stamp};
 pub use db::{Backend, Store, database_url};
 pub use error::StoreError;
+pub use lifecycle::{EditConflict, Edited, PhaseFields, PhaseKey, PhaseRecord};
+pub use people::{NewPerson, Person, SessionRow, TokenInfo};
 
 /// A plan as listed: enough to choose one.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -21,9 +27,12 @@ pub struct PlanSummary {
     pub entity: String,
     pub year: i32,
     pub title: String,
-    /// Grows each time the plan is replaced.
+    /// Grows each time the plan is replaced, edited or moved by an act.
     #[serde(skip)]
     pub revision: i64,
+    /// Where the plan is in its cycle.
+    #[serde(skip)]
+    pub state: domain::PlanState,
 }
 
 #[cfg(feature = "testing")]

@@ -25,6 +25,7 @@ struct PlanRow {
     period_to: i64,
     entity_name: String,
     entity_kind: String,
+    state: String,
 }
 
 #[derive(FromRow)]
@@ -132,7 +133,7 @@ impl Store {
         let conn: &mut AnyConnection = &mut tx;
         let row: PlanRow = sqlx::query_as(
             "SELECT p.id, p.slug, p.revision, p.format, p.title, p.year, p.period_from, \
-             p.period_to, e.name AS entity_name, e.kind AS entity_kind \
+             p.period_to, e.name AS entity_name, e.kind AS entity_kind, p.state \
              FROM plan p JOIN entity e ON e.id = p.entity_id WHERE p.slug = $1",
         )
         .bind(plan_id)
@@ -169,6 +170,7 @@ impl Store {
             year,
             title: row.title,
             revision: row.revision,
+            state: crate::text::state(&row.state)?,
         };
         Ok((summary, plan))
     }

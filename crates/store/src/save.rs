@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use domain::{Anchor, Deadline, Diagnostic, Offset, Plan, When};
+use domain::{Anchor, Deadline, Diagnostic, Offset, Plan, PlanState, When};
 use sqlx::{Any, Transaction};
 
+use crate::audit::{Change, Stamp};
 use crate::error::{Result, StoreError};
 use crate::text::{date_text, name_of};
 use crate::{PlanSummary, Store};
@@ -21,7 +22,8 @@ pub fn plan_id(plan: &Plan) -> String {
     format!("{}-{}", entity_slug(plan), plan.year)
 }
 
-fn entity_slug(plan: &Plan) -> String {
+/// The administration's slug: the first part of its plans' ids.
+pub fn entity_slug(plan: &Plan) -> String {
     domain::UnitId::slugify(&plan.entity.name)
         .map(|s| s.as_str().to_owned())
         .unwrap_or_else(|| "ente".to_owned())
@@ -39,21 +41,30 @@ impl Store {
         plan: &Plan,
         diagnostics: &[Diagnostic],
         replace: bool,
+        stamp: &Stamp,
     ) -> Result<PlanSummary> {
         let slug = plan_id(plan);
+        let backend = self.backend();
         let mut tx = self.begin_write().await?;
         let entity = upsert_entity(&mut tx, plan).await?;
-        let old: Option<(i64, i64)> =
-            sqlx::query_as("SELECT id, revision FROM plan WHERE entity_id = $1 AND year = $2")
-                .bind(entity)
-                .bind(i64::from(plan.year))
-                .fetch_optional(&mut *tx)
-                .await?;
+        let old: Option<(i64, i64, String)> = sqlx::query_as(
+            "SELECT id, revision, state FROM plan WHERE entity_id = $1 AND year = $2",
+        )
+        .bind(entity)
+        .bind(i64::from(plan.year))
+        .fetch_optional(&mut *tx)
+        .await?;
         let revision = match old {
             Some(_) if !replace => {
                 return Err(StoreError::Conflict(format!("plan {slug} exists")));
             }
-            Some((id, revision)) => {
+            // Once validated, a plan changes only by its acts and recorded edits.
+            Some((_, _, state)) if state != PlanState::Draft.as_str() => {
+                return Err(StoreError::Conflict(format!(
+                    "plan {slug} is {state}: only a draft can be replaced"
+                )));
+            }
+            Some((id, revision, _)) => {
                 sqlx::query("DELETE FROM plan WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -94,6 +105,27 @@ impl Store {
         writer.objectives(plan, &units).await?;
         writer.surveys(plan).await?;
         writer.diagnostics(diagnostics).await?;
+        let after = serde_json::json!({
+            "title": plan.title, "year": plan.year, "units": plan.units.len(),
+            "objectives": plan.objectives.len(), "revision": revision,
+        });
+        crate::audit::append(
+            &mut writer.tx,
+            backend,
+            stamp,
+            Change {
+                action: if revision > 1 {
+                    "plan.replace"
+                } else {
+                    "plan.import"
+                },
+                subject: slug.clone(),
+                plan: Some(&slug),
+                before: None,
+                after: Some(after),
+            },
+        )
+        .await?;
         writer.tx.commit().await?;
         tracing::info!(plan = %slug, revision, "plan saved");
         Ok(PlanSummary {
@@ -102,6 +134,7 @@ impl Store {
             year: plan.year,
             title: plan.title.clone(),
             revision,
+            state: PlanState::Draft,
         })
     }
 }

@@ -110,3 +110,22 @@ async fn fresh_postgres(server: &str) -> TestDatabase {
         _dir: None,
     }
 }
+
+/// The stamp of a change made by `actor` at a fixed instant (tests do not read the clock).
+pub fn stamp(actor: &str) -> crate::Stamp {
+    crate::Stamp {
+        actor: actor.into(),
+        at: chrono::DateTime::from_timestamp(1_617_267_600, 0).unwrap_or_default(),
+    }
+}
+
+impl crate::Store {
+    /// Runs raw SQL against the database, as someone with direct access to it would: for
+    /// tests that tamper with what the application protects.
+    pub async fn execute_raw(&self, sql: &str) -> crate::error::Result<u64> {
+        Ok(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+}

@@ -47,3 +47,9 @@ pub(crate) fn percent(column: &str, text: &str) -> Result<Percent> {
 pub(crate) fn narrow<T: TryFrom<i64>>(column: &str, value: i64) -> Result<T> {
     T::try_from(value).map_err(|_| StoreError::Corrupt(format!("{column} = {value}")))
 }
+
+/// A plan's lifecycle state.
+pub(crate) fn state(text: &str) -> Result<domain::PlanState> {
+    domain::PlanState::parse(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("plan.state = {text:?}")))
+}

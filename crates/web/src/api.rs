@@ -1,39 +1,53 @@
-//! `/api/v1`: the plans in the `pegaso.plan/1` format, read-only for now. Every error is
+//! `/api/v1`: the plans in the `pegaso.plan/1` format, their acts and phase edits for callers
+//! with a token, the audit log for those who may read it. Every error is
 //! `application/problem+json`.
 
+pub(crate) mod write;
+
+use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use domain::{Objective, Phase, Unit};
+use domain::audit::Entry;
+use domain::{Objective, Phase, Role, Unit, UnitId};
 use serde::{Deserialize, Serialize};
+use store::AuditFilter;
 
+use crate::auth::Caller;
 use crate::cache::PlanView;
 use crate::error::{AppError, Problem};
+use crate::routes::Routes;
 use crate::{AppState, openapi};
 
 type ApiResult<T> = Result<T, Problem>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi_document))
-        .route("/plans", get(plans))
-        .route("/plans/{plan}", get(plan))
-        .route("/plans/{plan}/units", get(units))
-        .route("/plans/{plan}/units/{unit}", get(unit))
-        .route("/plans/{plan}/objectives", get(objectives))
-        .route(
-            "/plans/{plan}/units/{unit}/objectives/{label}",
-            get(objective),
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/openapi.json", openapi_document)
+        .get("/api/v1/me", me)
+        .get("/api/v1/audit", audit)
+        .get("/api/v1/plans", plans)
+        .get("/api/v1/plans/{plan}", plan)
+        .post("/api/v1/plans/{plan}/acts", write::act)
+        .get("/api/v1/plans/{plan}/units", units)
+        .get("/api/v1/plans/{plan}/units/{unit}", unit)
+        .get("/api/v1/plans/{plan}/objectives", objectives)
+        .get(
+            "/api/v1/plans/{plan}/units/{unit}/objectives/{label}",
+            objective,
         )
-        .route(
-            "/plans/{plan}/units/{unit}/objectives/{label}/phases",
-            get(phases),
+        .get(
+            "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases",
+            phases,
         )
-        .fallback(|| async { Problem(AppError::NotFound("questo indirizzo dell'API".into())) })
-        .method_not_allowed_fallback(|| async { Problem(AppError::MethodNotAllowed) })
+        .get(
+            "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
+            write::phase,
+        )
+        .put(
+            "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
+            write::edit_phase,
+        )
 }
 
 /// A plan as listed by `GET /plans`.
@@ -45,6 +59,8 @@ pub struct PlanItem {
     pub entity: String,
     pub year: i32,
     pub title: String,
+    /// Where the plan is in its cycle.
+    pub state: domain::PlanState,
 }
 
 /// Filters of `GET /plans/{plan}/objectives`.
@@ -84,8 +100,14 @@ fn objective_of<'a>(view: &'a PlanView, unit: &str, label: &str) -> ApiResult<&'
 /// so that a reader (or a fuzzer) has addresses that answer.
 async fn openapi_document(State(state): State<AppState>) -> ApiResult<Response> {
     let mut doc = openapi().clone();
-    if let Some(first) = state.store.plans().await?.first() {
-        let view = state.view(&first.id).await?;
+    let mut first = None;
+    for summary in state.store.plans().await? {
+        if let Ok((view, _)) = state.view(&summary.id, None).await {
+            first = Some(view);
+            break;
+        }
+    }
+    if let Some(view) = first {
         let objective = view.plan.objectives.first();
         let examples = [
             ("plan", Some(view.id().to_owned())),
@@ -97,27 +119,78 @@ async fn openapi_document(State(state): State<AppState>) -> ApiResult<Response> 
     Ok(Json(doc).into_response())
 }
 
-async fn plans(State(state): State<AppState>) -> ApiResult<Json<Vec<PlanItem>>> {
-    let plans = state.store.plans().await?;
-    Ok(Json(
-        plans
-            .into_iter()
-            .map(|p| PlanItem {
+async fn plans(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PlanItem>>> {
+    let mut items = Vec::new();
+    for p in state.store.plans().await? {
+        // Plans this caller may not read are not listed.
+        if state.view(&p.id, caller.0.as_ref()).await.is_ok() {
+            items.push(PlanItem {
                 id: p.id,
                 entity: p.entity,
                 year: p.year,
                 title: p.title,
-            })
-            .collect(),
-    ))
+                state: p.state,
+            });
+        }
+    }
+    Ok(Json(items))
+}
+
+/// The caller, as `GET /me` shows them.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Me {
+    pub username: String,
+    pub name: String,
+    /// The administration (entity slug) the person works for; absent: every one.
+    pub entity: Option<String>,
+    pub roles: Vec<Role>,
+    /// Units the person is a member of (heads follow from the plans).
+    pub units: Vec<UnitId>,
+}
+
+async fn me(caller: Caller) -> ApiResult<Json<Me>> {
+    let person = caller.0.ok_or(Problem(AppError::SignIn))?;
+    Ok(Json(Me {
+        username: person.username,
+        name: person.name,
+        entity: person.entity,
+        roles: person.roles,
+        units: person.units,
+    }))
+}
+
+/// Filters of `GET /audit`.
+#[derive(Debug, Deserialize)]
+pub struct AuditQuery {
+    /// Only this plan's entries.
+    plan: Option<String>,
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> ApiResult<Json<Vec<Entry>>> {
+    crate::pages::readers_only(caller.0.as_ref())?;
+    let Query(q) = q.map_err(|_| {
+        Problem(AppError::BadRequest(
+            "Parametri non validi: «plan» si può indicare una volta sola.".into(),
+        ))
+    })?;
+    let filter = AuditFilter {
+        plan: q.plan,
+        subject_prefix: None,
+    };
+    Ok(Json(state.store.audit_log(&filter).await?))
 }
 
 async fn plan(
     State(state): State<AppState>,
+    caller: Caller,
     p: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Response> {
     let id = path(p)?;
-    let view = state.view(&id).await?;
+    let view = state.view(&id, caller.0.as_ref()).await?.0;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         view.json.clone(),
@@ -127,23 +200,34 @@ async fn plan(
 
 async fn units(
     State(state): State<AppState>,
+    caller: Caller,
     p: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Json<Vec<Unit>>> {
     let id = path(p)?;
-    Ok(Json(state.view(&id).await?.plan.units.clone()))
+    Ok(Json(
+        state
+            .view(&id, caller.0.as_ref())
+            .await?
+            .0
+            .plan
+            .units
+            .clone(),
+    ))
 }
 
 async fn unit(
     State(state): State<AppState>,
+    caller: Caller,
     p: Result<Path<(String, String)>, PathRejection>,
 ) -> ApiResult<Json<Unit>> {
     let (id, unit) = path(p)?;
-    let view = state.view(&id).await?;
+    let view = state.view(&id, caller.0.as_ref()).await?.0;
     Ok(Json(unit_of(&view, &unit)?.clone()))
 }
 
 async fn objectives(
     State(state): State<AppState>,
+    caller: Caller,
     p: Result<Path<String>, PathRejection>,
     q: Result<Query<ObjectivesQuery>, QueryRejection>,
 ) -> ApiResult<Json<Vec<Objective>>> {
@@ -154,7 +238,7 @@ async fn objectives(
             "Parametri non validi: «unit» si può indicare una volta sola.".into(),
         ))
     })?;
-    let view = state.view(&id).await?;
+    let view = state.view(&id, caller.0.as_ref()).await?.0;
     let list = match &q.unit {
         Some(unit) => {
             let unit = unit_of(&view, unit)?;
@@ -167,18 +251,20 @@ async fn objectives(
 
 async fn objective(
     State(state): State<AppState>,
+    caller: Caller,
     p: Result<Path<(String, String, String)>, PathRejection>,
 ) -> ApiResult<Json<Objective>> {
     let (id, unit, label) = path(p)?;
-    let view = state.view(&id).await?;
+    let view = state.view(&id, caller.0.as_ref()).await?.0;
     Ok(Json(objective_of(&view, &unit, &label)?.clone()))
 }
 
 async fn phases(
     State(state): State<AppState>,
+    caller: Caller,
     p: Result<Path<(String, String, String)>, PathRejection>,
 ) -> ApiResult<Json<Vec<Phase>>> {
     let (id, unit, label) = path(p)?;
-    let view = state.view(&id).await?;
+    let view = state.view(&id, caller.0.as_ref()).await?.0;
     Ok(Json(objective_of(&view, &unit, &label)?.phases.clone()))
 }

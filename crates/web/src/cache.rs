@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use domain::{Objective, Plan, Unit};
-use store::{PlanSummary, Store, StoreError};
+use store::{PhaseRecord, PlanSummary, Store, StoreError};
 use tokio::sync::RwLock;
 
 const FRESH_FOR: Duration = Duration::from_secs(1);
@@ -18,6 +18,12 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 pub struct PlanView {
     pub summary: PlanSummary,
     pub plan: Plan,
+    /// The administration's slug (people of another administration have no role here).
+    pub entity: String,
+    /// What was recorded on each phase (version, completion), by objective and phase position.
+    pub records: Vec<Vec<PhaseRecord>>,
+    /// Units by the responsibility code that names them.
+    by_code: HashMap<String, usize>,
     /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it (shared by
     /// every response, not copied).
     pub json: Bytes,
@@ -31,15 +37,19 @@ pub struct PlanView {
 }
 
 impl PlanView {
-    fn new(summary: PlanSummary, plan: Plan) -> Result<Self, StoreError> {
+    fn new(
+        summary: PlanSummary,
+        plan: Plan,
+        records: Vec<Vec<PhaseRecord>>,
+    ) -> Result<Self, StoreError> {
         let mut json = serde_json::to_string_pretty(&plan)
             .map_err(|e| StoreError::Corrupt(format!("plan JSON: {e}")))?;
         json.push('\n');
-        let by_code: HashMap<&str, usize> = plan
+        let by_code: HashMap<String, usize> = plan
             .units
             .iter()
             .enumerate()
-            .filter_map(|(i, u)| Some((u.responsible_code.as_deref()?, i)))
+            .filter_map(|(i, u)| Some((u.responsible_code.clone()?, i)))
             .collect();
         let mut involved = vec![Vec::new(); plan.units.len()];
         let mut involves = Vec::with_capacity(plan.objectives.len());
@@ -64,11 +74,30 @@ impl PlanView {
             cards: (0..plan.objectives.len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            entity: store::entity_slug(&plan),
             plan,
+            records,
+            by_code,
             json: Bytes::from(json),
             involved,
             involves,
         })
+    }
+
+    /// What was recorded on phase `phase` of objective `objective` (both by position).
+    pub fn record(&self, objective: usize, phase: usize) -> Option<&PhaseRecord> {
+        self.records.get(objective)?.get(phase)
+    }
+
+    /// The units a phase names by its codes.
+    pub fn phase_units(&self, phase: &domain::Phase) -> Vec<domain::UnitId> {
+        phase
+            .responsible
+            .iter()
+            .filter_map(|c| self.by_code.get(c))
+            .filter_map(|&u| self.plan.units.get(u))
+            .map(|u| u.id.clone())
+            .collect()
     }
 
     pub fn id(&self) -> &str {
@@ -161,12 +190,19 @@ impl Plans {
         }
     }
 
-    /// The plan with this id, from memory when it is still the stored revision.
-    pub async fn get(&self, id: &str) -> Result<Arc<PlanView>, StoreError> {
+    /// Forgets a plan this process just changed, so that the next request reads it again.
+    pub async fn invalidate(&self, id: &str) {
+        self.entries.write().await.remove(id);
+    }
+
+    /// The plan with this id, from memory when it is still the stored revision. `fresh` asks
+    /// the store for the revision even when it was checked less than a second ago: writes act
+    /// on the plan as it is now, not as another process left it a moment ago.
+    pub async fn get(&self, id: &str, fresh: bool) -> Result<Arc<PlanView>, StoreError> {
         let stale = {
             let entries = self.entries.read().await;
             match entries.get(id) {
-                Some(e) if e.checked.elapsed() < FRESH_FOR => return Ok(e.view.clone()),
+                Some(e) if !fresh && e.checked.elapsed() < FRESH_FOR => return Ok(e.view.clone()),
                 Some(e) => Some(e.view.clone()),
                 None => None,
             }
@@ -180,7 +216,8 @@ impl Plans {
             return Ok(view);
         }
         let (summary, plan) = self.store.plan_with_summary(id).await?;
-        let view = Arc::new(PlanView::new(summary, plan)?);
+        let records = self.store.phase_records(id).await?;
+        let view = Arc::new(PlanView::new(summary, plan, records)?);
         self.entries.write().await.insert(
             id.to_owned(),
             Entry {

@@ -16,6 +16,16 @@ pub enum AppError {
     BadRequest(String),
     /// This method is not allowed here.
     MethodNotAllowed,
+    /// Sign in first (or the API token is not valid).
+    SignIn,
+    /// Signed in, but this is not theirs to do (`why` in Italian).
+    Forbidden(String),
+    /// Someone else changed it first, or the plan moved on (`what` in Italian).
+    Conflict(String),
+    /// Well-formed but not acceptable (`detail` in Italian).
+    Unprocessable(String),
+    /// Too many failed logins: try again later.
+    TooManyRequests { retry_after_secs: i64 },
     /// Our fault; the detail is logged.
     Internal(String),
 }
@@ -26,6 +36,11 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::SignIn => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -36,6 +51,11 @@ impl AppError {
             AppError::NotFound(_) => "Pagina non trovata",
             AppError::BadRequest(_) => "Richiesta non valida",
             AppError::MethodNotAllowed => "Metodo non consentito",
+            AppError::SignIn => "Accesso richiesto",
+            AppError::Forbidden(_) => "Azione non consentita",
+            AppError::Conflict(_) => "Modifica in conflitto",
+            AppError::Unprocessable(_) => "Dati non accettati",
+            AppError::TooManyRequests { .. } => "Troppi tentativi",
             AppError::Internal(_) => "Errore del server",
         }
     }
@@ -45,12 +65,40 @@ impl AppError {
         match self {
             AppError::NotFound(what) => format!("Non esiste {what}."),
             AppError::BadRequest(detail) => detail.clone(),
-            AppError::MethodNotAllowed => "Questo indirizzo si può solo leggere (GET).".into(),
+            AppError::MethodNotAllowed => {
+                "Questo indirizzo non accetta questo metodo di richiesta.".into()
+            }
+            AppError::SignIn => {
+                "Per continuare occorre accedere con le proprie credenziali.".into()
+            }
+            AppError::Forbidden(why) | AppError::Conflict(why) | AppError::Unprocessable(why) => {
+                why.clone()
+            }
+            AppError::TooManyRequests { retry_after_secs } => format!(
+                "Troppi accessi non riusciti. Riprovare tra {} minuti.",
+                (retry_after_secs + 59) / 60
+            ),
             AppError::Internal(_) => {
                 "Si è verificato un errore imprevisto. Riprovare più tardi; se continua, \
                  avvisare l'amministratore."
                     .into()
             }
+        }
+    }
+
+    /// The headers some statuses call for.
+    fn headers(&self, response: &mut Response) {
+        let value = match self {
+            AppError::TooManyRequests { retry_after_secs } => {
+                Some((header::RETRY_AFTER, retry_after_secs.to_string()))
+            }
+            AppError::SignIn => Some((header::WWW_AUTHENTICATE, "Bearer".to_string())),
+            _ => None,
+        };
+        if let Some((name, value)) = value
+            && let Ok(value) = header::HeaderValue::from_str(&value)
+        {
+            response.headers_mut().insert(name, value);
         }
     }
 
@@ -68,6 +116,14 @@ impl From<StoreError> for AppError {
                 tracing::debug!(%what, "not found");
                 AppError::NotFound("questo elemento".into())
             }
+            StoreError::Conflict(what) => {
+                tracing::info!(%what, "conflict");
+                AppError::Conflict(
+                    "Nel frattempo qualcun altro ha cambiato questo elemento o lo stato del piano: \
+                     ricaricare la pagina per vedere com'è ora."
+                        .into(),
+                )
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -78,7 +134,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let page = crate::pages::error_page(&self);
-        (self.status(), page).into_response()
+        let mut response = (self.status(), page).into_response();
+        self.headers(&mut response);
+        response
     }
 }
 
@@ -114,11 +172,13 @@ impl IntoResponse for Problem {
             detail: self.0.detail(),
         };
         let text = serde_json::to_string(&body).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             text,
         )
-            .into_response()
+            .into_response();
+        self.0.headers(&mut response);
+        response
     }
 }

@@ -2,21 +2,23 @@
 //! with its OpenAPI document, and `/healthz`. `app(state)` is the router; `serve` runs it.
 
 mod api;
+pub mod auth;
 mod cache;
 mod error;
+mod headers;
 mod openapi;
 mod pages;
 mod paths;
+mod routes;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
-use domain::Plan;
-use store::{PlanSummary, Store, StoreError};
+use axum::http::{Method, Uri, header};
+use axum::response::{IntoResponse, Response};
+use domain::{Action, Actor, Plan};
+use store::{Person, PlanSummary, Stamp, Store, StoreError};
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -25,27 +27,75 @@ pub use cache::PlanView;
 pub use error::AppError;
 pub use openapi::openapi;
 
-/// What every handler shares: the store and the plans read from it.
+/// What every handler shares: the store, the plans read from it, how people sign in.
 #[derive(Debug, Clone)]
 pub struct AppState {
     store: Store,
     plans: Arc<cache::Plans>,
+    settings: Arc<auth::Settings>,
+    provider: Arc<dyn auth::AuthProvider>,
 }
 
 impl AppState {
+    /// Passwords as the way in, and the default settings.
     pub fn new(store: Store) -> Self {
         AppState {
             plans: Arc::new(cache::Plans::new(store.clone())),
             store,
+            settings: Arc::new(auth::Settings::default()),
+            provider: Arc::new(auth::PasswordProvider),
         }
     }
 
-    /// The plan with this id, ready to show; an unknown id is a 404 that names it.
-    pub(crate) async fn view(&self, id: &str) -> Result<Arc<PlanView>, AppError> {
-        self.plans.get(id).await.map_err(|e| match e {
+    pub fn with_settings(mut self, settings: auth::Settings) -> Self {
+        self.settings = Arc::new(settings);
+        self
+    }
+
+    pub fn with_provider(mut self, provider: Arc<dyn auth::AuthProvider>) -> Self {
+        self.provider = provider;
+        self
+    }
+
+    /// The plan with this id, whoever asks; an unknown id is a 404 that names it.
+    async fn any_view(&self, id: &str, fresh: bool) -> Result<Arc<PlanView>, AppError> {
+        self.plans.get(id, fresh).await.map_err(|e| match e {
             StoreError::NotFound(_) => AppError::NotFound(format!("il piano «{id}»")),
             other => other.into(),
         })
+    }
+
+    /// The plan with this id if `person` (`None`: the public) may read it, with the actor they
+    /// are in it. A plan they may not read does not exist for them: the same 404.
+    pub(crate) async fn view(
+        &self,
+        id: &str,
+        person: Option<&Person>,
+    ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
+        self.view_as_of(id, person, false).await
+    }
+
+    /// `view`, reading the stored revision first: for writes.
+    pub(crate) async fn view_fresh(
+        &self,
+        id: &str,
+        person: Option<&Person>,
+    ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
+        self.view_as_of(id, person, true).await
+    }
+
+    async fn view_as_of(
+        &self,
+        id: &str,
+        person: Option<&Person>,
+        fresh: bool,
+    ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
+        let view = self.any_view(id, fresh).await?;
+        let actor = person.and_then(|p| auth::actor(p, &view));
+        match domain::access::decide(actor.as_ref(), Action::ReadPlan, view.summary.state) {
+            Ok(()) => Ok((view, actor)),
+            Err(_) => Err(AppError::NotFound(format!("il piano «{id}»"))),
+        }
     }
 }
 
@@ -62,18 +112,40 @@ pub async fn load_demo_if_empty(store: &Store) -> Result<Option<PlanSummary>, St
     let plan: Plan = serde_json::from_str(DEMO_PLAN)
         .map_err(|e| StoreError::Invalid(format!("embedded demo plan: {e}")))?;
     let findings = domain::validate(&plan);
-    store.save_plan(&plan, &findings, false).await.map(Some)
+    let stamp = Stamp {
+        actor: "system".into(),
+        at: now(),
+    };
+    store
+        .save_plan(&plan, &findings, false, &stamp)
+        .await
+        .map(Some)
+}
+
+/// Every route: method and path pattern, as the router has them.
+pub fn route_table() -> Vec<(Method, &'static str)> {
+    routes().into_parts().1
+}
+
+fn routes() -> routes::Routes {
+    let r = routes::Routes::new()
+        .get("/healthz", healthz)
+        .get("/static/pegaso.css", stylesheet);
+    api::routes(pages::routes(r))
 }
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/static/pegaso.css", get(stylesheet))
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+    let secure = state.settings.cookie_secure;
+    routes()
+        .into_parts()
+        .0
         .fallback(pages::not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            headers::security(secure, req, next)
+        }))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -88,9 +160,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    // The peer's address feeds the per-address login limit.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// A known address asked with a method it does not take: a problem under `/api`, a page
+/// elsewhere.
+async fn method_not_allowed(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        error::Problem(AppError::MethodNotAllowed).into_response()
+    } else {
+        AppError::MethodNotAllowed.into_response()
+    }
 }
 
 /// Liveness: the process answers. The framework's floor in the load test.
@@ -111,8 +195,15 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// Today's date where the server runs: the one place the web application reads the clock.
+/// Today's date where the server runs.
 #[allow(clippy::disallowed_methods)]
 pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
+}
+
+/// The present instant, for stamps, sessions and tokens: with `today`, the only places the
+/// application reads the clock (the command line stamps its changes with it too).
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
 }

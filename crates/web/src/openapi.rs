@@ -8,7 +8,8 @@ use domain::{Objective, Phase, Plan, Unit};
 use schemars::generate::{Contract, SchemaSettings};
 use serde_json::{Value, json};
 
-use crate::api::PlanItem;
+use crate::api::write::{ActDone, ActRequest, PhaseConflict, PhaseEditRequest, PhaseRecordBody};
+use crate::api::{Me, PlanItem};
 use crate::error::ProblemBody;
 
 /// The document, built once.
@@ -22,9 +23,13 @@ pub fn set_examples(doc: &mut Value, examples: &[(&str, Option<String>)]) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
-    for item in paths.values_mut() {
-        let Some(params) = item
-            .pointer_mut("/get/parameters")
+    for operation in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|i| i.values_mut())
+    {
+        let Some(params) = operation
+            .get_mut("parameters")
             .and_then(Value::as_array_mut)
         else {
             continue;
@@ -54,6 +59,16 @@ fn build() -> Value {
         ("Objective", generator.subschema_for::<Objective>()),
         ("Phase", generator.subschema_for::<Phase>()),
         ("Problem", generator.subschema_for::<ProblemBody>()),
+        ("Me", generator.subschema_for::<Me>()),
+        (
+            "AuditEntry",
+            generator.subschema_for::<domain::audit::Entry>(),
+        ),
+        ("ActRequest", generator.subschema_for::<ActRequest>()),
+        ("ActDone", generator.subschema_for::<ActDone>()),
+        ("PhaseRecord", generator.subschema_for::<PhaseRecordBody>()),
+        ("PhaseEdit", generator.subschema_for::<PhaseEditRequest>()),
+        ("PhaseConflict", generator.subschema_for::<PhaseConflict>()),
     ] {
         refs.insert(name.to_owned(), schema.to_value());
     }
@@ -82,6 +97,7 @@ fn build() -> Value {
     });
     let problem = |description: &str| json!({"description": description, "content": {"application/problem+json": {"schema": r("Problem")}}});
     let ok = |description: &str, schema: Value| json!({"description": description, "content": {"application/json": {"schema": schema}}});
+    let unauthorized = problem("The bearer token is not valid (or one is required here).");
     let op = |id: &str, summary: &str, params: Vec<&Value>, body: Value| {
         json!({"get": {
             "operationId": id,
@@ -90,10 +106,18 @@ fn build() -> Value {
             "responses": {
                 "200": body,
                 "400": problem("The address is malformed."),
-                "404": problem("No such plan, unit or objective."),
+                "401": unauthorized.clone(),
+                "404": problem("No such plan, unit or objective, or not one this caller may read."),
             }
         }})
     };
+    let n_param = json!({
+        "name": "n", "in": "path", "required": true,
+        "description": "The phase's position in its objective, from 1.",
+        "schema": {"type": "string"}
+    });
+    let json_body = |name: &str| json!({"required": true, "content": {"application/json": {"schema": r(name)}}});
+    let phase_params = vec![&plan_param, &unit_param, &label_param, &n_param];
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -107,8 +131,86 @@ fn build() -> Value {
             "/plans": {"get": {
                 "operationId": "listPlans",
                 "summary": "The plans in this database: id, administration, year, title.",
-                "responses": {"200": ok("The plans.", list("PlanItem"))}
+                "responses": {
+                    "200": ok("The plans this caller may read.", list("PlanItem")),
+                    "401": unauthorized.clone(),
+                }
             }},
+            "/me": {"get": {
+                "operationId": "getMe",
+                "summary": "The person the bearer token belongs to.",
+                "security": [{"bearer": []}],
+                "responses": {
+                    "200": ok("The caller.", r("Me")),
+                    "401": unauthorized.clone(),
+                }
+            }},
+            "/audit": {"get": {
+                "operationId": "getAudit",
+                "summary": "The audit log, in order, for the planning office, the Nucleo and auditors. \
+                    Each entry carries the hash of the one before.",
+                "security": [{"bearer": []}],
+                "parameters": [{
+                    "name": "plan", "in": "query", "required": false,
+                    "description": "Only this plan's entries.",
+                    "schema": {"type": "string"}
+                }],
+                "responses": {
+                    "200": ok("The entries.", list("AuditEntry")),
+                    "400": problem("The query is malformed."),
+                    "401": unauthorized.clone(),
+                    "403": problem("The caller's roles do not include reading the log."),
+                }
+            }},
+            "/plans/{plan}/acts": {"post": {
+                "operationId": "performAct",
+                "summary": "Performs an act of the plan's lifecycle (validate, approve, start, close_measurement, \
+                    validate_measurement, publish, send_back, reopen).",
+                "security": [{"bearer": []}],
+                "parameters": [&plan_param],
+                "requestBody": json_body("ActRequest"),
+                "responses": {
+                    "200": ok("The act is recorded; the plan's new state.", r("ActDone")),
+                    "400": problem("The address or the body is malformed."),
+                    "401": unauthorized.clone(),
+                    "403": problem("The act is not the caller's to perform."),
+                    "404": problem("No such plan, or not one this caller may read."),
+                    "409": problem("The act cannot be performed in the plan's state, or the state changed."),
+                    "422": problem("A reason or the board's act is missing, or a value is not valid."),
+                }
+            }},
+            "/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}": {
+                "get": {
+                    "operationId": "getPhaseRecord",
+                    "summary": "A phase's editable fields with its version.",
+                    "parameters": phase_params.clone(),
+                    "responses": {
+                        "200": ok("The phase.", r("PhaseRecord")),
+                        "400": problem("The address is malformed."),
+                        "401": unauthorized.clone(),
+                        "404": problem("No such plan, objective or phase, or not one this caller may read."),
+                    }
+                },
+                "put": {
+                    "operationId": "editPhase",
+                    "summary": "Edits a phase from the version the caller read: what it plans while drafting, \
+                        what it achieved while running.",
+                    "security": [{"bearer": []}],
+                    "parameters": phase_params,
+                    "requestBody": json_body("PhaseEdit"),
+                    "responses": {
+                        "200": ok("Saved; the phase at its new version.", r("PhaseRecord")),
+                        "400": problem("The address or the body is malformed."),
+                        "401": unauthorized.clone(),
+                        "403": problem("The phase is not the caller's to edit."),
+                        "404": problem("No such plan, objective or phase, or not one this caller may read."),
+                        "409": {"description": "Another edit came first (the body says what the phase holds now), \
+                            or the plan's state does not allow edits.",
+                            "content": {"application/problem+json": {"schema": {"anyOf": [r("PhaseConflict"), r("Problem")]}}}},
+                        "422": problem("A value is not valid."),
+                    }
+                }
+            },
             "/plans/{plan}": op("getPlan", "One whole plan as a `pegaso.plan/1` document.",
                 vec![&plan_param], ok("The plan.", r("Plan"))),
             "/plans/{plan}/units": op("listUnits", "The units of a plan.",
@@ -127,6 +229,12 @@ fn build() -> Value {
                 "The phases of an objective, in order.",
                 vec![&plan_param, &unit_param, &label_param], ok("The phases.", list("Phase"))),
         },
-        "components": {"schemas": schemas}
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "An API token (`pgs_…`) made on the account page or with `pegaso token add`."
+            }}
+        }
     })
 }

@@ -130,6 +130,8 @@ fn serve_loads_the_demo_prints_its_address_and_stops_on_sigterm() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     assert!(first.contains("caricato il piano dimostrativo"), "{first}");
+    let hint = lines.next().unwrap().unwrap();
+    assert!(hint.contains("pegaso user add"), "{hint}");
     let ready = lines.next().unwrap().unwrap();
     let addr = ready
         .split("http://")
@@ -140,14 +142,17 @@ fn serve_loads_the_demo_prints_its_address_and_stops_on_sigterm() {
     let (status, body) = get(&addr, "/healthz");
     assert!(status.contains("200"), "{status}");
     assert_eq!(body, r#"{"status":"ok"}"#);
+    // The demo plan is a draft: not public until the Giunta approves it.
     let (status, body) = get(
         &addr,
         "/piani/citta-di-alessandria-2021/obiettivi/avvocatura/A",
     );
     assert!(
-        status.contains("200") && body.contains("Obiettivo A"),
+        status.contains("404") && body.contains("Pagina non trovata"),
         "{status}"
     );
+    let (_, home) = get(&addr, "/");
+    assert!(home.contains("Piani in preparazione"), "{home}");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -158,4 +163,131 @@ fn serve_loads_the_demo_prints_its_address_and_stops_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert_eq!(rest, ["Pegaso si è fermato."]);
     assert!(db.exists(), "the SQLite file is created where asked");
+}
+
+#[tokio::test]
+async fn people_tokens_and_the_audit_log_from_the_command_line() {
+    for db in fresh_databases().await {
+        let url = db.url.as_str();
+        let b = db.backend;
+        let demo = demo();
+        let run = pegaso(&["import", demo.to_str().unwrap(), "--db", url]);
+        assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
+        // An account with a generated password, shown once.
+        let run = pegaso(&[
+            "user",
+            "add",
+            "ada",
+            "--name",
+            "Ada Rossi",
+            "--role",
+            "admin",
+            "--db",
+            url,
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
+        let out = text(&run.stdout);
+        let password = out
+            .lines()
+            .find_map(|l| l.split(": ").nth(1).filter(|_| l.contains("Password")))
+            .unwrap();
+        assert_eq!(password.len(), 20, "{out}");
+        let run = pegaso(&["user", "add", "ada", "--name", "Altra", "--db", url]);
+        assert_eq!(run.status.code(), Some(2));
+        assert!(text(&run.stderr).contains("già in uso"));
+        let run = pegaso(&[
+            "user", "add", "x", "--name", "X", "--role", "king", "--db", url,
+        ]);
+        assert!(text(&run.stderr).contains("ruolo sconosciuto"));
+        // Listed, disabled, reset, token made and revoked.
+        let run = pegaso(&[
+            "user",
+            "add",
+            "nino",
+            "--name",
+            "Nino Verdi",
+            "--role",
+            "evaluator",
+            "--member",
+            "avvocatura",
+            "--db",
+            url,
+        ]);
+        assert_eq!(run.status.code(), Some(0));
+        let list = text(&pegaso(&["user", "list", "--db", url]).stdout);
+        assert!(
+            list.contains("ada\tAda Rossi\tProgrammazione e Controllo\t-\tattivo"),
+            "{list}"
+        );
+        assert!(
+            list.contains("nino\tNino Verdi\tNucleo di Valutazione\tavvocatura\tattivo"),
+            "{list}"
+        );
+        let run = pegaso(&["token", "add", "nino", "--name", "cruscotto", "--db", url]);
+        assert!(text(&run.stdout).contains("pgs_"), "{b}");
+        assert_eq!(
+            pegaso(&["user", "disable", "nino", "--db", url])
+                .status
+                .code(),
+            Some(0)
+        );
+        let list = text(&pegaso(&["user", "list", "--db", url]).stdout);
+        assert!(list.contains("avvocatura\tdisattivato"), "{list}");
+        let run = pegaso(&["user", "reset-password", "ada", "--db", url]);
+        assert!(text(&run.stdout).contains("Nuova password"), "{b}");
+        let run = pegaso(&["user", "disable", "nessuno", "--db", url]);
+        assert!(text(&run.stderr).contains("nessun account «nessuno»"));
+        // Every one of those changes is in the log, stamped by the command line.
+        let run = pegaso(&["audit", "verify", "--db", url]);
+        assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stdout));
+        assert!(
+            text(&run.stdout).starts_with("Registro integro: 6 voci"),
+            "{}",
+            text(&run.stdout)
+        );
+        let csv = text(&pegaso(&["audit", "export", "--db", url]).stdout);
+        let actions: Vec<&str> = csv
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(3))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "plan.import",
+                "person.add",
+                "person.add",
+                "token.add",
+                "person.disable",
+                "person.reset_password"
+            ],
+            "{b}: {csv}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&text(
+            &pegaso(&["audit", "export", "--format", "json", "--db", url]).stdout,
+        ))
+        .unwrap();
+        assert_eq!(json.as_array().unwrap().len(), 6);
+        // Someone edits an entry behind the application: verify says which, and fails.
+        let store = store::Store::open(url).await.unwrap();
+        let lift = match store.backend() {
+            store::Backend::Sqlite => "DROP TRIGGER audit_entry_no_update",
+            store::Backend::Postgres => {
+                "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change"
+            }
+        };
+        store.execute_raw(lift).await.unwrap();
+        store
+            .execute_raw("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 3")
+            .await
+            .unwrap();
+        store.close().await;
+        let run = pegaso(&["audit", "verify", "--db", url]);
+        assert_eq!(run.status.code(), Some(1), "{b}");
+        let out = text(&run.stdout);
+        assert!(
+            out.contains("ALTERATO") && out.contains("voce 3: il contenuto non corrisponde"),
+            "{out}"
+        );
+    }
 }

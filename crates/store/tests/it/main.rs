@@ -3,13 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+mod audit;
+
 use domain::{Code, Diagnostic, Plan};
-use store::testing::fresh_databases;
+use store::testing::{fresh_databases, stamp};
 use store::{Store, StoreError};
 
 const DEMO: &str = include_str!("../../../../data/demo/alessandria-2021.plan.json");
 
-fn demo() -> Plan {
+pub fn demo() -> Plan {
     serde_json::from_str(DEMO).unwrap()
 }
 
@@ -22,7 +24,10 @@ async fn saving_and_reading_gives_back_the_same_plan() {
     for db in fresh_databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let plan = demo();
-        let saved = store.save_plan(&plan, &[], false).await.unwrap();
+        let saved = store
+            .save_plan(&plan, &[], false, &stamp("test"))
+            .await
+            .unwrap();
         assert_eq!(saved.id, "citta-di-alessandria-2021", "{}", db.backend);
         let back = store.plan(&saved.id).await.unwrap();
         assert_eq!(json(&back), json(&plan), "{}", db.backend);
@@ -53,7 +58,10 @@ async fn several_entities_and_years_live_side_by_side() {
             .objectives
             .retain(|o| other.units.iter().any(|u| u.id == o.unit));
         for p in [&a, &next_year, &other] {
-            store.save_plan(p, &[], false).await.unwrap();
+            store
+                .save_plan(p, &[], false, &stamp("test"))
+                .await
+                .unwrap();
         }
         let ids: Vec<String> = store
             .plans()
@@ -93,8 +101,11 @@ async fn a_plan_is_replaced_only_when_asked() {
     for db in fresh_databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let plan = demo();
-        store.save_plan(&plan, &[], false).await.unwrap();
-        let again = store.save_plan(&plan, &[], false).await;
+        store
+            .save_plan(&plan, &[], false, &stamp("test"))
+            .await
+            .unwrap();
+        let again = store.save_plan(&plan, &[], false, &stamp("test")).await;
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
             "{}: {again:?}",
@@ -103,7 +114,10 @@ async fn a_plan_is_replaced_only_when_asked() {
         let mut changed = demo();
         changed.title = "Piano rivisto".into();
         changed.objectives.pop();
-        let saved = store.save_plan(&changed, &[], true).await.unwrap();
+        let saved = store
+            .save_plan(&changed, &[], true, &stamp("test"))
+            .await
+            .unwrap();
         assert_eq!(saved.revision, 2);
         assert_eq!(store.revision(&saved.id).await.unwrap(), 2);
         assert_eq!(
@@ -135,7 +149,10 @@ async fn import_diagnostics_are_kept_with_the_plan() {
     ];
     for db in fresh_databases().await {
         let store = Store::open(&db.url).await.unwrap();
-        let saved = store.save_plan(&demo(), &diagnostics, false).await.unwrap();
+        let saved = store
+            .save_plan(&demo(), &diagnostics, false, &stamp("test"))
+            .await
+            .unwrap();
         let back: Vec<Diagnostic> = store.diagnostics(&saved.id).await.unwrap();
         assert_eq!(back, diagnostics, "{}", db.backend);
         assert!(matches!(
@@ -145,7 +162,10 @@ async fn import_diagnostics_are_kept_with_the_plan() {
         // A plan saved with nothing to say has an empty list, not an error.
         let mut other = demo();
         other.year = 2022;
-        let saved = store.save_plan(&other, &[], false).await.unwrap();
+        let saved = store
+            .save_plan(&other, &[], false, &stamp("test"))
+            .await
+            .unwrap();
         assert!(store.diagnostics(&saved.id).await.unwrap().is_empty());
         store.close().await;
     }
@@ -157,7 +177,7 @@ async fn a_plan_that_cannot_be_stored_leaves_nothing_behind() {
         let store = Store::open(&db.url).await.unwrap();
         let mut plan = demo();
         plan.units.remove(0);
-        let result = store.save_plan(&plan, &[], false).await;
+        let result = store.save_plan(&plan, &[], false, &stamp("test")).await;
         assert!(
             matches!(result, Err(StoreError::Invalid(_))),
             "{}: {result:?}",

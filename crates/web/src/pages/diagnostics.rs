@@ -8,14 +8,16 @@ use maud::html;
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, path};
+use crate::auth::Viewer;
 use crate::{AppState, paths};
 
 pub async fn page(
     State(state): State<AppState>,
+    viewer: Viewer,
     p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let v = state.view(&id).await?;
+    let (v, _) = state.view(&id, viewer.person()).await?;
     let diagnostics = state.store.diagnostics(&id).await?;
     let tally = Tally::of(&diagnostics);
     let body = html! {
@@ -55,6 +57,7 @@ pub async fn page(
         }
     };
     Ok(render(Page {
+        who: &viewer,
         title: "Diagnostica d'importazione",
         crumbs: vec![
             (v.plan.title.clone(), paths::plan(v.id())),

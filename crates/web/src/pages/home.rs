@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use super::PageResult;
 use super::layout::{Page, render};
+use crate::auth::Viewer;
 use crate::cache::PlanView;
+use crate::error::AppError;
 use crate::{AppState, paths, today};
 
 const WINDOW_DAYS: u64 = 30;
@@ -31,6 +33,7 @@ struct Due<'a> {
 
 pub async fn page(
     State(state): State<AppState>,
+    viewer: Viewer,
     q: Result<Query<HomeQuery>, QueryRejection>,
 ) -> PageResult {
     let asked = q.ok().and_then(|Query(q)| q.dal).filter(|d| !d.is_empty());
@@ -46,13 +49,29 @@ pub async fn page(
         .checked_add_days(Days::new(WINDOW_DAYS))
         .unwrap_or(from);
     let mut views = Vec::new();
+    let mut unseen = Vec::new();
     for summary in state.store.plans().await? {
-        views.push(state.view(&summary.id).await?);
+        match state.view(&summary.id, viewer.person()).await {
+            Ok((v, _)) => views.push(v),
+            Err(AppError::NotFound(_)) => unseen.push(summary),
+            Err(e) => return Err(e),
+        }
     }
     let body = html! {
         h1 { "I piani della performance" }
-        @if views.is_empty() {
+        @if views.is_empty() && unseen.is_empty() {
             p { "Nessun piano nel database. Importarne uno con " code { "pegaso import FILE --db …" } "." }
+        }
+        @if !unseen.is_empty() {
+            section aria-labelledby="in-preparazione" {
+                h2 id="in-preparazione" { "Piani in preparazione" }
+                p { "Sono pubblici dopo l'approvazione della Giunta." }
+                ul {
+                    @for s in &unseen {
+                        li { (s.entity) ": " (s.title) " (" (messages::plan_state(s.state)) ")" }
+                    }
+                }
+            }
         }
         form class="cerca" method="get" action="/" {
             label for="dal" { "Scadenze nei " (WINDOW_DAYS) " giorni a partire dal" }
@@ -68,6 +87,7 @@ pub async fn page(
         }
     };
     Ok(render(Page {
+        who: &viewer,
         title: "Piani della performance",
         crumbs: vec![],
         plan: None,

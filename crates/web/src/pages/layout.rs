@@ -2,6 +2,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::paths;
@@ -19,6 +20,8 @@ pub enum Section {
 /// A page: its title, where it sits (breadcrumbs: label and address, the last one is the
 /// page itself), the plan it belongs to if any, and its content.
 pub struct Page<'a> {
+    /// Who is reading: the header offers sign-in or names them.
+    pub who: &'a Viewer,
     pub title: &'a str,
     pub crumbs: Vec<(String, String)>,
     pub plan: Option<(&'a PlanView, Section)>,
@@ -45,6 +48,7 @@ pub fn render(page: Page<'_>) -> Markup {
                         } @else {
                             span class="ente" { "Il ciclo della performance" }
                         }
+                        (account(page.who))
                     }
                 }
                 @if let Some((view, section)) = page.plan {
@@ -87,6 +91,29 @@ pub fn render(page: Page<'_>) -> Markup {
     }
 }
 
+/// Sign-in, or the person signed in with their pages and the way out.
+fn account(who: &Viewer) -> Markup {
+    html! {
+        nav class="utente" aria-label="Utente" {
+            @if let Some(person) = who.person() {
+                a href="/account" { (person.name) }
+                @if person.roles.contains(&domain::Role::Admin) {
+                    " · " a href="/persone" { "Persone" }
+                }
+                @if person.roles.iter().any(|r| matches!(r, domain::Role::Admin | domain::Role::Evaluator | domain::Role::Auditor)) {
+                    " · " a href="/registro" { "Registro" }
+                }
+                form class="esci" method="post" action="/uscita" {
+                    input type="hidden" name="csrf" value=(who.csrf());
+                    button type="submit" { "Esci" }
+                }
+            } @else {
+                a href="/accesso" { "Accedi" }
+            }
+        }
+    }
+}
+
 fn menu_item(href: &str, label: &str, current: bool) -> Markup {
     html! {
         li {
@@ -99,12 +126,16 @@ fn menu_item(href: &str, label: &str, current: bool) -> Markup {
 /// The page shown for an error: what happened and where to go.
 pub fn error_page(error: &AppError) -> Markup {
     render(Page {
+        who: &Viewer::default(),
         title: error.title(),
         crumbs: vec![],
         plan: None,
         body: html! {
             h1 { (error.title()) }
             p { (error.detail()) }
+            @if matches!(error, AppError::SignIn) {
+                p { a href="/accesso" { "Accedi" } }
+            }
             p { a href="/" { "Torna alla pagina iniziale" } }
         },
     })

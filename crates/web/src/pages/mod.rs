@@ -1,39 +1,63 @@
 //! The pages people read: server-rendered Italian HTML that works without JavaScript.
 
+mod acts;
+mod audit;
 mod diagnostics;
 mod home;
 mod layout;
 mod objective;
+mod people;
+mod phase;
 mod plan;
 mod search;
+mod signin;
 mod unit;
 
-use axum::Router;
+use axum::Form;
 use axum::extract::Path;
-use axum::extract::rejection::PathRejection;
+use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use maud::Markup;
 
-use crate::AppState;
 use crate::error::{AppError, Problem};
+use crate::routes::Routes;
 
+pub use acts::record as record_act;
+pub use audit::readers_only;
 pub use layout::error_page;
+pub use phase::{Mode, may_edit, wished};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::page))
-        .route("/piani/{plan}", get(plan::tree))
-        .route("/piani/{plan}/matrice", get(plan::matrix))
-        .route("/piani/{plan}/unita/{unit}", get(unit::page))
-        .route(
-            "/piani/{plan}/obiettivi/{unit}/{label}",
-            get(objective::page),
+pub fn routes(r: Routes) -> Routes {
+    r.get("/", home::page)
+        .get("/accesso", signin::form_page)
+        .post("/accesso", signin::sign_in)
+        .get("/accesso/ritorno", signin::callback)
+        .post("/uscita", signin::sign_out)
+        .get("/account", people::account)
+        .post("/account/token", people::add_token)
+        .post("/account/token/{id}/revoca", people::revoke_token)
+        .get("/persone", people::list)
+        .post("/persone", people::add)
+        .post("/persone/{username}/stato", people::set_state)
+        .get("/registro", audit::page)
+        .get("/registro.csv", audit::csv)
+        .get("/registro.json", audit::json)
+        .get("/piani/{plan}", plan::tree)
+        .post("/piani/{plan}/atti", acts::perform)
+        .get("/piani/{plan}/matrice", plan::matrix)
+        .get("/piani/{plan}/unita/{unit}", unit::page)
+        .get("/piani/{plan}/obiettivi/{unit}/{label}", objective::page)
+        .get(
+            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}",
+            phase::form_page,
         )
-        .route("/piani/{plan}/cerca", get(search::page))
-        .route("/piani/{plan}/diagnostica", get(diagnostics::page))
-        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .post(
+            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}",
+            phase::save,
+        )
+        .get("/piani/{plan}/cerca", search::page)
+        .get("/piani/{plan}/diagnostica", diagnostics::page)
 }
 
 type PageResult = Result<Markup, AppError>;
@@ -42,6 +66,16 @@ type PageResult = Result<Markup, AppError>;
 fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
     p.map(|Path(t)| t)
         .map_err(|_| AppError::BadRequest("L'indirizzo della pagina non è valido.".into()))
+}
+
+/// A form's fields, or a "bad form" page.
+fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
+    f.map(|Form(t)| t).map_err(|e| {
+        tracing::debug!(error = %e.body_text(), "bad form");
+        AppError::BadRequest(
+            "Il modulo inviato non è valido: ricaricare la pagina e riprovare.".into(),
+        )
+    })
 }
 
 /// Anything no route answers: a problem under `/api`, a page elsewhere.

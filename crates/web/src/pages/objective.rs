@@ -8,16 +8,20 @@ use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, path};
+use super::{acts, phase};
+use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
+use store::AuditFilter;
 
 pub async fn page(
     State(state): State<AppState>,
+    viewer: Viewer,
     p: Result<Path<(String, String, String)>, PathRejection>,
 ) -> PageResult {
     let (id, unit_id, label) = path(p)?;
-    let v = state.view(&id).await?;
+    let (v, actor) = state.view(&id, viewer.person()).await?;
     let index = v.objective_index(&unit_id, &label).ok_or_else(|| {
         AppError::NotFound(format!(
             "un obiettivo «{label}» dell'unità «{unit_id}» in questo piano"
@@ -31,7 +35,26 @@ pub async fn page(
     let card = v
         .card(index, || card(&v, o, unit_name).into_string())
         .unwrap_or_default();
+    let history = match actor {
+        Some(_) => {
+            let filter = AuditFilter {
+                plan: Some(id.clone()),
+                subject_prefix: Some(format!("{id}/{unit_id}/{label}/")),
+            };
+            Some(state.store.audit_log(&filter).await?)
+        }
+        None => None,
+    };
+    let body = html! {
+        (PreEscaped(card))
+        (phase::progress(&v, index, actor.as_ref()))
+        @if let Some(history) = &history {
+            h2 id="storia" { "Storia dell'obiettivo" }
+            (acts::history(history, "Modifiche alle fasi, dalla più recente"))
+        }
+    };
     Ok(render(Page {
+        who: &viewer,
         title: &title,
         crumbs: vec![
             (plan.title.clone(), paths::plan(v.id())),
@@ -42,7 +65,7 @@ pub async fn page(
             ),
         ],
         plan: Some((&v, Section::Other)),
-        body: PreEscaped(card.to_owned()),
+        body,
     }))
 }
 

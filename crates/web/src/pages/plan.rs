@@ -6,18 +6,33 @@ use axum::extract::{Path, State};
 use domain::{Unit, messages};
 use maud::{Markup, html};
 
+use super::acts;
 use super::layout::{Page, Section, render};
 use super::{PageResult, path};
+use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::{AppState, paths};
+use store::AuditFilter;
 
 pub async fn tree(
     State(state): State<AppState>,
+    viewer: Viewer,
     p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let v = state.view(&id).await?;
+    let (v, actor) = state.view(&id, viewer.person()).await?;
     let plan = &v.plan;
+    let filter = AuditFilter {
+        plan: Some(id.clone()),
+        subject_prefix: None,
+    };
+    let history: Vec<_> = state
+        .store
+        .audit_log(&filter)
+        .await?
+        .into_iter()
+        .filter(|e| e.subject == id)
+        .collect();
     // Top-level units: those without a parent, or whose parent the plan does not have.
     let roots: Vec<&Unit> = plan
         .units
@@ -27,6 +42,7 @@ pub async fn tree(
     let body = html! {
         p class="occhiello" { "Anno " (plan.year) " · triennio " (plan.period.from) "–" (plan.period.to) }
         h1 { (plan.title) }
+        (acts::panel(&v, actor.as_ref(), &viewer, &history))
         h2 { "La strategia" }
         @if plan.strategy.is_empty() {
             p { "Il documento non riporta le linee strategiche." }
@@ -46,8 +62,14 @@ pub async fn tree(
         ul class="albero" {
             @for u in roots { (unit_branch(&v, u, 0)) }
         }
+        @if actor.is_some() {
+            h2 id="storia" { "Storia del piano" }
+            p { "Le modifiche alle fasi sono nella storia di ciascun obiettivo." }
+            (acts::history(&history, "Atti e importazioni del piano, dal più recente"))
+        }
     };
     Ok(render(Page {
+        who: &viewer,
         title: &plan.title,
         crumbs: vec![(plan.title.clone(), paths::plan(v.id()))],
         plan: Some((&v, Section::Tree)),
@@ -85,10 +107,11 @@ fn unit_branch(v: &PlanView, unit: &Unit, depth: usize) -> Markup {
 
 pub async fn matrix(
     State(state): State<AppState>,
+    viewer: Viewer,
     p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let v = state.view(&id).await?;
+    let (v, _) = state.view(&id, viewer.person()).await?;
     let plan = &v.plan;
     let units = v.units_at_work();
     let body = html! {
@@ -127,6 +150,7 @@ pub async fn matrix(
         }
     };
     Ok(render(Page {
+        who: &viewer,
         title: "Matrice delle unità",
         crumbs: vec![
             (plan.title.clone(), paths::plan(v.id())),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, path};
+use crate::auth::Viewer;
 use crate::{AppState, paths};
 
 const MAX_QUERY: usize = 200;
@@ -35,11 +36,12 @@ struct Hit<'a> {
 
 pub async fn page(
     State(state): State<AppState>,
+    viewer: Viewer,
     p: Result<Path<String>, PathRejection>,
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let v = state.view(&id).await?;
+    let (v, _) = state.view(&id, viewer.person()).await?;
     let query: String = q
         .ok()
         .and_then(|Query(q)| q.q)
@@ -118,6 +120,7 @@ pub async fn page(
         }
     };
     Ok(render(Page {
+        who: &viewer,
         title: "Cerca",
         crumbs: vec![
             (v.plan.title.clone(), paths::plan(v.id())),

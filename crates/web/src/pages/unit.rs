@@ -8,15 +8,17 @@ use maud::html;
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, path};
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
 pub async fn page(
     State(state): State<AppState>,
+    viewer: Viewer,
     p: Result<Path<(String, String)>, PathRejection>,
 ) -> PageResult {
     let (id, unit_id) = path(p)?;
-    let v = state.view(&id).await?;
+    let (v, _) = state.view(&id, viewer.person()).await?;
     let (index, unit) = v
         .unit(&unit_id)
         .ok_or_else(|| AppError::NotFound(format!("un'unità «{unit_id}» in questo piano")))?;
@@ -96,6 +98,7 @@ pub async fn page(
         }
     };
     Ok(render(Page {
+        who: &viewer,
         title: &unit.name,
         crumbs: vec![
             (plan.title.clone(), paths::plan(v.id())),

@@ -25,7 +25,22 @@ fn response_schema<'a>(doc: &'a Value, path: &str, status: &str, kind: &str) -> 
 }
 
 async fn check(app: &TestApp, doc: &Value, template: &str, concrete: &str, status: u16) -> Value {
-    let r = app.get(&format!("/api/v1{concrete}")).await;
+    check_as(app, doc, template, concrete, status, None).await
+}
+
+async fn check_as(
+    app: &TestApp,
+    doc: &Value,
+    template: &str,
+    concrete: &str,
+    status: u16,
+    token: Option<&str>,
+) -> Value {
+    let mut request = app.client.get(format!("{}/api/v1{concrete}", app.base));
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    let r = request.send().await.unwrap();
     assert_eq!(r.status().as_u16(), status, "{} {concrete}", app.backend);
     let kind = if status == 200 {
         "application/json"
@@ -49,7 +64,7 @@ async fn check(app: &TestApp, doc: &Value, template: &str, concrete: &str, statu
 async fn every_documented_path_answers_as_the_document_says() {
     let plan = demo();
     let objective = &plan.objectives[0];
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
         let fill = |template: &str, plan_id: &str, unit: &str, label: &str| {
@@ -58,21 +73,46 @@ async fn every_documented_path_answers_as_the_document_says() {
                 .replace("{unit}", unit)
                 .replace("{label}", label)
         };
-        let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
-        assert!(paths.len() >= 7, "{paths:?}");
+        // An auditor reads everything there is to read.
+        app.person("aldo", "Aldo Neri", &[domain::Role::Auditor], &[])
+            .await;
+        let token = web::auth::new_token().unwrap();
+        app.store
+            .add_token(
+                "aldo",
+                "t",
+                &web::auth::secret_hash(&token),
+                &store::testing::stamp("t"),
+            )
+            .await
+            .unwrap();
+        let paths: Vec<String> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, item)| item.get("get").is_some())
+            .map(|(p, _)| p.clone())
+            .collect();
+        assert!(paths.len() >= 10, "{paths:?}");
         for template in &paths {
             let ok = fill(
                 template,
                 PLAN,
                 objective.unit.as_str(),
                 objective.label.as_str(),
-            );
-            check(&app, &doc, template, &ok, 200).await;
+            )
+            .replace("{n}", "1");
+            check_as(&app, &doc, template, &ok, 200, Some(&token)).await;
             if template.contains('{') {
-                let missing = fill(template, "nessuno-1999", "nessuna", "ZZ");
+                let missing = fill(template, "nessuno-1999", "nessuna", "ZZ").replace("{n}", "1");
                 let problem = check(&app, &doc, template, &missing, 404).await;
                 assert_eq!(problem["status"], 404);
             }
+            // The public is told to sign in where a token is needed; a bad token always is.
+            let needs_token = doc["paths"][template]["get"].get("security").is_some();
+            let public = if needs_token { 401 } else { 200 };
+            check(&app, &doc, template, &ok, public).await;
+            check_as(&app, &doc, template, &ok, 401, Some("pgs_sbagliata")).await;
         }
         // The filter by unit, and an unknown unit in it.
         let list = check(
@@ -103,11 +143,11 @@ async fn every_documented_path_answers_as_the_document_says() {
 
 #[tokio::test]
 async fn the_plan_api_gives_back_the_imported_plan_as_export_writes_it() {
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         let list: Value = app.get("/api/v1/plans").await.json().await.unwrap();
         assert_eq!(
             list,
-            json!([{"id": PLAN, "entity": "Città di Alessandria", "year": 2021, "title": "Piano della Performance 2021-2023"}])
+            json!([{"id": PLAN, "entity": "Città di Alessandria", "year": 2021, "title": "Piano della Performance 2021-2023", "state": "approved"}])
         );
         let text = app
             .get(&format!("/api/v1/plans/{PLAN}"))
@@ -133,7 +173,7 @@ async fn the_plan_api_gives_back_the_imported_plan_as_export_writes_it() {
 
 #[tokio::test]
 async fn errors_are_problem_documents() {
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         for (method, path, status) in [
             ("GET", "/api/v1/nulla", 404),
             ("POST", "/api/v1/plans", 405),

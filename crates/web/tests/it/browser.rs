@@ -1,12 +1,14 @@
-//! A person opens an objective card in a real headless Chromium (Debian's `chromium` and
-//! `chromium-driver`, driven over WebDriver) and sees the card; a screenshot goes under
-//! `target/browser/`. Runs when `PEGASO_BROWSER_TESTS` is set.
+//! People in a real headless Chromium (Debian's `chromium` and `chromium-driver`, driven over
+//! WebDriver): a citizen opens an objective card; a head signs in, edits a phase of their unit
+//! and is refused on another unit's. Screenshots go under `target/browser/`. Runs when
+//! `PEGASO_BROWSER_TESTS` is set.
 
 use std::process::{Child, Command, Stdio};
 
+use domain::PlanState;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::{PLAN, TestApp, demo};
 
@@ -52,21 +54,18 @@ async fn start_driver() -> Driver {
     panic!("chromedriver did not start on port {port}");
 }
 
-#[tokio::test]
-async fn a_person_opens_an_objective_card() {
+fn enabled() -> bool {
     if std::env::var_os("PEGASO_BROWSER_TESTS").is_none() {
         eprintln!(
             "SKIPPED browser test: set PEGASO_BROWSER_TESTS=1 (needs chromium and chromium-driver)"
         );
-        return;
+        return false;
     }
-    let plan = demo();
-    let o = plan
-        .objectives
-        .iter()
-        .max_by_key(|o| o.phases.len())
-        .unwrap();
-    let app = TestApp::spawn(store::testing::fresh_sqlite()).await;
+    true
+}
+
+/// A headless Chromium session, with the driver that must outlive it.
+async fn start_browser() -> (Driver, Client) {
     let driver = start_driver().await;
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -79,6 +78,191 @@ async fn a_person_opens_an_objective_card() {
         .connect(&format!("http://127.0.0.1:{}", driver.1))
         .await
         .expect("a WebDriver session");
+    (driver, browser)
+}
+
+fn screenshot(name: &str, png: &[u8]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+async fn text(browser: &Client, css: &str) -> String {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
+    if !enabled() {
+        return;
+    }
+    let plan = demo();
+    let own = plan
+        .objectives
+        .iter()
+        .find(|o| o.unit.as_str() == "avvocatura")
+        .unwrap();
+    let head = plan.unit(&own.unit).unwrap().heads[0].name.clone();
+    let other = plan.objectives.iter().find(|o| o.unit != own.unit).unwrap();
+    let (_driver, browser) = start_browser().await;
+    for app in TestApp::each().await {
+        // The account carries the name the plan gives the head, without the title.
+        let name: Vec<&str> = head
+            .split_whitespace()
+            .filter(|w| !w.contains('.'))
+            .collect();
+        let password = app.person("capo", &name.join(" "), &[], &[]).await;
+        browser.goto(&format!("{}/", app.base)).await.unwrap();
+        browser
+            .find(Locator::LinkText("Accedi"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Id("username"))
+            .await
+            .unwrap()
+            .send_keys("capo")
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys(&password)
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Css("form.modulo button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        browser
+            .goto(&format!("{}/account", app.base))
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&browser, "h1").await,
+            name.join(" "),
+            "{}",
+            app.backend
+        );
+        // Their own objective: the phase is theirs to edit while the plan is a draft.
+        let card = format!(
+            "{}/piani/{PLAN}/obiettivi/{}/{}",
+            app.base, own.unit, own.label
+        );
+        browser.goto(&card).await.unwrap();
+        browser
+            .find(Locator::LinkText(&format!(
+                "Modifica la fase {}",
+                own.phases[0].label
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let description = browser.find(Locator::Id("descrizione")).await.unwrap();
+        description.clear().await.unwrap();
+        description
+            .send_keys("Ricognizione del contenzioso, aggiornata dal responsabile")
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Css("form.modulo button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let url = browser.current_url().await.unwrap();
+        assert!(url.as_str().starts_with(&card), "{url}");
+        let first_row = text(&browser, "tbody tr").await;
+        assert!(
+            first_row.contains("aggiornata dal responsabile"),
+            "{first_row}"
+        );
+        let history = text(&browser, "table.storia tbody").await;
+        assert!(
+            history.contains("capo") && history.contains("fase modificata"),
+            "{history}"
+        );
+        screenshot(
+            "head-edited-phase.png",
+            &browser.screenshot().await.unwrap(),
+        );
+        // Another unit's objective: no edit link, the reason instead; the address refused.
+        browser
+            .goto(&format!(
+                "{}/piani/{PLAN}/obiettivi/{}/{}",
+                app.base, other.unit, other.label
+            ))
+            .await
+            .unwrap();
+        assert!(
+            browser
+                .find(Locator::LinkText(&format!(
+                    "Modifica la fase {}",
+                    other.phases[0].label
+                )))
+                .await
+                .is_err()
+        );
+        let progress = text(&browser, "#avanzamento + table tbody").await;
+        assert!(progress.contains("Spetta al responsabile"), "{progress}");
+        browser
+            .goto(&format!(
+                "{}/piani/{PLAN}/obiettivi/{}/{}/fasi/1",
+                app.base, other.unit, other.label
+            ))
+            .await
+            .unwrap();
+        assert_eq!(text(&browser, "h1").await, "Azione non consentita");
+        screenshot("head-refused.png", &browser.screenshot().await.unwrap());
+        // Signed out, the draft is not there for the public.
+        browser.goto(&format!("{}/", app.base)).await.unwrap();
+        browser
+            .find(Locator::Css("form.esci button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        browser.goto(&card).await.unwrap();
+        assert_eq!(text(&browser, "h1").await, "Pagina non trovata");
+        app.stop().await;
+    }
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_person_opens_an_objective_card() {
+    if !enabled() {
+        return;
+    }
+    let plan = demo();
+    let o = plan
+        .objectives
+        .iter()
+        .max_by_key(|o| o.phases.len())
+        .unwrap();
+    let app = TestApp::spawn(store::testing::fresh_sqlite()).await;
+    app.act(PlanState::Draft, "validate", PlanState::Validated)
+        .await;
+    app.act(PlanState::Validated, "approve", PlanState::Approved)
+        .await;
+    let (driver, browser) = start_browser().await;
     // From the plan tree, the person follows the link to the card.
     browser
         .goto(&format!("{}/piani/{PLAN}", app.base))
@@ -131,10 +315,8 @@ async fn a_person_opens_an_objective_card() {
         focused.attr("id").await.unwrap().as_deref(),
         Some("contenuto")
     );
-    let png = browser.screenshot().await.unwrap();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("objective-card.png"), png).unwrap();
+    screenshot("objective-card.png", &browser.screenshot().await.unwrap());
     browser.close().await.unwrap();
+    drop(driver);
     app.stop().await;
 }

@@ -3,13 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+mod access;
 mod api;
 mod browser;
+mod lifecycle;
+mod matrix;
 mod pages;
 
-use domain::Plan;
-use store::Store;
-use store::testing::{TestDatabase, fresh_databases};
+use domain::{Plan, PlanState, Role, UnitId};
+use store::testing::{TestDatabase, fresh_databases, stamp};
+use store::{NewPerson, Store};
 use tokio::sync::oneshot;
 
 /// A running server and the database behind it.
@@ -18,7 +21,7 @@ pub struct TestApp {
     pub base: String,
     pub backend: &'static str,
     pub store: Store,
-    client: reqwest::Client,
+    pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _db: TestDatabase,
@@ -27,6 +30,18 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the application on 127.0.0.1:0 with the demo plan loaded, as `pegaso serve` does.
     pub async fn spawn(db: TestDatabase) -> TestApp {
+        Self::spawn_with(
+            db,
+            web::auth::Settings {
+                cookie_secure: false,
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// Starts the application with these sign-in settings.
+    pub async fn spawn_with(db: TestDatabase, settings: web::auth::Settings) -> TestApp {
         let store = Store::open(&db.url).await.unwrap();
         web::load_demo_if_empty(&store)
             .await
@@ -36,7 +51,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        let state = web::AppState::new(store.clone());
+        let state = web::AppState::new(store.clone()).with_settings(settings);
         let task = tokio::spawn(web::serve(listener, state, async {
             stopped.await.ok();
         }));
@@ -44,7 +59,10 @@ impl TestApp {
             base,
             backend: db.backend,
             store,
-            client: reqwest::Client::new(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
             stop: Some(stop),
             task: Some(task),
             _db: db,
@@ -58,6 +76,83 @@ impl TestApp {
             apps.push(TestApp::spawn(db).await);
         }
         apps
+    }
+
+    /// One app per database, with the demo plan validated and approved: public.
+    pub async fn each_approved() -> Vec<TestApp> {
+        let apps = Self::each().await;
+        for app in &apps {
+            app.act(PlanState::Draft, "validate", PlanState::Validated)
+                .await;
+            app.act(PlanState::Validated, "approve", PlanState::Approved)
+                .await;
+        }
+        apps
+    }
+
+    /// Records an act directly in the store (the server reads it on the next request).
+    pub async fn act(&self, from: PlanState, kind: &str, to: PlanState) {
+        let details = serde_json::json!({
+            "reason": null,
+            "board_act": (kind == "approve").then(|| serde_json::json!({"number": "12", "date": "2021-03-01"})),
+        });
+        self.store
+            .record_act(PLAN, kind, from, to, details, &stamp("test"))
+            .await
+            .unwrap();
+    }
+
+    /// Creates an account with a known password; returns the password.
+    pub async fn person(
+        &self,
+        username: &str,
+        name: &str,
+        roles: &[Role],
+        units: &[&str],
+    ) -> String {
+        let password = format!("{username}-password-1234");
+        let new = NewPerson {
+            username: username.into(),
+            name: name.into(),
+            entity: None,
+            roles: roles.to_vec(),
+            units: units.iter().map(|u| UnitId::parse(*u).unwrap()).collect(),
+            password_hash: Some(web::auth::hash_password(&password).unwrap()),
+        };
+        self.store.add_person(&new, &stamp("test")).await.unwrap();
+        password
+    }
+
+    /// Signs in through the login form, as a browser would.
+    pub async fn login(&self, username: &str, password: &str) -> User {
+        let r = self.get("/accesso").await;
+        let login_cookie = cookie_of(&r, "pegaso_login").expect("login cookie");
+        let html = r.text().await.unwrap();
+        let csrf = field(&html, "csrf").expect("csrf field");
+        let r = self
+            .client
+            .post(format!("{}/accesso", self.base))
+            .header("cookie", format!("pegaso_login={login_cookie}"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+                ("dopo", "/account"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{} login of {username}", self.backend);
+        let session = cookie_of(&r, "pegaso_session").expect("session cookie");
+        let mut user = User {
+            base: self.base.clone(),
+            client: self.client.clone(),
+            cookie: format!("pegaso_session={session}"),
+            csrf: String::new(),
+        };
+        let account = user.get("/account").await.text().await.unwrap();
+        user.csrf = field(&account, "csrf").expect("session csrf");
+        user
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -87,6 +182,63 @@ impl TestApp {
         }
         self.store.close().await;
     }
+}
+
+/// A signed-in person's browser: the session cookie and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct User {
+    base: String,
+    client: reqwest::Client,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl User {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly these fields.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A cookie the response sets.
+pub fn cookie_of(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The value of a form's hidden field.
+pub fn field(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
 }
 
 pub fn demo() -> Plan {

@@ -2,12 +2,14 @@
 
 use std::collections::HashMap;
 
+use domain::PlanState;
+
 use crate::{PLAN, TestApp, demo};
 
 #[tokio::test]
 async fn every_page_of_the_plan_answers_in_italian() {
     let plan = demo();
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         let mut paths = vec![
             "/".to_owned(),
             format!("/piani/{PLAN}"),
@@ -49,7 +51,7 @@ async fn every_page_of_the_plan_answers_in_italian() {
 
 #[tokio::test]
 async fn unknown_addresses_get_an_italian_404_page() {
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         for path in [
             "/nulla".to_owned(),
             "/piani/nessuno-1999".to_owned(),
@@ -75,7 +77,7 @@ async fn unknown_addresses_get_an_italian_404_page() {
 #[tokio::test]
 async fn home_shows_counts_and_the_deadlines_of_the_next_30_days() {
     let plan = demo();
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         let html = app.page("/?dal=2021-06-15").await;
         assert!(html.contains(&format!(
             "<strong>{}</strong> obiettivi",
@@ -121,7 +123,7 @@ async fn home_shows_counts_and_the_deadlines_of_the_next_30_days() {
 #[tokio::test]
 async fn a_unit_page_shows_heads_with_their_periods_and_shared_objectives() {
     let plan = demo();
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         // A unit whose head changes during the year shows both, each with their period.
         let changing = plan
             .units
@@ -179,7 +181,7 @@ async fn a_unit_page_shows_heads_with_their_periods_and_shared_objectives() {
 #[tokio::test]
 async fn the_objective_card_has_every_field_its_phases_and_a_gantt() {
     let plan = demo();
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         for o in &plan.objectives {
             let html = app
                 .page(&format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label))
@@ -224,7 +226,7 @@ async fn the_objective_card_has_every_field_its_phases_and_a_gantt() {
 #[tokio::test]
 async fn search_finds_objectives_and_phases_ignoring_case_and_accents() {
     let plan = demo();
-    for app in TestApp::each().await {
+    for app in TestApp::each_approved().await {
         // A word from one phase of the demo, typed in capitals and without its accents.
         let (o, p) = plan
             .objectives
@@ -259,10 +261,20 @@ async fn import_diagnostics_are_shown_with_their_lines() {
     };
     let import = import::import_text(&text);
     for app in TestApp::each().await {
+        // A draft may be replaced by a new import; then it is approved and public.
         app.store
-            .save_plan(&import.plan, &import.diagnostics, true)
+            .save_plan(
+                &import.plan,
+                &import.diagnostics,
+                true,
+                &store::testing::stamp("test"),
+            )
             .await
             .unwrap();
+        app.act(PlanState::Draft, "validate", PlanState::Validated)
+            .await;
+        app.act(PlanState::Validated, "approve", PlanState::Approved)
+            .await;
         let html = app.page(&format!("/piani/{PLAN}/diagnostica")).await;
         for d in &import.diagnostics {
             assert!(

@@ -1,0 +1,291 @@
+//! Who may do what: the roles of a person, the unit roles that follow the plan's heads, and
+//! the one function that decides every action outside the lifecycle's acts.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::plan::Plan;
+use crate::values::{UnitId, fold_accent};
+use crate::workflow::PlanState;
+
+/// A role held across the whole administration.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Programmazione e Controllo: builds the plan, manages people.
+    Admin,
+    /// Nucleo di Valutazione.
+    Evaluator,
+    /// Giunta.
+    Board,
+    /// Reads everything, the audit log included, and changes nothing.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Evaluator, Role::Board, Role::Auditor];
+
+    /// The name used in commands and stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Evaluator => "evaluator",
+            Role::Board => "board",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// How a person belongs to a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitRole {
+    Head,
+    Member,
+}
+
+/// A unit role, for the days it holds (both ends included; `None` is open).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitGrant {
+    pub unit: UnitId,
+    pub role: UnitRole,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl UnitGrant {
+    /// True when the grant holds on `day`; a thing with no day falls in every period.
+    pub fn covers(&self, day: Option<NaiveDate>) -> bool {
+        day.is_none_or(|d| self.from.is_none_or(|f| f <= d) && self.until.is_none_or(|u| d <= u))
+    }
+}
+
+/// A signed-in person, as the rules see them in one plan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Actor {
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub units: Vec<UnitGrant>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The grants this person holds on `unit` that cover `day`.
+    fn holds(&self, unit: &UnitId, roles: &[UnitRole], day: Option<NaiveDate>) -> bool {
+        self.units
+            .iter()
+            .any(|g| &g.unit == unit && roles.contains(&g.role) && g.covers(day))
+    }
+}
+
+/// The unit roles of a person in a plan: head wherever the plan names them head (for the
+/// period the plan gives), member of the units an administrator assigned them to.
+pub fn unit_grants(plan: &Plan, person: &str, member_of: &[UnitId]) -> Vec<UnitGrant> {
+    let me = person_key(person);
+    let mut grants = Vec::new();
+    if !me.is_empty() {
+        for unit in &plan.units {
+            for head in unit.heads.iter().filter(|h| person_key(&h.name) == me) {
+                grants.push(UnitGrant {
+                    unit: unit.id.clone(),
+                    role: UnitRole::Head,
+                    from: head.from,
+                    until: head.until,
+                });
+            }
+        }
+    }
+    for unit in member_of {
+        if plan.units.iter().any(|u| &u.id == unit) {
+            grants.push(UnitGrant {
+                unit: unit.clone(),
+                role: UnitRole::Member,
+                from: None,
+                until: None,
+            });
+        }
+    }
+    grants
+}
+
+/// A person's name without titles (`Dott.ssa`, `Ing.`: words with a full stop), case and
+/// accents, so that an account matches the name the plan writes.
+pub fn person_key(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| !w.contains('.'))
+        .map(|w| {
+            w.chars()
+                .flat_map(fold_accent)
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What a person may ask for, besides the lifecycle's acts.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// Read the plan: objectives, phases, deadlines.
+    ReadPlan,
+    /// Read the measured figures (completion of phases).
+    ReadProgress,
+    /// Change what a phase plans (description, weight): drafting.
+    EditPhase {
+        unit: &'a UnitId,
+        day: Option<NaiveDate>,
+    },
+    /// Record what a phase achieved (completion date, note): measuring.
+    ReportPhase {
+        unit: &'a UnitId,
+        involved: &'a [UnitId],
+        day: Option<NaiveDate>,
+    },
+    /// Read the audit log and every history.
+    ReadAudit,
+    /// Create, disable and reset accounts.
+    ManagePeople,
+}
+
+/// Why an action is not open to this person now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("role not allowed")]
+    Role(&'static [Role]),
+    #[error("not the head of the unit for that period")]
+    NotYourUnit,
+    #[error("not allowed in state {0:?}")]
+    State(PlanState),
+    #[error("measured figures locked")]
+    Locked,
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("the board's act is required")]
+    ActRequired,
+}
+
+/// Decides whether `actor` (`None`: the public) may do `action` on a plan in `state`.
+pub fn decide(actor: Option<&Actor>, action: Action<'_>, state: PlanState) -> Result<(), Refusal> {
+    let public_ok = match action {
+        Action::ReadPlan => state >= PlanState::Approved,
+        Action::ReadProgress => state == PlanState::Published,
+        _ => false,
+    };
+    if public_ok {
+        return Ok(());
+    }
+    let Some(actor) = actor else {
+        return Err(Refusal::SignInRequired);
+    };
+    match action {
+        Action::ReadPlan | Action::ReadProgress => Ok(()),
+        Action::ReadAudit => any_of(actor, &[Role::Admin, Role::Evaluator, Role::Auditor]),
+        Action::ManagePeople => any_of(actor, &[Role::Admin]),
+        Action::EditPhase { unit, day } => {
+            if state != PlanState::Draft {
+                return Err(Refusal::State(state));
+            }
+            if actor.has(Role::Admin) || actor.holds(unit, &[UnitRole::Head], day) {
+                Ok(())
+            } else {
+                Err(Refusal::NotYourUnit)
+            }
+        }
+        Action::ReportPhase {
+            unit,
+            involved,
+            day,
+        } => match state {
+            PlanState::InExecution => {
+                let own = actor.holds(unit, &[UnitRole::Head, UnitRole::Member], day);
+                let shared = involved
+                    .iter()
+                    .any(|u| actor.holds(u, &[UnitRole::Head, UnitRole::Member], day));
+                if actor.has(Role::Admin) || own || shared {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotYourUnit)
+                }
+            }
+            // Corrections after the measurement closed are the planning office's.
+            PlanState::Measured => any_of(actor, &[Role::Admin]),
+            PlanState::MeasureValidated | PlanState::Published => Err(Refusal::Locked),
+            other => Err(Refusal::State(other)),
+        },
+    }
+}
+
+fn any_of(actor: &Actor, roles: &'static [Role]) -> Result<(), Refusal> {
+    if roles.iter().any(|r| actor.has(*r)) {
+        Ok(())
+    } else {
+        Err(Refusal::Role(roles))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_key_drops_titles_case_and_accents() {
+        assert_eq!(
+            person_key("Dott.ssa Mariagrazia D'Oca"),
+            "mariagrazia d'oca"
+        );
+        assert_eq!(person_key("  ING.  Nicolò   Rossi "), "nicolo rossi");
+        assert_eq!(person_key("Dott. "), "");
+    }
+
+    #[test]
+    fn grants_cover_their_period_only() {
+        let grant = UnitGrant {
+            unit: UnitId::parse("azienda").unwrap(),
+            role: UnitRole::Head,
+            from: NaiveDate::from_ymd_opt(2021, 4, 1),
+            until: None,
+        };
+        assert!(!grant.covers(NaiveDate::from_ymd_opt(2021, 3, 31)));
+        assert!(grant.covers(NaiveDate::from_ymd_opt(2021, 4, 1)));
+        assert!(grant.covers(None));
+    }
+
+    #[test]
+    fn the_public_reads_approved_plans_and_published_results_only() {
+        for state in PlanState::ALL {
+            assert_eq!(
+                decide(None, Action::ReadPlan, state).is_ok(),
+                state >= PlanState::Approved
+            );
+            assert_eq!(
+                decide(None, Action::ReadProgress, state).is_ok(),
+                state == PlanState::Published
+            );
+            assert_eq!(
+                decide(None, Action::ReadAudit, state),
+                Err(Refusal::SignInRequired)
+            );
+        }
+    }
+}

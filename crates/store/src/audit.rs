@@ -1,0 +1,207 @@
+//! The audit log: entries appended in the transaction of the change they record, chained by
+//! hash (`domain::audit`), and read back for histories, exports and verification.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use domain::audit::{Entry, GENESIS, chain};
+use sqlx::{Any, Transaction};
+
+use crate::db::Backend;
+use crate::error::Result;
+use crate::{Store, StoreError};
+
+/// Who acts, and when: every change carries one.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    /// The username, or `cli` for the command line.
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Stamp {
+    pub(crate) fn text(&self) -> String {
+        timestamp(self.at)
+    }
+}
+
+/// The one form of a timestamp in the database: UTC, seconds, `Z` (sorts as text).
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// What a change did, before it is chained.
+#[derive(Debug)]
+pub(crate) struct Change<'a> {
+    pub action: &'a str,
+    pub subject: String,
+    pub plan: Option<&'a str>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    subject: String,
+    plan: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<Row> for Entry {
+    fn from(r: Row) -> Entry {
+        Entry {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            subject: r.subject,
+            plan: r.plan,
+            before: r.before,
+            after: r.after,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
+}
+
+const COLUMNS: &str = "seq, at, actor, action, subject, plan, before, after, prev_hash, hash";
+
+/// Appends an entry in `tx`. Writers are serialised (SQLite's immediate transactions, a
+/// table lock on PostgreSQL), so the chain has one order.
+pub(crate) async fn append(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    stamp: &Stamp,
+    change: Change<'_>,
+) -> Result<Entry> {
+    if backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE audit_head IN EXCLUSIVE MODE")
+            .execute(&mut **tx)
+            .await?;
+    }
+    let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_head")
+        .fetch_optional(&mut **tx)
+        .await?;
+    let (last, prev) = head.unwrap_or((0, GENESIS.to_string()));
+    let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
+    let entry = chain(
+        last + 1,
+        &prev,
+        stamp.text(),
+        &stamp.actor,
+        change.action,
+        &change.subject,
+        change.plan,
+        json(change.before),
+        json(change.after),
+    );
+    sqlx::query(
+        "INSERT INTO audit_entry (seq, at, actor, action, subject, plan, before, after, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(entry.seq)
+    .bind(&entry.at)
+    .bind(&entry.actor)
+    .bind(&entry.action)
+    .bind(&entry.subject)
+    .bind(&entry.plan)
+    .bind(&entry.before)
+    .bind(&entry.after)
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut **tx)
+    .await?;
+    let moved = sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(entry.seq)
+        .bind(&entry.hash)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if moved == 0 {
+        sqlx::query("INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)")
+            .bind(entry.seq)
+            .bind(&entry.hash)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(entry)
+}
+
+/// Which entries to read.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only this plan's.
+    pub plan: Option<String>,
+    /// Only those whose subject starts with this (an objective's path, say).
+    pub subject_prefix: Option<String>,
+}
+
+impl Store {
+    /// The log in its order, filtered.
+    pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<Entry>> {
+        let prefix = filter.subject_prefix.as_ref().map(|p| {
+            format!(
+                "{}%",
+                p.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_entry \
+             WHERE ($1 IS NULL OR plan = $1) AND ($2 IS NULL OR subject LIKE $2 ESCAPE '\\') \
+             ORDER BY seq"
+        );
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(&filter.plan)
+            .bind(prefix)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(Entry::from).collect())
+    }
+
+    /// The last position and hash recorded beside the log.
+    pub async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(sqlx::query_as("SELECT seq, hash FROM audit_head")
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Records a change made outside the store's own operations (a command, an import).
+    pub async fn record(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        subject: &str,
+        plan: Option<&str>,
+        after: Option<serde_json::Value>,
+    ) -> Result<Entry> {
+        let mut tx = self.begin_write().await?;
+        let entry = append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action,
+                subject: subject.to_string(),
+                plan,
+                before: None,
+                after,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}

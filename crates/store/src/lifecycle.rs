@@ -1,0 +1,273 @@
+//! The plan's lifecycle on the database: its state, the acts that move it, and the edits of
+//! phases, each guarded against lost updates and recorded in the audit log.
+
+use chrono::NaiveDate;
+use domain::{Percent, PlanState};
+use serde::Serialize;
+
+use crate::audit::{Change, Stamp, append};
+use crate::error::Result;
+use crate::text::{date, date_text, percent};
+use crate::{Store, StoreError};
+
+/// What was recorded on a phase beyond the plan document: its version and what it achieved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct PhaseRecord {
+    /// Grows with every edit; an edit names the version it started from.
+    pub version: i64,
+    pub completed_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// The editable fields of a phase, as they are (for conflicts) or as wished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhaseFields {
+    pub description: String,
+    pub weight_pct: Option<Percent>,
+    pub completed_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// Where a phase is: plan, unit, objective label and the phase's position (from 1).
+#[derive(Debug, Clone, Copy)]
+pub struct PhaseKey<'a> {
+    pub plan: &'a str,
+    pub unit: &'a str,
+    pub objective: &'a str,
+    pub position: usize,
+}
+
+impl PhaseKey<'_> {
+    /// The subject of its audit entries: `plan/unit/objective/position`.
+    pub fn subject(&self) -> String {
+        format!(
+            "{}/{}/{}/{}",
+            self.plan, self.unit, self.objective, self.position
+        )
+    }
+}
+
+/// A conflicting edit: what the phase holds now, at which version, and who changed it last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EditConflict {
+    pub version: i64,
+    pub current: PhaseFields,
+}
+
+/// The outcome of an edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edited {
+    Saved { version: i64 },
+    Conflict(Box<EditConflict>),
+}
+
+#[derive(sqlx::FromRow)]
+struct FieldsRow {
+    id: i64,
+    plan_id: i64,
+    version: i64,
+    description: String,
+    weight_pct: Option<String>,
+    completed_on: Option<String>,
+    progress_note: Option<String>,
+}
+
+impl FieldsRow {
+    fn fields(&self) -> Result<PhaseFields> {
+        Ok(PhaseFields {
+            description: self.description.clone(),
+            weight_pct: self
+                .weight_pct
+                .as_deref()
+                .map(|w| percent("phase.weight_pct", w))
+                .transpose()?,
+            completed_on: self
+                .completed_on
+                .as_deref()
+                .map(|d| date("phase.completed_on", d))
+                .transpose()?,
+            note: self.progress_note.clone(),
+        })
+    }
+}
+
+impl Store {
+    /// The state of a plan.
+    pub async fn plan_state(&self, plan: &str) -> Result<PlanState> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT state FROM plan WHERE slug = $1")
+            .bind(plan)
+            .fetch_optional(&self.pool)
+            .await?;
+        let (state,) = row.ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))?;
+        crate::text::state(&state)
+    }
+
+    /// Moves a plan from `from` to `to` by an act (`details`: reason, board act); a plan no
+    /// longer in `from` is a conflict.
+    pub async fn record_act(
+        &self,
+        plan: &str,
+        kind: &str,
+        from: PlanState,
+        to: PlanState,
+        details: serde_json::Value,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let moved = sqlx::query(
+            "UPDATE plan SET state = $1, revision = revision + 1 WHERE slug = $2 AND state = $3",
+        )
+        .bind(to.as_str())
+        .bind(plan)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            return Err(StoreError::Conflict(format!(
+                "plan {plan} is no longer {from:?}"
+            )));
+        }
+        let mut after = details;
+        if let Some(map) = after.as_object_mut() {
+            map.insert("state".into(), to.as_str().into());
+        }
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: &format!("plan.act.{kind}"),
+                subject: plan.to_string(),
+                plan: Some(plan),
+                before: Some(serde_json::json!({ "state": from.as_str() })),
+                after: Some(after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(plan, act = kind, to = to.as_str(), "plan act recorded");
+        Ok(())
+    }
+
+    /// The editable fields of a phase and its version.
+    pub async fn phase_fields(&self, key: PhaseKey<'_>) -> Result<(i64, PhaseFields)> {
+        let row = fields_row(&self.pool, key).await?;
+        Ok((row.version, row.fields()?))
+    }
+
+    /// Edits a phase if it is still at `version` and its plan still in `state`: saved with the
+    /// next version and an audit entry (before and after), or a conflict showing what it holds.
+    pub async fn edit_phase(
+        &self,
+        key: PhaseKey<'_>,
+        version: i64,
+        state: PlanState,
+        wished: &PhaseFields,
+        stamp: &Stamp,
+    ) -> Result<Edited> {
+        let mut tx = self.begin_write().await?;
+        let row = fields_row(&mut *tx, key).await?;
+        let (plan_state,): (String,) = sqlx::query_as("SELECT state FROM plan WHERE id = $1")
+            .bind(row.plan_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if plan_state != state.as_str() {
+            return Err(StoreError::Conflict(format!(
+                "plan {} is no longer {state:?}",
+                key.plan
+            )));
+        }
+        let current = row.fields()?;
+        if row.version != version {
+            return Ok(Edited::Conflict(Box::new(EditConflict {
+                version: row.version,
+                current,
+            })));
+        }
+        sqlx::query(
+            "UPDATE phase SET description = $1, weight_pct = $2, completed_on = $3, \
+             progress_note = $4, version = version + 1 WHERE id = $5",
+        )
+        .bind(&wished.description)
+        .bind(wished.weight_pct.map(|w| w.to_string()))
+        .bind(wished.completed_on.map(date_text))
+        .bind(&wished.note)
+        .bind(row.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE plan SET revision = revision + 1 WHERE id = $1")
+            .bind(row.plan_id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "phase.edit",
+                subject: key.subject(),
+                plan: Some(key.plan),
+                before: Some(serde_json::to_value(&current)?),
+                after: Some(serde_json::to_value(wished)?),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Edited::Saved {
+            version: row.version + 1,
+        })
+    }
+
+    /// The records of every phase of a plan, in the plan's order: one list per objective.
+    pub async fn phase_records(&self, plan: &str) -> Result<Vec<Vec<PhaseRecord>>> {
+        let rows: Vec<(i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT o.position, ph.version, ph.completed_on, ph.progress_note \
+             FROM phase ph JOIN objective o ON o.id = ph.objective_id \
+             JOIN plan p ON p.id = ph.plan_id WHERE p.slug = $1 \
+             ORDER BY o.position, ph.position",
+        )
+        .bind(plan)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<Vec<PhaseRecord>> = Vec::new();
+        for (objective, version, completed_on, note) in rows {
+            let at = usize::try_from(objective)
+                .map_err(|_| StoreError::Corrupt(format!("objective.position {objective}")))?;
+            if out.len() <= at {
+                out.resize_with(at + 1, Vec::new);
+            }
+            let record = PhaseRecord {
+                version,
+                completed_on: completed_on
+                    .as_deref()
+                    .map(|d| date("phase.completed_on", d))
+                    .transpose()?,
+                note,
+            };
+            out[at].push(record);
+        }
+        Ok(out)
+    }
+}
+
+async fn fields_row<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
+    key: PhaseKey<'_>,
+) -> Result<FieldsRow> {
+    let position = i64::try_from(key.position).unwrap_or(i64::MAX) - 1;
+    sqlx::query_as(
+        "SELECT ph.id, ph.plan_id, ph.version, ph.description, ph.weight_pct, ph.completed_on, \
+         ph.progress_note FROM phase ph \
+         JOIN objective o ON o.id = ph.objective_id JOIN unit u ON u.id = o.unit_id \
+         JOIN plan p ON p.id = ph.plan_id \
+         WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4",
+    )
+    .bind(key.plan)
+    .bind(key.unit)
+    .bind(key.objective)
+    .bind(position)
+    .fetch_optional(executor)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("phase {}", key.subject())))
+}

@@ -1,0 +1,525 @@
+//! People: accounts with their roles and units, their sessions, their API tokens and the
+//! failed logins that rate-limit them. Passwords arrive hashed; secrets arrive as SHA-256.
+
+use chrono::{DateTime, Utc};
+use domain::{Role, UnitId};
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+
+use crate::audit::{Change, Stamp, append, timestamp};
+use crate::error::Result;
+use crate::{Store, StoreError};
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    #[serde(skip)]
+    pub id: i64,
+    pub username: String,
+    /// Full name, as the plan writes heads (titles do not matter).
+    pub name: String,
+    /// The administration (entity slug) the person works for; `None`: every one.
+    pub entity: Option<String>,
+    pub roles: Vec<Role>,
+    /// Units the person is a member of.
+    pub units: Vec<UnitId>,
+    pub disabled: bool,
+    /// Whether a password is set (people of another provider have none).
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub username: String,
+    pub name: String,
+    pub entity: Option<String>,
+    pub roles: Vec<Role>,
+    pub units: Vec<UnitId>,
+    pub password_hash: Option<String>,
+}
+
+/// A session found by its secret.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub person: Person,
+    pub csrf: String,
+    pub created_at: String,
+    pub last_seen: String,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    username: String,
+    name: String,
+    entity_slug: Option<String>,
+    password_hash: Option<String>,
+    roles: String,
+    disabled: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionJoin {
+    #[sqlx(flatten)]
+    person: PersonRow,
+    csrf: String,
+    created_at: String,
+    last_seen: String,
+}
+
+const PERSON: &str =
+    "p.id, p.username, p.name, p.entity_slug, p.password_hash, p.roles, p.disabled";
+
+fn roles_text(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn username_ok(u: &str) -> bool {
+    (1..=64).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+}
+
+impl Store {
+    async fn finish(&self, rows: Vec<PersonRow>) -> Result<Vec<Person>> {
+        let mut people = Vec::with_capacity(rows.len());
+        for r in rows {
+            let roles = r
+                .roles
+                .split_whitespace()
+                .map(|s| Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s:?}"))))
+                .collect::<Result<Vec<_>>>()?;
+            let units: Vec<(String,)> = sqlx::query_as(
+                "SELECT unit_slug FROM person_unit WHERE person_id = $1 ORDER BY unit_slug",
+            )
+            .bind(r.id)
+            .fetch_all(&self.pool)
+            .await?;
+            let units = units
+                .into_iter()
+                .map(|(u,)| {
+                    UnitId::parse(&u).map_err(|_| StoreError::Corrupt(format!("unit {u:?}")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            people.push(Person {
+                id: r.id,
+                username: r.username,
+                name: r.name,
+                entity: r.entity_slug,
+                roles,
+                units,
+                disabled: r.disabled != 0,
+                password_hash: r.password_hash,
+            });
+        }
+        Ok(people)
+    }
+
+    /// Every account, by username.
+    pub async fn people(&self) -> Result<Vec<Person>> {
+        let sql = format!("SELECT {PERSON} FROM person p ORDER BY p.username");
+        let rows: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        self.finish(rows).await
+    }
+
+    /// The account with this username.
+    pub async fn person(&self, username: &str) -> Result<Person> {
+        let sql = format!("SELECT {PERSON} FROM person p WHERE p.username = $1");
+        let rows: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(username)
+            .fetch_all(&self.pool)
+            .await?;
+        self.finish(rows)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound(format!("person {username}")))
+    }
+
+    /// Creates an account; a username in use is a conflict.
+    pub async fn add_person(&self, new: &NewPerson, stamp: &Stamp) -> Result<Person> {
+        if !username_ok(&new.username) {
+            return Err(StoreError::Invalid(format!("username {:?}", new.username)));
+        }
+        if new.name.trim().is_empty() {
+            return Err(StoreError::Invalid("empty name".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO person (username, name, entity_slug, password_hash, roles, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&new.username)
+        .bind(new.name.trim())
+        .bind(&new.entity)
+        .bind(&new.password_hash)
+        .bind(roles_text(&new.roles))
+        .bind(stamp.text())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(format!("username {} in use", new.username))
+            }
+            _ => StoreError::Database(e),
+        })?;
+        for unit in &new.units {
+            sqlx::query(
+                "INSERT INTO person_unit (person_id, unit_slug) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(unit.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        let after = serde_json::json!({
+            "username": new.username, "name": new.name.trim(), "entity": new.entity,
+            "roles": new.roles, "units": new.units,
+        });
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "person.add",
+                subject: format!("person/{}", new.username),
+                plan: None,
+                before: None,
+                after: Some(after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.person(&new.username).await
+    }
+
+    /// Disables or enables an account; disabling ends its sessions and revokes its tokens.
+    pub async fn set_disabled(&self, username: &str, disabled: bool, stamp: &Stamp) -> Result<()> {
+        let person = self.person(username).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE person SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(person.id)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            end_access(&mut tx, person.id, stamp).await?;
+        }
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: if disabled {
+                    "person.disable"
+                } else {
+                    "person.enable"
+                },
+                subject: format!("person/{username}"),
+                plan: None,
+                before: Some(serde_json::json!({ "disabled": person.disabled })),
+                after: Some(serde_json::json!({ "disabled": disabled })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password hash and ends the account's sessions.
+    pub async fn set_password(&self, username: &str, hash: &str, stamp: &Stamp) -> Result<()> {
+        let person = self.person(username).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE person SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(person.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM session WHERE person_id = $1")
+            .bind(person.id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "person.reset_password",
+                subject: format!("person/{username}"),
+                plan: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Opens a session for `person`; the cookie's secret is stored only as its hash.
+    pub async fn open_session(
+        &self,
+        person: &Person,
+        token_hash: &str,
+        csrf: &str,
+        expires_at: DateTime<Utc>,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let now = stamp.text();
+        // Expired sessions go when someone signs in: no sweeper to run.
+        sqlx::query("DELETE FROM session WHERE expires_at < $1")
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO session (token_hash, person_id, csrf, created_at, last_seen, expires_at) \
+             VALUES ($1, $2, $3, $4, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(person.id)
+        .bind(csrf)
+        .bind(&now)
+        .bind(timestamp(expires_at))
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "session.open",
+                subject: format!("person/{}", person.username),
+                plan: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The live session with this secret hash, with its (enabled) person.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRow>> {
+        let sql = format!(
+            "SELECT {PERSON}, s.csrf, s.created_at, s.last_seen FROM session s \
+             JOIN person p ON p.id = s.person_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND p.disabled = 0"
+        );
+        let row: Option<SessionJoin> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(timestamp(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let person = self.finish(vec![row.person]).await?.pop();
+        Ok(person.map(|person| SessionRow {
+            person,
+            csrf: row.csrf,
+            created_at: row.created_at,
+            last_seen: row.last_seen,
+        }))
+    }
+
+    /// Moves a session's idle deadline on.
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE session SET last_seen = $1, expires_at = $2 WHERE token_hash = $3")
+            .bind(timestamp(now))
+            .bind(timestamp(expires_at))
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends a session (logout).
+    pub async fn close_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM session WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Makes an API token for `username`; the secret is stored only as its hash.
+    pub async fn add_token(
+        &self,
+        username: &str,
+        name: &str,
+        token_hash: &str,
+        stamp: &Stamp,
+    ) -> Result<i64> {
+        let person = self.person(username).await?;
+        let mut tx = self.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO api_token (person_id, name, token_hash, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(person.id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(stamp.text())
+        .fetch_one(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "token.add",
+                subject: format!("person/{username}"),
+                plan: None,
+                before: None,
+                after: Some(serde_json::json!({ "token": id, "name": name })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Revokes a token of `username`.
+    pub async fn revoke_token(&self, username: &str, id: i64, stamp: &Stamp) -> Result<()> {
+        let person = self.person(username).await?;
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(stamp.text())
+        .bind(id)
+        .bind(person.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Err(StoreError::NotFound(format!(
+                "live token {id} of {username}"
+            )));
+        }
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "token.revoke",
+                subject: format!("person/{username}"),
+                plan: None,
+                before: None,
+                after: Some(serde_json::json!({ "token": id })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The tokens of `username`, newest first.
+    pub async fn tokens(&self, username: &str) -> Result<Vec<TokenInfo>> {
+        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT t.id, t.name, t.created_at, t.revoked_at FROM api_token t \
+             JOIN person p ON p.id = t.person_id WHERE p.username = $1 ORDER BY t.id DESC",
+        )
+        .bind(username)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, created_at, revoked_at)| TokenInfo {
+                id,
+                name,
+                created_at,
+                revoked_at,
+            })
+            .collect())
+    }
+
+    /// The enabled person a live token belongs to.
+    pub async fn token_person(&self, token_hash: &str) -> Result<Option<Person>> {
+        let sql = format!(
+            "SELECT {PERSON} FROM api_token t JOIN person p ON p.id = t.person_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND p.disabled = 0"
+        );
+        let rows: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(self.finish(rows).await?.pop())
+    }
+
+    /// Records a failed login under each key (account, address).
+    pub async fn login_failed(&self, keys: &[&str], at: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failure (key, at) VALUES ($1, $2)")
+                .bind(*key)
+                .bind(timestamp(at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Failed logins under `key` since `since`.
+    pub async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM login_failure WHERE key = $1 AND at > $2")
+                .bind(key)
+                .bind(timestamp(since))
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+
+    /// Forgets the failures under `key` (after a successful login) and the stale ones.
+    pub async fn login_succeeded(&self, key: &str, stale: DateTime<Utc>) -> Result<()> {
+        sqlx::query("DELETE FROM login_failure WHERE key = $1 OR at < $2")
+            .bind(key)
+            .bind(timestamp(stale))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Ends every session and token of a person.
+async fn end_access(tx: &mut Transaction<'static, Any>, person: i64, stamp: &Stamp) -> Result<()> {
+    sqlx::query("DELETE FROM session WHERE person_id = $1")
+        .bind(person)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL")
+        .bind(stamp.text())
+        .bind(person)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

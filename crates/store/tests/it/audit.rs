@@ -1,0 +1,153 @@
+//! The audit log: appended with every change, refused to UPDATE and DELETE, and any edit,
+//! removal or reordering done behind the application's back found by `verify`.
+
+use domain::audit::{Break, verify};
+use domain::{PlanState, Role};
+use store::testing::{fresh_databases, stamp};
+use store::{AuditFilter, Backend, NewPerson, Store};
+
+use crate::demo;
+
+/// A store with a few recorded changes: an import, two acts, a person.
+async fn with_history(url: &str) -> Store {
+    let store = Store::open(url).await.unwrap();
+    let saved = store
+        .save_plan(&demo(), &[], false, &stamp("cli"))
+        .await
+        .unwrap();
+    for (from, kind, to) in [
+        (PlanState::Draft, "validate", PlanState::Validated),
+        (PlanState::Validated, "approve", PlanState::Approved),
+    ] {
+        store
+            .record_act(
+                &saved.id,
+                kind,
+                from,
+                to,
+                serde_json::json!({}),
+                &stamp("nino"),
+            )
+            .await
+            .unwrap();
+    }
+    let person = NewPerson {
+        username: "ada".into(),
+        name: "Ada Rossi".into(),
+        entity: None,
+        roles: vec![Role::Admin],
+        units: vec![],
+        password_hash: None,
+    };
+    store.add_person(&person, &stamp("cli")).await.unwrap();
+    store
+}
+
+async fn breaks(store: &Store) -> Vec<Break> {
+    let log = store.audit_log(&AuditFilter::default()).await.unwrap();
+    let head = store.audit_head().await.unwrap();
+    verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())))
+}
+
+/// Lifts the append-only guard, as someone with the database's owner rights could.
+async fn lift_guard(store: &Store) {
+    let sql = match store.backend() {
+        Backend::Sqlite => {
+            "DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete;"
+        }
+        Backend::Postgres => "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change;",
+    };
+    store.execute_raw(sql).await.unwrap();
+}
+
+#[tokio::test]
+async fn every_change_is_chained_and_the_log_refuses_updates() {
+    for db in fresh_databases().await {
+        let store = with_history(&db.url).await;
+        let log = store.audit_log(&AuditFilter::default()).await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "plan.import",
+                "plan.act.validate",
+                "plan.act.approve",
+                "person.add"
+            ],
+            "{}",
+            db.backend
+        );
+        assert_eq!(log[1].actor, "nino");
+        assert_eq!(log[1].prev_hash, log[0].hash);
+        assert!(breaks(&store).await.is_empty());
+        // The guard: the database itself refuses to change or remove entries.
+        assert!(
+            store
+                .execute_raw("UPDATE audit_entry SET actor = 'x' WHERE seq = 1")
+                .await
+                .is_err()
+        );
+        assert!(
+            store
+                .execute_raw("DELETE FROM audit_entry WHERE seq = 1")
+                .await
+                .is_err()
+        );
+        // A plan past its draft cannot be replaced by a new import.
+        assert!(matches!(
+            store.save_plan(&demo(), &[], true, &stamp("cli")).await,
+            Err(store::StoreError::Conflict(_))
+        ));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn edits_removals_and_reorders_behind_the_application_are_found() {
+    let cases: [(&str, &str, Vec<Break>); 4] = [
+        (
+            "edited",
+            "UPDATE audit_entry SET actor = 'mallory' WHERE seq = 2",
+            vec![Break::Altered { seq: 2 }],
+        ),
+        (
+            "removed",
+            "DELETE FROM audit_entry WHERE seq = 2",
+            vec![
+                Break::Numbering {
+                    seq: 3,
+                    expected: 2,
+                },
+                Break::Unlinked { seq: 3, after: 1 },
+            ],
+        ),
+        (
+            "reordered",
+            "UPDATE audit_entry SET seq = 100 WHERE seq = 2; \
+             UPDATE audit_entry SET seq = 2 WHERE seq = 3; \
+             UPDATE audit_entry SET seq = 3 WHERE seq = 100;",
+            vec![
+                Break::Altered { seq: 2 },
+                Break::Altered { seq: 3 },
+                Break::Unlinked { seq: 4, after: 3 },
+            ],
+        ),
+        (
+            "truncated",
+            "DELETE FROM audit_entry WHERE seq = 4",
+            vec![Break::Truncated {
+                last: 3,
+                recorded: 4,
+            }],
+        ),
+    ];
+    for (name, sql, expected) in cases {
+        for db in fresh_databases().await {
+            let store = with_history(&db.url).await;
+            lift_guard(&store).await;
+            store.execute_raw(sql).await.unwrap();
+            assert_eq!(breaks(&store).await, expected, "{name} on {}", db.backend);
+            store.close().await;
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! The API's writes, for callers with a token: a plan's acts, and a phase read with its
+//! version and edited by naming that version (409 with what it holds now when another edit
+//! came first). The rules are those of the pages: the same functions decide.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use domain::access::{Action, decide};
+use domain::workflow::{ActKind, BoardAct};
+use domain::{Percent, PlanState, messages};
+use serde::{Deserialize, Serialize};
+use store::{EditConflict, Edited, PhaseFields, PhaseKey};
+
+use super::{ApiResult, path};
+use crate::AppState;
+use crate::auth::{Caller, stamp};
+use crate::error::{AppError, Problem, ProblemBody};
+use crate::pages::{Mode, may_edit, record_act, wished};
+
+/// An act asked for through the API.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActRequest {
+    pub kind: ActKind,
+    /// Required to send back or reopen.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Required to approve or reopen: the Giunta's deliberation.
+    #[serde(default)]
+    pub board_act: Option<BoardAct>,
+    /// The state the caller believes the plan is in; another state is a 409.
+    #[serde(default)]
+    pub from: Option<PlanState>,
+}
+
+/// The plan's state after an act.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ActDone {
+    pub state: PlanState,
+}
+
+/// A phase's editable fields with its version: send the version back to edit it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PhaseRecordBody {
+    pub version: i64,
+    /// What may be edited in the plan's state: `plan` (description, weight) while drafting,
+    /// `progress` (completion, note) while running; absent when nothing may.
+    pub editable: Option<String>,
+    pub description: String,
+    /// Percent as a decimal string.
+    pub weight_pct: Option<String>,
+    /// Absent until the results may be read by this caller.
+    pub completed_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// An edit of a phase. Absent fields stay as they are; an empty string clears one.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseEditRequest {
+    /// The version the edit starts from (`GET` gives it).
+    pub version: i64,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Percent as a decimal string (`"12.5"`).
+    #[serde(default)]
+    pub weight_pct: Option<String>,
+    /// `AAAA-MM-GG`.
+    #[serde(default)]
+    pub completed_on: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A 409 on a phase: the problem, the version it is at and what it holds.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PhaseConflict {
+    #[serde(flatten)]
+    pub problem: ProblemBody,
+    pub version: i64,
+    pub current: PhaseRecordBody,
+}
+
+fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        tracing::debug!(error = %e, "bad body");
+        Problem(AppError::BadRequest(format!(
+            "Il corpo JSON non è valido: {e}."
+        )))
+    })
+}
+
+fn signed_in(caller: &Caller) -> ApiResult<&store::Person> {
+    caller.0.as_ref().ok_or(Problem(AppError::SignIn))
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    p: Result<Path<String>, PathRejection>,
+    bytes: Bytes,
+) -> ApiResult<Json<ActDone>> {
+    let id = path(p)?;
+    let person = signed_in(&caller)?;
+    let (v, actor) = state.view_fresh(&id, Some(person)).await?;
+    let request: ActRequest = body(&bytes)?;
+    let actor = actor.ok_or_else(|| {
+        Problem(AppError::Forbidden(messages::refusal(
+            &domain::Refusal::Role(request.kind.roles()),
+        )))
+    })?;
+    let act = domain::Act {
+        kind: request.kind,
+        reason: request.reason.filter(|r| !r.trim().is_empty()),
+        board_act: request.board_act,
+    };
+    let from = request.from.map(PlanState::as_str);
+    let to = record_act(&state, &v, &actor, person, &act, from).await?;
+    Ok(Json(ActDone { state: to }))
+}
+
+type Located = (
+    std::sync::Arc<crate::cache::PlanView>,
+    Option<domain::Actor>,
+    usize,
+    usize,
+);
+
+async fn locate(
+    state: &AppState,
+    caller: &Caller,
+    p: Result<Path<(String, String, String, String)>, PathRejection>,
+) -> ApiResult<Located> {
+    let (id, unit, label, n) = path(p)?;
+    let (v, actor) = state.view_fresh(&id, caller.0.as_ref()).await?;
+    let oi = v.objective_index(&unit, &label).ok_or_else(|| {
+        Problem(AppError::NotFound(format!(
+            "l'obiettivo «{label}» dell'unità «{unit}»"
+        )))
+    })?;
+    let count = v.plan.objectives[oi].phases.len();
+    let pi = n
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=count).contains(n))
+        .ok_or_else(|| {
+            Problem(AppError::NotFound(format!(
+                "la fase numero «{n}» di questo obiettivo"
+            )))
+        })?;
+    Ok((v, actor, oi, pi - 1))
+}
+
+fn record_body(
+    v: &crate::cache::PlanView,
+    actor: Option<&domain::Actor>,
+    editable: Option<Mode>,
+    version: i64,
+    f: &PhaseFields,
+) -> PhaseRecordBody {
+    let readable = decide(actor, Action::ReadProgress, v.summary.state).is_ok();
+    PhaseRecordBody {
+        version,
+        editable: editable.map(|m| match m {
+            Mode::Plan => "plan".into(),
+            Mode::Progress => "progress".into(),
+        }),
+        description: f.description.clone(),
+        weight_pct: f
+            .weight_pct
+            .map(|w| Percent::value(w).normalize().to_string()),
+        completed_on: f.completed_on.filter(|_| readable),
+        note: f.note.clone().filter(|_| readable),
+    }
+}
+
+pub async fn phase(
+    State(state): State<AppState>,
+    caller: Caller,
+    p: Result<Path<(String, String, String, String)>, PathRejection>,
+) -> ApiResult<Json<PhaseRecordBody>> {
+    let (v, actor, oi, pi) = locate(&state, &caller, p).await?;
+    let o = &v.plan.objectives[oi];
+    let key = PhaseKey {
+        plan: v.id(),
+        unit: o.unit.as_str(),
+        objective: o.label.as_str(),
+        position: pi + 1,
+    };
+    let (version, fields) = state.store.phase_fields(key).await?;
+    let editable = may_edit(&v, o, pi, actor.as_ref()).ok();
+    Ok(Json(record_body(
+        &v,
+        actor.as_ref(),
+        editable,
+        version,
+        &fields,
+    )))
+}
+
+pub async fn edit_phase(
+    State(state): State<AppState>,
+    caller: Caller,
+    p: Result<Path<(String, String, String, String)>, PathRejection>,
+    bytes: Bytes,
+) -> ApiResult<Response> {
+    let person = signed_in(&caller)?.clone();
+    let (v, actor, oi, pi) = locate(&state, &caller, p).await?;
+    let request: PhaseEditRequest = body(&bytes)?;
+    let o = &v.plan.objectives[oi];
+    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(|r| match r {
+        domain::Refusal::SignInRequired => Problem(AppError::SignIn),
+        domain::Refusal::State(_) | domain::Refusal::Locked => {
+            Problem(AppError::Conflict(messages::refusal(&r)))
+        }
+        other => Problem(AppError::Forbidden(messages::refusal(&other))),
+    })?;
+    let key = PhaseKey {
+        plan: v.id(),
+        unit: o.unit.as_str(),
+        objective: o.label.as_str(),
+        position: pi + 1,
+    };
+    let (_, current) = state.store.phase_fields(key).await?;
+    let wished = wished(
+        &current,
+        mode,
+        request.description.as_deref(),
+        request.weight_pct.as_deref(),
+        request.completed_on.as_deref(),
+        request.note.as_deref(),
+    )?;
+    match state
+        .store
+        .edit_phase(
+            key,
+            request.version,
+            v.summary.state,
+            &wished,
+            &stamp(&person),
+        )
+        .await?
+    {
+        Edited::Saved { version } => {
+            state.plans.invalidate(v.id()).await;
+            Ok(Json(record_body(
+                &v,
+                actor.as_ref(),
+                Some(mode),
+                version,
+                &wished,
+            ))
+            .into_response())
+        }
+        Edited::Conflict(c) => Ok(conflict(&v, actor.as_ref(), mode, &c)),
+    }
+}
+
+fn conflict(
+    v: &crate::cache::PlanView,
+    actor: Option<&domain::Actor>,
+    mode: Mode,
+    c: &EditConflict,
+) -> Response {
+    let body = PhaseConflict {
+        problem: ProblemBody {
+            kind: "about:blank".into(),
+            title: "Modifica in conflitto".into(),
+            status: StatusCode::CONFLICT.as_u16(),
+            detail: format!(
+                "La fase è alla versione {}: qualcun altro l'ha modificata. Rileggerla e ripetere la modifica.",
+                c.version
+            ),
+        },
+        version: c.version,
+        current: record_body(v, actor, Some(mode), c.version, &c.current),
+    };
+    let text = serde_json::to_string(&body).unwrap_or_default();
+    (
+        StatusCode::CONFLICT,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        text,
+    )
+        .into_response()
+}

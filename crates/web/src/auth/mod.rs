@@ -1,0 +1,217 @@
+//! Who is asking: sessions for people (a cookie naming a server-side session), tokens for
+//! machines (`Authorization: Bearer`), CSRF tokens for every form, and how a person becomes
+//! the `domain::Actor` of a plan.
+
+mod provider;
+mod secrets;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use chrono::{DateTime, Duration};
+use domain::Actor;
+use store::{Person, Stamp};
+
+pub use provider::{AuthProvider, BoxFuture, LoginForm, PasswordProvider, SignIn};
+pub use secrets::{hash_password, new_secret, new_token, same, secret_hash, verify_password};
+
+use crate::cache::PlanView;
+use crate::error::{AppError, Problem};
+use crate::{AppState, now};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "pegaso_session";
+/// The login form's double-submit cookie (there is no session yet to hold its CSRF token).
+pub const LOGIN_COOKIE: &str = "pegaso_login";
+
+/// How long sessions live and how hard logins are limited.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Cookies carry `Secure` (the site is served over HTTPS).
+    pub cookie_secure: bool,
+    /// A session ends after this long without a request…
+    pub session_idle: Duration,
+    /// …and this long after sign-in in any case.
+    pub session_max: Duration,
+    /// Failed logins allowed per account, and per address, within `login_window`.
+    pub login_limit_account: i64,
+    pub login_limit_address: i64,
+    pub login_window: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cookie_secure: true,
+            session_idle: Duration::minutes(30),
+            session_max: Duration::hours(12),
+            login_limit_account: 5,
+            login_limit_address: 20,
+            login_window: Duration::minutes(15),
+        }
+    }
+}
+
+/// A person's signed-in session, as a page sees it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub person: Person,
+    /// The token every form of this session must carry.
+    pub csrf: String,
+    pub(crate) token_hash: String,
+}
+
+/// The person asking for a page, if signed in.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer(pub Option<Session>);
+
+impl Viewer {
+    pub fn person(&self) -> Option<&Person> {
+        self.0.as_ref().map(|s| &s.person)
+    }
+
+    /// The CSRF token for this viewer's forms (empty when not signed in: their forms are
+    /// refused anyway).
+    pub fn csrf(&self) -> &str {
+        self.0.as_ref().map_or("", |s| s.csrf.as_str())
+    }
+
+    /// The signed-in session, whose form carried its CSRF token; otherwise the refusal.
+    pub fn checked(&self, csrf: &str) -> Result<&Session, AppError> {
+        let session = self.0.as_ref().ok_or(AppError::SignIn)?;
+        if same(&session.csrf, csrf) {
+            Ok(session)
+        } else {
+            Err(AppError::Forbidden(
+                "Il modulo è scaduto o non viene da questo sito: ricaricare la pagina e riprovare."
+                    .into(),
+            ))
+        }
+    }
+
+    /// This viewer as the rules see them in `view`'s plan.
+    pub fn actor(&self, view: &PlanView) -> Option<Actor> {
+        actor(self.person()?, view)
+    }
+}
+
+/// A person as the actor of a plan: none for a plan of another administration.
+pub fn actor(person: &Person, view: &PlanView) -> Option<Actor> {
+    if person.entity.as_ref().is_some_and(|e| *e != view.entity) {
+        return None;
+    }
+    Some(Actor {
+        name: person.name.clone(),
+        roles: person.roles.clone(),
+        units: domain::access::unit_grants(&view.plan, &person.name, &person.units),
+    })
+}
+
+/// The stamp of a change made by `person` now.
+pub fn stamp(person: &Person) -> Stamp {
+    Stamp {
+        actor: person.username.clone(),
+        at: now(),
+    }
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value with the flags every cookie of ours carries.
+pub fn set_cookie(
+    settings: &Settings,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: i64,
+) -> String {
+    let secure = if settings.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(viewer) = parts.extensions.get::<Viewer>() {
+            return Ok(viewer.clone());
+        }
+        let viewer = match cookie(parts, SESSION_COOKIE) {
+            Some(secret) => session(state, secret).await?,
+            None => Viewer(None),
+        };
+        parts.extensions.insert(viewer.clone());
+        Ok(viewer)
+    }
+}
+
+async fn session(state: &AppState, secret: &str) -> Result<Viewer, AppError> {
+    let token_hash = secret_hash(secret);
+    let now = now();
+    let Some(row) = state.store.session(&token_hash, now).await? else {
+        return Ok(Viewer(None));
+    };
+    // Move the idle deadline on at most once a minute: one write per active minute, not per
+    // request.
+    let time = |t: &str| {
+        DateTime::parse_from_rfc3339(t)
+            .map(|d| d.to_utc())
+            .unwrap_or(now)
+    };
+    if now - time(&row.last_seen) > Duration::minutes(1) {
+        let settings = &state.settings;
+        let until = (now + settings.session_idle).min(time(&row.created_at) + settings.session_max);
+        state.store.touch_session(&token_hash, now, until).await?;
+    }
+    Ok(Viewer(Some(Session {
+        person: row.person,
+        csrf: row.csrf,
+        token_hash,
+    })))
+}
+
+/// The machine or person calling the API with a token, if any; a token that is not valid is
+/// refused rather than ignored.
+#[derive(Debug, Clone, Default)]
+pub struct Caller(pub Option<Person>);
+
+impl Caller {
+    pub fn actor(&self, view: &PlanView) -> Option<Actor> {
+        actor(self.0.as_ref()?, view)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let Some(value) = parts.headers.get(AUTHORIZATION) else {
+            return Ok(Caller(None));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(Problem(AppError::SignIn))?;
+        match state.store.token_person(&secret_hash(token)).await? {
+            Some(person) => Ok(Caller(Some(person))),
+            None => Err(Problem(AppError::SignIn)),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The audit log for those who may read it (the planning office, the Nucleo, auditors): the
+//! whole chain with its check, and its export as CSV and JSON.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::access::{Action, decide};
+use domain::{PlanState, messages};
+use maud::html;
+use store::AuditFilter;
+
+use super::PageResult;
+use super::acts::history;
+use super::layout::{Page, render};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+
+/// Refuses everyone the log is not for.
+pub fn readers_only(person: Option<&store::Person>) -> Result<(), AppError> {
+    let person = person.ok_or(AppError::SignIn)?;
+    let actor = domain::Actor {
+        name: person.name.clone(),
+        roles: person.roles.clone(),
+        units: vec![],
+    };
+    decide(Some(&actor), Action::ReadAudit, PlanState::Draft)
+        .map_err(|r| AppError::Forbidden(messages::refusal(&r)))
+}
+
+pub async fn page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    readers_only(viewer.person())?;
+    let entries = state.store.audit_log(&AuditFilter::default()).await?;
+    let head = state.store.audit_head().await?;
+    let breaks = domain::audit::verify(&entries, head.as_ref().map(|(s, h)| (*s, h.as_str())));
+    let body = html! {
+        h1 { "Registro delle modifiche" }
+        @if breaks.is_empty() {
+            p { "La catena del registro è integra: " (entries.len()) " voci, ciascuna legata alla precedente dalla sua impronta (SHA-256)." }
+        } @else {
+            div class="avviso" role="alert" {
+                p { "La catena del registro è interrotta in " (breaks.len()) " punti: il registro è stato alterato fuori da Pegaso." }
+                ul { @for b in &breaks { li { (report::audit::describe(b)) } } }
+            }
+        }
+        p { "Esporta: " a href="/registro.csv" { "CSV" } " · " a href="/registro.json" { "JSON" } }
+        (history(&entries, "Tutte le voci, dalla più recente"))
+    };
+    Ok(render(Page {
+        who: &viewer,
+        title: "Registro delle modifiche",
+        crumbs: vec![("Registro".into(), "/registro".into())],
+        plan: None,
+        body,
+    }))
+}
+
+pub async fn csv(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+    readers_only(viewer.person())?;
+    let entries = state.store.audit_log(&AuditFilter::default()).await?;
+    let text = report::audit::csv(&entries).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"registro.csv\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+pub async fn json(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+    readers_only(viewer.person())?;
+    let entries = state.store.audit_log(&AuditFilter::default()).await?;
+    let text =
+        serde_json::to_string_pretty(&entries).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"registro.json\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}

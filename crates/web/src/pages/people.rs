@@ -1,0 +1,435 @@
+//! People: a person's own account (roles, the units they answer for, API tokens) and the
+//! administrator's list, where accounts are created and disabled.
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use domain::access::{Action, decide};
+use domain::{PlanState, Role, UnitId, messages};
+use maud::{Markup, html};
+use serde::Deserialize;
+use store::{NewPerson, Person, StoreError};
+
+use super::layout::{Page, render};
+use super::{PageResult, form, path};
+use crate::auth::{Viewer, hash_password, new_token, secret_hash, stamp};
+use crate::error::AppError;
+use crate::{AppState, paths};
+
+fn signed_in(viewer: &Viewer) -> Result<&Person, AppError> {
+    viewer.person().ok_or(AppError::SignIn)
+}
+
+/// The administrator (of people): refused to everyone else, with the reason.
+fn admin(viewer: &Viewer) -> Result<&Person, AppError> {
+    let person = signed_in(viewer)?;
+    let actor = domain::Actor {
+        name: person.name.clone(),
+        roles: person.roles.clone(),
+        units: vec![],
+    };
+    decide(Some(&actor), Action::ManagePeople, PlanState::Draft)
+        .map_err(|r| AppError::Forbidden(messages::refusal(&r)))?;
+    Ok(person)
+}
+
+pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let person = signed_in(&viewer)?;
+    let tokens = state.store.tokens(&person.username).await?;
+    account_page(&state, &viewer, person, &tokens, None).await
+}
+
+async fn account_page(
+    state: &AppState,
+    viewer: &Viewer,
+    person: &Person,
+    tokens: &[store::TokenInfo],
+    new_token: Option<&str>,
+) -> PageResult {
+    // The units this person answers for, plan by plan, with the period that is theirs.
+    let mut units = Vec::new();
+    for summary in state.store.plans().await? {
+        let Ok((v, Some(actor))) = state.view(&summary.id, Some(person)).await else {
+            continue;
+        };
+        for g in actor.units {
+            let name = v
+                .unit(g.unit.as_str())
+                .map_or(g.unit.to_string(), |(_, u)| u.name.clone());
+            units.push((v.clone(), g, name));
+        }
+    }
+    let body = html! {
+        h1 { (person.name) }
+        dl class="campi" {
+            dt { "Nome utente" } dd { (person.username) }
+            dt { "Ruoli" }
+            dd {
+                @if person.roles.is_empty() { "Nessun ruolo generale." }
+                @else { (person.roles.iter().map(|r| messages::role(*r)).collect::<Vec<_>>().join(", ")) }
+            }
+        }
+        h2 { "Le unità di cui rispondi" }
+        @if units.is_empty() {
+            p { "Nessuna: i responsabili sono quelli che il piano indica, con il loro nome." }
+        } @else {
+            ul {
+                @for (v, g, name) in &units {
+                    li {
+                        (messages::unit_role(g.role)) " di "
+                        a href=(paths::unit(v.id(), &g.unit)) { (name) }
+                        " (" (v.plan.title) ")"
+                        @match (g.from, g.until) {
+                            (Some(f), Some(u)) => { ", dal " (messages::date(f)) " al " (messages::date(u)) }
+                            (Some(f), None) => { ", dal " (messages::date(f)) }
+                            (None, Some(u)) => { ", fino al " (messages::date(u)) }
+                            (None, None) => {}
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Chiavi per l'API" }
+        p { "Una chiave permette a un programma di usare l'API a tuo nome (intestazione " code { "Authorization: Bearer …" } "). Si può revocare in ogni momento." }
+        @if let Some(token) = new_token {
+            div class="avviso" role="status" {
+                p { "Nuova chiave, mostrata ora e mai più: copiala in un luogo sicuro." }
+                p { code { (token) } }
+            }
+        }
+        @if !tokens.is_empty() {
+            table {
+                caption { "Le tue chiavi" }
+                thead { tr { th scope="col" { "Nome" } th scope="col" { "Creata" } th scope="col" { "Stato" } } }
+                tbody {
+                    @for t in tokens {
+                        tr {
+                            td { (t.name) }
+                            td { (t.created_at) }
+                            td {
+                                @if let Some(r) = &t.revoked_at { "revocata il " (r) }
+                                @else {
+                                    form method="post" action=(format!("/account/token/{}/revoca", t.id)) {
+                                        input type="hidden" name="csrf" value=(viewer.csrf());
+                                        button type="submit" { "Revoca " span class="nascosto" { (t.name) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        form class="modulo" method="post" action="/account/token" {
+            input type="hidden" name="csrf" value=(viewer.csrf());
+            p {
+                label for="nome-chiave" { "Nome della nuova chiave" }
+                input id="nome-chiave" name="name" type="text" required maxlength="80";
+            }
+            p { button type="submit" { "Crea una chiave" } }
+        }
+    };
+    Ok(render(Page {
+        who: viewer,
+        title: "Il tuo account",
+        crumbs: vec![("Account".into(), "/account".into())],
+        plan: None,
+        body,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn add_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    f: Result<Form<TokenForm>, FormRejection>,
+) -> PageResult {
+    let f = form(f)?;
+    let person = &viewer.checked(&f.csrf)?.person;
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(AppError::Unprocessable(
+            "Dare alla chiave un nome di 1–80 caratteri.".into(),
+        ));
+    }
+    let token = new_token()?;
+    state
+        .store
+        .add_token(&person.username, name, &secret_hash(&token), &stamp(person))
+        .await?;
+    let tokens = state.store.tokens(&person.username).await?;
+    account_page(&state, &viewer, person, &tokens, Some(&token)).await
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<i64>, PathRejection>,
+    f: Result<Form<super::signin::CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let id = path(p)?;
+    let f = form(f)?;
+    let person = &viewer.checked(&f.csrf)?.person;
+    state
+        .store
+        .revoke_token(&person.username, id, &stamp(person))
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => {
+                AppError::NotFound("una chiave attiva con questo numero".into())
+            }
+            e => e.into(),
+        })?;
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, "/account")]).into_response())
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    admin(&viewer)?;
+    people_page(&state, &viewer, StatusCode::OK, None)
+        .await
+        .map(|(_, m)| m)
+}
+
+async fn people_page(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    message: Option<String>,
+) -> Result<(StatusCode, Markup), AppError> {
+    let people = state.store.people().await?;
+    let body = html! {
+        h1 { "Persone" }
+        @if let Some(m) = &message {
+            div class="avviso" role="alert" { p { (m) } }
+        }
+        table {
+            caption { "Gli account" }
+            thead { tr {
+                th scope="col" { "Nome utente" } th scope="col" { "Nome" } th scope="col" { "Ruoli" }
+                th scope="col" { "Unità (componente)" } th scope="col" { "Stato" }
+            } }
+            tbody {
+                @for p in &people {
+                    tr {
+                        td { (p.username) }
+                        td { (p.name) }
+                        td { (p.roles.iter().map(|r| messages::role(*r)).collect::<Vec<_>>().join(", ")) }
+                        td { (p.units.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")) }
+                        td {
+                            form method="post" action=(format!("/persone/{}/stato", p.username)) {
+                                input type="hidden" name="csrf" value=(viewer.csrf());
+                                @if p.disabled {
+                                    "disattivato "
+                                    input type="hidden" name="disabled" value="false";
+                                    button type="submit" { "Riattiva " span class="nascosto" { (p.username) } }
+                                } @else {
+                                    "attivo "
+                                    input type="hidden" name="disabled" value="true";
+                                    button type="submit" { "Disattiva " span class="nascosto" { (p.username) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 id="nuova" { "Nuova persona" }
+        form class="modulo" method="post" action="/persone" {
+            input type="hidden" name="csrf" value=(viewer.csrf());
+            p { label for="p-username" { "Nome utente" }
+                input id="p-username" name="username" type="text" required maxlength="64" pattern="[A-Za-z0-9._@-]+"; }
+            p { label for="p-name" { "Nome e cognome (come nel piano, per i responsabili)" }
+                input id="p-name" name="name" type="text" required; }
+            fieldset {
+                legend { "Ruoli" }
+                @for r in Role::ALL {
+                    p { input id=(format!("r-{}", r.as_str())) type="checkbox" name="roles" value=(r.as_str());
+                        " " label for=(format!("r-{}", r.as_str())) { (messages::role(r)) } }
+                }
+            }
+            p { label for="p-units" { "Componente delle unità (identificativi separati da virgole)" }
+                input id="p-units" name="units" type="text"; }
+            p { label for="p-password" { "Password iniziale (almeno 12 caratteri)" }
+                input id="p-password" name="password" type="password" autocomplete="new-password" required minlength="12"; }
+            p { button type="submit" { "Crea l'account" } }
+        }
+    };
+    Ok((
+        status,
+        render(Page {
+            who: viewer,
+            title: "Persone",
+            crumbs: vec![("Persone".into(), "/persone".into())],
+            plan: None,
+            body,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PersonForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    name: String,
+    /// Repeated checkboxes arrive as one comma-free list each; serde_urlencoded gives the last,
+    /// so roles come as a sequence.
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    units: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Minimum length of a password set through the pages.
+pub const MIN_PASSWORD: usize = 12;
+
+pub async fn add(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let f: PersonForm = parse_person(&body)?;
+    let person = viewer.checked(&f.csrf)?.person.clone();
+    admin(&viewer)?;
+    let roles = f
+        .roles
+        .iter()
+        .map(|r| {
+            Role::parse(r)
+                .ok_or_else(|| AppError::Unprocessable(format!("Ruolo sconosciuto: «{r}».")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let units = f
+        .units
+        .split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| {
+            UnitId::parse(u)
+                .map_err(|_| AppError::Unprocessable(format!("Unità non valida: «{u}».")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let problem = if f.password.chars().count() < MIN_PASSWORD {
+        Some(format!(
+            "La password deve avere almeno {MIN_PASSWORD} caratteri."
+        ))
+    } else if f.name.trim().is_empty() {
+        Some("Indicare nome e cognome.".to_string())
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let (status, page) = people_page(
+            &state,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(problem),
+        )
+        .await?;
+        return Ok((status, page).into_response());
+    }
+    let hash = hash_password(&f.password)?;
+    let new = NewPerson {
+        username: f.username.trim().to_string(),
+        name: f.name.trim().to_string(),
+        entity: person.entity.clone(),
+        roles,
+        units,
+        password_hash: Some(hash),
+    };
+    match state.store.add_person(&new, &stamp(&person)).await {
+        Ok(_) => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/persone")]).into_response()),
+        Err(e @ (StoreError::Conflict(_) | StoreError::Invalid(_))) => {
+            let message = match e {
+                StoreError::Conflict(_) => "Questo nome utente è già in uso.",
+                _ => "Il nome utente può contenere lettere, cifre e . _ - @ (al massimo 64).",
+            };
+            let (status, page) = people_page(
+                &state,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(message.into()),
+            )
+            .await?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The new-person form, whose repeated `roles` fields the usual form extractor would not keep.
+fn parse_person(body: &[u8]) -> Result<PersonForm, AppError> {
+    let mut f = PersonForm {
+        csrf: String::new(),
+        username: String::new(),
+        name: String::new(),
+        roles: Vec::new(),
+        units: String::new(),
+        password: String::new(),
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|_| {
+        AppError::BadRequest(
+            "Il modulo inviato non è valido: ricaricare la pagina e riprovare.".into(),
+        )
+    })?;
+    for (k, v) in pairs {
+        match k.as_str() {
+            "csrf" => f.csrf = v,
+            "username" => f.username = v,
+            "name" => f.name = v,
+            "roles" => f.roles.push(v),
+            "units" => f.units = v,
+            "password" => f.password = v,
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    disabled: bool,
+}
+
+pub async fn set_state(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<String>, PathRejection>,
+    f: Result<Form<StateForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let username = path(p)?;
+    let f = form(f)?;
+    let person = viewer.checked(&f.csrf)?.person.clone();
+    admin(&viewer)?;
+    if f.disabled && username == person.username {
+        return Err(AppError::Unprocessable(
+            "Non puoi disattivare il tuo stesso account.".into(),
+        ));
+    }
+    state
+        .store
+        .set_disabled(&username, f.disabled, &stamp(&person))
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => AppError::NotFound(format!("la persona «{username}»")),
+            e => e.into(),
+        })?;
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, "/persone")]).into_response())
+}

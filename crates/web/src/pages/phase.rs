@@ -1,0 +1,413 @@
+//! Editing a phase: while drafting, what it plans (description, weight); while running, what
+//! it achieved (completion date, note). Each save names the version it started from, and a
+//! save that finds another one shows what changed meanwhile instead of overwriting it.
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use domain::access::{Action, Refusal, decide};
+use domain::{Actor, Objective, Percent, PlanState, messages};
+use maud::{Markup, html};
+use serde::Deserialize;
+use store::{EditConflict, Edited, PhaseFields, PhaseKey};
+
+use super::layout::{Page, Section, render};
+use super::{form, path};
+use crate::auth::{Viewer, stamp};
+use crate::cache::PlanView;
+use crate::error::AppError;
+use crate::{AppState, paths};
+
+/// What a person may change on a phase in the plan's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Description and weight (a draft).
+    Plan,
+    /// Completion date and note (a plan running or measured).
+    Progress,
+}
+
+/// Which kind of edit the plan's state calls for, if any.
+pub fn mode(state: PlanState) -> Option<Mode> {
+    match state {
+        PlanState::Draft => Some(Mode::Plan),
+        PlanState::InExecution
+        | PlanState::Measured
+        | PlanState::MeasureValidated
+        | PlanState::Published => Some(Mode::Progress),
+        PlanState::Validated | PlanState::Approved => None,
+    }
+}
+
+/// Whether `actor` may edit phase `index` of objective `o` now, and if not, why.
+pub fn may_edit(
+    v: &PlanView,
+    o: &Objective,
+    index: usize,
+    actor: Option<&Actor>,
+) -> Result<Mode, Refusal> {
+    let state = v.summary.state;
+    let mode = mode(state).ok_or(Refusal::State(state))?;
+    let day = domain::schedule::planned(o, v.plan.year)
+        .get(index)
+        .and_then(|p| p.due.or(p.start));
+    let involved = o
+        .phases
+        .get(index)
+        .map(|p| v.phase_units(p))
+        .unwrap_or_default();
+    let action = match mode {
+        Mode::Plan => Action::EditPhase { unit: &o.unit, day },
+        Mode::Progress => Action::ReportPhase {
+            unit: &o.unit,
+            involved: &involved,
+            day,
+        },
+    };
+    decide(actor, action, state).map(|()| mode)
+}
+
+pub fn phase_path(v: &PlanView, o: &Objective, position: usize) -> String {
+    format!("{}/fasi/{position}", paths::objective(v.id(), o))
+}
+
+/// The card's section on what each phase achieved, with the edits open to this person.
+pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup {
+    let Some(o) = v.plan.objectives.get(objective) else {
+        return html! {};
+    };
+    let readable = decide(actor, Action::ReadProgress, v.summary.state).is_ok();
+    html! {
+        @if readable || actor.is_some() {
+            h2 id="avanzamento" { "Avanzamento e modifiche" }
+            @if o.phases.is_empty() { p { "La scheda non ha fasi." } }
+            @else {
+                table {
+                    caption { "Che cosa ciascuna fase ha raggiunto, e chi può modificarla ora" }
+                    thead { tr {
+                        th scope="col" { "Fase" }
+                        @if readable { th scope="col" { "Conclusa il" } th scope="col" { "Nota" } }
+                        @if actor.is_some() { th scope="col" { "Modifica" } }
+                    } }
+                    tbody {
+                        @for (i, phase) in o.phases.iter().enumerate() {
+                            @let record = v.record(objective, i);
+                            tr id=(format!("fase-{}", i + 1)) {
+                                th scope="row" { (phase.label) }
+                                @if readable {
+                                    td { @match record.and_then(|r| r.completed_on) { Some(d) => { (messages::date(d)) } None => { "—" } } }
+                                    td class="testo" { (record.and_then(|r| r.note.as_deref()).unwrap_or("—")) }
+                                }
+                                @if actor.is_some() {
+                                    td {
+                                        @match may_edit(v, o, i, actor) {
+                                            Ok(_) => { a href=(phase_path(v, o, i + 1)) { "Modifica la fase " (phase.label) } }
+                                            Err(r) => { span class="nota" { (messages::refusal(&r)) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+type Located = (std::sync::Arc<PlanView>, Option<Actor>, usize, usize);
+
+/// The plan, the objective (by position) and the phase (by position) an address names.
+async fn locate(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    unit: &str,
+    label: &str,
+    n: &str,
+) -> Result<Located, AppError> {
+    let (v, actor) = state.view_fresh(id, viewer.person()).await?;
+    let index = v.objective_index(unit, label).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "un obiettivo «{label}» dell'unità «{unit}» in questo piano"
+        ))
+    })?;
+    let count = v.plan.objectives[index].phases.len();
+    let phase = n
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=count).contains(n))
+        .ok_or_else(|| AppError::NotFound(format!("una fase numero «{n}» in questo obiettivo")))?;
+    Ok((v, actor, index, phase - 1))
+}
+
+fn refused(r: Refusal) -> AppError {
+    match r {
+        Refusal::SignInRequired => AppError::SignIn,
+        other => AppError::Forbidden(messages::refusal(&other)),
+    }
+}
+
+pub async fn form_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<(String, String, String, String)>, PathRejection>,
+) -> Result<Response, AppError> {
+    let (id, unit, label, n) = path(p)?;
+    let (v, actor, oi, pi) = locate(&state, &viewer, &id, &unit, &label, &n).await?;
+    let o = &v.plan.objectives[oi];
+    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(refused)?;
+    let key = key(&v, o, pi);
+    let (version, fields) = state.store.phase_fields(key).await?;
+    Ok(edit_page(
+        &viewer,
+        &v,
+        o,
+        pi,
+        mode,
+        version,
+        &fields,
+        None,
+        StatusCode::OK,
+    )
+    .into_response())
+}
+
+fn key<'a>(v: &'a PlanView, o: &'a Objective, index: usize) -> PhaseKey<'a> {
+    PhaseKey {
+        plan: v.id(),
+        unit: o.unit.as_str(),
+        objective: o.label.as_str(),
+        position: index + 1,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn edit_page(
+    viewer: &Viewer,
+    v: &PlanView,
+    o: &Objective,
+    index: usize,
+    mode: Mode,
+    version: i64,
+    shown: &PhaseFields,
+    conflict: Option<&EditConflict>,
+    status: StatusCode,
+) -> (StatusCode, Markup) {
+    let phase_label = o.phases.get(index).map_or("", |p| p.label.as_str());
+    let title = format!("Fase {phase_label} dell'obiettivo {}", o.label);
+    let body = html! {
+        p class="occhiello" { a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) ": " (o.title) } }
+        h1 { "Modifica la fase " (phase_label) }
+        @if let Some(c) = conflict {
+            div class="avviso" role="alert" {
+                h2 { "Nel frattempo la fase è stata modificata" }
+                p { "Le tue modifiche non sono state salvate. Qui sotto: com'è ora e che cosa avevi scritto. "
+                    "Il modulo riporta i tuoi valori: rivedili e salva di nuovo." }
+                (compare(&c.current, shown))
+            }
+        }
+        form class="modulo" method="post" action=(phase_path(v, o, index + 1)) {
+            input type="hidden" name="csrf" value=(viewer.csrf());
+            input type="hidden" name="version" value=(version);
+            @match mode {
+                Mode::Plan => {
+                    p { label for="descrizione" { "Descrizione" }
+                        textarea id="descrizione" name="description" rows="5" required { (shown.description) } }
+                    p { label for="incidenza" { "Incidenza % (vuoto se la scheda non la indica)" }
+                        input id="incidenza" name="weight_pct" type="text" inputmode="decimal"
+                            value=(shown.weight_pct.map(|w| w.to_string()).unwrap_or_default()); }
+                }
+                Mode::Progress => {
+                    p class="testo" { (shown.description) }
+                    p { label for="conclusa" { "Conclusa il (vuoto se non ancora conclusa)" }
+                        input id="conclusa" name="completed_on" type="date"
+                            value=(shown.completed_on.map(|d| d.to_string()).unwrap_or_default()); }
+                    p { label for="nota" { "Nota" }
+                        textarea id="nota" name="note" rows="4" { (shown.note.as_deref().unwrap_or("")) } }
+                }
+            }
+            p { button type="submit" { "Salva" } }
+        }
+    };
+    (
+        status,
+        render(Page {
+            who: viewer,
+            title: &title,
+            crumbs: vec![
+                (v.plan.title.clone(), paths::plan(v.id())),
+                (
+                    format!("Obiettivo {}", o.label),
+                    paths::objective(v.id(), o),
+                ),
+                (format!("Fase {phase_label}"), phase_path(v, o, index + 1)),
+            ],
+            plan: Some((v, Section::Other)),
+            body,
+        }),
+    )
+}
+
+/// Side by side: what the phase holds now and what this person wrote.
+fn compare(now: &PhaseFields, mine: &PhaseFields) -> Markup {
+    let text = |o: Option<String>| o.unwrap_or_else(|| "—".into());
+    let rows = [
+        (
+            "Descrizione",
+            now.description.clone(),
+            mine.description.clone(),
+        ),
+        (
+            "Incidenza %",
+            text(now.weight_pct.map(|w| w.to_string())),
+            text(mine.weight_pct.map(|w| w.to_string())),
+        ),
+        (
+            "Conclusa il",
+            text(now.completed_on.map(messages::date)),
+            text(mine.completed_on.map(messages::date)),
+        ),
+        ("Nota", text(now.note.clone()), text(mine.note.clone())),
+    ];
+    html! {
+        table {
+            caption { "Differenze" }
+            thead { tr { th scope="col" { "Campo" } th scope="col" { "Ora" } th scope="col" { "Tuo valore" } } }
+            tbody {
+                @for (name, a, b) in rows {
+                    @if a != b { tr { th scope="row" { (name) } td class="testo" { (a) } td class="testo" { (b) } } }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhaseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    description: Option<String>,
+    weight_pct: Option<String>,
+    completed_on: Option<String>,
+    note: Option<String>,
+}
+
+/// The fields a save asks for: the current ones, with those of `mode` replaced by the form's.
+pub fn wished(
+    current: &PhaseFields,
+    mode: Mode,
+    description: Option<&str>,
+    weight_pct: Option<&str>,
+    completed_on: Option<&str>,
+    note: Option<&str>,
+) -> Result<PhaseFields, AppError> {
+    let mut out = current.clone();
+    match mode {
+        Mode::Plan => {
+            if let Some(d) = description {
+                if d.trim().is_empty() {
+                    return Err(AppError::Unprocessable(
+                        "La descrizione non può essere vuota.".into(),
+                    ));
+                }
+                out.description = d.trim().replace("\r\n", "\n");
+            }
+            if let Some(w) = weight_pct {
+                out.weight_pct = match w.trim() {
+                    "" => None,
+                    w => Some(
+                        w.replace(',', ".")
+                            .parse::<rust_decimal::Decimal>()
+                            .ok()
+                            .and_then(|d| Percent::new(d).ok())
+                            .ok_or_else(|| {
+                                AppError::Unprocessable(
+                                    "L'incidenza dev'essere un numero da 0 a 100.".into(),
+                                )
+                            })?,
+                    ),
+                };
+            }
+        }
+        Mode::Progress => {
+            if let Some(c) = completed_on {
+                out.completed_on = match c.trim() {
+                    "" => None,
+                    c => Some(NaiveDate::parse_from_str(c, "%Y-%m-%d").map_err(|_| {
+                        AppError::Unprocessable(
+                            "La data di conclusione non è valida (AAAA-MM-GG).".into(),
+                        )
+                    })?),
+                };
+            }
+            if let Some(n) = note {
+                out.note = Some(n.trim().replace("\r\n", "\n")).filter(|n| !n.is_empty());
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<(String, String, String, String)>, PathRejection>,
+    f: Result<Form<PhaseForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let (id, unit, label, n) = path(p)?;
+    let f = form(f)?;
+    let session = viewer.checked(&f.csrf)?;
+    let (v, actor, oi, pi) = locate(&state, &viewer, &id, &unit, &label, &n).await?;
+    let o = &v.plan.objectives[oi];
+    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(refused)?;
+    let version: i64 = f
+        .version
+        .parse()
+        .map_err(|_| AppError::BadRequest("Il modulo non indica la versione della fase.".into()))?;
+    let key = key(&v, o, pi);
+    let (_, current) = state.store.phase_fields(key).await?;
+    let wished = wished(
+        &current,
+        mode,
+        f.description.as_deref(),
+        f.weight_pct.as_deref(),
+        f.completed_on.as_deref(),
+        f.note.as_deref(),
+    )?;
+    match state
+        .store
+        .edit_phase(
+            key,
+            version,
+            v.summary.state,
+            &wished,
+            &stamp(&session.person),
+        )
+        .await?
+    {
+        Edited::Saved { .. } => {
+            state.plans.invalidate(v.id()).await;
+            let to = format!("{}#fase-{}", paths::objective(v.id(), o), pi + 1);
+            Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+        }
+        Edited::Conflict(c) => Ok(edit_page(
+            &viewer,
+            &v,
+            o,
+            pi,
+            mode,
+            c.version,
+            &wished,
+            Some(&c),
+            StatusCode::CONFLICT,
+        )
+        .into_response()),
+    }
+}

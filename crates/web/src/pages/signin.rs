@@ -1,0 +1,224 @@
+//! Signing in and out: the login form (with its own CSRF cookie, as there is no session yet),
+//! the failed-login limits per account and per address, and the session cookie.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+
+use super::form;
+use super::layout::{Page, render};
+use crate::auth::{
+    LOGIN_COOKIE, LoginForm, SESSION_COOKIE, SignIn, Viewer, new_secret, same, secret_hash,
+    set_cookie, stamp,
+};
+use crate::error::AppError;
+use crate::{AppState, now};
+
+#[derive(Debug, Deserialize)]
+pub struct Next {
+    #[serde(default)]
+    dopo: String,
+}
+
+/// Only paths of this site are followed after sign-in (no `//host` or `https://`).
+fn local(path: &str) -> &str {
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+        path
+    } else {
+        "/"
+    }
+}
+
+pub async fn form_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    q: Result<Query<Next>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let dopo = q.map(|Query(n)| n.dopo).unwrap_or_default();
+    login_page(&state, &viewer, StatusCode::OK, local(&dopo), None)
+}
+
+/// The login form with a fresh double-submit token, and an optional message.
+fn login_page(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    dopo: &str,
+    message: Option<&str>,
+) -> Result<Response, AppError> {
+    let token = new_secret()?;
+    let body = html! {
+        h1 { "Accedi" }
+        @if let Some(person) = viewer.person() {
+            p { "Hai già effettuato l'accesso come " strong { (person.name) } "." }
+        }
+        @if let Some(message) = message {
+            div class="avviso" role="alert" { p { (message) } }
+        }
+        form class="modulo" method="post" action="/accesso" {
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="dopo" value=(dopo);
+            p {
+                label for="username" { "Nome utente" }
+                input id="username" name="username" type="text" autocomplete="username" required;
+            }
+            p {
+                label for="password" { "Password" }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+            }
+            p { button type="submit" { "Accedi" } }
+        }
+        p class="nota" { "Gli account sono creati dall'ufficio Programmazione e Controllo." }
+    };
+    let page = render(Page {
+        who: viewer,
+        title: "Accedi",
+        crumbs: vec![("Accedi".into(), "/accesso".into())],
+        plan: None,
+        body,
+    });
+    let cookie = set_cookie(&state.settings, LOGIN_COOKIE, &token, "/accesso", 3600);
+    Ok((status, [(SET_COOKIE, cookie)], page).into_response())
+}
+
+/// The address a request came from, when the server knows it.
+fn address(parts_ext: &axum::http::Extensions) -> String {
+    parts_ext
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    parts: Parts,
+    f: Result<Form<LoginForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let f = form(f)?;
+    let dopo = local(&f.dopo).to_string();
+    let cookie = crate::auth::cookie(&parts, LOGIN_COOKIE).unwrap_or_default();
+    if !same(cookie, &f.csrf) {
+        return login_page(
+            &state,
+            &viewer,
+            StatusCode::FORBIDDEN,
+            &dopo,
+            Some("Il modulo è scaduto: inserire di nuovo le credenziali."),
+        );
+    }
+    let settings = &state.settings;
+    let at = now();
+    let since = at - settings.login_window;
+    let account_key = format!("account:{}", f.username.trim().to_lowercase());
+    let address_key = format!("address:{}", address(&parts.extensions));
+    let too_many = state.store.login_failures(&account_key, since).await?
+        >= settings.login_limit_account
+        || state.store.login_failures(&address_key, since).await? >= settings.login_limit_address;
+    if too_many {
+        tracing::warn!(account = %account_key, address = %address_key, "login rate-limited");
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: settings.login_window.num_seconds(),
+        });
+    }
+    match state.provider.sign_in(&state.store, &f).await? {
+        SignIn::Person(person) => open_session(&state, &person, &account_key, &dopo).await,
+        SignIn::Redirect(url) => Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()),
+        SignIn::Refused => {
+            state
+                .store
+                .login_failed(&[&account_key, &address_key], at)
+                .await?;
+            tracing::info!(account = %account_key, provider = state.provider.name(), "login refused");
+            login_page(
+                &state,
+                &viewer,
+                StatusCode::UNAUTHORIZED,
+                &dopo,
+                Some("Nome utente o password non corretti, oppure account disattivato."),
+            )
+        }
+    }
+}
+
+/// Back from an outside sign-in service.
+pub async fn callback(
+    State(state): State<AppState>,
+    q: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    match state.provider.callback(&state.store, &q).await? {
+        SignIn::Person(person) => {
+            let key = format!("account:{}", person.username.to_lowercase());
+            open_session(&state, &person, &key, "/").await
+        }
+        SignIn::Redirect(url) => Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()),
+        SignIn::Refused => Err(AppError::SignIn),
+    }
+}
+
+async fn open_session(
+    state: &AppState,
+    person: &store::Person,
+    account_key: &str,
+    dopo: &str,
+) -> Result<Response, AppError> {
+    let settings = &state.settings;
+    let secret = new_secret()?;
+    let csrf = new_secret()?;
+    let stamp = stamp(person);
+    let expires = stamp.at + settings.session_idle.min(settings.session_max);
+    state
+        .store
+        .open_session(person, &secret_hash(&secret), &csrf, expires, &stamp)
+        .await?;
+    state
+        .store
+        .login_succeeded(account_key, stamp.at - settings.login_window)
+        .await?;
+    tracing::info!(user = %person.username, provider = state.provider.name(), "signed in");
+    let mut headers = HeaderMap::new();
+    let max_age = settings.session_max.num_seconds();
+    for cookie in [
+        set_cookie(settings, SESSION_COOKIE, &secret, "/", max_age),
+        set_cookie(settings, LOGIN_COOKIE, "", "/accesso", 0),
+    ] {
+        if let Ok(v) = cookie.parse() {
+            headers.append(SET_COOKIE, v);
+        }
+    }
+    if let Ok(v) = dopo.parse() {
+        headers.insert(LOCATION, v);
+    }
+    Ok((StatusCode::SEE_OTHER, headers).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    f: Result<Form<CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let f = form(f)?;
+    let session = viewer.checked(&f.csrf)?;
+    state.store.close_session(&session.token_hash).await?;
+    let cookie = set_cookie(&state.settings, SESSION_COOKIE, "", "/", 0);
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(SET_COOKIE, cookie), (LOCATION, "/".into())],
+    )
+        .into_response())
+}

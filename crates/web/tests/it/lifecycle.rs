@@ -1,0 +1,587 @@
+//! The plan's lifecycle through the pages and the API: each act by the right person only,
+//! refused transitions, measured figures locked once validated, no lost update, and every
+//! act in the audit log.
+
+use domain::{PlanState, Role};
+use serde_json::{Value, json};
+
+use crate::{PLAN, TestApp, demo};
+
+/// An API token for `username`, made as the account page makes them.
+async fn token(app: &TestApp, username: &str) -> String {
+    let token = web::auth::new_token().unwrap();
+    app.store
+        .add_token(
+            username,
+            "test",
+            &web::auth::secret_hash(&token),
+            &store::testing::stamp("test"),
+        )
+        .await
+        .unwrap();
+    token
+}
+
+async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = app
+        .client
+        .put(format!("{}/api/v1{path}", app.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> Value {
+    let r = app
+        .client
+        .get(format!("{}/api/v1{path}", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.json().await.unwrap()
+}
+
+async fn act(app: &TestApp, token: &str, body: Value) -> u16 {
+    app.client
+        .post(format!("{}/api/v1/plans/{PLAN}/acts", app.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn the_cycle_runs_through_the_pages_with_the_right_people_only() {
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let acts = format!("/piani/{PLAN}/atti");
+        let admin = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let evaluator = app
+            .person("nino", "Nino Verdi", &[Role::Evaluator], &[])
+            .await;
+        let board = app
+            .person("gina", "Gina Bianchi", &[Role::Board], &[])
+            .await;
+        let (admin, evaluator, board) = (
+            app.login("ada", &admin).await,
+            app.login("nino", &evaluator).await,
+            app.login("gina", &board).await,
+        );
+        // The draft: the evaluator sees the button, the board sees why it is not theirs.
+        let page = board
+            .get(&format!("/piani/{PLAN}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Valida il piano: Spetta a: Nucleo di Valutazione."),
+            "{b}"
+        );
+        let page = evaluator
+            .get(&format!("/piani/{PLAN}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("<button type=\"submit\">Valida il piano</button>"),
+            "{b}"
+        );
+        let step = |kind: &'static str, from: &'static str| vec![("kind", kind), ("from", from)];
+        assert_eq!(
+            board.post(&acts, &step("validate", "draft")).await.status(),
+            403,
+            "{b}"
+        );
+        assert_eq!(
+            evaluator
+                .post(&acts, &step("validate", "draft"))
+                .await
+                .status(),
+            303,
+            "{b}"
+        );
+        // Sent back with a reason, then validated again.
+        assert_eq!(
+            evaluator
+                .post(&acts, &step("send_back", "validated"))
+                .await
+                .status(),
+            422
+        );
+        let mut back = step("send_back", "validated");
+        back.push(("reason", "Indicatori da precisare"));
+        assert_eq!(evaluator.post(&acts, &back).await.status(), 303);
+        assert_eq!(
+            evaluator
+                .post(&acts, &step("validate", "draft"))
+                .await
+                .status(),
+            303
+        );
+        // Approval needs the act; a stale form (another state) is a conflict.
+        assert_eq!(
+            admin
+                .post(&acts, &step("approve", "validated"))
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(
+            board
+                .post(&acts, &step("approve", "validated"))
+                .await
+                .status(),
+            422
+        );
+        let mut approve = step("approve", "validated");
+        approve.extend([("act_number", "45"), ("act_date", "2021-03-15")]);
+        assert_eq!(board.post(&acts, &approve).await.status(), 303);
+        assert_eq!(board.post(&acts, &approve).await.status(), 409);
+        // Now public, with its act.
+        let public = app.page(&format!("/piani/{PLAN}")).await;
+        assert!(
+            public.contains("Approvato con deliberazione di Giunta n. 45 del 15/03/2021"),
+            "{b}"
+        );
+        assert!(
+            !public.contains("<form class=\"modulo atto\""),
+            "the public gets no buttons"
+        );
+        // Out of order: publishing an approved plan is refused whoever asks.
+        assert_eq!(
+            admin
+                .post(&acts, &step("publish", "approved"))
+                .await
+                .status(),
+            409
+        );
+        for (who, kind, from) in [
+            (&admin, "start", "approved"),
+            (&admin, "close_measurement", "in_execution"),
+            (&evaluator, "validate_measurement", "measured"),
+            (&admin, "publish", "measure_validated"),
+        ] {
+            assert_eq!(
+                who.post(&acts, &step(kind, from)).await.status(),
+                303,
+                "{b} {kind}"
+            );
+        }
+        assert_eq!(
+            app.store.plan_state(PLAN).await.unwrap(),
+            PlanState::Published
+        );
+        let page = admin
+            .get(&format!("/piani/{PLAN}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Il ciclo di questo piano è concluso."));
+        // Every act is in the log, by whom it was done, and the chain holds.
+        let log = app
+            .store
+            .audit_log(&store::AuditFilter::default())
+            .await
+            .unwrap();
+        let acts: Vec<(String, String)> = log
+            .iter()
+            .filter(|e| e.action.starts_with("plan.act."))
+            .map(|e| (e.action.clone(), e.actor.clone()))
+            .collect();
+        let expected = [
+            ("validate", "nino"),
+            ("send_back", "nino"),
+            ("validate", "nino"),
+            ("approve", "gina"),
+            ("start", "ada"),
+            ("close_measurement", "ada"),
+            ("validate_measurement", "nino"),
+            ("publish", "ada"),
+        ];
+        assert_eq!(
+            acts,
+            expected
+                .map(|(k, a)| (format!("plan.act.{k}"), a.to_string()))
+                .to_vec(),
+            "{b}"
+        );
+        let head = app.store.audit_head().await.unwrap();
+        assert!(
+            domain::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str()))).is_empty()
+        );
+        // The plan page shows that history to people, with the reason sent back.
+        assert!(page.contains("Indicatori da precisare"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
+    let plan = demo();
+    // An objective with a phase that names another unit by its code.
+    let named = |code: &str| {
+        plan.units
+            .iter()
+            .find(|u| u.responsible_code.as_deref() == Some(code))
+    };
+    let (o, shared, involved) = plan
+        .objectives
+        .iter()
+        .find_map(|o| {
+            o.phases.iter().enumerate().find_map(|(i, p)| {
+                let u = p.responsible.iter().find_map(|c| named(c))?;
+                (u.id != o.unit).then_some((o, i + 1, u))
+            })
+        })
+        .unwrap();
+    let head_name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
+        .name
+        .split_whitespace()
+        .filter(|w| !w.contains('.'))
+        .collect();
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.person("capo", &head_name.join(" "), &[], &[]).await;
+        app.person("mara", "Mara Neri", &[], &[involved.id.as_str()])
+            .await;
+        app.person("ugo", "Ugo Gialli", &[], &["ufficio-stampa-inesistente"])
+            .await;
+        app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        app.person("nino", "Nino Verdi", &[Role::Evaluator], &[])
+            .await;
+        app.person("gina", "Gina Bianchi", &[Role::Board], &[])
+            .await;
+        let [head, mara, ugo, admin, evaluator, board] =
+            futures_tokens(&app, ["capo", "mara", "ugo", "ada", "nino", "gina"]).await;
+        let phase = |n: usize| {
+            format!(
+                "/plans/{PLAN}/units/{}/objectives/{}/phases/{n}",
+                o.unit, o.label
+            )
+        };
+        // While drafting, progress cannot be recorded: the plan is not running.
+        let v = get(&app, &head, &phase(1)).await["version"].clone();
+        let (s, _) = put(
+            &app,
+            &head,
+            &phase(1),
+            json!({"version": v, "completed_on": "2021-05-01"}),
+        )
+        .await;
+        assert_eq!(
+            s, 200,
+            "{b}: a draft edit keeps the fields of the other mode as they are"
+        );
+        assert_eq!(
+            get(&app, &head, &phase(1)).await["completed_on"],
+            Value::Null
+        );
+        for (from, kind, to) in [
+            (PlanState::Draft, "validate", PlanState::Validated),
+            (PlanState::Validated, "approve", PlanState::Approved),
+            (PlanState::Approved, "start", PlanState::InExecution),
+        ] {
+            app.act(from, kind, to).await;
+        }
+        // Running: the head reports; a member of the unit the phase names reports on that phase.
+        let v = get(&app, &head, &phase(1)).await["version"].clone();
+        let (s, body) = put(
+            &app,
+            &head,
+            &phase(1),
+            json!({"version": v, "completed_on": "2021-05-01", "note": "fatto"}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["completed_on"].clone()),
+            (200, json!("2021-05-01")),
+            "{b}"
+        );
+        let v = get(&app, &mara, &phase(shared)).await["version"].clone();
+        assert_eq!(
+            put(
+                &app,
+                &mara,
+                &phase(shared),
+                json!({"version": v, "note": "contributo"})
+            )
+            .await
+            .0,
+            200,
+            "{b}"
+        );
+        let v = get(&app, &ugo, &phase(shared)).await["version"].clone();
+        assert_eq!(
+            put(
+                &app,
+                &ugo,
+                &phase(shared),
+                json!({"version": v, "note": "x"})
+            )
+            .await
+            .0,
+            403,
+            "{b}"
+        );
+        // Measured: corrections are the planning office's only.
+        assert_eq!(
+            act(&app, &admin, json!({"kind": "close_measurement"})).await,
+            200
+        );
+        let v = get(&app, &head, &phase(1)).await["version"].clone();
+        assert_eq!(
+            put(
+                &app,
+                &head,
+                &phase(1),
+                json!({"version": v, "note": "tardi"})
+            )
+            .await
+            .0,
+            403
+        );
+        assert_eq!(
+            put(
+                &app,
+                &admin,
+                &phase(1),
+                json!({"version": v, "note": "corretta"})
+            )
+            .await
+            .0,
+            200
+        );
+        // Validated: locked for everyone.
+        assert_eq!(
+            act(&app, &evaluator, json!({"kind": "validate_measurement"})).await,
+            200
+        );
+        let v = get(&app, &admin, &phase(1)).await["version"].clone();
+        let (s, body) = put(
+            &app,
+            &admin,
+            &phase(1),
+            json!({"version": v, "note": "ancora"}),
+        )
+        .await;
+        assert_eq!(s, 409, "{b}");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("serve l'atto che riapre")
+        );
+        // Reopening is the board's act, with its deliberation and a reason.
+        assert_eq!(
+            act(
+                &app,
+                &evaluator,
+                json!({"kind": "reopen", "reason": "errore"})
+            )
+            .await,
+            403
+        );
+        assert_eq!(
+            act(&app, &board, json!({"kind": "reopen", "reason": "errore"})).await,
+            422
+        );
+        let reopen = json!({"kind": "reopen", "reason": "errore materiale", "from": "measure_validated",
+            "board_act": {"number": "77", "date": "2022-04-02"}});
+        assert_eq!(act(&app, &board, reopen).await, 200);
+        assert_eq!(
+            put(
+                &app,
+                &admin,
+                &phase(1),
+                json!({"version": v, "note": "riaperta"})
+            )
+            .await
+            .0,
+            200
+        );
+        let record = get(&app, &admin, &phase(1)).await;
+        assert_eq!(
+            (record["note"].clone(), record["completed_on"].clone()),
+            (json!("riaperta"), json!("2021-05-01"))
+        );
+        app.stop().await;
+    }
+}
+
+async fn futures_tokens<const N: usize>(app: &TestApp, users: [&str; N]) -> [String; N] {
+    let mut out = Vec::new();
+    for u in users {
+        out.push(token(app, u).await);
+    }
+    out.try_into().unwrap()
+}
+
+#[tokio::test]
+async fn a_second_save_from_the_same_version_conflicts_and_nothing_is_lost() {
+    let plan = demo();
+    let o = plan
+        .objectives
+        .iter()
+        .find(|o| o.unit.as_str() == "avvocatura")
+        .unwrap();
+    let head_name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
+        .name
+        .split_whitespace()
+        .filter(|w| !w.contains('.'))
+        .collect();
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.person("capo", &head_name.join(" "), &[], &[]).await;
+        let admin_password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let head = token(&app, "capo").await;
+        let path = format!(
+            "/plans/{PLAN}/units/{}/objectives/{}/phases/1",
+            o.unit, o.label
+        );
+        let before = get(&app, &head, &path).await;
+        let version = before["version"].as_i64().unwrap();
+        // The admin opens the edit page at the same version…
+        let admin = app.login("ada", &admin_password).await;
+        let page = format!("/piani/{PLAN}/obiettivi/{}/{}/fasi/1", o.unit, o.label);
+        let form = admin.get(&page).await.text().await.unwrap();
+        assert!(
+            form.contains(&format!("name=\"version\" value=\"{version}\"")),
+            "{b}"
+        );
+        // …the head saves first…
+        let (s, _) = put(
+            &app,
+            &head,
+            &path,
+            json!({"version": version, "description": "Versione del responsabile"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        // …so the admin's save from the old version is a conflict that shows both.
+        let v = version.to_string();
+        let r = admin
+            .post(
+                &page,
+                &[
+                    ("version", &v),
+                    ("description", "Versione dell'ufficio"),
+                    ("weight_pct", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 409, "{b}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Nel frattempo la fase è stata modificata"));
+        assert!(
+            html.contains("Versione del responsabile")
+                && html.contains("Versione dell&#39;ufficio")
+                || html.contains("Versione dell'ufficio")
+        );
+        // The API says the same to a second API client.
+        let (s, body) = put(
+            &app,
+            &head,
+            &path,
+            json!({"version": version, "description": "Di nuovo"}),
+        )
+        .await;
+        assert_eq!(s, 409);
+        assert_eq!(body["current"]["description"], "Versione del responsabile");
+        assert_eq!(body["version"], version + 1);
+        // Stored: the first save, recorded once, with before and after.
+        let now = get(&app, &head, &path).await;
+        assert_eq!(now["description"], "Versione del responsabile");
+        let edits: Vec<_> = app
+            .store
+            .audit_log(&store::AuditFilter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "phase.edit")
+            .collect();
+        assert_eq!(edits.len(), 1, "{b}");
+        assert!(
+            edits[0]
+                .before
+                .as_deref()
+                .unwrap()
+                .contains(before["description"].as_str().unwrap())
+        );
+        assert!(
+            edits[0]
+                .after
+                .as_deref()
+                .unwrap()
+                .contains("Versione del responsabile")
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn each_head_edits_the_phases_of_their_own_period() {
+    let plan = demo();
+    // A unit whose head changes during the year.
+    let unit = plan.units.iter().find(|u| u.heads.len() > 1).unwrap();
+    let first = &unit.heads[0];
+    let switch = first.until.unwrap();
+    let o = plan.objectives.iter().find(|o| o.unit == unit.id).unwrap();
+    let dates = domain::schedule::planned(o, plan.year);
+    let early = dates
+        .iter()
+        .position(|p| p.due.is_some_and(|d| d <= switch))
+        .unwrap()
+        + 1;
+    let late = dates
+        .iter()
+        .position(|p| p.due.is_some_and(|d| d > switch))
+        .unwrap()
+        + 1;
+    let name = |n: &str| {
+        n.split_whitespace()
+            .filter(|w| !w.contains('.'))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for app in TestApp::each().await {
+        app.person("prima", &name(&first.name), &[], &[]).await;
+        app.person("dopo", &name(&unit.heads[1].name), &[], &[])
+            .await;
+        let (prima, dopo) = (token(&app, "prima").await, token(&app, "dopo").await);
+        let path = |n: usize| {
+            format!(
+                "/plans/{PLAN}/units/{}/objectives/{}/phases/{n}",
+                unit.id, o.label
+            )
+        };
+        for (who, n, expected) in [
+            (&prima, early, 200),
+            (&prima, late, 403),
+            (&dopo, early, 403),
+            (&dopo, late, 200),
+        ] {
+            let v = get(&app, who, &path(n)).await["version"].clone();
+            let (s, _) = put(
+                &app,
+                who,
+                &path(n),
+                json!({"version": v, "description": "aggiornata"}),
+            )
+            .await;
+            assert_eq!(s, expected, "{} phase {n}", app.backend);
+        }
+        app.stop().await;
+    }
+}

@@ -1,0 +1,333 @@
+//! The authorization matrix: every route the application has (read from its own route table,
+//! so a new route cannot escape) × every role and the public, on a draft plan, each cell
+//! asserting the status that says allowed or refused. Writes are sent so that, when allowed,
+//! they stop short of changing the plan (a stale version or state: 409), and the statuses
+//! still tell authorization apart.
+
+use axum::http::Method;
+use domain::Role;
+
+use crate::{PLAN, TestApp, User, cookie_of, demo, field};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Public,
+    Admin,
+    Evaluator,
+    Board,
+    Auditor,
+    /// Head of the unit the route names (by the plan's heads).
+    Head,
+    /// Member of that unit.
+    Member,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::Public,
+    Who::Admin,
+    Who::Evaluator,
+    Who::Board,
+    Who::Auditor,
+    Who::Head,
+    Who::Member,
+];
+
+/// The status each cell must answer. Unknown routes fail the test.
+fn expected(method: &Method, path: &str, who: Who) -> u16 {
+    use Who::*;
+    let signed = who != Public;
+    let by = |allowed: &[Who], yes: u16| -> u16 {
+        if allowed.contains(&who) {
+            yes
+        } else if signed {
+            403
+        } else {
+            401
+        }
+    };
+    let draft_read = if signed { 200 } else { 404 };
+    match (method.as_str(), path) {
+        ("GET", "/healthz" | "/static/pegaso.css" | "/" | "/accesso") => 200,
+        // No outside sign-in service is configured: nothing to come back from.
+        ("GET", "/accesso/ritorno") => 404,
+        ("POST", "/accesso") => {
+            if signed {
+                303
+            } else {
+                401
+            }
+        }
+        ("POST", "/uscita" | "/account/token/{id}/revoca") => {
+            if signed {
+                303
+            } else {
+                401
+            }
+        }
+        ("GET", "/account") => {
+            if signed {
+                200
+            } else {
+                401
+            }
+        }
+        ("POST", "/account/token") => {
+            if signed {
+                200
+            } else {
+                401
+            }
+        }
+        ("GET", "/persone") => by(&[Admin], 200),
+        // An incomplete form: refused as such (422) only to whom it is open.
+        ("POST", "/persone") => by(&[Admin], 422),
+        ("POST", "/persone/{username}/stato") => by(&[Admin], 303),
+        ("GET", "/registro" | "/registro.csv" | "/registro.json") => {
+            by(&[Admin, Evaluator, Auditor], 200)
+        }
+        (
+            "GET",
+            "/piani/{plan}"
+            | "/piani/{plan}/matrice"
+            | "/piani/{plan}/unita/{unit}"
+            | "/piani/{plan}/obiettivi/{unit}/{label}"
+            | "/piani/{plan}/cerca"
+            | "/piani/{plan}/diagnostica",
+        ) => draft_read,
+        // Validating a draft the form believes validated: the evaluator's act, stale (409).
+        ("POST", "/piani/{plan}/atti") => by(&[Evaluator], 409),
+        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => {
+            if signed {
+                by(&[Admin, Head], 200)
+            } else {
+                404
+            }
+        }
+        // Saving from a version that never was: the editors' conflict (409).
+        ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => by(&[Admin, Head], 409),
+        ("GET", "/api/v1/openapi.json" | "/api/v1/plans") => 200,
+        ("GET", "/api/v1/me") => {
+            if signed {
+                200
+            } else {
+                401
+            }
+        }
+        ("GET", "/api/v1/audit") => by(&[Admin, Evaluator, Auditor], 200),
+        (
+            "GET",
+            "/api/v1/plans/{plan}"
+            | "/api/v1/plans/{plan}/units"
+            | "/api/v1/plans/{plan}/units/{unit}"
+            | "/api/v1/plans/{plan}/objectives"
+            | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}"
+            | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases"
+            | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
+        ) => draft_read,
+        ("POST", "/api/v1/plans/{plan}/acts") => by(&[Evaluator], 409),
+        ("PUT", "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}") => {
+            by(&[Admin, Head], 409)
+        }
+        (m, p) => panic!("route {m} {p} is not in the authorization matrix: add its row"),
+    }
+}
+
+/// A signed-in person for each role, with an API token and a second token to revoke.
+struct Person {
+    user: User,
+    password: String,
+    username: &'static str,
+    token: String,
+    spare_token: i64,
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_matrix_says() {
+    let routes = web::route_table();
+    assert!(
+        routes.len() >= 30,
+        "the route table lists {} routes",
+        routes.len()
+    );
+    let plan = demo();
+    let unit = plan
+        .units
+        .iter()
+        .find(|u| plan.objectives.iter().any(|o| o.unit == u.id) && u.heads.len() == 1)
+        .unwrap();
+    let objective = plan.objectives.iter().find(|o| o.unit == unit.id).unwrap();
+    let head: Vec<&str> = unit.heads[0]
+        .name
+        .split_whitespace()
+        .filter(|w| !w.contains('.'))
+        .collect();
+    let mut cells = 0;
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let mut people = Vec::new();
+        for (who, username, name, roles) in [
+            (
+                Who::Admin,
+                "ada",
+                "Ada Rossi".to_string(),
+                vec![Role::Admin],
+            ),
+            (
+                Who::Evaluator,
+                "nino",
+                "Nino Verdi".into(),
+                vec![Role::Evaluator],
+            ),
+            (Who::Board, "gina", "Gina Bianchi".into(), vec![Role::Board]),
+            (
+                Who::Auditor,
+                "aldo",
+                "Aldo Neri".into(),
+                vec![Role::Auditor],
+            ),
+            (Who::Head, "capo", head.join(" "), vec![]),
+            (Who::Member, "mara", "Mara Gialli".into(), vec![]),
+        ] {
+            let units: &[&str] = if who == Who::Member {
+                &[unit.id.as_str()]
+            } else {
+                &[]
+            };
+            let password = app.person(username, &name, &roles, units).await;
+            let user = app.login(username, &password).await;
+            let token = web::auth::new_token().unwrap();
+            let stamp = store::testing::stamp("test");
+            app.store
+                .add_token(username, "api", &web::auth::secret_hash(&token), &stamp)
+                .await
+                .unwrap();
+            let spare = web::auth::new_token().unwrap();
+            let spare_token = app
+                .store
+                .add_token(username, "spare", &web::auth::secret_hash(&spare), &stamp)
+                .await
+                .unwrap();
+            people.push((
+                who,
+                Person {
+                    user,
+                    password,
+                    username,
+                    token,
+                    spare_token,
+                },
+            ));
+        }
+        // Sign-in first and sign-out last: the session must live through the other rows.
+        let mut ordered = routes.clone();
+        ordered.sort_by_key(|(m, p)| match (m.as_str(), *p) {
+            ("POST", "/accesso") => 0,
+            ("POST", "/uscita") => 2,
+            _ => 1,
+        });
+        for who in EVERYONE {
+            let person = people.iter().find(|(w, _)| *w == who).map(|(_, p)| p);
+            for (method, pattern) in &ordered {
+                let path = pattern
+                    .replace("{plan}", PLAN)
+                    .replace("{unit}", unit.id.as_str())
+                    .replace("{label}", objective.label.as_str())
+                    .replace("{n}", "1")
+                    .replace("{username}", "mara")
+                    .replace("{id}", &person.map_or(1, |p| p.spare_token).to_string());
+                let status = call(&app, method, pattern, &path, person).await;
+                assert_eq!(
+                    status,
+                    expected(method, pattern, who),
+                    "{b}: {method} {path} as {who:?}"
+                );
+                cells += 1;
+            }
+        }
+        // The writes that were allowed changed nothing that matters: the plan is a draft.
+        assert_eq!(
+            app.store.plan_state(PLAN).await.unwrap(),
+            domain::PlanState::Draft
+        );
+        app.stop().await;
+    }
+    eprintln!(
+        "authorization matrix: {} routes × {} roles, {cells} cells",
+        routes.len(),
+        EVERYONE.len()
+    );
+}
+
+async fn call(
+    app: &TestApp,
+    method: &Method,
+    pattern: &str,
+    path: &str,
+    person: Option<&Person>,
+) -> u16 {
+    let url = format!("{}{path}", app.base);
+    if pattern.starts_with("/api/") {
+        let mut request = app.client.request(method.clone(), &url);
+        if let Some(p) = person {
+            request = request.bearer_auth(&p.token);
+        }
+        if *method != Method::GET {
+            let body = if pattern.ends_with("/acts") {
+                serde_json::json!({"kind": "validate", "from": "validated"})
+            } else {
+                serde_json::json!({"version": 0, "description": "x"})
+            };
+            request = request.json(&body);
+        }
+        return request.send().await.unwrap().status().as_u16();
+    }
+    if pattern == "/accesso" && *method == Method::POST {
+        let first = app.get("/accesso").await;
+        let login = cookie_of(&first, "pegaso_login").unwrap();
+        let csrf = field(&first.text().await.unwrap(), "csrf").unwrap();
+        let (username, password) = person.map_or(("nessuno", "sbagliata".to_string()), |p| {
+            (p.username, p.password.clone())
+        });
+        return app
+            .client
+            .post(&url)
+            .header("cookie", format!("pegaso_login={login}"))
+            .form(&[
+                ("username", username),
+                ("password", password.as_str()),
+                ("csrf", &csrf),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+    }
+    let fields: Vec<(&str, &str)> = match pattern {
+        "/piani/{plan}/atti" => vec![("kind", "validate"), ("from", "validated")],
+        "/account/token" => vec![("name", "matrice")],
+        "/persone" => vec![
+            ("username", "nuovo"),
+            ("name", "Nuovo"),
+            ("password", "corta"),
+        ],
+        "/persone/{username}/stato" => vec![("disabled", "false")],
+        p if p.ends_with("/fasi/{n}") => vec![("version", "0"), ("description", "x")],
+        _ => vec![],
+    };
+    match (person, method.as_str()) {
+        (Some(p), "GET") => p.user.get(path).await.status().as_u16(),
+        (Some(p), _) => p.user.post(path, &fields).await.status().as_u16(),
+        (None, "GET") => app.get(path).await.status().as_u16(),
+        // The public has no session, so no CSRF token to send.
+        (None, _) => app
+            .client
+            .post(&url)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+    }
+}
