@@ -81,7 +81,7 @@ pub fn run(command: AuditCommand) -> Result<ExitCode> {
                 let entries = store
                     .audit_log(&AuditFilter {
                         plan,
-                        subject_prefix: None,
+                        ..AuditFilter::default()
                     })
                     .await;
                 store.close().await;

@@ -41,7 +41,12 @@ fn shown(db: &str) -> String {
 }
 
 /// `pegaso serve`: the web application on `addr`, until Ctrl-C or SIGTERM.
-pub fn serve(db: &str, addr: SocketAddr, insecure_cookies: bool) -> Result<ExitCode> {
+pub fn serve(
+    db: &str,
+    addr: SocketAddr,
+    insecure_cookies: bool,
+    behind_proxy: bool,
+) -> Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -74,9 +79,11 @@ pub fn serve(db: &str, addr: SocketAddr, insecure_cookies: bool) -> Result<ExitC
             "Pegaso è pronto: http://{local}/ (Ctrl-C per fermarlo)\n"
         ))?;
         tracing::info!(%local, db = %shown(db), "serving");
-        // Over HTTPS (any address but this machine's own) cookies carry `Secure`.
+        // Over HTTPS (behind a proxy, or on any address but this machine's own) cookies carry
+        // `Secure`.
         let settings = web::auth::Settings {
-            cookie_secure: !insecure_cookies && !addr.ip().is_loopback(),
+            cookie_secure: behind_proxy || (!insecure_cookies && !addr.ip().is_loopback()),
+            behind_proxy,
             ..web::auth::Settings::default()
         };
         web::serve(

@@ -33,8 +33,12 @@ enum Command {
         addr: std::net::SocketAddr,
         /// Cookie senza l'attributo Secure anche su un indirizzo pubblico (solo per prove
         /// senza HTTPS; sull'indirizzo locale non lo hanno comunque).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "behind_proxy")]
         insecure_cookies: bool,
+        /// Dietro un proxy HTTPS di fiducia: cookie Secure, HSTS, e l'indirizzo del cliente
+        /// dall'ultima voce di X-Forwarded-For (per i limiti agli accessi non riusciti).
+        #[arg(long)]
+        behind_proxy: bool,
     },
     /// Gestisce gli account: add, disable, enable, reset-password, list.
     User {
@@ -118,7 +122,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             db,
             addr,
             insecure_cookies,
-        } => db::serve(&db, addr, insecure_cookies),
+            behind_proxy,
+        } => db::serve(&db, addr, insecure_cookies, behind_proxy),
         Command::User { command } => people::user(command),
         Command::Token { command } => people::token(command),
         Command::Audit { command } => audit::run(command),

@@ -27,9 +27,13 @@ pub enum UserCommand {
         /// Componente di questa unità (identificativo nel piano). Ripetibile.
         #[arg(long = "member", value_name = "UNITÀ")]
         members: Vec<String>,
-        /// L'ente per cui lavora (identificativo, es. citta-di-alessandria); altrimenti tutti.
-        #[arg(long, value_name = "ENTE")]
+        /// L'ente per cui lavora (identificativo, es. citta-di-alessandria); se il database ne
+        /// ha uno solo, quello.
+        #[arg(long, value_name = "ENTE", conflicts_with = "every_entity")]
         entity: Option<String>,
+        /// Un account dell'intera installazione, per tutti gli enti (es. il gestore).
+        #[arg(long)]
+        every_entity: bool,
         /// Legge la password dalla prima riga dello standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -125,7 +129,16 @@ fn not_found(username: &str) -> impl FnOnce(StoreError) -> anyhow::Error + '_ {
 pub fn user(command: UserCommand) -> Result<ExitCode> {
     runtime()?.block_on(async {
         match command {
-            UserCommand::Add { username, name, roles, members, entity, password_stdin, db } => {
+            UserCommand::Add {
+                username,
+                name,
+                roles,
+                members,
+                entity,
+                every_entity,
+                password_stdin,
+                db,
+            } => {
                 let roles = roles
                     .iter()
                     .map(|r| {
@@ -140,6 +153,25 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                     .collect::<Result<Vec<_>>>()?;
                 let (password, generated) = password(password_stdin)?;
                 let store = open(&db).await?;
+                // People belong to an administration: the one named, or the only one there is.
+                let entities = store.entities().await.context("impossibile leggere gli enti")?;
+                let entity = match (entity, every_entity) {
+                    (Some(e), _) if !entities.contains(&e) => {
+                        store.close().await;
+                        bail!("nessun ente «{e}» nel database (ci sono: {})", entities.join(", "))
+                    }
+                    (Some(e), _) => Some(e),
+                    (None, true) => None,
+                    (None, false) if entities.len() == 1 => entities.first().cloned(),
+                    (None, false) if entities.is_empty() => None,
+                    (None, false) => {
+                        store.close().await;
+                        bail!(
+                            "indicare l'ente con --entity ({}), o --every-entity per un account di tutti",
+                            entities.join(", ")
+                        )
+                    }
+                };
                 let new = NewPerson {
                     username: username.clone(),
                     name,
@@ -152,7 +184,8 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                 store.close().await;
                 match result {
                     Ok(p) => {
-                        let mut text = format!("Account «{}» creato per {}.\n", p.username, p.name);
+                        let scope = p.entity.as_deref().map_or("tutti gli enti".to_string(), |e| format!("l'ente {e}"));
+                        let mut text = format!("Account «{}» creato per {} ({scope}).\n", p.username, p.name);
                         if generated {
                             text.push_str(&format!("Password iniziale (mostrata solo ora): {password}\n"));
                         }

@@ -183,6 +183,8 @@ pub enum Refusal {
     ReasonRequired,
     #[error("the board's act is required")]
     ActRequired,
+    #[error("the plan belongs to another administration")]
+    OtherAdministration,
 }
 
 /// Decides whether `actor` (`None`: the public) may do `action` on a plan in `state`.

@@ -77,6 +77,8 @@ pub enum Break {
     Numbering { seq: i64, expected: i64 },
     /// The log ends before the last entry the database recorded: its tail was removed.
     Truncated { last: i64, recorded: i64 },
+    /// The log has entries but the record of its last one is gone.
+    HeadMissing { last: i64 },
 }
 
 /// Checks a log read in its stored order against the last position and hash recorded
@@ -103,13 +105,15 @@ pub fn verify(entries: &[Entry], head: Option<(i64, &str)>) -> Vec<Break> {
         prev_hash = e.hash.clone();
         prev_seq = e.seq;
     }
-    if let Some((recorded, hash)) = head
-        && (recorded != prev_seq || hash != prev_hash)
-    {
-        breaks.push(Break::Truncated {
-            last: prev_seq,
-            recorded,
-        });
+    match head {
+        Some((recorded, hash)) if recorded != prev_seq || hash != prev_hash => {
+            breaks.push(Break::Truncated {
+                last: prev_seq,
+                recorded,
+            });
+        }
+        None if !entries.is_empty() => breaks.push(Break::HeadMissing { last: prev_seq }),
+        _ => {}
     }
     breaks
 }
@@ -203,6 +207,8 @@ mod tests {
         let mut reordered = log(5);
         reordered.swap(1, 2);
         assert!(verify(&reordered, Some((5, &h))).contains(&Break::Unlinked { seq: 3, after: 1 }));
+
+        assert_eq!(verify(&log(2), None), vec![Break::HeadMissing { last: 2 }]);
 
         let mut tail = log(5);
         tail.pop();

@@ -253,17 +253,19 @@ pub fn unit_role(r: crate::access::UnitRole) -> &'static str {
     }
 }
 
-/// Where a plan is in its cycle.
+/// Where a plan is in its cycle, as it reads after «il piano è».
 pub fn plan_state(s: crate::workflow::PlanState) -> &'static str {
     use crate::workflow::PlanState;
     match s {
-        PlanState::Draft => "bozza",
+        PlanState::Draft => "in bozza",
         PlanState::Validated => "validato dal Nucleo di Valutazione",
         PlanState::Approved => "approvato dalla Giunta",
         PlanState::InExecution => "in esecuzione",
         PlanState::Measured => "misurato",
-        PlanState::MeasureValidated => "misurazione validata dal Nucleo di Valutazione",
-        PlanState::Published => "pubblicato",
+        PlanState::MeasureValidated => {
+            "misurato, con la misurazione validata dal Nucleo di Valutazione"
+        }
+        PlanState::Published => "pubblicato con i suoi risultati",
     }
 }
 
@@ -295,13 +297,23 @@ pub fn refusal(r: &crate::access::Refusal) -> String {
             "Spetta al responsabile dell'unità per il periodo della fase, o a chi vi è assegnato."
                 .into()
         }
-        Refusal::State(s) => format!("Non è possibile con il piano «{}».", plan_state(*s)),
+        Refusal::State(s) => format!("Non è possibile ora: il piano è {}.", plan_state(*s)),
+        Refusal::OtherAdministration => "Questo piano è di un'altra amministrazione.".into(),
         Refusal::Locked => {
             "Le misure sono state validate: per cambiarle serve l'atto che riapre la misurazione."
                 .into()
         }
         Refusal::ReasonRequired => "Occorre scrivere la motivazione.".into(),
         Refusal::ActRequired => "Occorrono il numero e la data della deliberazione.".into(),
+    }
+}
+
+/// Who made a change, as a history names them: people by username, the machine in words.
+pub fn actor(name: &str) -> &str {
+    match name {
+        "system" => "sistema (avvio)",
+        "cli" => "riga di comando",
+        other => other,
     }
 }
 
@@ -316,6 +328,7 @@ pub fn audit_action(action: &str) -> String {
         "person.enable" => "account riattivato",
         "person.reset_password" => "password reimpostata",
         "session.open" => "accesso",
+        "session.close" => "uscita",
         "token.add" => "chiave API creata",
         "token.revoke" => "chiave API revocata",
         _ => "",

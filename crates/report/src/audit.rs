@@ -55,6 +55,9 @@ pub fn describe(b: &Break) -> String {
         Break::Truncated { last, recorded } => format!(
             "il registro finisce alla voce {last} ma ne risultavano {recorded} (voci finali rimosse)"
         ),
+        Break::HeadMissing { last } => format!(
+            "manca la registrazione dell'ultima voce (il registro arriva alla {last}): rimossa"
+        ),
     }
 }
 

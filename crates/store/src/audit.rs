@@ -139,6 +139,8 @@ pub struct AuditFilter {
     pub plan: Option<String>,
     /// Only those whose subject starts with this (an objective's path, say).
     pub subject_prefix: Option<String>,
+    /// Only those about exactly this subject (a plan's own acts).
+    pub subject: Option<String>,
 }
 
 impl Store {
@@ -155,11 +157,12 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM audit_entry \
              WHERE ($1 IS NULL OR plan = $1) AND ($2 IS NULL OR subject LIKE $2 ESCAPE '\\') \
-             ORDER BY seq"
+             AND ($3 IS NULL OR subject = $3) ORDER BY seq"
         );
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(&filter.plan)
             .bind(prefix)
+            .bind(&filter.subject)
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.into_iter().map(Entry::from).collect())

@@ -149,6 +149,14 @@ impl Store {
             .collect()
     }
 
+    /// The slugs of the administrations that have plans here.
+    pub async fn entities(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT slug FROM entity ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(s,)| s).collect())
+    }
+
     /// The revision of a plan: it grows each time the plan is replaced.
     pub async fn revision(&self, plan_id: &str) -> Result<i64> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT revision FROM plan WHERE slug = $1")

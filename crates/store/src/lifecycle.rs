@@ -6,6 +6,7 @@ use domain::{Percent, PlanState};
 use serde::Serialize;
 
 use crate::audit::{Change, Stamp, append};
+use crate::db::Backend;
 use crate::error::Result;
 use crate::text::{date, date_text, percent};
 use crate::{Store, StoreError};
@@ -167,17 +168,25 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<Edited> {
         let mut tx = self.begin_write().await?;
-        let row = fields_row(&mut *tx, key).await?;
-        let (plan_state,): (String,) = sqlx::query_as("SELECT state FROM plan WHERE id = $1")
-            .bind(row.plan_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        // On PostgreSQL the plan's row is locked first, so that acts and edits of a plan take
+        // turns and what follows reads what the previous one committed (SQLite's immediate
+        // transaction already serialises writers).
+        let lock = match self.backend() {
+            Backend::Postgres => "SELECT state FROM plan WHERE slug = $1 FOR UPDATE",
+            Backend::Sqlite => "SELECT state FROM plan WHERE slug = $1",
+        };
+        let (plan_state,): (String,) = sqlx::query_as(lock)
+            .bind(key.plan)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("plan {}", key.plan)))?;
         if plan_state != state.as_str() {
             return Err(StoreError::Conflict(format!(
                 "plan {} is no longer {state:?}",
                 key.plan
             )));
         }
+        let row = fields_row(&mut *tx, key).await?;
         let current = row.fields()?;
         if row.version != version {
             return Ok(Edited::Conflict(Box::new(EditConflict {
@@ -185,21 +194,37 @@ impl Store {
                 current,
             })));
         }
-        sqlx::query(
+        // The new version is the plan's new revision: it only grows, whatever is replaced.
+        let (revision,): (i64,) = sqlx::query_as(
+            "UPDATE plan SET revision = revision + 1 WHERE id = $1 RETURNING revision",
+        )
+        .bind(row.plan_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let updated = sqlx::query(
             "UPDATE phase SET description = $1, weight_pct = $2, completed_on = $3, \
-             progress_note = $4, version = version + 1 WHERE id = $5",
+             progress_note = $4, version = $5 WHERE id = $6 AND version = $7",
         )
         .bind(&wished.description)
         .bind(wished.weight_pct.map(|w| w.to_string()))
         .bind(wished.completed_on.map(date_text))
         .bind(&wished.note)
+        .bind(revision)
         .bind(row.id)
+        .bind(version)
         .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE plan SET revision = revision + 1 WHERE id = $1")
-            .bind(row.plan_id)
-            .execute(&mut *tx)
-            .await?;
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            // Another edit committed between our read and our write (PostgreSQL's read
+            // committed): show what it holds now.
+            drop(tx);
+            let (version, current) = self.phase_fields(key).await?;
+            return Ok(Edited::Conflict(Box::new(EditConflict {
+                version,
+                current,
+            })));
+        }
         append(
             &mut tx,
             self.backend(),
@@ -214,9 +239,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(Edited::Saved {
-            version: row.version + 1,
-        })
+        Ok(Edited::Saved { version: revision })
     }
 
     /// The records of every phase of a plan, in the plan's order: one list per objective.

@@ -360,12 +360,32 @@ impl Store {
         Ok(())
     }
 
-    /// Ends a session (logout).
-    pub async fn close_session(&self, token_hash: &str) -> Result<()> {
+    /// Ends a session (sign-out), on the record.
+    pub async fn close_session(
+        &self,
+        person: &Person,
+        token_hash: &str,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM session WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "session.close",
+                subject: format!("person/{}", person.username),
+                plan: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -474,18 +494,23 @@ impl Store {
         Ok(self.finish(rows).await?.pop())
     }
 
-    /// Records a failed login under each key (account, address).
-    pub async fn login_failed(&self, keys: &[&str], at: DateTime<Utc>) -> Result<()> {
+    /// Records a login attempt under each key (account, address) before it is checked, so
+    /// that parallel attempts count each other; a successful one is forgotten afterwards.
+    /// Returns the rows made.
+    pub async fn login_attempt(&self, keys: &[&str], at: DateTime<Utc>) -> Result<Vec<i64>> {
         let mut tx = self.begin_write().await?;
+        let mut ids = Vec::with_capacity(keys.len());
         for key in keys {
-            sqlx::query("INSERT INTO login_failure (key, at) VALUES ($1, $2)")
-                .bind(*key)
-                .bind(timestamp(at))
-                .execute(&mut *tx)
-                .await?;
+            let (id,): (i64,) =
+                sqlx::query_as("INSERT INTO login_failure (key, at) VALUES ($1, $2) RETURNING id")
+                    .bind(*key)
+                    .bind(timestamp(at))
+                    .fetch_one(&mut *tx)
+                    .await?;
+            ids.push(id);
         }
         tx.commit().await?;
-        Ok(())
+        Ok(ids)
     }
 
     /// Failed logins under `key` since `since`.
@@ -499,13 +524,27 @@ impl Store {
         Ok(n)
     }
 
-    /// Forgets the failures under `key` (after a successful login) and the stale ones.
-    pub async fn login_succeeded(&self, key: &str, stale: DateTime<Utc>) -> Result<()> {
+    /// After a successful login: forgets the account's failures, this attempt's rows and the
+    /// stale ones.
+    pub async fn login_succeeded(
+        &self,
+        key: &str,
+        attempt: &[i64],
+        stale: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM login_failure WHERE key = $1 OR at < $2")
             .bind(key)
             .bind(timestamp(stale))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        for id in attempt {
+            sqlx::query("DELETE FROM login_failure WHERE id = $1")
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

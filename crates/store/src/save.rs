@@ -15,6 +15,9 @@ use crate::{PlanSummary, Store};
 struct Owner {
     entity: i64,
     plan: i64,
+    /// Phases start at the plan's revision, which only grows: an edit form opened before a
+    /// replacement names a version no new phase has.
+    revision: i64,
 }
 
 /// The id under which a plan is found: the entity's slug and the year.
@@ -65,10 +68,18 @@ impl Store {
                 )));
             }
             Some((id, revision, _)) => {
-                sqlx::query("DELETE FROM plan WHERE id = $1")
+                // Still a draft when deleted: an act committed meanwhile wins.
+                let deleted = sqlx::query("DELETE FROM plan WHERE id = $1 AND state = $2")
                     .bind(id)
+                    .bind(PlanState::Draft.as_str())
                     .execute(&mut *tx)
-                    .await?;
+                    .await?
+                    .rows_affected();
+                if deleted == 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "plan {slug} moved on: only a draft can be replaced"
+                    )));
+                }
                 revision + 1
             }
             None => 1,
@@ -97,6 +108,7 @@ impl Store {
         let owner = Owner {
             entity,
             plan: plan_row,
+            revision,
         };
         let mut writer = Writer { tx, owner };
         writer.strategy(plan).await?;
@@ -350,8 +362,8 @@ impl Writer {
                 let deadline = self.deadline(&phase.deadline).await?;
                 let (phase_id,): (i64,) = sqlx::query_as(
                     "INSERT INTO phase (entity_id, plan_id, objective_id, position, label, description, \
-                     weight_pct, deadline_id, deadline_text) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                     weight_pct, deadline_id, deadline_text, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 )
                 .bind(self.owner.entity)
                 .bind(self.owner.plan)
@@ -362,6 +374,7 @@ impl Writer {
                 .bind(phase.weight_pct.map(|w| w.to_string()))
                 .bind(deadline)
                 .bind(&phase.deadline_text)
+                .bind(self.owner.revision)
                 .fetch_one(&mut *self.tx)
                 .await?;
                 for (k, code) in phase.responsible.iter().enumerate() {

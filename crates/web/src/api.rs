@@ -172,6 +172,7 @@ async fn audit(
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> ApiResult<Json<Vec<Entry>>> {
     crate::pages::readers_only(caller.0.as_ref())?;
+    let person = caller.0.as_ref().ok_or(Problem(AppError::SignIn))?;
     let Query(q) = q.map_err(|_| {
         Problem(AppError::BadRequest(
             "Parametri non validi: «plan» si può indicare una volta sola.".into(),
@@ -179,9 +180,11 @@ async fn audit(
     })?;
     let filter = AuditFilter {
         plan: q.plan,
-        subject_prefix: None,
+        ..AuditFilter::default()
     };
-    Ok(Json(state.store.audit_log(&filter).await?))
+    Ok(Json(
+        crate::pages::readable_entries(&state, person, &filter).await?,
+    ))
 }
 
 async fn plan(

@@ -22,6 +22,8 @@ pub struct PlanView {
     pub entity: String,
     /// What was recorded on each phase (version, completion), by objective and phase position.
     pub records: Vec<Vec<PhaseRecord>>,
+    /// The plan's own recorded acts and imports (its audit entries about the plan itself).
+    pub history: Vec<domain::audit::Entry>,
     /// Units by the responsibility code that names them.
     by_code: HashMap<String, usize>,
     /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it (shared by
@@ -41,6 +43,7 @@ impl PlanView {
         summary: PlanSummary,
         plan: Plan,
         records: Vec<Vec<PhaseRecord>>,
+        history: Vec<domain::audit::Entry>,
     ) -> Result<Self, StoreError> {
         let mut json = serde_json::to_string_pretty(&plan)
             .map_err(|e| StoreError::Corrupt(format!("plan JSON: {e}")))?;
@@ -77,6 +80,7 @@ impl PlanView {
             entity: store::entity_slug(&plan),
             plan,
             records,
+            history,
             by_code,
             json: Bytes::from(json),
             involved,
@@ -217,7 +221,14 @@ impl Plans {
         }
         let (summary, plan) = self.store.plan_with_summary(id).await?;
         let records = self.store.phase_records(id).await?;
-        let view = Arc::new(PlanView::new(summary, plan, records)?);
+        // Acts and imports change the revision, so the plan's history lives as long as the view.
+        let filter = store::AuditFilter {
+            plan: Some(id.to_owned()),
+            subject: Some(id.to_owned()),
+            ..store::AuditFilter::default()
+        };
+        let history = self.store.audit_log(&filter).await?;
+        let view = Arc::new(PlanView::new(summary, plan, records, history)?);
         self.entries.write().await.insert(
             id.to_owned(),
             Entry {

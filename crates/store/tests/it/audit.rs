@@ -151,3 +151,48 @@ async fn edits_removals_and_reorders_behind_the_application_are_found() {
         }
     }
 }
+
+#[tokio::test]
+async fn versions_only_grow_so_a_stale_edit_never_matches_after_a_replacement() {
+    use store::{Edited, PhaseKey};
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let plan = demo();
+        let saved = store
+            .save_plan(&plan, &[], false, &stamp("cli"))
+            .await
+            .unwrap();
+        let o = &plan.objectives[0];
+        let key = PhaseKey {
+            plan: &saved.id,
+            unit: o.unit.as_str(),
+            objective: o.label.as_str(),
+            position: 1,
+        };
+        let (opened, mut fields) = store.phase_fields(key).await.unwrap();
+        fields.description = "prima modifica".into();
+        let Edited::Saved { version } = store
+            .edit_phase(key, opened, PlanState::Draft, &fields, &stamp("ada"))
+            .await
+            .unwrap()
+        else {
+            panic!("the first edit saves")
+        };
+        assert!(version > opened, "{}", db.backend);
+        // The plan is imported again: its phases start over, at a version no form holds.
+        store
+            .save_plan(&plan, &[], true, &stamp("cli"))
+            .await
+            .unwrap();
+        let (fresh, _) = store.phase_fields(key).await.unwrap();
+        assert!(fresh > version, "{}: {fresh} after {version}", db.backend);
+        for stale in [opened, version] {
+            let outcome = store
+                .edit_phase(key, stale, PlanState::Draft, &fields, &stamp("ada"))
+                .await
+                .unwrap();
+            assert!(matches!(outcome, Edited::Conflict(_)), "{}", db.backend);
+        }
+        store.close().await;
+    }
+}

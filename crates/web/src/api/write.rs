@@ -89,7 +89,10 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(bytes).map_err(|e| {
         tracing::debug!(error = %e, "bad body");
         Problem(AppError::BadRequest(format!(
-            "Il corpo JSON non è valido: {e}."
+            "Il corpo JSON non è valido (riga {}, colonna {}): controllare i campi e i loro \
+             tipi nel documento OpenAPI.",
+            e.line(),
+            e.column()
         )))
     })
 }
@@ -110,7 +113,7 @@ pub async fn act(
     let request: ActRequest = body(&bytes)?;
     let actor = actor.ok_or_else(|| {
         Problem(AppError::Forbidden(messages::refusal(
-            &domain::Refusal::Role(request.kind.roles()),
+            &domain::Refusal::OtherAdministration,
         )))
     })?;
     let act = domain::Act {

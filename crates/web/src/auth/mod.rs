@@ -29,6 +29,9 @@ pub const LOGIN_COOKIE: &str = "pegaso_login";
 pub struct Settings {
     /// Cookies carry `Secure` (the site is served over HTTPS).
     pub cookie_secure: bool,
+    /// Requests come through a reverse proxy of ours: the client's address is the last one
+    /// the proxy adds to `X-Forwarded-For`.
+    pub behind_proxy: bool,
     /// A session ends after this long without a request…
     pub session_idle: Duration,
     /// …and this long after sign-in in any case.
@@ -43,6 +46,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             cookie_secure: true,
+            behind_proxy: false,
             session_idle: Duration::minutes(30),
             session_max: Duration::hours(12),
             login_limit_account: 5,
@@ -173,8 +177,12 @@ async fn session(state: &AppState, secret: &str) -> Result<Viewer, AppError> {
             .map(|d| d.to_utc())
             .unwrap_or(now)
     };
+    let settings = &state.settings;
+    // However active, a session ends `session_max` after sign-in.
+    if now - time(&row.created_at) > settings.session_max {
+        return Ok(Viewer(None));
+    }
     if now - time(&row.last_seen) > Duration::minutes(1) {
-        let settings = &state.settings;
         let until = (now + settings.session_idle).min(time(&row.created_at) + settings.session_max);
         state.store.touch_session(&token_hash, now, until).await?;
     }
@@ -213,5 +221,61 @@ impl FromRequestParts<AppState> for Caller {
             Some(person) => Ok(Caller(Some(person))),
             None => Err(Problem(AppError::SignIn)),
         }
+    }
+}
+
+/// Whether someone scoped to administration `scope` (`None`: the whole installation) may see
+/// or manage a person of administration `other`.
+pub fn within(scope: Option<&str>, other: Option<&str>) -> bool {
+    scope.is_none_or(|e| other == Some(e))
+}
+
+/// Whether plan `plan` (`entity-year`) belongs to administration `entity`.
+pub fn plan_of(entity: &str, plan: &str) -> bool {
+    plan.strip_prefix(entity)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|year| !year.is_empty() && year.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The audit entries a reader scoped to `scope` may see: their administration's plans and
+/// people (`people`: the usernames of that administration); everything when unscoped.
+pub fn visible_entries(
+    scope: Option<&str>,
+    people: &[store::Person],
+    entries: Vec<domain::audit::Entry>,
+) -> Vec<domain::audit::Entry> {
+    let Some(entity) = scope else {
+        return entries;
+    };
+    let ours = |subject: &str| {
+        subject.strip_prefix("person/").is_some_and(|u| {
+            people
+                .iter()
+                .any(|p| p.username == u && p.entity.as_deref() == Some(entity))
+        })
+    };
+    entries
+        .into_iter()
+        .filter(|e| {
+            e.plan
+                .as_deref()
+                .map_or_else(|| ours(&e.subject), |p| plan_of(entity, p))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_hold_their_own_administration_only() {
+        assert!(plan_of("roma", "roma-2021"));
+        assert!(!plan_of("roma", "roma-capitale-2021"));
+        assert!(!plan_of("roma", "roma-"));
+        assert!(within(None, Some("roma")));
+        assert!(within(Some("roma"), Some("roma")));
+        assert!(!within(Some("roma"), None));
+        assert!(!within(Some("roma"), Some("milano")));
     }
 }

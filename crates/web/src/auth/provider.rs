@@ -3,11 +3,11 @@
 //! the administration's own directory) answers with a redirect and completes on the way back,
 //! through the same two routes.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use axum::http::request::Parts;
 use serde::Deserialize;
 use store::{Person, Store, StoreError};
 
@@ -53,11 +53,12 @@ pub trait AuthProvider: Send + Sync + fmt::Debug {
         form: &'a LoginForm,
     ) -> BoxFuture<'a, Result<SignIn, AppError>>;
 
-    /// The person came back from the outside service with `query`.
+    /// The person came back from the outside service: `request` holds its query (code,
+    /// state) and the cookies that tie it to the sign-in this browser started.
     fn callback<'a>(
         &'a self,
         _store: &'a Store,
-        _query: &'a HashMap<String, String>,
+        _request: &'a Parts,
     ) -> BoxFuture<'a, Result<SignIn, AppError>> {
         Box::pin(async {
             Err(AppError::NotFound(

@@ -168,7 +168,8 @@ pub async fn perform(
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
     let (v, actor) = state.view_fresh(&id, Some(&session.person)).await?;
-    let actor = actor.ok_or_else(|| AppError::Forbidden(messages::refusal(&Refusal::Role(&[]))))?;
+    let actor = actor
+        .ok_or_else(|| AppError::Forbidden(messages::refusal(&Refusal::OtherAdministration)))?;
     let act = build_act(&f.kind, &f.reason, &f.act_number, &f.act_date)?;
     record(&state, &v, &actor, &session.person, &act, Some(&f.from)).await?;
     let to = format!("{}#stato", paths::plan(v.id()));
@@ -192,7 +193,7 @@ pub fn history(entries: &[Entry], caption: &str) -> Markup {
                         tr {
                             td { (e.seq) }
                             td { (e.at.replace('T', " ").trim_end_matches('Z')) }
-                            td { (e.actor) }
+                            td { (messages::actor(&e.actor)) }
                             td { (messages::audit_action(&e.action)) }
                             td { (changes(e)) }
                         }

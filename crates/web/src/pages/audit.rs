@@ -13,7 +13,7 @@ use super::PageResult;
 use super::acts::history;
 use super::layout::{Page, render};
 use crate::AppState;
-use crate::auth::Viewer;
+use crate::auth::{Viewer, visible_entries};
 use crate::error::AppError;
 
 /// Refuses everyone the log is not for.
@@ -28,15 +28,33 @@ pub fn readers_only(person: Option<&store::Person>) -> Result<(), AppError> {
         .map_err(|r| AppError::Forbidden(messages::refusal(&r)))
 }
 
+/// The entries this reader may see, in order.
+pub async fn readable(
+    state: &AppState,
+    person: &store::Person,
+    filter: &AuditFilter,
+) -> Result<Vec<domain::audit::Entry>, AppError> {
+    let entries = state.store.audit_log(filter).await?;
+    let people = match person.entity {
+        Some(_) => state.store.people().await?,
+        None => Vec::new(),
+    };
+    Ok(visible_entries(person.entity.as_deref(), &people, entries))
+}
+
 pub async fn page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     readers_only(viewer.person())?;
-    let entries = state.store.audit_log(&AuditFilter::default()).await?;
+    let person = viewer.person().ok_or(AppError::SignIn)?;
+    // The chain is checked whole; the reader sees the entries that are theirs to see.
+    let all = state.store.audit_log(&AuditFilter::default()).await?;
     let head = state.store.audit_head().await?;
-    let breaks = domain::audit::verify(&entries, head.as_ref().map(|(s, h)| (*s, h.as_str())));
+    let breaks = domain::audit::verify(&all, head.as_ref().map(|(s, h)| (*s, h.as_str())));
+    let entries = readable(&state, person, &AuditFilter::default()).await?;
     let body = html! {
         h1 { "Registro delle modifiche" }
         @if breaks.is_empty() {
-            p { "La catena del registro è integra: " (entries.len()) " voci, ciascuna legata alla precedente dalla sua impronta (SHA-256)." }
+            p { "La catena del registro è integra: " (all.len()) " voci, ciascuna legata alla precedente dalla sua impronta (SHA-256)." }
+            @if entries.len() < all.len() { p { "Qui sono elencate le " (entries.len()) " voci della tua amministrazione." } }
         } @else {
             div class="avviso" role="alert" {
                 p { "La catena del registro è interrotta in " (breaks.len()) " punti: il registro è stato alterato fuori da Pegaso." }
@@ -57,7 +75,8 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
 
 pub async fn csv(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     readers_only(viewer.person())?;
-    let entries = state.store.audit_log(&AuditFilter::default()).await?;
+    let person = viewer.person().ok_or(AppError::SignIn)?;
+    let entries = readable(&state, person, &AuditFilter::default()).await?;
     let text = report::audit::csv(&entries).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((
         [
@@ -74,7 +93,8 @@ pub async fn csv(State(state): State<AppState>, viewer: Viewer) -> Result<Respon
 
 pub async fn json(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     readers_only(viewer.person())?;
-    let entries = state.store.audit_log(&AuditFilter::default()).await?;
+    let person = viewer.person().ok_or(AppError::SignIn)?;
+    let entries = readable(&state, person, &AuditFilter::default()).await?;
     let text =
         serde_json::to_string_pretty(&entries).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((

@@ -65,11 +65,10 @@ pub async fn page(
         @if !unseen.is_empty() {
             section aria-labelledby="in-preparazione" {
                 h2 id="in-preparazione" { "Piani in preparazione" }
-                p { "Sono pubblici dopo l'approvazione della Giunta." }
-                ul {
-                    @for s in &unseen {
-                        li { (s.entity) ": " (s.title) " (" (messages::plan_state(s.state)) ")" }
-                    }
+                p {
+                    @if unseen.len() == 1 { "Un piano è in preparazione: " } @else { (unseen.len()) " piani sono in preparazione: " }
+                    "i piani sono pubblici dopo l'approvazione della Giunta. "
+                    "Chi vi lavora può " a href="/accesso" { "accedere" } "."
                 }
             }
         }

@@ -24,7 +24,7 @@ use crate::error::{AppError, Problem};
 use crate::routes::Routes;
 
 pub use acts::record as record_act;
-pub use audit::readers_only;
+pub use audit::{readable as readable_entries, readers_only};
 pub use layout::error_page;
 pub use phase::{Mode, may_edit, wished};
 

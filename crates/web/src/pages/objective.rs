@@ -40,6 +40,7 @@ pub async fn page(
             let filter = AuditFilter {
                 plan: Some(id.clone()),
                 subject_prefix: Some(format!("{id}/{unit_id}/{label}/")),
+                ..AuditFilter::default()
             };
             Some(state.store.audit_log(&filter).await?)
         }

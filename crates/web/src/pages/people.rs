@@ -15,7 +15,7 @@ use store::{NewPerson, Person, StoreError};
 
 use super::layout::{Page, render};
 use super::{PageResult, form, path};
-use crate::auth::{Viewer, hash_password, new_token, secret_hash, stamp};
+use crate::auth::{Viewer, hash_password, new_token, secret_hash, stamp, within};
 use crate::error::AppError;
 use crate::{AppState, paths};
 
@@ -108,9 +108,9 @@ async fn account_page(
                     @for t in tokens {
                         tr {
                             td { (t.name) }
-                            td { (t.created_at) }
+                            td { (moment(&t.created_at)) }
                             td {
-                                @if let Some(r) = &t.revoked_at { "revocata il " (r) }
+                                @if let Some(r) = &t.revoked_at { "revocata il " (moment(r)) }
                                 @else {
                                     form method="post" action=(format!("/account/token/{}/revoca", t.id)) {
                                         input type="hidden" name="csrf" value=(viewer.csrf());
@@ -139,6 +139,20 @@ async fn account_page(
         plan: None,
         body,
     }))
+}
+
+/// A stored instant (UTC) as a person reads it: `25/11/2026 16:48 UTC`.
+fn moment(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at).map_or_else(
+        |_| at.to_string(),
+        |d| {
+            format!(
+                "{} {} UTC",
+                messages::date(d.date_naive()),
+                d.format("%H:%M")
+            )
+        },
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,7 +220,14 @@ async fn people_page(
     status: StatusCode,
     message: Option<String>,
 ) -> Result<(StatusCode, Markup), AppError> {
-    let people = state.store.people().await?;
+    let scope = viewer.person().and_then(|p| p.entity.clone());
+    let people: Vec<Person> = state
+        .store
+        .people()
+        .await?
+        .into_iter()
+        .filter(|p| within(scope.as_deref(), p.entity.as_deref()))
+        .collect();
     let body = html! {
         h1 { "Persone" }
         @if let Some(m) = &message {
@@ -422,6 +443,11 @@ pub async fn set_state(
         return Err(AppError::Unprocessable(
             "Non puoi disattivare il tuo stesso account.".into(),
         ));
+    }
+    // An administration's administrator manages that administration's people only.
+    let target = state.store.person(&username).await.ok();
+    if !target.is_some_and(|t| within(person.entity.as_deref(), t.entity.as_deref())) {
+        return Err(AppError::NotFound(format!("la persona «{username}»")));
     }
     state
         .store

@@ -309,6 +309,16 @@ pub fn wished(
     note: Option<&str>,
 ) -> Result<PhaseFields, AppError> {
     let mut out = current.clone();
+    let other_mode = match mode {
+        Mode::Plan => completed_on.is_some() || note.is_some(),
+        Mode::Progress => description.is_some() || weight_pct.is_some(),
+    };
+    if other_mode {
+        return Err(AppError::Unprocessable(match mode {
+            Mode::Plan => "Il piano è in bozza: si possono cambiare descrizione e incidenza, non l'avanzamento.".into(),
+            Mode::Progress => "Il piano è approvato: descrizione e incidenza cambiano solo con una richiesta di modifica; qui si registra l'avanzamento.".into(),
+        }));
+    }
     match mode {
         Mode::Plan => {
             if let Some(d) = description {

@@ -12,7 +12,6 @@ use super::{PageResult, path};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::{AppState, paths};
-use store::AuditFilter;
 
 pub async fn tree(
     State(state): State<AppState>,
@@ -22,17 +21,7 @@ pub async fn tree(
     let id = path(p)?;
     let (v, actor) = state.view(&id, viewer.person()).await?;
     let plan = &v.plan;
-    let filter = AuditFilter {
-        plan: Some(id.clone()),
-        subject_prefix: None,
-    };
-    let history: Vec<_> = state
-        .store
-        .audit_log(&filter)
-        .await?
-        .into_iter()
-        .filter(|e| e.subject == id)
-        .collect();
+    let history = &v.history;
     // Top-level units: those without a parent, or whose parent the plan does not have.
     let roots: Vec<&Unit> = plan
         .units
@@ -42,7 +31,7 @@ pub async fn tree(
     let body = html! {
         p class="occhiello" { "Anno " (plan.year) " · triennio " (plan.period.from) "–" (plan.period.to) }
         h1 { (plan.title) }
-        (acts::panel(&v, actor.as_ref(), &viewer, &history))
+        (acts::panel(&v, actor.as_ref(), &viewer, history))
         h2 { "La strategia" }
         @if plan.strategy.is_empty() {
             p { "Il documento non riporta le linee strategiche." }
@@ -65,7 +54,7 @@ pub async fn tree(
         @if actor.is_some() {
             h2 id="storia" { "Storia del piano" }
             p { "Le modifiche alle fasi sono nella storia di ciascun obiettivo." }
-            (acts::history(&history, "Atti e importazioni del piano, dal più recente"))
+            (acts::history(history, "Atti e importazioni del piano, dal più recente"))
         }
     };
     Ok(render(Page {

@@ -1,7 +1,6 @@
 //! Signing in and out: the login form (with its own CSRF cookie, as there is no session yet),
 //! the failed-login limits per account and per address, and the session cookie.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::Form;
@@ -29,9 +28,14 @@ pub struct Next {
     dopo: String,
 }
 
-/// Only paths of this site are followed after sign-in (no `//host` or `https://`).
+/// Only paths of this site are followed after sign-in: a `/` and then the characters of a
+/// plain path and query, nothing a browser could read as another host (`//`, `/\\`, tabs).
 fn local(path: &str) -> &str {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+    let plain = path.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '/' | '-' | '_' | '.' | '~' | '%' | '?' | '=' | '&')
+    });
+    if plain && path.starts_with('/') && !path.starts_with("//") {
         path
     } else {
         "/"
@@ -90,11 +94,23 @@ fn login_page(
     Ok((status, [(SET_COOKIE, cookie)], page).into_response())
 }
 
-/// The address a request came from, when the server knows it.
-fn address(parts_ext: &axum::http::Extensions) -> String {
-    parts_ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+/// The address a request came from: the peer's, or behind a trusted proxy the last address
+/// it added to `X-Forwarded-For` (the ones before it come from the client and prove nothing).
+fn address(settings: &crate::auth::Settings, parts: &Parts) -> String {
+    let forwarded = settings
+        .behind_proxy
+        .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back())
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    forwarded.unwrap_or_else(|| {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+    })
 }
 
 pub async fn sign_in(
@@ -119,10 +135,15 @@ pub async fn sign_in(
     let at = now();
     let since = at - settings.login_window;
     let account_key = format!("account:{}", f.username.trim().to_lowercase());
-    let address_key = format!("address:{}", address(&parts.extensions));
+    let address_key = format!("address:{}", address(settings, &parts));
+    // The attempt is counted before it is checked, so that parallel guesses count each other.
+    let attempt = state
+        .store
+        .login_attempt(&[&account_key, &address_key], at)
+        .await?;
     let too_many = state.store.login_failures(&account_key, since).await?
-        >= settings.login_limit_account
-        || state.store.login_failures(&address_key, since).await? >= settings.login_limit_address;
+        > settings.login_limit_account
+        || state.store.login_failures(&address_key, since).await? > settings.login_limit_address;
     if too_many {
         tracing::warn!(account = %account_key, address = %address_key, "login rate-limited");
         return Err(AppError::TooManyRequests {
@@ -130,13 +151,11 @@ pub async fn sign_in(
         });
     }
     match state.provider.sign_in(&state.store, &f).await? {
-        SignIn::Person(person) => open_session(&state, &person, &account_key, &dopo).await,
+        SignIn::Person(person) => {
+            open_session(&state, &person, &account_key, &attempt, &dopo).await
+        }
         SignIn::Redirect(url) => Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()),
         SignIn::Refused => {
-            state
-                .store
-                .login_failed(&[&account_key, &address_key], at)
-                .await?;
             tracing::info!(account = %account_key, provider = state.provider.name(), "login refused");
             login_page(
                 &state,
@@ -149,16 +168,13 @@ pub async fn sign_in(
     }
 }
 
-/// Back from an outside sign-in service.
-pub async fn callback(
-    State(state): State<AppState>,
-    q: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, AppError> {
-    let q = q.map(|Query(q)| q).unwrap_or_default();
-    match state.provider.callback(&state.store, &q).await? {
+/// Back from an outside sign-in service (the provider sees the whole request: its query and
+/// the cookies that bind it to this browser).
+pub async fn callback(State(state): State<AppState>, parts: Parts) -> Result<Response, AppError> {
+    match state.provider.callback(&state.store, &parts).await? {
         SignIn::Person(person) => {
             let key = format!("account:{}", person.username.to_lowercase());
-            open_session(&state, &person, &key, "/").await
+            open_session(&state, &person, &key, &[], "/").await
         }
         SignIn::Redirect(url) => Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()),
         SignIn::Refused => Err(AppError::SignIn),
@@ -169,6 +185,7 @@ async fn open_session(
     state: &AppState,
     person: &store::Person,
     account_key: &str,
+    attempt: &[i64],
     dopo: &str,
 ) -> Result<Response, AppError> {
     let settings = &state.settings;
@@ -182,7 +199,7 @@ async fn open_session(
         .await?;
     state
         .store
-        .login_succeeded(account_key, stamp.at - settings.login_window)
+        .login_succeeded(account_key, attempt, stamp.at - settings.login_window)
         .await?;
     tracing::info!(user = %person.username, provider = state.provider.name(), "signed in");
     let mut headers = HeaderMap::new();
@@ -214,7 +231,14 @@ pub async fn sign_out(
 ) -> Result<Response, AppError> {
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    state.store.close_session(&session.token_hash).await?;
+    state
+        .store
+        .close_session(
+            &session.person,
+            &session.token_hash,
+            &stamp(&session.person),
+        )
+        .await?;
     let cookie = set_cookie(&state.settings, SESSION_COOKIE, "", "/", 0);
     Ok((
         StatusCode::SEE_OTHER,
