@@ -497,8 +497,18 @@ impl Store {
     /// Records a login attempt under each key (account, address) before it is checked, so
     /// that parallel attempts count each other; a successful one is forgotten afterwards.
     /// Returns the rows made.
-    pub async fn login_attempt(&self, keys: &[&str], at: DateTime<Utc>) -> Result<Vec<i64>> {
+    pub async fn login_attempt(
+        &self,
+        keys: &[&str],
+        at: DateTime<Utc>,
+        stale: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
         let mut tx = self.begin_write().await?;
+        // Attempts older than the window count no more: the table holds one window at most.
+        sqlx::query("DELETE FROM login_failure WHERE at < $1")
+            .bind(timestamp(stale))
+            .execute(&mut *tx)
+            .await?;
         let mut ids = Vec::with_capacity(keys.len());
         for key in keys {
             let (id,): (i64,) =
@@ -524,18 +534,11 @@ impl Store {
         Ok(n)
     }
 
-    /// After a successful login: forgets the account's failures, this attempt's rows and the
-    /// stale ones.
-    pub async fn login_succeeded(
-        &self,
-        key: &str,
-        attempt: &[i64],
-        stale: DateTime<Utc>,
-    ) -> Result<()> {
+    /// After a successful login: forgets the account's failures and this attempt's rows.
+    pub async fn login_succeeded(&self, key: &str, attempt: &[i64]) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM login_failure WHERE key = $1 OR at < $2")
+        sqlx::query("DELETE FROM login_failure WHERE key = $1")
             .bind(key)
-            .bind(timestamp(stale))
             .execute(&mut *tx)
             .await?;
         for id in attempt {

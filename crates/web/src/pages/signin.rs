@@ -139,7 +139,7 @@ pub async fn sign_in(
     // The attempt is counted before it is checked, so that parallel guesses count each other.
     let attempt = state
         .store
-        .login_attempt(&[&account_key, &address_key], at)
+        .login_attempt(&[&account_key, &address_key], at, since)
         .await?;
     let too_many = state.store.login_failures(&account_key, since).await?
         > settings.login_limit_account
@@ -197,10 +197,7 @@ async fn open_session(
         .store
         .open_session(person, &secret_hash(&secret), &csrf, expires, &stamp)
         .await?;
-    state
-        .store
-        .login_succeeded(account_key, attempt, stamp.at - settings.login_window)
-        .await?;
+    state.store.login_succeeded(account_key, attempt).await?;
     tracing::info!(user = %person.username, provider = state.provider.name(), "signed in");
     let mut headers = HeaderMap::new();
     let max_age = settings.session_max.num_seconds();

@@ -588,3 +588,58 @@ async fn each_head_edits_the_phases_of_their_own_period() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn simultaneous_saves_from_one_version_keep_exactly_one() {
+    let plan = demo();
+    let o = plan
+        .objectives
+        .iter()
+        .find(|o| o.unit.as_str() == "avvocatura")
+        .unwrap();
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        app.person("eva", "Eva Bruni", &[Role::Admin], &[]).await;
+        let (ada, eva) = (token(&app, "ada").await, token(&app, "eva").await);
+        let path = format!(
+            "/plans/{PLAN}/units/{}/objectives/{}/phases/2",
+            o.unit, o.label
+        );
+        for round in 0..5 {
+            let version = get(&app, &ada, &path).await["version"].clone();
+            let mine = format!("ada {round}");
+            let theirs = format!("eva {round}");
+            let ((s1, _), (s2, _)) = tokio::join!(
+                put(
+                    &app,
+                    &ada,
+                    &path,
+                    json!({"version": version, "description": mine})
+                ),
+                put(
+                    &app,
+                    &eva,
+                    &path,
+                    json!({"version": version, "description": theirs})
+                ),
+            );
+            let mut statuses = [s1, s2];
+            statuses.sort_unstable();
+            assert_eq!(statuses, [200, 409], "{b}: round {round}");
+            let kept = get(&app, &ada, &path).await["description"].clone();
+            let winner = if s1 == 200 { mine } else { theirs };
+            assert_eq!(kept, json!(winner), "{b}: round {round}");
+        }
+        let edits = app
+            .store
+            .audit_log(&store::AuditFilter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "phase.edit")
+            .count();
+        assert_eq!(edits, 5, "{b}: one entry per kept save");
+        app.stop().await;
+    }
+}

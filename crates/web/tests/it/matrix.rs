@@ -1,6 +1,6 @@
 //! The authorization matrix: every route the application has (read from its own route table,
-//! so a new route cannot escape) × every role and the public, on a draft plan, each cell
-//! asserting the status that says allowed or refused. Writes are sent so that, when allowed,
+//! so a new route cannot escape) × every role and the public, on a draft plan and on the same
+//! plan once approved, each cell asserting the status that says allowed or refused. Writes are sent so that, when allowed,
 //! they stop short of changing the plan (a stale version or state: 409), and the statuses
 //! still tell authorization apart.
 
@@ -32,10 +32,45 @@ const EVERYONE: [Who; 7] = [
     Who::Member,
 ];
 
-/// The status each cell must answer. Unknown routes fail the test.
-fn expected(method: &Method, path: &str, who: Who) -> u16 {
+/// The status each cell must answer on a draft plan, or once `approved` (public, not yet
+/// running: nothing is editable, and the acts the requests ask for are out of turn). Unknown
+/// routes fail the test.
+fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
     use Who::*;
     let signed = who != Public;
+    if approved {
+        match (method.as_str(), path) {
+            (
+                "GET",
+                "/piani/{plan}"
+                | "/piani/{plan}/matrice"
+                | "/piani/{plan}/unita/{unit}"
+                | "/piani/{plan}/obiettivi/{unit}/{label}"
+                | "/piani/{plan}/cerca"
+                | "/piani/{plan}/diagnostica",
+            )
+            | (
+                "GET",
+                "/api/v1/plans/{plan}"
+                | "/api/v1/plans/{plan}/units"
+                | "/api/v1/plans/{plan}/units/{unit}"
+                | "/api/v1/plans/{plan}/objectives"
+                | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}"
+                | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases"
+                | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
+            ) => return 200,
+            // Phases change only by change requests once approved: refused to everyone.
+            ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => return 403,
+            ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => {
+                return if signed { 403 } else { 401 };
+            }
+            ("PUT", "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}")
+            | ("POST", "/piani/{plan}/atti" | "/api/v1/plans/{plan}/acts") => {
+                return if signed { 409 } else { 401 };
+            }
+            _ => {}
+        }
+    }
     let by = |allowed: &[Who], yes: u16| -> u16 {
         if allowed.contains(&who) {
             yes
@@ -164,7 +199,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     let mut cells = 0;
     for app in TestApp::each().await {
         let b = app.backend;
-        let mut people = Vec::new();
+        let mut people: Vec<(Who, Person)> = Vec::new();
         for (who, username, name, roles) in [
             (
                 Who::Admin,
@@ -225,34 +260,80 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             ("POST", "/uscita") => 2,
             _ => 1,
         });
-        for who in EVERYONE {
-            let person = people.iter().find(|(w, _)| *w == who).map(|(_, p)| p);
-            for (method, pattern) in &ordered {
-                let path = pattern
-                    .replace("{plan}", PLAN)
-                    .replace("{unit}", unit.id.as_str())
-                    .replace("{label}", objective.label.as_str())
-                    .replace("{n}", "1")
-                    .replace("{username}", "mara")
-                    .replace("{id}", &person.map_or(1, |p| p.spare_token).to_string());
-                let status = call(&app, method, pattern, &path, person).await;
-                assert_eq!(
-                    status,
-                    expected(method, pattern, who),
-                    "{b}: {method} {path} as {who:?}"
-                );
-                cells += 1;
+        for approved in [false, true] {
+            if approved {
+                // The Nucleo validates and the board approves, through the API (so this server
+                // knows at once); everyone signs in again (the draft pass signed them out).
+                let token = |w: Who| {
+                    people
+                        .iter()
+                        .find(|(x, _)| *x == w)
+                        .map(|(_, p)| p.token.clone())
+                        .unwrap()
+                };
+                for (who, body) in [
+                    (Who::Evaluator, serde_json::json!({"kind": "validate"})),
+                    (
+                        Who::Board,
+                        serde_json::json!({"kind": "approve", "board_act": {"number": "45", "date": "2021-03-15"}}),
+                    ),
+                ] {
+                    let r = app
+                        .client
+                        .post(format!("{}/api/v1/plans/{PLAN}/acts", app.base))
+                        .bearer_auth(token(who))
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(r.status(), 200, "{b}: {who:?}");
+                }
+                for (_, p) in &mut people {
+                    p.user = app.login(p.username, &p.password).await;
+                    let spare = web::auth::new_token().unwrap();
+                    p.spare_token = app
+                        .store
+                        .add_token(
+                            p.username,
+                            "spare",
+                            &web::auth::secret_hash(&spare),
+                            &store::testing::stamp("t"),
+                        )
+                        .await
+                        .unwrap();
+                }
             }
+            for who in EVERYONE {
+                let person = people.iter().find(|(w, _)| *w == who).map(|(_, p)| p);
+                for (method, pattern) in &ordered {
+                    let path = pattern
+                        .replace("{plan}", PLAN)
+                        .replace("{unit}", unit.id.as_str())
+                        .replace("{label}", objective.label.as_str())
+                        .replace("{n}", "1")
+                        .replace("{username}", "mara")
+                        .replace("{id}", &person.map_or(1, |p| p.spare_token).to_string());
+                    let status = call(&app, method, pattern, &path, person).await;
+                    assert_eq!(
+                        status,
+                        expected(method, pattern, who, approved),
+                        "{b}: {method} {path} as {who:?}, approved: {approved}"
+                    );
+                    cells += 1;
+                }
+            }
+            // The writes that were allowed changed nothing that matters.
+            let state = if approved {
+                domain::PlanState::Approved
+            } else {
+                domain::PlanState::Draft
+            };
+            assert_eq!(app.store.plan_state(PLAN).await.unwrap(), state, "{b}");
         }
-        // The writes that were allowed changed nothing that matters: the plan is a draft.
-        assert_eq!(
-            app.store.plan_state(PLAN).await.unwrap(),
-            domain::PlanState::Draft
-        );
         app.stop().await;
     }
     eprintln!(
-        "authorization matrix: {} routes × {} roles, {cells} cells",
+        "authorization matrix: {} routes × {} roles × 2 plan states (draft, approved), {cells} cells over the databases",
         routes.len(),
         EVERYONE.len()
     );
