@@ -329,6 +329,7 @@ pub fn audit_action(action: &str) -> String {
         "person.reset_password" => "password reimpostata",
         "session.open" => "accesso",
         "session.close" => "uscita",
+        "audit.head_missing" => "anomalia: mancava la registrazione dell'ultima voce del registro",
         "token.add" => "chiave API creata",
         "token.revoke" => "chiave API revocata",
         _ => "",

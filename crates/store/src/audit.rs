@@ -87,7 +87,29 @@ pub(crate) async fn append(
     let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_head")
         .fetch_optional(&mut **tx)
         .await?;
-    let (last, prev) = head.unwrap_or((0, GENESIS.to_string()));
+    let (last, prev) = match head {
+        Some(head) => head,
+        None => match last_entry(tx).await? {
+            // The log has entries but its head record is gone (removed behind our back): the
+            // chain goes on from the last entry, and says so in an entry of its own.
+            Some((seq, hash)) => {
+                let anomaly = chain(
+                    seq + 1,
+                    &hash,
+                    stamp.text(),
+                    "system",
+                    "audit.head_missing",
+                    "audit",
+                    None,
+                    None,
+                    Some(serde_json::json!({ "last": seq }).to_string()),
+                );
+                insert(tx, &anomaly).await?;
+                (anomaly.seq, anomaly.hash)
+            }
+            None => (0, GENESIS.to_string()),
+        },
+    };
     let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
     let entry = chain(
         last + 1,
@@ -100,6 +122,32 @@ pub(crate) async fn append(
         json(change.before),
         json(change.after),
     );
+    insert(tx, &entry).await?;
+    let moved = sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(entry.seq)
+        .bind(&entry.hash)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if moved == 0 {
+        sqlx::query("INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)")
+            .bind(entry.seq)
+            .bind(&entry.hash)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(entry)
+}
+
+async fn last_entry(tx: &mut Transaction<'static, Any>) -> Result<Option<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
+async fn insert(tx: &mut Transaction<'static, Any>, entry: &Entry) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_entry (seq, at, actor, action, subject, plan, before, after, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -116,20 +164,7 @@ pub(crate) async fn append(
     .bind(&entry.hash)
     .execute(&mut **tx)
     .await?;
-    let moved = sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(entry.seq)
-        .bind(&entry.hash)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if moved == 0 {
-        sqlx::query("INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)")
-            .bind(entry.seq)
-            .bind(&entry.hash)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(entry)
+    Ok(())
 }
 
 /// Which entries to read.

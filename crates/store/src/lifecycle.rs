@@ -179,7 +179,8 @@ impl Store {
             .bind(key.plan)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("plan {}", key.plan)))?;
+            // The caller found the plan: gone now, it was replaced meanwhile.
+            .ok_or_else(|| StoreError::Conflict(format!("plan {} was replaced", key.plan)))?;
         if plan_state != state.as_str() {
             return Err(StoreError::Conflict(format!(
                 "plan {} is no longer {state:?}",

@@ -534,6 +534,20 @@ impl Store {
         Ok(n)
     }
 
+    /// Forgets an attempt that was not a failed guess (refused for the limit, or sent on to an
+    /// outside service), so that it does not extend a lock.
+    pub async fn forget_login_attempt(&self, attempt: &[i64]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for id in attempt {
+            sqlx::query("DELETE FROM login_failure WHERE id = $1")
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// After a successful login: forgets the account's failures and this attempt's rows.
     pub async fn login_succeeded(&self, key: &str, attempt: &[i64]) -> Result<()> {
         let mut tx = self.begin_write().await?;

@@ -67,20 +67,25 @@ impl Store {
                     "plan {slug} is {state}: only a draft can be replaced"
                 )));
             }
-            Some((id, revision, _)) => {
-                // Still a draft when deleted: an act committed meanwhile wins.
-                let deleted = sqlx::query("DELETE FROM plan WHERE id = $1 AND state = $2")
-                    .bind(id)
-                    .bind(PlanState::Draft.as_str())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if deleted == 0 {
-                    return Err(StoreError::Conflict(format!(
-                        "plan {slug} moved on: only a draft can be replaced"
-                    )));
+            Some((id, _, _)) => {
+                // Still a draft when deleted (an act committed meanwhile wins), and the revision
+                // it had then: an edit committed meanwhile raised it, and the new phases must
+                // start above every version handed out.
+                let deleted: Option<(i64,)> = sqlx::query_as(
+                    "DELETE FROM plan WHERE id = $1 AND state = $2 RETURNING revision",
+                )
+                .bind(id)
+                .bind(PlanState::Draft.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                match deleted {
+                    Some((revision,)) => revision + 1,
+                    None => {
+                        return Err(StoreError::Conflict(format!(
+                            "plan {slug} moved on: only a draft can be replaced"
+                        )));
+                    }
                 }
-                revision + 1
             }
             None => 1,
         };

@@ -196,3 +196,41 @@ async fn versions_only_grow_so_a_stale_edit_never_matches_after_a_replacement() 
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_removed_head_record_is_found_and_the_log_goes_on_saying_so() {
+    for db in fresh_databases().await {
+        let store = with_history(&db.url).await;
+        store.execute_raw("DELETE FROM audit_head").await.unwrap();
+        assert_eq!(
+            breaks(&store).await,
+            vec![Break::HeadMissing { last: 4 }],
+            "{}",
+            db.backend
+        );
+        // Work goes on: the next change is chained after an entry that records the anomaly.
+        let person = NewPerson {
+            username: "eva".into(),
+            name: "Eva Bruni".into(),
+            entity: None,
+            roles: vec![],
+            units: vec![],
+            password_hash: None,
+        };
+        store.add_person(&person, &stamp("cli")).await.unwrap();
+        let log = store.audit_log(&AuditFilter::default()).await.unwrap();
+        let tail: Vec<(i64, &str)> = log
+            .iter()
+            .skip(4)
+            .map(|e| (e.seq, e.action.as_str()))
+            .collect();
+        assert_eq!(
+            tail,
+            [(5, "audit.head_missing"), (6, "person.add")],
+            "{}",
+            db.backend
+        );
+        assert!(breaks(&store).await.is_empty());
+        store.close().await;
+    }
+}

@@ -231,6 +231,7 @@ pub async fn edit_phase(
     let (_, current) = state.store.phase_fields(key).await?;
     let wished = wished(
         &current,
+        v.summary.state,
         mode,
         request.description.as_deref(),
         request.weight_pct.as_deref(),

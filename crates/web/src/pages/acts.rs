@@ -138,7 +138,7 @@ pub async fn record(
     })?;
     if from.is_some_and(|f| f != current.as_str()) {
         return Err(AppError::Conflict(format!(
-            "Nel frattempo il piano è passato allo stato «{}»: ricaricare la pagina.",
+            "Nel frattempo il piano è {}: ricaricare la pagina.",
             messages::plan_state(current)
         )));
     }
@@ -226,6 +226,14 @@ fn changes(e: &Entry) -> Markup {
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
                 .map_or("?".to_string(), messages::date),
         ),
+        Some(Value::Array(items)) if key == "roles" => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|r| {
+                domain::Role::parse(r).map_or(r.to_string(), |r| messages::role(r).to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(Value::Bool(b)) => if *b { "sì" } else { "no" }.to_string(),
         Some(other) => other.to_string(),
     };

@@ -52,16 +52,27 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let entries = readable(&state, person, &AuditFilter::default()).await?;
     let body = html! {
         h1 { "Registro delle modifiche" }
-        @if breaks.is_empty() {
+        @if person.entity.is_some() {
+            // An administration's reader learns whether the chain holds, not the rest of it.
+            @if breaks.is_empty() {
+                p { "La catena del registro è integra: ogni voce è legata alla precedente dalla sua impronta (SHA-256)." }
+            } @else {
+                div class="avviso" role="alert" {
+                    p { "La catena del registro è interrotta: il registro è stato alterato fuori da Pegaso. Avvisare chi gestisce l'installazione." }
+                }
+            }
+        } @else if breaks.is_empty() {
             p { "La catena del registro è integra: " (all.len()) " voci, ciascuna legata alla precedente dalla sua impronta (SHA-256)." }
-            @if entries.len() < all.len() { p { "Qui sono elencate le " (entries.len()) " voci della tua amministrazione." } }
         } @else {
             div class="avviso" role="alert" {
                 p { "La catena del registro è interrotta in " (breaks.len()) " punti: il registro è stato alterato fuori da Pegaso." }
                 ul { @for b in &breaks { li { (report::audit::describe(b)) } } }
             }
         }
-        p { "Esporta: " a href="/registro.csv" { "CSV" } " · " a href="/registro.json" { "JSON" } }
+        p {
+            "Esporta: " a href="/registro.csv" { "CSV" } " · " a href="/registro.json" { "JSON" }
+            " (per i programmi: intestazioni e codici delle azioni sono in inglese)."
+        }
         (history(&entries, "Tutte le voci, dalla più recente"))
     };
     Ok(render(Page {

@@ -228,6 +228,7 @@ async fn people_page(
         .into_iter()
         .filter(|p| within(scope.as_deref(), p.entity.as_deref()))
         .collect();
+    let entities = state.store.entities().await?;
     let body = html! {
         h1 { "Persone" }
         @if let Some(m) = &message {
@@ -278,6 +279,14 @@ async fn people_page(
                         " " label for=(format!("r-{}", r.as_str())) { (messages::role(r)) } }
                 }
             }
+            @if scope.is_none() {
+                p { label for="p-entity" { "Amministrazione" }
+                    select id="p-entity" name="entity" {
+                        @for e in &entities { option value=(e) { (e) } }
+                        option value="" { "tutte (account dell'installazione)" }
+                    }
+                }
+            }
             p { label for="p-units" { "Componente delle unità (identificativi separati da virgole)" }
                 input id="p-units" name="units" type="text"; }
             p { label for="p-password" { "Password iniziale (almeno 12 caratteri)" }
@@ -313,6 +322,9 @@ pub struct PersonForm {
     units: String,
     #[serde(default)]
     password: String,
+    /// The administration of the new person (only installation-wide administrators choose).
+    #[serde(default)]
+    entity: String,
 }
 
 /// Minimum length of a password set through the pages.
@@ -363,11 +375,25 @@ pub async fn add(
         .await?;
         return Ok((status, page).into_response());
     }
+    // A person belongs to the administrator's administration, or to the one an
+    // installation-wide administrator chose.
+    let entity = match (&person.entity, f.entity.trim()) {
+        (Some(own), _) => Some(own.clone()),
+        (None, "") => None,
+        (None, chosen) if state.store.entities().await?.iter().any(|e| e == chosen) => {
+            Some(chosen.to_string())
+        }
+        (None, chosen) => {
+            return Err(AppError::Unprocessable(format!(
+                "Amministrazione sconosciuta: «{chosen}»."
+            )));
+        }
+    };
     let hash = hash_password(&f.password)?;
     let new = NewPerson {
         username: f.username.trim().to_string(),
         name: f.name.trim().to_string(),
-        entity: person.entity.clone(),
+        entity,
         roles,
         units,
         password_hash: Some(hash),
@@ -401,6 +427,7 @@ fn parse_person(body: &[u8]) -> Result<PersonForm, AppError> {
         roles: Vec::new(),
         units: String::new(),
         password: String::new(),
+        entity: String::new(),
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|_| {
         AppError::BadRequest(
@@ -415,6 +442,7 @@ fn parse_person(body: &[u8]) -> Result<PersonForm, AppError> {
             "roles" => f.roles.push(v),
             "units" => f.units = v,
             "password" => f.password = v,
+            "entity" => f.entity = v,
             _ => {}
         }
     }

@@ -300,8 +300,10 @@ pub struct PhaseForm {
 }
 
 /// The fields a save asks for: the current ones, with those of `mode` replaced by the form's.
+#[allow(clippy::too_many_arguments)]
 pub fn wished(
     current: &PhaseFields,
+    state: PlanState,
     mode: Mode,
     description: Option<&str>,
     weight_pct: Option<&str>,
@@ -315,8 +317,13 @@ pub fn wished(
     };
     if other_mode {
         return Err(AppError::Unprocessable(match mode {
-            Mode::Plan => "Il piano è in bozza: si possono cambiare descrizione e incidenza, non l'avanzamento.".into(),
-            Mode::Progress => "Il piano è approvato: descrizione e incidenza cambiano solo con una richiesta di modifica; qui si registra l'avanzamento.".into(),
+            Mode::Plan => "Il piano è in bozza: qui si cambiano descrizione e incidenza, non \
+                           l'avanzamento."
+                .into(),
+            Mode::Progress => format!(
+                "Il piano è {}: qui si registra solo l'avanzamento (conclusione, nota).",
+                messages::plan_state(state)
+            ),
         }));
     }
     match mode {
@@ -385,6 +392,7 @@ pub async fn save(
     let (_, current) = state.store.phase_fields(key).await?;
     let wished = wished(
         &current,
+        v.summary.state,
         mode,
         f.description.as_deref(),
         f.weight_pct.as_deref(),

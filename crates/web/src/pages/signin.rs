@@ -145,6 +145,9 @@ pub async fn sign_in(
         > settings.login_limit_account
         || state.store.login_failures(&address_key, since).await? > settings.login_limit_address;
     if too_many {
+        // Refused unchecked, it is no guess: counting it would let anyone keep an account
+        // locked by knocking now and then.
+        state.store.forget_login_attempt(&attempt).await?;
         tracing::warn!(account = %account_key, address = %address_key, "login rate-limited");
         return Err(AppError::TooManyRequests {
             retry_after_secs: settings.login_window.num_seconds(),
@@ -154,7 +157,10 @@ pub async fn sign_in(
         SignIn::Person(person) => {
             open_session(&state, &person, &account_key, &attempt, &dopo).await
         }
-        SignIn::Redirect(url) => Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()),
+        SignIn::Redirect(url) => {
+            state.store.forget_login_attempt(&attempt).await?;
+            Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response())
+        }
         SignIn::Refused => {
             tracing::info!(account = %account_key, provider = state.provider.name(), "login refused");
             login_page(

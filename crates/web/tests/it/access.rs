@@ -279,9 +279,19 @@ async fn failed_logins_are_limited_per_account_and_per_address() {
             "{}",
             app.backend
         );
-        // Every attempt counts for the address, refused ones included: the fifth passes, the
-        // sixth does not, whatever the account.
+        // Knocking while locked does not extend the lock: the account still has 3 failures.
+        let epoch = chrono::DateTime::from_timestamp(0, 0).unwrap();
+        assert_eq!(
+            app.store
+                .login_failures("account:ada", epoch)
+                .await
+                .unwrap(),
+            3
+        );
+        // Failed guesses count for the address too, whatever the account (the refused one
+        // above does not: it was no guess): the fifth passes, the sixth does not.
         assert_eq!(attempt(&app, "nessuno", "x").await, 401);
+        assert_eq!(attempt(&app, "altro", "x").await, 401);
         let r = {
             let first = app.get("/accesso").await;
             let login = cookie_of(&first, "pegaso_login").unwrap();
@@ -380,6 +390,7 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
                     ("roles", "auditor"),
                     ("roles", "evaluator"),
                     ("units", "avvocatura, ufficio-stampa"),
+                    ("entity", "citta-di-alessandria"),
                     ("password", "una-password-lunga"),
                 ],
             )
@@ -393,6 +404,20 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
         );
         let units: Vec<&str> = rita.units.iter().map(|u| u.as_str()).collect();
         assert_eq!(units, ["avvocatura", "ufficio-stampa"]);
+        // An installation-wide administrator chose the administration; an unknown one is refused.
+        assert_eq!(rita.entity.as_deref(), Some("citta-di-alessandria"));
+        let r = admin
+            .post(
+                "/persone",
+                &[
+                    ("username", "ugo"),
+                    ("name", "Ugo"),
+                    ("password", "una-password-lunga"),
+                    ("entity", "nessuna"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422, "{b}");
         // The same username again, or a short password: refused with the reason, nothing made.
         for (username, pw, says) in [
             ("revisore", "una-password-lunga", "già in uso"),
@@ -532,6 +557,11 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
         }
         let ada = app.login("ada", "una-password-lunga").await;
         let zeno = app.login("zeno", "una-password-lunga").await;
+        let zeno_token = web::auth::new_token().unwrap();
+        app.store
+            .add_token("zeno", "t", &web::auth::secret_hash(&zeno_token), &stamp)
+            .await
+            .unwrap();
         // Our draft does not exist for them; our people are not theirs to see or disable.
         assert_eq!(
             zeno.get(&format!("/piani/{PLAN}")).await.status(),
@@ -570,6 +600,18 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
             subjects.iter().all(|s| *s == "person/zeno"),
             "{b}: {subjects:?}"
         );
+        let api = app
+            .client
+            .get(format!("{}/api/v1/audit?plan={PLAN}", app.base))
+            .bearer_auth(&zeno_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            api.json::<serde_json::Value>().await.unwrap(),
+            serde_json::json!([]),
+            "{b}"
+        );
         let ours = ada
             .get("/registro.json")
             .await
@@ -601,4 +643,44 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
         assert!(r.text().await.unwrap().contains("un'altra amministrazione"));
         app.stop().await;
     }
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_limit_counts_the_forwarded_address() {
+    let settings = Settings {
+        cookie_secure: false,
+        behind_proxy: true,
+        login_limit_account: 100,
+        login_limit_address: 2,
+        ..Settings::default()
+    };
+    let app = TestApp::spawn_with(store::testing::fresh_sqlite(), settings).await;
+    let knock = |forwarded: &'static str| {
+        let app = &app;
+        async move {
+            let first = app.get("/accesso").await;
+            let login = cookie_of(&first, "pegaso_login").unwrap();
+            let csrf = field(&first.text().await.unwrap(), "csrf").unwrap();
+            app.client
+                .post(format!("{}/accesso", app.base))
+                .header("cookie", format!("pegaso_login={login}"))
+                // What the client wrote comes first; the proxy adds the address it saw last.
+                .header("x-forwarded-for", format!("10.9.9.9, {forwarded}"))
+                .form(&[
+                    ("username", "x"),
+                    ("password", "x"),
+                    ("csrf", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(knock("203.0.113.1").await, 401);
+    assert_eq!(knock("203.0.113.1").await, 401);
+    assert_eq!(knock("203.0.113.1").await, 429);
+    // Another client behind the same proxy is not locked out with the first.
+    assert_eq!(knock("203.0.113.2").await, 401);
+    app.stop().await;
 }
