@@ -92,11 +92,6 @@ impl Viewer {
             ))
         }
     }
-
-    /// This viewer as the rules see them in `view`'s plan.
-    pub fn actor(&self, view: &PlanView) -> Option<Actor> {
-        actor(self.person()?, view)
-    }
 }
 
 /// A person as the actor of a plan: none for a plan of another administration.
@@ -197,12 +192,6 @@ async fn session(state: &AppState, secret: &str) -> Result<Viewer, AppError> {
 /// refused rather than ignored.
 #[derive(Debug, Clone, Default)]
 pub struct Caller(pub Option<Person>);
-
-impl Caller {
-    pub fn actor(&self, view: &PlanView) -> Option<Actor> {
-        actor(self.0.as_ref()?, view)
-    }
-}
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
