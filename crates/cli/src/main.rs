@@ -5,6 +5,7 @@ mod check;
 mod db;
 mod output;
 mod people;
+mod score;
 mod show;
 
 use std::path::PathBuf;
@@ -49,6 +50,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: people::TokenCommand,
+    },
+    /// Calcola punteggi con il motore di docs/scoring.md (indicators: casi da un file JSON).
+    Score {
+        #[command(subcommand)]
+        command: score::ScoreCommand,
     },
     /// Il registro delle modifiche: verify (la catena di impronte), export (CSV, JSON).
     Audit {
@@ -127,6 +133,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::User { command } => people::user(command),
         Command::Token { command } => people::token(command),
         Command::Audit { command } => audit::run(command),
+        Command::Score { command } => score::run(command),
         Command::Import {
             file,
             output,

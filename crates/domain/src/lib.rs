@@ -9,6 +9,7 @@ pub mod messages;
 pub mod plan;
 pub mod schedule;
 pub mod schema;
+pub mod scoring;
 pub mod validate;
 pub mod values;
 pub mod workflow;

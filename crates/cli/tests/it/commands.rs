@@ -301,3 +301,47 @@ fn unusual_input_and_output_are_explained() {
         )
     );
 }
+
+#[test]
+fn score_indicators_prints_a_result_per_case_in_order() {
+    let dir = scratch("score-indicators");
+    let cases = dir.join("cases.json");
+    std::fs::write(
+        &cases,
+        r#"[
+  {"id": "doc", "conversion": "percent_of_target", "polarity": "higher_is_better",
+   "actual": 80, "target": 100, "prior_year": null, "limit_min": null, "limit_max": null,
+   "limit_excellent": null, "band": "direct",
+   "bands": [{"from": 0, "thru": 70, "factor": 70, "factor_min": null, "prorate": false},
+             {"from": 70.01, "thru": 90, "factor": 90, "factor_min": null, "prorate": false}],
+   "no_actual": "treat_as_zero", "allow_negative": false},
+  {"id": 2, "conversion": "limits_excellence", "actual": 110, "target": 80, "limit_min": 50,
+   "limit_max": 100, "limit_excellent": 120, "band": "direct", "bands": "limits_60_100"},
+  {"id": "missing", "conversion": "value", "actual": null, "no_actual": "exclude"},
+  {"id": "zero", "conversion": "value", "actual": null, "no_actual": "score_zero"},
+  {"id": "order", "conversion": "limits", "actual": 1, "target": 5, "limit_min": 10, "limit_max": 20},
+  {"id": "typo", "conversion": "value", "actul": 3}
+]"#,
+    )
+    .unwrap();
+    let run = pegaso(&["score", "indicators", cases.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        results,
+        serde_json::json!([
+            {"id": "doc", "value": 80.0, "score": 90.0},
+            {"id": 2, "value": 250.0, "score": 250.0},
+            {"id": "missing", "value": null, "score": null, "status": "not_measurable"},
+            {"id": "zero", "value": null, "score": 0.0},
+            {"id": "order", "value": null, "score": null,
+             "error": "limits must be ordered min <= target <= max (<= excellent) or the reverse"},
+            {"id": "typo", "value": null, "score": null, "error": "invalid case: unknown field `actul`"}
+        ])
+    );
+    // Not an array: the command says so and fails.
+    std::fs::write(&cases, r#"{"id": 1}"#).unwrap();
+    let run = pegaso(&["score", "indicators", cases.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("array JSON"));
+}

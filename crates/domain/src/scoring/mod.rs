@@ -1,0 +1,4 @@
+//! Scoring (`../shared/docs/scoring.md`): how objectives are measured. Pure functions over
+//! decimals; rounding is for display only.
+
+pub mod indicator;
