@@ -2,3 +2,5 @@
 //! decimals; rounding is for display only.
 
 pub mod indicator;
+pub mod phases;
+pub mod rollup;
