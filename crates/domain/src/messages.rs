@@ -370,3 +370,16 @@ pub fn audit_field(key: &str) -> &str {
         other => other,
     }
 }
+
+/// Where a phase or objective stands, as its traffic light says it in words.
+pub fn standing(s: crate::schedule::Standing) -> &'static str {
+    use crate::schedule::Standing;
+    match s {
+        Standing::OnTrack => "nei tempi",
+        Standing::AtRisk => "a rischio",
+        Standing::Late => "in ritardo",
+        Standing::DoneOnTime => "conclusa nei tempi",
+        Standing::DoneLate => "conclusa in ritardo",
+        Standing::NoDeadline => "senza scadenza",
+    }
+}

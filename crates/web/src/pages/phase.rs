@@ -10,6 +10,7 @@ use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, Refusal, decide};
+use domain::schedule::{self, Standing};
 use domain::{Actor, Objective, Percent, PlanState, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -81,16 +82,37 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
         return html! {};
     };
     let readable = decide(actor, Action::ReadProgress, v.summary.state).is_ok();
+    // Deadlines resolved against what was done: a phase counted from another moves with it.
+    let done: Vec<Option<chrono::NaiveDate>> = (0..o.phases.len())
+        .map(|i| v.record(objective, i).and_then(|r| r.completed_on))
+        .collect();
+    let facts = schedule::Facts {
+        done: &done,
+        events: &[],
+    };
+    let due = schedule::resolved(o, v.plan.year, &facts);
+    let today = crate::today();
+    let standings: Vec<Standing> = (0..o.phases.len())
+        .map(|i| schedule::standing(due.get(i).and_then(|p| p.due), done[i], today, WARN_DAYS))
+        .collect();
     html! {
         @if readable || actor.is_some() {
             h2 id="avanzamento" { "Avanzamento e modifiche" }
+            @if readable {
+                @if let Some(s) = schedule::objective_standing(&standings) {
+                    p { "Situazione dell'obiettivo al " (messages::date(today)) ": " (light(s)) }
+                }
+            }
             @if o.phases.is_empty() { p { "La scheda non ha fasi." } }
             @else {
                 table {
                     caption { "Che cosa ciascuna fase ha raggiunto, e chi può modificarla ora" }
                     thead { tr {
                         th scope="col" { "Fase" }
-                        @if readable { th scope="col" { "Conclusa il" } th scope="col" { "Nota" } }
+                        @if readable {
+                            th scope="col" { "Scadenza" } th scope="col" { "Conclusa il" }
+                            th scope="col" { "Situazione" } th scope="col" { "Nota" }
+                        }
                         @if actor.is_some() { th scope="col" { "Modifica" } }
                     } }
                     tbody {
@@ -99,7 +121,9 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                             tr id=(format!("fase-{}", i + 1)) {
                                 th scope="row" { (phase.label) }
                                 @if readable {
-                                    td { @match record.and_then(|r| r.completed_on) { Some(d) => { (messages::date(d)) } None => { "—" } } }
+                                    td { @match due.get(i).and_then(|p| p.due) { Some(d) => { (messages::date(d)) } None => { "—" } } }
+                                    td { @match done[i] { Some(d) => { (messages::date(d)) } None => { "—" } } }
+                                    td { (light(standings[i])) }
                                     td class="testo" { (record.and_then(|r| r.note.as_deref()).unwrap_or("—")) }
                                 }
                                 @if actor.is_some() {
@@ -117,6 +141,20 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
             }
         }
     }
+}
+
+/// Days ahead of a deadline at which a phase not done is "a rischio".
+pub const WARN_DAYS: u32 = 15;
+
+/// A traffic light: a coloured mark and, always, the word (colour is never the only sign).
+pub fn light(s: Standing) -> Markup {
+    let colour = match s {
+        Standing::OnTrack | Standing::DoneOnTime => "verde",
+        Standing::AtRisk => "giallo",
+        Standing::Late | Standing::DoneLate => "rosso",
+        Standing::NoDeadline => "grigio",
+    };
+    html! { span class=(format!("semaforo {colour}")) { (messages::standing(s)) } }
 }
 
 type Located = (std::sync::Arc<PlanView>, Option<Actor>, usize, usize);

@@ -219,7 +219,7 @@ async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
                 .await
                 .is_err()
         );
-        let progress = text(&browser, "#avanzamento + table tbody").await;
+        let progress = text(&browser, "#avanzamento ~ table tbody").await;
         assert!(progress.contains("Spetta al responsabile"), "{progress}");
         browser
             .goto(&format!(

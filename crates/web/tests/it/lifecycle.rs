@@ -221,6 +221,18 @@ async fn the_cycle_runs_through_the_pages_with_the_right_people_only() {
         assert!(
             domain::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str()))).is_empty()
         );
+        // Published, the results are public: each phase with its deadline and traffic light
+        // (colour and word); nothing was recorded as done, and 2021 is past.
+        let o = &demo().objectives[0];
+        let card = app
+            .page(&format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label))
+            .await;
+        assert!(card.contains("<th scope=\"col\">Situazione</th>"), "{b}");
+        assert!(
+            card.contains("<span class=\"semaforo rosso\">in ritardo</span>"),
+            "{b}"
+        );
+        assert!(card.contains("Situazione dell'obiettivo al "), "{b}");
         // The plan page shows that history to people, with the reason sent back.
         assert!(page.contains("Indicatori da precisare"));
         app.stop().await;
