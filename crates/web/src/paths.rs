@@ -10,6 +10,11 @@ pub fn unit(plan: &str, unit: &UnitId) -> String {
     format!("/piani/{plan}/unita/{unit}")
 }
 
+/// The unit's deadlines as an iCalendar feed.
+pub fn unit_calendar(plan: &str, unit: &UnitId) -> String {
+    format!("/piani/{plan}/calendari/{unit}.ics")
+}
+
 pub fn objective(plan: &str, o: &Objective) -> String {
     format!("/piani/{plan}/obiettivi/{}/{}", o.unit, o.label)
 }

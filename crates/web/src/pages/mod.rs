@@ -47,6 +47,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/piani/{plan}/atti", acts::perform)
         .get("/piani/{plan}/matrice", plan::matrix)
         .get("/piani/{plan}/unita/{unit}", unit::page)
+        .get("/piani/{plan}/calendari/{unit}", unit::calendar)
         .get("/piani/{plan}/obiettivi/{unit}/{label}", objective::page)
         .get(
             "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}",

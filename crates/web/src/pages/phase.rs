@@ -82,19 +82,12 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
         return html! {};
     };
     let readable = decide(actor, Action::ReadProgress, v.summary.state).is_ok();
-    // Deadlines resolved against what was done: a phase counted from another moves with it.
-    let done: Vec<Option<chrono::NaiveDate>> = (0..o.phases.len())
-        .map(|i| v.record(objective, i).and_then(|r| r.completed_on))
-        .collect();
-    let facts = schedule::Facts {
-        done: &done,
-        events: &[],
-    };
-    let due = schedule::resolved(o, v.plan.year, &facts);
     let today = crate::today();
-    let standings: Vec<Standing> = (0..o.phases.len())
-        .map(|i| schedule::standing(due.get(i).and_then(|p| p.due), done[i], today, WARN_DAYS))
-        .collect();
+    let Calendar {
+        due,
+        done,
+        standings,
+    } = calendar(v, objective, today);
     html! {
         @if readable || actor.is_some() {
             h2 id="avanzamento" { "Avanzamento e modifiche" }
@@ -121,7 +114,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                             tr id=(format!("fase-{}", i + 1)) {
                                 th scope="row" { (phase.label) }
                                 @if readable {
-                                    td { @match due.get(i).and_then(|p| p.due) { Some(d) => { (messages::date(d)) } None => { "—" } } }
+                                    td { @match due[i] { Some(d) => { (messages::date(d)) } None => { "—" } } }
                                     td { @match done[i] { Some(d) => { (messages::date(d)) } None => { "—" } } }
                                     td { (light(standings[i])) }
                                     td class="testo" { (record.and_then(|r| r.note.as_deref()).unwrap_or("—")) }
@@ -140,6 +133,48 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                 }
             }
         }
+    }
+}
+
+/// An objective's phases against the facts: each one's deadline (counted from what was
+/// done), completion and standing on `today`.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub due: Vec<Option<chrono::NaiveDate>>,
+    pub done: Vec<Option<chrono::NaiveDate>>,
+    pub standings: Vec<Standing>,
+}
+
+/// The calendar of objective `objective` (by position) of the plan.
+pub fn calendar(v: &PlanView, objective: usize, today: chrono::NaiveDate) -> Calendar {
+    let Some(o) = v.plan.objectives.get(objective) else {
+        return Calendar {
+            due: vec![],
+            done: vec![],
+            standings: vec![],
+        };
+    };
+    // A phase counted from another moves with the other's actual completion.
+    let done: Vec<Option<chrono::NaiveDate>> = (0..o.phases.len())
+        .map(|i| v.record(objective, i).and_then(|r| r.completed_on))
+        .collect();
+    let facts = schedule::Facts {
+        done: &done,
+        events: &[],
+    };
+    let due: Vec<Option<chrono::NaiveDate>> = schedule::resolved(o, v.plan.year, &facts)
+        .iter()
+        .map(|p| p.due)
+        .collect();
+    let standings = due
+        .iter()
+        .zip(&done)
+        .map(|(due, done)| schedule::standing(*due, *done, today, WARN_DAYS))
+        .collect();
+    Calendar {
+        due,
+        done,
+        standings,
     }
 }
 

@@ -7,10 +7,14 @@ use domain::messages;
 use maud::html;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, path};
+use super::{PageResult, path, phase};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::access::{Action, decide};
+use domain::schedule;
 
 pub async fn page(
     State(state): State<AppState>,
@@ -18,7 +22,9 @@ pub async fn page(
     p: Result<Path<(String, String)>, PathRejection>,
 ) -> PageResult {
     let (id, unit_id) = path(p)?;
-    let (v, _) = state.view(&id, viewer.person()).await?;
+    let (v, actor) = state.view(&id, viewer.person()).await?;
+    let readable = decide(actor.as_ref(), Action::ReadProgress, v.summary.state).is_ok();
+    let today = crate::today();
     let (index, unit) = v
         .unit(&unit_id)
         .ok_or_else(|| AppError::NotFound(format!("un'unità «{unit_id}» in questo piano")))?;
@@ -72,6 +78,7 @@ pub async fn page(
         @if unit.functions.is_empty() { p { "Il piano non le elenca." } }
         @else { ul { @for f in &unit.functions { li { (f) } } } }
         h2 { "I suoi obiettivi" }
+        p { a href=(paths::unit_calendar(v.id(), &unit.id)) { "Le scadenze dell'unità nel tuo calendario (iCal)" } }
         @if own.is_empty() { p { "Nessun obiettivo assegnato a questa unità." } }
         @else {
             ul class="schede" {
@@ -80,6 +87,12 @@ pub async fn page(
                         a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) }
                         p { (o.title) }
                         p class="nota" { (o.phases.len()) " fasi · scadenza finale: " (messages::deadline(&o.final_deadline)) }
+                        @if readable {
+                            @if let Some(s) = v.objective_index(o.unit.as_str(), o.label.as_str())
+                                .and_then(|i| schedule::objective_standing(&phase::calendar(&v, i, today).standings)) {
+                                p { "Situazione: " (phase::light(s)) }
+                            }
+                        }
                     }
                 }
             }
@@ -107,4 +120,58 @@ pub async fn page(
         plan: Some((&v, Section::Other)),
         body,
     }))
+}
+
+/// The unit's deadlines as an iCalendar feed: its objectives' phases, and the phases of other
+/// objectives that name it.
+pub async fn calendar(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, AppError> {
+    let (id, file) = path(p)?;
+    let unit_id = file.strip_suffix(".ics").unwrap_or(&file).to_owned();
+    let (v, _) = state.view(&id, viewer.person()).await?;
+    let Some((_, unit)) = v.unit(&unit_id) else {
+        return Err(AppError::NotFound(format!(
+            "un'unità «{unit_id}» in questo piano"
+        )));
+    };
+    let today = crate::today();
+    let mut items = Vec::new();
+    for (oi, o) in v.plan.objectives.iter().enumerate() {
+        let own = o.unit == unit.id;
+        let cal = phase::calendar(&v, oi, today);
+        for (pi, ph) in o.phases.iter().enumerate() {
+            if !own && !v.phase_units(ph).contains(&unit.id) {
+                continue;
+            }
+            let Some(day) = cal.due.get(pi).copied().flatten() else {
+                continue;
+            };
+            items.push(report::ical::Item {
+                uid: format!("{}-{}-{}-{}@pegaso", v.id(), o.unit, o.label, pi + 1),
+                day,
+                summary: format!(
+                    "Scadenza fase {} · obiettivo {} ({})",
+                    ph.label, o.label, o.unit
+                ),
+                description: format!("{}\n\n{}", o.title, ph.description),
+                url: Some(paths::objective(v.id(), o)),
+            });
+        }
+    }
+    let name = format!("Scadenze · {} · {}", unit.name, v.plan.title);
+    let text = report::ical::feed(&name, &items, crate::now());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"scadenze.ics\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }

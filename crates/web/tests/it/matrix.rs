@@ -45,6 +45,7 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
                 "/piani/{plan}"
                 | "/piani/{plan}/matrice"
                 | "/piani/{plan}/unita/{unit}"
+                | "/piani/{plan}/calendari/{unit}"
                 | "/piani/{plan}/obiettivi/{unit}/{label}"
                 | "/piani/{plan}/cerca"
                 | "/piani/{plan}/diagnostica",
@@ -125,6 +126,7 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             "/piani/{plan}"
             | "/piani/{plan}/matrice"
             | "/piani/{plan}/unita/{unit}"
+            | "/piani/{plan}/calendari/{unit}"
             | "/piani/{plan}/obiettivi/{unit}/{label}"
             | "/piani/{plan}/cerca"
             | "/piani/{plan}/diagnostica",

@@ -292,3 +292,56 @@ async fn import_diagnostics_are_shown_with_their_lines() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_unit_offers_its_deadlines_as_an_icalendar_feed() {
+    let plan = demo();
+    let unit = plan
+        .units
+        .iter()
+        .find(|u| u.id.as_str() == "avvocatura")
+        .unwrap();
+    let code = unit.responsible_code.clone().unwrap();
+    // Its own phases with a date, and the phases of others that name it by its code.
+    let expected: usize = plan
+        .objectives
+        .iter()
+        .map(|o| {
+            let own = o.unit == unit.id;
+            domain::schedule::planned(o, plan.year)
+                .iter()
+                .zip(&o.phases)
+                .filter(|(p, ph)| p.due.is_some() && (own || ph.responsible.contains(&code)))
+                .count()
+        })
+        .sum();
+    for app in TestApp::each_approved().await {
+        let page = app.page(&format!("/piani/{PLAN}/unita/avvocatura")).await;
+        let href = format!("/piani/{PLAN}/calendari/avvocatura.ics");
+        assert!(
+            page.contains(&format!("href=\"{href}\"")),
+            "{}",
+            app.backend
+        );
+        let r = app.get(&href).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
+        let ics = r.text().await.unwrap();
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+        assert_eq!(
+            ics.matches("BEGIN:VEVENT").count(),
+            expected,
+            "{}",
+            app.backend
+        );
+        assert!(ics.contains(&format!("UID:{PLAN}-avvocatura-A-1@pegaso")));
+        assert!(ics.contains("DTSTART;VALUE=DATE:20211231"));
+        assert_eq!(
+            app.get(&format!("/piani/{PLAN}/calendari/nessuna.ics"))
+                .await
+                .status(),
+            404
+        );
+        app.stop().await;
+    }
+}
