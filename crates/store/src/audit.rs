@@ -38,6 +38,24 @@ pub(crate) struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> Change<'a> {
+    /// A change to an account (no plan): `person/{username}`.
+    pub fn person(
+        action: &'a str,
+        username: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Self {
+        Change {
+            action,
+            subject: format!("person/{username}"),
+            plan: None,
+            before,
+            after,
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     seq: i64,

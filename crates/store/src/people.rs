@@ -196,13 +196,7 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change {
-                action: "person.add",
-                subject: format!("person/{}", new.username),
-                plan: None,
-                before: None,
-                after: Some(after),
-            },
+            Change::person("person.add", &new.username, None, Some(after)),
         )
         .await?;
         tx.commit().await?;
@@ -225,17 +219,16 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change {
-                action: if disabled {
+            Change::person(
+                if disabled {
                     "person.disable"
                 } else {
                     "person.enable"
                 },
-                subject: format!("person/{username}"),
-                plan: None,
-                before: Some(serde_json::json!({ "disabled": person.disabled })),
-                after: Some(serde_json::json!({ "disabled": disabled })),
-            },
+                username,
+                Some(serde_json::json!({ "disabled": person.disabled })),
+                Some(serde_json::json!({ "disabled": disabled })),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -259,13 +252,7 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change {
-                action: "person.reset_password",
-                subject: format!("person/{username}"),
-                plan: None,
-                before: None,
-                after: None,
-            },
+            Change::person("person.reset_password", username, None, None),
         )
         .await?;
         tx.commit().await?;
@@ -303,13 +290,7 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change {
-                action: "session.open",
-                subject: format!("person/{}", person.username),
-                plan: None,
-                before: None,
-                after: None,
-            },
+            Change::person("session.open", &person.username, None, None),
         )
         .await?;
         tx.commit().await?;
@@ -376,13 +357,7 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change {
-                action: "session.close",
-                subject: format!("person/{}", person.username),
-                plan: None,
-                before: None,
-                after: None,
-            },
+            Change::person("session.close", &person.username, None, None),
         )
         .await?;
         tx.commit().await?;
@@ -413,13 +388,12 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change {
-                action: "token.add",
-                subject: format!("person/{username}"),
-                plan: None,
-                before: None,
-                after: Some(serde_json::json!({ "token": id, "name": name })),
-            },
+            Change::person(
+                "token.add",
+                username,
+                None,
+                Some(serde_json::json!({ "token": id, "name": name })),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -448,13 +422,12 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change {
-                action: "token.revoke",
-                subject: format!("person/{username}"),
-                plan: None,
-                before: None,
-                after: Some(serde_json::json!({ "token": id })),
-            },
+            Change::person(
+                "token.revoke",
+                username,
+                None,
+                Some(serde_json::json!({ "token": id })),
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -29,7 +29,9 @@ pub async fn page(
         .unit(&unit_id)
         .ok_or_else(|| AppError::NotFound(format!("un'unità «{unit_id}» in questo piano")))?;
     let plan = &v.plan;
-    let own: Vec<_> = v.objectives_of(unit).collect();
+    let own: Vec<(usize, &domain::Objective)> = (v.plan.objectives.iter().enumerate())
+        .filter(|(_, o)| o.unit == unit.id)
+        .collect();
     let others: Vec<_> = v.involved_in(index).collect();
     let parent = unit.parent.as_ref().and_then(|p| plan.unit(p));
     let members: Vec<_> = plan
@@ -82,14 +84,13 @@ pub async fn page(
         @if own.is_empty() { p { "Nessun obiettivo assegnato a questa unità." } }
         @else {
             ul class="schede" {
-                @for o in &own {
+                @for &(oi, o) in &own {
                     li {
                         a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) }
                         p { (o.title) }
                         p class="nota" { (o.phases.len()) " fasi · scadenza finale: " (messages::deadline(&o.final_deadline)) }
                         @if readable {
-                            @if let Some(s) = v.objective_index(o.unit.as_str(), o.label.as_str())
-                                .and_then(|i| schedule::objective_standing(&phase::calendar(&v, i, today).standings)) {
+                            @if let Some(s) = schedule::objective_standing(&phase::calendar(&v, oi, today).standings) {
                                 p { "Situazione: " (phase::light(s)) }
                             }
                         }

@@ -4,28 +4,16 @@
 use domain::Role;
 use web::auth::Settings;
 
-use crate::{PLAN, TestApp, cookie_of, field};
+use crate::{PLAN, TestApp, cookie_of};
 
 #[tokio::test]
 async fn a_person_signs_in_and_out_and_a_wrong_password_is_refused() {
     for app in TestApp::each().await {
         let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
         // Wrong password: 401, the form again, no session.
-        let r = app.get("/accesso").await;
-        let login = cookie_of(&r, "pegaso_login").unwrap();
-        let csrf = field(&r.text().await.unwrap(), "csrf").unwrap();
         let refused = app
-            .client
-            .post(format!("{}/accesso", app.base))
-            .header("cookie", format!("pegaso_login={login}"))
-            .form(&[
-                ("username", "ada"),
-                ("password", "sbagliata"),
-                ("csrf", &csrf),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .login_form(&[("username", "ada"), ("password", "sbagliata")], None)
+            .await;
         assert_eq!(refused.status(), 401, "{}", app.backend);
         assert!(cookie_of(&refused, "pegaso_session").is_none());
         assert!(refused.text().await.unwrap().contains("non corretti"));
@@ -54,21 +42,12 @@ async fn cookies_carry_their_flags_and_pages_their_security_headers() {
     let h = r.headers().clone();
     // The session cookie too, once signed in.
     let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
-    let first = app.get("/accesso").await;
-    let login = cookie_of(&first, "pegaso_login").unwrap();
-    let csrf = field(&first.text().await.unwrap(), "csrf").unwrap();
     let signed = app
-        .client
-        .post(format!("{}/accesso", app.base))
-        .header("cookie", format!("pegaso_login={login}"))
-        .form(&[
-            ("username", "ada"),
-            ("password", password.as_str()),
-            ("csrf", &csrf),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .login_form(
+            &[("username", "ada"), ("password", password.as_str())],
+            None,
+        )
+        .await;
     assert_eq!(signed.status(), 303);
     let session = signed
         .headers()
@@ -241,20 +220,8 @@ async fn sessions_expire_and_disabled_people_lose_them() {
 
 /// Posts the login form with a fresh CSRF pair.
 async fn attempt(app: &TestApp, username: &str, password: &str) -> reqwest::StatusCode {
-    let r = app.get("/accesso").await;
-    let login = cookie_of(&r, "pegaso_login").unwrap();
-    let csrf = field(&r.text().await.unwrap(), "csrf").unwrap();
-    app.client
-        .post(format!("{}/accesso", app.base))
-        .header("cookie", format!("pegaso_login={login}"))
-        .form(&[
-            ("username", username),
-            ("password", password),
-            ("csrf", &csrf),
-        ])
-        .send()
+    app.login_form(&[("username", username), ("password", password)], None)
         .await
-        .unwrap()
         .status()
 }
 
@@ -292,18 +259,9 @@ async fn failed_logins_are_limited_per_account_and_per_address() {
         // above does not: it was no guess): the fifth passes, the sixth does not.
         assert_eq!(attempt(&app, "nessuno", "x").await, 401);
         assert_eq!(attempt(&app, "altro", "x").await, 401);
-        let r = {
-            let first = app.get("/accesso").await;
-            let login = cookie_of(&first, "pegaso_login").unwrap();
-            let csrf = field(&first.text().await.unwrap(), "csrf").unwrap();
-            app.client
-                .post(format!("{}/accesso", app.base))
-                .header("cookie", format!("pegaso_login={login}"))
-                .form(&[("username", "terzo"), ("password", "x"), ("csrf", &csrf)])
-                .send()
-                .await
-                .unwrap()
-        };
+        let r = app
+            .login_form(&[("username", "terzo"), ("password", "x")], None)
+            .await;
         assert_eq!(r.status(), 429, "{}", app.backend);
         assert_eq!(r.headers()["retry-after"], "900");
         app.stop().await;
@@ -508,22 +466,16 @@ async fn after_sign_in_only_paths_of_this_site_are_followed() {
         ("https://evil.example/", "/"),
         ("", "/"),
     ] {
-        let first = app.get("/accesso").await;
-        let login = cookie_of(&first, "pegaso_login").unwrap();
-        let csrf = field(&first.text().await.unwrap(), "csrf").unwrap();
         let r = app
-            .client
-            .post(format!("{}/accesso", app.base))
-            .header("cookie", format!("pegaso_login={login}"))
-            .form(&[
-                ("username", "ada"),
-                ("password", password.as_str()),
-                ("csrf", &csrf),
-                ("dopo", dopo),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .login_form(
+                &[
+                    ("username", "ada"),
+                    ("password", password.as_str()),
+                    ("dopo", dopo),
+                ],
+                None,
+            )
+            .await;
         assert_eq!(r.status(), 303);
         assert_eq!(r.headers()["location"], expected, "{dopo:?}");
     }
@@ -658,22 +610,8 @@ async fn behind_a_proxy_the_limit_counts_the_forwarded_address() {
     let knock = |forwarded: &'static str| {
         let app = &app;
         async move {
-            let first = app.get("/accesso").await;
-            let login = cookie_of(&first, "pegaso_login").unwrap();
-            let csrf = field(&first.text().await.unwrap(), "csrf").unwrap();
-            app.client
-                .post(format!("{}/accesso", app.base))
-                .header("cookie", format!("pegaso_login={login}"))
-                // What the client wrote comes first; the proxy adds the address it saw last.
-                .header("x-forwarded-for", format!("10.9.9.9, {forwarded}"))
-                .form(&[
-                    ("username", "x"),
-                    ("password", "x"),
-                    ("csrf", csrf.as_str()),
-                ])
-                .send()
+            app.login_form(&[("username", "x"), ("password", "x")], Some(forwarded))
                 .await
-                .unwrap()
                 .status()
         }
     };

@@ -123,25 +123,43 @@ impl TestApp {
         password
     }
 
-    /// Signs in through the login form, as a browser would.
-    pub async fn login(&self, username: &str, password: &str) -> User {
-        let r = self.get("/accesso").await;
-        let login_cookie = cookie_of(&r, "pegaso_login").expect("login cookie");
-        let html = r.text().await.unwrap();
-        let csrf = field(&html, "csrf").expect("csrf field");
-        let r = self
+    /// Posts the login form as a browser would: it fetches the form first, for its
+    /// double-submit cookie and token, then sends `fields` with them (and, as a proxy would,
+    /// an `X-Forwarded-For` ending with `forwarded`).
+    pub async fn login_form(
+        &self,
+        fields: &[(&str, &str)],
+        forwarded: Option<&str>,
+    ) -> reqwest::Response {
+        let form = self.get("/accesso").await;
+        let cookie = cookie_of(&form, "pegaso_login").expect("login cookie");
+        let csrf = field(&form.text().await.unwrap(), "csrf").expect("csrf field");
+        let mut all = fields.to_vec();
+        all.push(("csrf", &csrf));
+        let mut request = self
             .client
             .post(format!("{}/accesso", self.base))
-            .header("cookie", format!("pegaso_login={login_cookie}"))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("csrf", &csrf),
-                ("dopo", "/account"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .header("cookie", format!("pegaso_login={cookie}"))
+            .form(&all);
+        if let Some(address) = forwarded {
+            // What the client wrote comes first; the proxy adds the address it saw last.
+            request = request.header("x-forwarded-for", format!("10.9.9.9, {address}"));
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Signs in through the login form, as a browser would.
+    pub async fn login(&self, username: &str, password: &str) -> User {
+        let r = self
+            .login_form(
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("dopo", "/account"),
+                ],
+                None,
+            )
+            .await;
         assert_eq!(r.status(), 303, "{} login of {username}", self.backend);
         let session = cookie_of(&r, "pegaso_session").expect("session cookie");
         let mut user = User {

@@ -7,7 +7,7 @@
 use axum::http::Method;
 use domain::Role;
 
-use crate::{PLAN, TestApp, User, cookie_of, demo, field};
+use crate::{PLAN, TestApp, User, demo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -32,6 +32,25 @@ const EVERYONE: [Who; 7] = [
     Who::Member,
 ];
 
+/// The routes that read a plan (pages and API): the public reads them once it is approved,
+/// the administration's people always.
+const PLAN_READS: &[&str] = &[
+    "/piani/{plan}",
+    "/piani/{plan}/matrice",
+    "/piani/{plan}/unita/{unit}",
+    "/piani/{plan}/calendari/{unit}",
+    "/piani/{plan}/obiettivi/{unit}/{label}",
+    "/piani/{plan}/cerca",
+    "/piani/{plan}/diagnostica",
+    "/api/v1/plans/{plan}",
+    "/api/v1/plans/{plan}/units",
+    "/api/v1/plans/{plan}/units/{unit}",
+    "/api/v1/plans/{plan}/objectives",
+    "/api/v1/plans/{plan}/units/{unit}/objectives/{label}",
+    "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases",
+    "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
+];
+
 /// The status each cell must answer on a draft plan, or once `approved` (public, not yet
 /// running: nothing is editable, and the acts the requests ask for are out of turn). Unknown
 /// routes fail the test.
@@ -40,26 +59,7 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
     let signed = who != Public;
     if approved {
         match (method.as_str(), path) {
-            (
-                "GET",
-                "/piani/{plan}"
-                | "/piani/{plan}/matrice"
-                | "/piani/{plan}/unita/{unit}"
-                | "/piani/{plan}/calendari/{unit}"
-                | "/piani/{plan}/obiettivi/{unit}/{label}"
-                | "/piani/{plan}/cerca"
-                | "/piani/{plan}/diagnostica",
-            )
-            | (
-                "GET",
-                "/api/v1/plans/{plan}"
-                | "/api/v1/plans/{plan}/units"
-                | "/api/v1/plans/{plan}/units/{unit}"
-                | "/api/v1/plans/{plan}/objectives"
-                | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}"
-                | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases"
-                | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
-            ) => return 200,
+            ("GET", p) if PLAN_READS.contains(&p) => return 200,
             // Phases change only by change requests once approved: refused to everyone.
             ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => return 403,
             ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => {
@@ -121,16 +121,7 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
         ("GET", "/registro" | "/registro.csv" | "/registro.json") => {
             by(&[Admin, Evaluator, Auditor], 200)
         }
-        (
-            "GET",
-            "/piani/{plan}"
-            | "/piani/{plan}/matrice"
-            | "/piani/{plan}/unita/{unit}"
-            | "/piani/{plan}/calendari/{unit}"
-            | "/piani/{plan}/obiettivi/{unit}/{label}"
-            | "/piani/{plan}/cerca"
-            | "/piani/{plan}/diagnostica",
-        ) => draft_read,
+        ("GET", p) if PLAN_READS.contains(&p) => draft_read,
         // Validating a draft the form believes validated: the evaluator's act, stale (409).
         ("POST", "/piani/{plan}/atti") => by(&[Evaluator], 409),
         ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => {
@@ -151,16 +142,7 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             }
         }
         ("GET", "/api/v1/audit") => by(&[Admin, Evaluator, Auditor], 200),
-        (
-            "GET",
-            "/api/v1/plans/{plan}"
-            | "/api/v1/plans/{plan}/units"
-            | "/api/v1/plans/{plan}/units/{unit}"
-            | "/api/v1/plans/{plan}/objectives"
-            | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}"
-            | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases"
-            | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
-        ) => draft_read,
+
         ("POST", "/api/v1/plans/{plan}/acts") => by(&[Evaluator], 409),
         ("PUT", "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}") => {
             by(&[Admin, Head], 409)
@@ -365,24 +347,15 @@ async fn call(
         return request.send().await.unwrap().status().as_u16();
     }
     if pattern == "/accesso" && *method == Method::POST {
-        let first = app.get("/accesso").await;
-        let login = cookie_of(&first, "pegaso_login").unwrap();
-        let csrf = field(&first.text().await.unwrap(), "csrf").unwrap();
         let (username, password) = person.map_or(("nessuno", "sbagliata".to_string()), |p| {
             (p.username, p.password.clone())
         });
         return app
-            .client
-            .post(&url)
-            .header("cookie", format!("pegaso_login={login}"))
-            .form(&[
-                ("username", username),
-                ("password", password.as_str()),
-                ("csrf", &csrf),
-            ])
-            .send()
+            .login_form(
+                &[("username", username), ("password", password.as_str())],
+                None,
+            )
             .await
-            .unwrap()
             .status()
             .as_u16();
     }
