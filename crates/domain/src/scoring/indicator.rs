@@ -353,7 +353,7 @@ pub fn band(rule: BandRule, bands: &[Band], v: Decimal) -> Decimal {
 }
 
 /// A JSON number (or numeric text) as an exact decimal: `70.01` stays `70.01`.
-fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+pub(crate) fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     optional_number(d)?.ok_or_else(|| serde::de::Error::custom("a number is required"))
 }
 
