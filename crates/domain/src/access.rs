@@ -164,6 +164,12 @@ pub enum Action<'a> {
     ReadAudit,
     /// Create, disable and reset accounts.
     ManagePeople,
+    /// Set the plan's scoring rules (its measurement system): while drafting.
+    ConfigureScoring,
+    /// Open and close monitoring rounds: while the plan runs or is measured.
+    ManageRounds,
+    /// Take an objective, phase or indicator out of the measurement, with a reason.
+    Neutralise,
 }
 
 /// Why an action is not open to this person now.
@@ -204,6 +210,19 @@ pub fn decide(actor: Option<&Actor>, action: Action<'_>, state: PlanState) -> Re
         Action::ReadPlan | Action::ReadProgress => Ok(()),
         Action::ReadAudit => any_of(actor, &[Role::Admin, Role::Evaluator, Role::Auditor]),
         Action::ManagePeople => any_of(actor, &[Role::Admin]),
+        Action::ConfigureScoring => match state {
+            PlanState::Draft => any_of(actor, &[Role::Admin]),
+            other => Err(Refusal::State(other)),
+        },
+        Action::ManageRounds => match state {
+            PlanState::InExecution | PlanState::Measured => any_of(actor, &[Role::Admin]),
+            other => Err(Refusal::State(other)),
+        },
+        Action::Neutralise => match state {
+            PlanState::InExecution | PlanState::Measured => any_of(actor, &[Role::Evaluator]),
+            PlanState::MeasureValidated | PlanState::Published => Err(Refusal::Locked),
+            other => Err(Refusal::State(other)),
+        },
         Action::EditPhase { unit, day } => {
             if state != PlanState::Draft {
                 return Err(Refusal::State(state));

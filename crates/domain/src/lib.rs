@@ -6,6 +6,7 @@ pub mod audit;
 pub mod deadline;
 pub mod diagnostic;
 pub mod messages;
+pub mod monitoring;
 pub mod plan;
 pub mod schedule;
 pub mod schema;

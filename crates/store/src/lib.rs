@@ -7,6 +7,7 @@ mod db;
 mod error;
 mod lifecycle;
 mod load;
+mod monitoring;
 mod people;
 mod save;
 pub use save::{entity_slug, plan_id};
@@ -16,6 +17,7 @@ pub use audit::{AuditFilter, Stamp};
 pub use db::{Backend, Store, database_url};
 pub use error::StoreError;
 pub use lifecycle::{EditConflict, Edited, PhaseFields, PhaseKey, PhaseRecord};
+pub use monitoring::{Actual, EvidenceInfo, Monitoring, Neutralisation, NewEvidence, Round};
 pub use people::{NewPerson, Person, SessionRow, TokenInfo};
 
 /// A plan as listed: enough to choose one.

@@ -1,7 +1,8 @@
 //! The plan's lifecycle on the database: its state, the acts that move it, and the edits of
 //! phases, each guarded against lost updates and recorded in the audit log.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::monitoring::ReportStatus;
 use domain::{Percent, PlanState};
 use serde::Serialize;
 
@@ -18,6 +19,12 @@ pub struct PhaseRecord {
     pub version: i64,
     pub completed_on: Option<NaiveDate>,
     pub note: Option<String>,
+    /// As its unit last reported it.
+    pub status: Option<ReportStatus>,
+    /// When, by whom and in which round it was last reported.
+    pub reported_at: Option<DateTime<Utc>>,
+    pub reported_by: Option<String>,
+    pub reported_round: Option<i64>,
 }
 
 /// The editable fields of a phase, as they are (for conflicts) or as wished.
@@ -27,6 +34,7 @@ pub struct PhaseFields {
     pub weight_pct: Option<Percent>,
     pub completed_on: Option<NaiveDate>,
     pub note: Option<String>,
+    pub status: Option<ReportStatus>,
 }
 
 /// Where a phase is: plan, unit, objective label and the phase's position (from 1).
@@ -71,6 +79,7 @@ struct FieldsRow {
     weight_pct: Option<String>,
     completed_on: Option<String>,
     progress_note: Option<String>,
+    status: Option<String>,
 }
 
 impl FieldsRow {
@@ -88,6 +97,7 @@ impl FieldsRow {
                 .map(|d| date("phase.completed_on", d))
                 .transpose()?,
             note: self.progress_note.clone(),
+            status: self.status.as_deref().map(report_status).transpose()?,
         })
     }
 }
@@ -202,15 +212,35 @@ impl Store {
         .bind(row.plan_id)
         .fetch_one(&mut *tx)
         .await?;
+        // While the plan runs, a save is a report: when, by whom, in the open round.
+        let report = if state == PlanState::Draft {
+            None
+        } else {
+            let round: Option<(i64,)> = sqlx::query_as(
+                "SELECT id FROM monitoring_round WHERE plan_id = $1 AND closed_at IS NULL",
+            )
+            .bind(row.plan_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            Some((stamp.text(), stamp.actor.clone(), round.map(|(r,)| r)))
+        };
         let updated = sqlx::query(
             "UPDATE phase SET description = $1, weight_pct = $2, completed_on = $3, \
-             progress_note = $4, version = $5 WHERE id = $6 AND version = $7",
+             progress_note = $4, version = $5, status = $6, \
+             reported_at = COALESCE($7, reported_at), reported_by = COALESCE($8, reported_by), \
+             reported_round = CASE WHEN $9 = 1 THEN $10 ELSE reported_round END \
+             WHERE id = $11 AND version = $12",
         )
         .bind(&wished.description)
         .bind(wished.weight_pct.map(|w| w.to_string()))
         .bind(wished.completed_on.map(date_text))
         .bind(&wished.note)
         .bind(revision)
+        .bind(wished.status.map(ReportStatus::as_str))
+        .bind(report.as_ref().map(|r| r.0.clone()))
+        .bind(report.as_ref().map(|r| r.1.clone()))
+        .bind(i64::from(report.is_some()))
+        .bind(report.as_ref().and_then(|r| r.2))
         .bind(row.id)
         .bind(version)
         .execute(&mut *tx)
@@ -245,8 +275,9 @@ impl Store {
 
     /// The records of every phase of a plan, in the plan's order: one list per objective.
     pub async fn phase_records(&self, plan: &str) -> Result<Vec<Vec<PhaseRecord>>> {
-        let rows: Vec<(i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT o.position, ph.version, ph.completed_on, ph.progress_note \
+        let rows: Vec<RecordRow> = sqlx::query_as(
+            "SELECT o.position, ph.version, ph.completed_on, ph.progress_note, ph.status, \
+             ph.reported_at, ph.reported_by, ph.reported_round \
              FROM phase ph JOIN objective o ON o.id = ph.objective_id \
              JOIN plan p ON p.id = ph.plan_id WHERE p.slug = $1 \
              ORDER BY o.position, ph.position",
@@ -255,7 +286,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut out: Vec<Vec<PhaseRecord>> = Vec::new();
-        for (objective, version, completed_on, note) in rows {
+        for (objective, version, completed_on, note, status, reported, by, round) in rows {
             let at = usize::try_from(objective)
                 .map_err(|_| StoreError::Corrupt(format!("objective.position {objective}")))?;
             if out.len() <= at {
@@ -268,11 +299,33 @@ impl Store {
                     .map(|d| date("phase.completed_on", d))
                     .transpose()?,
                 note,
+                status: status.as_deref().map(report_status).transpose()?,
+                reported_at: reported
+                    .as_deref()
+                    .map(|t| crate::monitoring::instant("phase.reported_at", t))
+                    .transpose()?,
+                reported_by: by,
+                reported_round: round,
             };
             out[at].push(record);
         }
         Ok(out)
     }
+}
+
+type RecordRow = (
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+fn report_status(text: &str) -> Result<ReportStatus> {
+    ReportStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("phase.status = {text:?}")))
 }
 
 async fn fields_row<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
@@ -282,7 +335,7 @@ async fn fields_row<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     let position = i64::try_from(key.position).unwrap_or(i64::MAX) - 1;
     sqlx::query_as(
         "SELECT ph.id, ph.plan_id, ph.version, ph.description, ph.weight_pct, ph.completed_on, \
-         ph.progress_note FROM phase ph \
+         ph.progress_note, ph.status FROM phase ph \
          JOIN objective o ON o.id = ph.objective_id JOIN unit u ON u.id = o.unit_id \
          JOIN plan p ON p.id = ph.plan_id \
          WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4",

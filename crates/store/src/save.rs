@@ -57,6 +57,8 @@ impl Store {
         .bind(i64::from(plan.year))
         .fetch_optional(&mut *tx)
         .await?;
+        // The scoring settings of the plan replaced, kept when they still fit the new one.
+        let mut kept_scoring = None;
         let revision = match old {
             Some(_) if !replace => {
                 return Err(StoreError::Conflict(format!("plan {slug} exists")));
@@ -71,15 +73,18 @@ impl Store {
                 // Still a draft when deleted (an act committed meanwhile wins), and the revision
                 // it had then: an edit committed meanwhile raised it, and the new phases must
                 // start above every version handed out.
-                let deleted: Option<(i64,)> = sqlx::query_as(
-                    "DELETE FROM plan WHERE id = $1 AND state = $2 RETURNING revision",
+                let deleted: Option<(i64, Option<String>)> = sqlx::query_as(
+                    "DELETE FROM plan WHERE id = $1 AND state = $2 RETURNING revision, scoring",
                 )
                 .bind(id)
                 .bind(PlanState::Draft.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
                 match deleted {
-                    Some((revision,)) => revision + 1,
+                    Some((revision, scoring)) => {
+                        kept_scoring = scoring;
+                        revision + 1
+                    }
                     None => {
                         return Err(StoreError::Conflict(format!(
                             "plan {slug} moved on: only a draft can be replaced"
@@ -115,6 +120,18 @@ impl Store {
             plan: plan_row,
             revision,
         };
+        if let Some(json) = kept_scoring {
+            match domain::scoring::engine::Settings::parse(&json, plan) {
+                Ok(_) => {
+                    sqlx::query("UPDATE plan SET scoring = $1 WHERE id = $2")
+                        .bind(json)
+                        .bind(plan_row)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Err(e) => tracing::warn!(plan = slug, "scoring settings dropped on replace: {e}"),
+            }
+        }
         let mut writer = Writer { tx, owner };
         writer.strategy(plan).await?;
         writer.responsibles(plan).await?;

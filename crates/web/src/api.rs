@@ -2,6 +2,7 @@
 //! with a token, the audit log for those who may read it. Every error is
 //! `application/problem+json`.
 
+pub(crate) mod scores;
 pub(crate) mod write;
 
 use axum::Json;
@@ -29,6 +30,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/plans", plans)
         .get("/api/v1/plans/{plan}", plan)
         .post("/api/v1/plans/{plan}/acts", write::act)
+        .get("/api/v1/plans/{plan}/scores", scores::scores)
         .get("/api/v1/plans/{plan}/units", units)
         .get("/api/v1/plans/{plan}/units/{unit}", unit)
         .get("/api/v1/plans/{plan}/objectives", objectives)

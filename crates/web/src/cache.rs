@@ -2,13 +2,15 @@
 //! their indexes and their JSON, and read again when the stored revision changes (another
 //! process may replace a plan: entries older than a second ask the store for its revision).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use domain::{Objective, Plan, Unit};
-use store::{PhaseRecord, PlanSummary, Store, StoreError};
+use chrono::NaiveDate;
+use domain::scoring::engine::{self, PlanScores, Settings, Subject};
+use domain::{Objective, Plan, Unit, messages};
+use store::{Monitoring, PhaseRecord, PlanSummary, Store, StoreError};
 use tokio::sync::RwLock;
 
 const FRESH_FOR: Duration = Duration::from_secs(1);
@@ -24,6 +26,14 @@ pub struct PlanView {
     pub records: Vec<Vec<PhaseRecord>>,
     /// The plan's own recorded acts and imports (its audit entries about the plan itself).
     pub history: Vec<domain::audit::Entry>,
+    /// What monitoring recorded: rounds, actuals, evidence, neutralisations, events.
+    pub monitoring: Monitoring,
+    /// The plan's scoring settings (the defaults when none are stored, or when the stored
+    /// ones no longer fit: `settings_error` says why).
+    pub settings: Settings,
+    pub settings_error: Option<String>,
+    /// The scores as of the day they were computed.
+    scores: (NaiveDate, Arc<PlanScores>),
     /// Units by the responsibility code that names them.
     by_code: HashMap<String, usize>,
     /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it (shared by
@@ -44,7 +54,18 @@ impl PlanView {
         plan: Plan,
         records: Vec<Vec<PhaseRecord>>,
         history: Vec<domain::audit::Entry>,
+        monitoring: Monitoring,
     ) -> Result<Self, StoreError> {
+        let (settings, settings_error) = match monitoring.scoring.as_deref() {
+            None => (Settings::default(), None),
+            Some(json) => match Settings::parse(json, &plan) {
+                Ok(s) => (s, None),
+                Err(e) => {
+                    tracing::warn!(plan = summary.id, "stored scoring settings unusable: {e}");
+                    (Settings::default(), Some(messages::settings_error(&e)))
+                }
+            },
+        };
         let mut json = serde_json::to_string_pretty(&plan)
             .map_err(|e| StoreError::Corrupt(format!("plan JSON: {e}")))?;
         json.push('\n');
@@ -72,8 +93,14 @@ impl PlanView {
             }
             involves.push(units);
         }
+        let today = crate::today();
+        let scores = Arc::new(compute(&plan, &settings, &records, &monitoring, today));
         Ok(PlanView {
             summary,
+            monitoring,
+            settings,
+            settings_error,
+            scores: (today, scores),
             cards: (0..plan.objectives.len())
                 .map(|_| OnceLock::new())
                 .collect(),
@@ -85,6 +112,31 @@ impl PlanView {
             json: Bytes::from(json),
             involved,
             involves,
+        })
+    }
+
+    /// The plan scored as of today (computed again when the day has changed).
+    pub fn scores(&self) -> Arc<PlanScores> {
+        let today = crate::today();
+        if self.scores.0 == today {
+            return self.scores.1.clone();
+        }
+        Arc::new(compute(
+            &self.plan,
+            &self.settings,
+            &self.records,
+            &self.monitoring,
+            today,
+        ))
+    }
+
+    /// Objective `objective`'s neutralisation key: `unit/label`.
+    pub fn subject(&self, objective: usize, part: Part) -> Option<String> {
+        let o = self.plan.objectives.get(objective)?;
+        Some(match part {
+            Part::Whole => o.id.as_str().to_owned(),
+            Part::Phase(p) => format!("{}/{}", o.id.as_str(), p + 1),
+            Part::Indicator(i) => format!("{}/i{}", o.id.as_str(), i + 1),
         })
     }
 
@@ -169,6 +221,74 @@ impl PlanView {
     }
 }
 
+/// A part of an objective the evaluator can neutralise (positions from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Whole,
+    Phase(usize),
+    Indicator(usize),
+}
+
+/// Reads a neutralisation key back: objective position and part.
+fn subject_of(plan: &Plan, key: &str) -> Option<Subject> {
+    let (oi, o) = plan
+        .objectives
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| key.starts_with(o.id.as_str()))
+        .max_by_key(|(_, o)| o.id.as_str().len())?;
+    let rest = &key[o.id.as_str().len()..];
+    if rest.is_empty() {
+        return Some(Subject::Objective(oi));
+    }
+    let rest = rest.strip_prefix('/')?;
+    match rest.strip_prefix('i') {
+        Some(n) => Some(Subject::Indicator(
+            oi,
+            n.parse::<usize>().ok()?.checked_sub(1)?,
+        )),
+        None => Some(Subject::Phase(
+            oi,
+            rest.parse::<usize>().ok()?.checked_sub(1)?,
+        )),
+    }
+}
+
+/// Scores a plan from what was recorded on it.
+fn compute(
+    plan: &Plan,
+    settings: &Settings,
+    records: &[Vec<PhaseRecord>],
+    monitoring: &Monitoring,
+    today: NaiveDate,
+) -> PlanScores {
+    let done: Vec<Vec<Option<NaiveDate>>> = records
+        .iter()
+        .map(|r| r.iter().map(|p| p.completed_on).collect())
+        .collect();
+    let actuals: Vec<Vec<Option<rust_decimal::Decimal>>> = monitoring
+        .actuals
+        .iter()
+        .map(|o| o.iter().map(|a| a.as_ref().map(|a| a.value)).collect())
+        .collect();
+    let neutralised: BTreeSet<Subject> = monitoring
+        .neutralisations
+        .iter()
+        .filter_map(|n| subject_of(plan, &n.subject))
+        .collect();
+    engine::score(
+        plan,
+        settings,
+        &engine::Facts {
+            done: &done,
+            actuals: &actuals,
+            events: &monitoring.events,
+            neutralised: Some(&neutralised),
+        },
+        today,
+    )
+}
+
 struct Entry {
     view: Arc<PlanView>,
     checked: Instant,
@@ -228,7 +348,8 @@ impl Plans {
             ..store::AuditFilter::default()
         };
         let history = self.store.audit_log(&filter).await?;
-        let view = Arc::new(PlanView::new(summary, plan, records, history)?);
+        let monitoring = self.store.monitoring(id).await?;
+        let view = Arc::new(PlanView::new(summary, plan, records, history, monitoring)?);
         self.entries.write().await.insert(
             id.to_owned(),
             Entry {

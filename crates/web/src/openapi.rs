@@ -69,6 +69,10 @@ fn build() -> Value {
         ("PhaseRecord", generator.subschema_for::<PhaseRecordBody>()),
         ("PhaseEdit", generator.subschema_for::<PhaseEditRequest>()),
         ("PhaseConflict", generator.subschema_for::<PhaseConflict>()),
+        (
+            "Scores",
+            generator.subschema_for::<crate::api::scores::Scores>(),
+        ),
     ] {
         refs.insert(name.to_owned(), schema.to_value());
     }
@@ -211,6 +215,20 @@ fn build() -> Value {
                     }
                 }
             },
+            "/plans/{plan}/scores": {"get": {
+                "operationId": "getScores",
+                "security": [{"bearer": []}, {}],
+                "summary": "Every objective's, unit's and the administration's score, with what each was \
+                    computed from: the plan's rule, each phase's and indicator's line, the weights.",
+                "parameters": [&plan_param],
+                "responses": {
+                    "200": ok("The scores as of today.", r("Scores")),
+                    "400": problem("The address is malformed."),
+                    "401": problem("Results are not public yet: a bearer token is required."),
+                    "403": problem("The caller may not read this plan's results."),
+                    "404": problem("No such plan, or not one this caller may read."),
+                }
+            }},
             "/plans/{plan}": op("getPlan", "One whole plan as a `pegaso.plan/1` document.",
                 vec![&plan_param], ok("The plan.", r("Plan"))),
             "/plans/{plan}/units": op("listUnits", "The units of a plan.",

@@ -30,3 +30,11 @@ pub fn search(plan: &str) -> String {
 pub fn diagnostics(plan: &str) -> String {
     format!("/piani/{plan}/diagnostica")
 }
+
+pub fn scores(plan: &str) -> String {
+    format!("/piani/{plan}/punteggi")
+}
+
+pub fn rounds(plan: &str) -> String {
+    format!("/piani/{plan}/monitoraggi")
+}

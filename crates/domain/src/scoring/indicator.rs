@@ -14,7 +14,7 @@ pub enum Polarity {
 }
 
 /// How the actual value becomes a value `v`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Conversion {
     Value,
@@ -30,7 +30,7 @@ pub enum Conversion {
 }
 
 /// How `v` becomes a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BandRule {
     None,

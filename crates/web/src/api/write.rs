@@ -74,6 +74,9 @@ pub struct PhaseEditRequest {
     pub completed_on: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// While running: `not_started`, `in_progress` or `done` (done needs `completed_on`).
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// A 409 on a phase: the problem, the version it is at and what it holds.
@@ -237,6 +240,7 @@ pub async fn edit_phase(
         request.weight_pct.as_deref(),
         request.completed_on.as_deref(),
         request.note.as_deref(),
+        request.status.as_deref(),
     )?;
     match state
         .store

@@ -14,6 +14,8 @@ pub enum Section {
     Matrix,
     Search,
     Diagnostics,
+    Scores,
+    Rounds,
     Other,
 }
 
@@ -58,6 +60,12 @@ pub fn render(page: Page<'_>) -> Markup {
                             (menu_item(&paths::matrix(view.id()), "Matrice delle unità", section == Section::Matrix))
                             (menu_item(&paths::search(view.id()), "Cerca", section == Section::Search))
                             (menu_item(&paths::diagnostics(view.id()), "Diagnostica d'importazione", section == Section::Diagnostics))
+                            @if page.who.person().is_some() || view.summary.state == domain::PlanState::Published {
+                                (menu_item(&paths::scores(view.id()), "Punteggi", section == Section::Scores))
+                            }
+                            @if page.who.person().is_some() {
+                                (menu_item(&paths::rounds(view.id()), "Monitoraggi", section == Section::Rounds))
+                            }
                         }
                     }
                 }

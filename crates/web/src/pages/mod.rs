@@ -3,19 +3,27 @@
 mod acts;
 mod audit;
 mod diagnostics;
+mod evidence;
 mod home;
+mod indicator;
 mod layout;
+mod neutralise;
 mod objective;
 mod people;
 mod phase;
 mod plan;
+mod results;
+mod rounds;
+mod score;
 mod search;
 mod signin;
 mod unit;
 
 use axum::Form;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Path;
 use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::handler::Handler;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
@@ -27,6 +35,7 @@ pub use acts::record as record_act;
 pub use audit::{readable as readable_entries, readers_only};
 pub use layout::error_page;
 pub use phase::{Mode, may_edit, wished};
+pub use score::sentence as score_sentence;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/", home::page)
@@ -46,6 +55,11 @@ pub fn routes(r: Routes) -> Routes {
         .get("/piani/{plan}", plan::tree)
         .post("/piani/{plan}/atti", acts::perform)
         .get("/piani/{plan}/matrice", plan::matrix)
+        .get("/piani/{plan}/punteggi", results::page)
+        .post("/piani/{plan}/punteggi", results::save)
+        .get("/piani/{plan}/monitoraggi", rounds::page)
+        .post("/piani/{plan}/monitoraggi", rounds::open)
+        .post("/piani/{plan}/monitoraggi/{round}/chiusura", rounds::close)
         .get("/piani/{plan}/unita/{unit}", unit::page)
         .get("/piani/{plan}/calendari/{unit}", unit::calendar)
         .get("/piani/{plan}/obiettivi/{unit}/{label}", objective::page)
@@ -56,6 +70,26 @@ pub fn routes(r: Routes) -> Routes {
         .post(
             "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}",
             phase::save,
+        )
+        .post(
+            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati",
+            evidence::upload.layer(DefaultBodyLimit::max(evidence::MAX_BYTES + 64 * 1024)),
+        )
+        .get(
+            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}",
+            evidence::download,
+        )
+        .get(
+            "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}",
+            indicator::form_page,
+        )
+        .post(
+            "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}",
+            indicator::save,
+        )
+        .post(
+            "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni",
+            neutralise::save,
         )
         .get("/piani/{plan}/cerca", search::page)
         .get("/piani/{plan}/diagnostica", diagnostics::page)

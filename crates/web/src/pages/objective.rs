@@ -8,7 +8,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, path};
-use super::{acts, phase};
+use super::{acts, indicator, neutralise, phase, score};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -35,6 +35,12 @@ pub async fn page(
     let card = v
         .card(index, || card(&v, o, unit_name).into_string())
         .unwrap_or_default();
+    let readable = domain::access::decide(
+        actor.as_ref(),
+        domain::Action::ReadProgress,
+        v.summary.state,
+    )
+    .is_ok();
     let history = match actor {
         Some(_) => {
             let filter = AuditFilter {
@@ -49,6 +55,11 @@ pub async fn page(
     let body = html! {
         (PreEscaped(card))
         (phase::progress(&v, index, actor.as_ref()))
+        (indicator::section(&v, index, actor.as_ref()))
+        @if readable {
+            (score::section(&v, index))
+        }
+        (neutralise::section(&v, index, actor.as_ref(), viewer.csrf()))
         @if let Some(history) = &history {
             h2 id="storia" { "Storia dell'obiettivo" }
             (acts::history(history, "Modifiche alle fasi, dalla più recente"))

@@ -10,6 +10,7 @@ use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, Refusal, decide};
+use domain::monitoring::{Figure, ReportStatus};
 use domain::schedule::{self, Standing};
 use domain::{Actor, Objective, Percent, PlanState, messages};
 use maud::{Markup, html};
@@ -82,6 +83,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
         return html! {};
     };
     let readable = decide(actor, Action::ReadProgress, v.summary.state).is_ok();
+    let latest_round = v.monitoring.rounds.last().map(|r| r.opened_at);
     let today = crate::today();
     let Calendar {
         due,
@@ -104,7 +106,9 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                         th scope="col" { "Fase" }
                         @if readable {
                             th scope="col" { "Scadenza" } th scope="col" { "Conclusa il" }
-                            th scope="col" { "Situazione" } th scope="col" { "Nota" }
+                            th scope="col" { "Situazione" } th scope="col" { "Stato riferito" }
+                            th scope="col" { "Nota" } th scope="col" { "Documenti" }
+                            th scope="col" { "Aggiornata" }
                         }
                         @if actor.is_some() { th scope="col" { "Modifica" } }
                     } }
@@ -117,7 +121,24 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                                     td { @match due[i] { Some(d) => { (messages::date(d)) } None => { "—" } } }
                                     td { @match done[i] { Some(d) => { (messages::date(d)) } None => { "—" } } }
                                     td { (light(standings[i])) }
+                                    td { (record.and_then(|r| r.status).map_or("—", messages::report_status)) }
                                     td class="testo" { (record.and_then(|r| r.note.as_deref()).unwrap_or("—")) }
+                                    td {
+                                        @let files = v.monitoring.evidence.get(objective).and_then(|p| p.get(i)).map_or(&[][..], Vec::as_slice);
+                                        @if files.is_empty() { "—" }
+                                        @for f in files {
+                                            a href=(format!("{}/allegati/{}", phase_path(v, o, i + 1), f.id)) { (f.file_name) } br;
+                                        }
+                                    }
+                                    td {
+                                        @match record.and_then(|r| r.reported_at.map(|at| (at, r.reported_by.as_deref().unwrap_or("")))) {
+                                            Some((at, by)) => { (messages::date(at.date_naive())) " (" (by) ")" }
+                                            None => { "mai" }
+                                        }
+                                        @if figure(record).stale(latest_round) {
+                                            br; span class="semaforo giallo" { "da aggiornare" }
+                                        }
+                                    }
                                 }
                                 @if actor.is_some() {
                                     td {
@@ -133,6 +154,15 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                 }
             }
         }
+    }
+}
+
+/// A phase's record as a monitored figure.
+pub fn figure(record: Option<&store::PhaseRecord>) -> Figure {
+    Figure {
+        done: record.is_some_and(|r| r.completed_on.is_some()),
+        round: record.and_then(|r| r.reported_round),
+        updated: record.and_then(|r| r.reported_at),
     }
 }
 
@@ -160,7 +190,7 @@ pub fn calendar(v: &PlanView, objective: usize, today: chrono::NaiveDate) -> Cal
         .collect();
     let facts = schedule::Facts {
         done: &done,
-        events: &[],
+        events: &v.monitoring.events,
     };
     let due: Vec<Option<chrono::NaiveDate>> = schedule::resolved(o, v.plan.year, &facts)
         .iter()
@@ -297,6 +327,17 @@ fn edit_page(
                 }
                 Mode::Progress => {
                     p class="testo" { (shown.description) }
+                    fieldset {
+                        legend { "Stato della fase" }
+                        @for s in ReportStatus::ALL {
+                            @let id = format!("stato-{}", s.as_str());
+                            p class="scelta" {
+                                input type="radio" id=(id) name="status" value=(s.as_str())
+                                    checked[s == status_shown(shown)];
+                                label for=(id) { (messages::report_status(s)) }
+                            }
+                        }
+                    }
                     p { label for="conclusa" { "Conclusa il (vuoto se non ancora conclusa)" }
                         input id="conclusa" name="completed_on" type="date"
                             value=(shown.completed_on.map(|d| d.to_string()).unwrap_or_default()); }
@@ -305,6 +346,11 @@ fn edit_page(
                 }
             }
             p { button type="submit" { "Salva" } }
+        }
+        @if mode == Mode::Progress {
+            @if let Some(oi) = v.objective_index(o.unit.as_str(), o.label.as_str()) {
+                (super::evidence::section(v, oi, index, viewer.csrf(), true))
+            }
         }
     };
     (
@@ -324,6 +370,15 @@ fn edit_page(
             body,
         }),
     )
+}
+
+/// The status a form starts from: the reported one, or what the completion date says.
+fn status_shown(f: &PhaseFields) -> ReportStatus {
+    f.status.unwrap_or(if f.completed_on.is_some() {
+        ReportStatus::Done
+    } else {
+        ReportStatus::NotStarted
+    })
 }
 
 /// Side by side: what the phase holds now and what this person wrote.
@@ -346,6 +401,11 @@ fn compare(now: &PhaseFields, mine: &PhaseFields) -> Markup {
             text(mine.completed_on.map(messages::date)),
         ),
         ("Nota", text(now.note.clone()), text(mine.note.clone())),
+        (
+            "Stato",
+            text(now.status.map(|s| messages::report_status(s).to_owned())),
+            text(mine.status.map(|s| messages::report_status(s).to_owned())),
+        ),
     ];
     html! {
         table {
@@ -370,6 +430,7 @@ pub struct PhaseForm {
     weight_pct: Option<String>,
     completed_on: Option<String>,
     note: Option<String>,
+    status: Option<String>,
 }
 
 /// The fields a save asks for: the current ones, with those of `mode` replaced by the form's.
@@ -382,10 +443,11 @@ pub fn wished(
     weight_pct: Option<&str>,
     completed_on: Option<&str>,
     note: Option<&str>,
+    status: Option<&str>,
 ) -> Result<PhaseFields, AppError> {
     let mut out = current.clone();
     let other_mode = match mode {
-        Mode::Plan => completed_on.is_some() || note.is_some(),
+        Mode::Plan => completed_on.is_some() || note.is_some() || status.is_some(),
         Mode::Progress => description.is_some() || weight_pct.is_some(),
     };
     if other_mode {
@@ -440,9 +502,42 @@ pub fn wished(
             if let Some(n) = note {
                 out.note = Some(n.trim().replace("\r\n", "\n")).filter(|n| !n.is_empty());
             }
+            out.status = reported_status(current, &out, status)?;
         }
     }
     Ok(out)
+}
+
+/// The status a report gives a phase: as chosen, consistent with the completion date; when
+/// not chosen, done with a date, and no longer done without one.
+fn reported_status(
+    current: &PhaseFields,
+    wished: &PhaseFields,
+    status: Option<&str>,
+) -> Result<Option<ReportStatus>, AppError> {
+    let chosen = match status.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(ReportStatus::parse(s).ok_or_else(|| {
+            AppError::Unprocessable(
+                "Lo stato della fase è uno tra: non avviata, in corso, conclusa.".into(),
+            )
+        })?),
+    };
+    match (chosen, wished.completed_on) {
+        (Some(ReportStatus::Done), None) => Err(AppError::Unprocessable(
+            "Per una fase conclusa serve la data di conclusione.".into(),
+        )),
+        (Some(s), Some(_)) if s != ReportStatus::Done => Err(AppError::Unprocessable(
+            "Una fase con la data di conclusione è conclusa: scegliere «conclusa» o togliere la data."
+                .into(),
+        )),
+        (Some(s), _) => Ok(Some(s)),
+        (None, Some(_)) => Ok(Some(ReportStatus::Done)),
+        (None, None) => Ok(match current.status {
+            Some(ReportStatus::Done) => Some(ReportStatus::InProgress),
+            other => other,
+        }),
+    }
 }
 
 pub async fn save(
@@ -471,6 +566,7 @@ pub async fn save(
         f.weight_pct.as_deref(),
         f.completed_on.as_deref(),
         f.note.as_deref(),
+        f.status.as_deref(),
     )?;
     match state
         .store

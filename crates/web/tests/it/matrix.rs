@@ -51,6 +51,13 @@ const PLAN_READS: &[&str] = &[
     "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
 ];
 
+/// The routes that read a plan's results: its people always, the public once published.
+const RESULT_READS: &[&str] = &[
+    "/piani/{plan}/punteggi",
+    "/piani/{plan}/monitoraggi",
+    "/api/v1/plans/{plan}/scores",
+];
+
 /// The status each cell must answer on a draft plan, or once `approved` (public, not yet
 /// running: nothing is editable, and the acts the requests ask for are out of turn). Unknown
 /// routes fail the test.
@@ -69,6 +76,17 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             | ("POST", "/piani/{plan}/atti" | "/api/v1/plans/{plan}/acts") => {
                 return if signed { 409 } else { 401 };
             }
+            // Results are the administration's until published.
+            ("GET", p) if RESULT_READS.contains(&p) => return if signed { 200 } else { 401 },
+            ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}") => {
+                return if signed { 404 } else { 401 };
+            }
+            // Reporting an indicator waits for the plan to run.
+            ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}") => {
+                return if signed { 403 } else { 401 };
+            }
+            // The scoring rules are set while drafting.
+            ("POST", "/piani/{plan}/punteggi") => return if signed { 409 } else { 401 },
             _ => {}
         }
     }
@@ -144,6 +162,40 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
         ("GET", "/api/v1/audit") => by(&[Admin, Evaluator, Auditor], 200),
 
         ("POST", "/api/v1/plans/{plan}/acts") => by(&[Evaluator], 409),
+        ("GET", p) if RESULT_READS.contains(&p) => draft_read,
+        // No evidence was uploaded: none to find (and a draft is not there for the public).
+        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}") => 404,
+        // Rules that are not JSON: refused as such (422) to the planning office.
+        ("POST", "/piani/{plan}/punteggi") => by(&[Admin], 422),
+        // Rounds open and close while the plan runs: out of turn for everyone now.
+        ("POST", "/piani/{plan}/monitoraggi" | "/piani/{plan}/monitoraggi/{round}/chiusura") => {
+            if signed {
+                409
+            } else {
+                401
+            }
+        }
+        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}") => {
+            if signed {
+                403
+            } else {
+                404
+            }
+        }
+        // Reports, evidence and neutralisations wait for the plan to run: refused to all.
+        // (Evidence goes as multipart: a urlencoded form carries no token it can read.)
+        (
+            "POST",
+            "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
+            | "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni"
+            | "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati",
+        ) => {
+            if signed {
+                403
+            } else {
+                401
+            }
+        }
         ("PUT", "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}") => {
             by(&[Admin, Head], 409)
         }
@@ -295,6 +347,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         .replace("{unit}", unit.id.as_str())
                         .replace("{label}", objective.label.as_str())
                         .replace("{n}", "1")
+                        .replace("{round}", "1")
+                        .replace("{file}", "1")
                         .replace("{username}", "mara")
                         .replace("{id}", &person.map_or(1, |p| p.spare_token).to_string());
                     let status = call(&app, method, pattern, &path, person).await;
@@ -369,6 +423,7 @@ async fn call(
         ],
         "/persone/{username}/stato" => vec![("disabled", "false")],
         p if p.ends_with("/fasi/{n}") => vec![("version", "0"), ("description", "x")],
+        "/piani/{plan}/punteggi" => vec![("settings", "non è JSON")],
         _ => vec![],
     };
     match (person, method.as_str()) {

@@ -1,3 +1,6 @@
+//! Tables of the scoring engine configured per plan: settings checked against their plan,
+//! roll-ups, indicators with phases, neutralisation, and bounds under any facts.
+
 use super::*;
 use proptest::prelude::*;
 use serde_json::json;

@@ -1,0 +1,174 @@
+//! Neutralisation by the Nucleo di Valutazione: an objective, one of its phases or indicators
+//! taken out of the measurement, always with a reason, and shown where it applies; lifted the
+//! same way.
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use domain::access::{Action, decide};
+use domain::{Actor, messages};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::{form, path};
+use crate::auth::{Viewer, stamp};
+use crate::cache::{Part, PlanView};
+use crate::error::AppError;
+use crate::{AppState, paths};
+
+/// Every part of objective `index` the evaluator may neutralise: its key in forms and its name.
+fn parts(v: &PlanView, index: usize) -> Vec<(Part, String)> {
+    let Some(o) = v.plan.objectives.get(index) else {
+        return Vec::new();
+    };
+    let mut out = vec![(Part::Whole, format!("L'obiettivo {} intero", o.label))];
+    out.extend(
+        o.phases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Part::Phase(i), format!("Fase {}", p.label))),
+    );
+    out.extend(
+        o.indicators
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (Part::Indicator(i), format!("Indicatore {}: {t}", i + 1))),
+    );
+    out
+}
+
+fn form_key(p: Part) -> String {
+    match p {
+        Part::Whole => "obiettivo".into(),
+        Part::Phase(i) => format!("fase-{}", i + 1),
+        Part::Indicator(i) => format!("indicatore-{}", i + 1),
+    }
+}
+
+/// The card's neutralisation section: what is neutralised (to everyone who reads results) and,
+/// for the Nucleo while the plan is measured, the form.
+pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) -> Markup {
+    let Some(o) = v.plan.objectives.get(index) else {
+        return html! {};
+    };
+    let current: Vec<(String, &store::Neutralisation)> = parts(v, index)
+        .into_iter()
+        .filter_map(|(p, name)| {
+            let key = v.subject(index, p)?;
+            Some((name, v.monitoring.neutralisation(&key)?))
+        })
+        .collect();
+    let open = decide(actor, Action::Neutralise, v.summary.state).is_ok();
+    let action = format!("{}/neutralizzazioni", paths::objective(v.id(), o));
+    html! {
+        @if !current.is_empty() || open {
+            h2 id="neutralizzazioni" { "Neutralizzazioni" }
+        }
+        @if !current.is_empty() {
+            ul {
+                @for (name, n) in &current {
+                    li {
+                        strong { (name) } ": " (n.reason)
+                        " (" (n.decided_by) ", " (messages::date(n.decided_at.date_naive())) ")"
+                    }
+                }
+            }
+        }
+        @if open {
+            form method="post" action=(action) {
+                input type="hidden" name="csrf" value=(csrf);
+                p class="nota" {
+                    "Ciò che si neutralizza esce da ogni media e gli altri pesi si ripartiscono; "
+                    "resta visibile con il motivo. Per revocare, si sceglie la stessa parte e «Revoca»."
+                }
+                p {
+                    label for="parte" { "Parte" }
+                    select id="parte" name="part" {
+                        @for (p, name) in parts(v, index) { option value=(form_key(p)) { (name) } }
+                    }
+                }
+                p {
+                    label for="motivo" { "Motivo (obbligatorio)" }
+                    textarea id="motivo" name="reason" rows="3" {}
+                }
+                p {
+                    button type="submit" name="decision" value="neutralise" { "Neutralizza" }
+                    " "
+                    button type="submit" name="decision" value="lift" { "Revoca" }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NeutraliseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    part: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    decision: String,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<(String, String, String)>, PathRejection>,
+    f: Result<Form<NeutraliseForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let (id, unit, label) = path(p)?;
+    let f = form(f)?;
+    let session = viewer.checked(&f.csrf)?;
+    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
+    let index = v.objective_index(&unit, &label).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "un obiettivo «{label}» dell'unità «{unit}» in questo piano"
+        ))
+    })?;
+    decide(actor.as_ref(), Action::Neutralise, v.summary.state)
+        .map_err(|r| AppError::Forbidden(messages::refusal(&r)))?;
+    let part = parts(&v, index)
+        .into_iter()
+        .map(|(p, _)| p)
+        .find(|p| form_key(*p) == f.part)
+        .ok_or_else(|| AppError::Unprocessable("Scegliere la parte da neutralizzare.".into()))?;
+    let subject = v
+        .subject(index, part)
+        .ok_or_else(|| AppError::NotFound("questa parte dell'obiettivo".into()))?;
+    let reason = f.reason.trim();
+    let reason = match f.decision.as_str() {
+        "neutralise" if reason.is_empty() => {
+            return Err(AppError::Unprocessable(
+                "Il motivo della neutralizzazione è obbligatorio.".into(),
+            ));
+        }
+        "neutralise" => Some(reason),
+        "lift" => None,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Scegliere «Neutralizza» o «Revoca».".into(),
+            ));
+        }
+    };
+    if reason.is_none() && v.monitoring.neutralisation(&subject).is_none() {
+        return Err(AppError::Conflict(
+            "Questa parte non è neutralizzata.".into(),
+        ));
+    }
+    state
+        .store
+        .neutralise(v.id(), &subject, reason, &stamp(&session.person))
+        .await?;
+    state.plans.invalidate(v.id()).await;
+    let to = format!(
+        "{}#punteggio",
+        paths::objective(v.id(), &v.plan.objectives[index])
+    );
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+}

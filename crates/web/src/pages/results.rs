@@ -1,0 +1,151 @@
+//! The plan's scores: its measurement rules in words, the administration's score, each
+//! unit's and each objective's, with a link to the card that explains it; while drafting,
+//! the planning office sets the rules here.
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use domain::access::{Action, decide};
+use domain::messages;
+use domain::scoring::engine::Settings;
+use maud::html;
+use serde::Deserialize;
+
+use super::layout::{Page, Section, render};
+use super::score::words;
+use super::{PageResult, form, path};
+use crate::auth::{Viewer, stamp};
+use crate::error::AppError;
+use crate::{AppState, paths};
+
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<String>, PathRejection>,
+) -> PageResult {
+    let id = path(p)?;
+    let (v, actor) = state.view(&id, viewer.person()).await?;
+    let readable = decide(actor.as_ref(), Action::ReadProgress, v.summary.state);
+    let configure = decide(actor.as_ref(), Action::ConfigureScoring, v.summary.state);
+    if let Err(r) = &readable
+        && configure.is_err()
+    {
+        return Err(match r {
+            domain::Refusal::SignInRequired => AppError::SignIn,
+            r => AppError::Forbidden(messages::refusal(r)),
+        });
+    }
+    let s = v.scores();
+    let settings = &v.settings;
+    let body = html! {
+        h1 { "Punteggi" }
+        h2 { "Regole di misurazione del piano" }
+        ul {
+            li { "Fasi: " (messages::phase_method(&settings.phases)) "." }
+            li { "Peso delle fasi " (messages::number(settings.phases_weight))
+                 ", degli indicatori " (messages::number(settings.indicators_weight))
+                 " (un obiettivo senza indicatori misurati si misura sulle fasi)." }
+            li { "Indicatori misurati: " (settings.indicators.len()) "." }
+            li { "Unità nel punteggio dell'ente: "
+                 (match settings.units {
+                     domain::scoring::engine::UnitWeighting::Equal => "peso uguale",
+                     domain::scoring::engine::UnitWeighting::Staff => "pesate per personale",
+                     domain::scoring::engine::UnitWeighting::Set { .. } => "pesi stabiliti dal piano",
+                 }) "." }
+            li { "Una fase non conclusa è «a rischio» negli ultimi " (settings.warn_days) " giorni prima della scadenza." }
+        }
+        @if let Some(e) = &v.settings_error {
+            p class="avviso" role="alert" { "Le regole salvate non valgono più per questo piano, e si usano quelle predefinite: " (e) }
+        }
+        @if readable.is_ok() {
+            p class="punteggio" { "Punteggio organizzativo dell'ente al " (messages::date(crate::today())) ": "
+                strong { (words(s.administration)) } }
+            table {
+                caption { "Punteggio di ciascuna unità e dei suoi obiettivi" }
+                thead { tr { th scope="col" { "Unità e obiettivi" } th scope="col" class="numero" { "Punteggio" } } }
+                tbody {
+                    @for (u, us) in v.plan.units.iter().zip(&s.units) {
+                        @if !us.objectives.is_empty() {
+                            tr {
+                                th scope="row" { a href=(paths::unit(v.id(), &u.id)) { (u.name) } }
+                                td class="numero" { strong { (words(us.score)) } }
+                            }
+                            @for &oi in &us.objectives {
+                                @let o = &v.plan.objectives[oi];
+                                @let os = &s.objectives[oi];
+                                tr {
+                                    td { a href=(format!("{}#punteggio", paths::objective(v.id(), o))) { "Obiettivo " (o.label) ": " (o.title) }
+                                         @if os.neutralised { " (neutralizzato)" } }
+                                    td class="numero" { (words(os.score)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if configure.is_ok() {
+            h2 id="regole" { "Cambia le regole" }
+            p { "Le regole si scrivono in JSON, come descrive docs/scoring.md: "
+                code { "phases" } " (metodo, tolleranza, incidenze vuote), " code { "phases_weight" } ", "
+                code { "indicators_weight" } ", " code { "indicators" } " (per obiettivo e posizione: conversione, "
+                "target, fasce, valore mancante), " code { "objective_weights" } ", " code { "units" } ", "
+                code { "warn_days" } ". Un oggetto vuoto ripristina le regole predefinite." }
+            form class="modulo" method="post" action=(format!("{}/punteggi", paths::plan(v.id()))) {
+                input type="hidden" name="csrf" value=(viewer.csrf());
+                p { label for="regole-json" { "Regole (JSON)" }
+                    textarea id="regole-json" name="settings" rows="16" { (v.monitoring.scoring.as_deref().unwrap_or("{}")) } }
+                p { button type="submit" { "Salva le regole" } }
+            }
+        }
+    };
+    Ok(render(Page {
+        who: &viewer,
+        title: "Punteggi",
+        crumbs: vec![
+            (v.plan.title.clone(), paths::plan(v.id())),
+            ("Punteggi".into(), paths::scores(v.id())),
+        ],
+        plan: Some((&v, Section::Scores)),
+        body,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    settings: String,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<String>, PathRejection>,
+    f: Result<Form<SettingsForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let id = path(p)?;
+    let f = form(f)?;
+    let session = viewer.checked(&f.csrf)?;
+    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
+    decide(actor.as_ref(), Action::ConfigureScoring, v.summary.state).map_err(|r| match r {
+        domain::Refusal::SignInRequired => AppError::SignIn,
+        domain::Refusal::State(_) => AppError::Conflict(messages::refusal(&r)),
+        r => AppError::Forbidden(messages::refusal(&r)),
+    })?;
+    let text = f.settings.trim();
+    let settings = Settings::parse(if text.is_empty() { "{}" } else { text }, &v.plan)
+        .map_err(|e| AppError::Unprocessable(messages::settings_error(&e)))?;
+    let stored = (settings != Settings::default()).then_some(text);
+    state
+        .store
+        .set_scoring(v.id(), stored, &stamp(&session.person))
+        .await?;
+    state.plans.invalidate(v.id()).await;
+    let to = paths::scores(v.id());
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+}

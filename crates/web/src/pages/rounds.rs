@@ -1,0 +1,287 @@
+//! Monitoring rounds: the planning office opens a round (30/06, 30/09, the final one) and
+//! closes it; the page shows, for the latest round, which units have not reported yet and
+//! on how many phases and indicators.
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use domain::access::{Action, decide};
+use domain::messages;
+use domain::monitoring::Figure;
+use maud::html;
+use serde::Deserialize;
+
+use super::layout::{Page, Section, render};
+use super::phase::figure;
+use super::{PageResult, form, path};
+use crate::auth::{Viewer, stamp};
+use crate::cache::PlanView;
+use crate::error::AppError;
+use crate::{AppState, paths};
+
+/// What a round still waits for from one unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The unit, by position.
+    pub unit: usize,
+    pub phases: usize,
+    pub indicators: usize,
+}
+
+/// The units round `round` still waits for, in plan order: phases of the year's slice not
+/// done and not reported in it, and measured indicators without an actual from it.
+pub fn pending(v: &PlanView, round: i64) -> Vec<Pending> {
+    let mut out: Vec<Pending> = Vec::new();
+    for (oi, o) in v.plan.objectives.iter().enumerate() {
+        let Some((ui, _)) = v.unit(o.unit.as_str()) else {
+            continue;
+        };
+        let phases = o
+            .phases
+            .iter()
+            .enumerate()
+            .filter(|(pi, p)| o.in_year_slice(p) && figure(v.record(oi, *pi)).awaited_by(round))
+            .count();
+        let indicators = v
+            .settings
+            .indicators
+            .iter()
+            .filter(|s| s.objective == o.id.as_str())
+            .filter(|s| {
+                let actual = v
+                    .monitoring
+                    .actuals
+                    .get(oi)
+                    .and_then(|a| a.get(s.indicator.saturating_sub(1)))
+                    .and_then(Option::as_ref);
+                Figure {
+                    done: false,
+                    round: actual.and_then(|a| a.round),
+                    updated: actual.map(|a| a.reported_at),
+                }
+                .awaited_by(round)
+            })
+            .count();
+        if phases + indicators == 0 {
+            continue;
+        }
+        match out.iter_mut().find(|p| p.unit == ui) {
+            Some(p) => {
+                p.phases += phases;
+                p.indicators += indicators;
+            }
+            None => out.push(Pending {
+                unit: ui,
+                phases,
+                indicators,
+            }),
+        }
+    }
+    out.sort_by_key(|p| p.unit);
+    out
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<String>, PathRejection>,
+) -> PageResult {
+    let id = path(p)?;
+    let (v, actor) = state.view(&id, viewer.person()).await?;
+    if actor.is_none() {
+        return Err(if viewer.person().is_some() {
+            AppError::Forbidden("I monitoraggi sono dell'amministrazione che ha il piano.".into())
+        } else {
+            AppError::SignIn
+        });
+    }
+    let manage = decide(actor.as_ref(), Action::ManageRounds, v.summary.state);
+    let latest = v.monitoring.rounds.last();
+    let body = html! {
+        h1 { "Monitoraggi" }
+        p { "Ogni monitoraggio raccoglie, a una data, lo stato delle fasi e i valori degli indicatori. "
+            "Una fase conclusa non va riferita di nuovo." }
+        @if v.monitoring.rounds.is_empty() {
+            p { "Nessun monitoraggio aperto finora." }
+        } @else {
+            table {
+                caption { "Monitoraggi del piano, dal primo" }
+                thead { tr {
+                    th scope="col" { "Monitoraggio" } th scope="col" { "Alla data" }
+                    th scope="col" { "Aperto" } th scope="col" { "Chiuso" }
+                } }
+                tbody {
+                    @for r in &v.monitoring.rounds {
+                        tr {
+                            th scope="row" { (r.name) }
+                            td { (messages::date(r.as_of)) }
+                            td { (messages::date(r.opened_at.date_naive())) " (" (r.opened_by) ")" }
+                            td {
+                                @match (&r.closed_at, &r.closed_by) {
+                                    (Some(at), by) => { (messages::date(at.date_naive())) " (" (by.as_deref().unwrap_or("")) ")" }
+                                    _ => {
+                                        "aperto"
+                                        @if manage.is_ok() {
+                                            form method="post" action=(format!("{}/monitoraggi/{}/chiusura", paths::plan(v.id()), r.id)) {
+                                                input type="hidden" name="csrf" value=(viewer.csrf());
+                                                button type="submit" { "Chiudi «" (r.name) "»" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(r) = latest {
+            h2 id="mancano" { "Chi non ha ancora riferito per «" (r.name) "»" }
+            @let missing = pending(&v, r.id);
+            @if missing.is_empty() {
+                p { "Tutte le unità hanno riferito." }
+            } @else {
+                table {
+                    caption { "Unità con fasi o indicatori ancora da riferire" }
+                    thead { tr {
+                        th scope="col" { "Unità" } th scope="col" { "Responsabile" }
+                        th scope="col" class="numero" { "Fasi" } th scope="col" class="numero" { "Indicatori" }
+                    } }
+                    tbody {
+                        @for p in &missing {
+                            @let u = &v.plan.units[p.unit];
+                            tr {
+                                th scope="row" { a href=(paths::unit(v.id(), &u.id)) { (u.name) } }
+                                td { (u.heads.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")) }
+                                td class="numero" { (p.phases) }
+                                td class="numero" { (p.indicators) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @match manage {
+            Ok(()) if v.monitoring.open_round().is_none() => {
+                h2 { "Apri un monitoraggio" }
+                form class="modulo" method="post" action=(format!("{}/monitoraggi", paths::plan(v.id()))) {
+                    input type="hidden" name="csrf" value=(viewer.csrf());
+                    p { label for="nome" { "Nome (per esempio «Monitoraggio al 30/06»)" }
+                        input id="nome" name="name" type="text" required; }
+                    p { label for="data" { "Alla data" }
+                        input id="data" name="as_of" type="date" required; }
+                    p { button type="submit" { "Apri il monitoraggio" } }
+                }
+            }
+            Ok(()) => { p class="nota" { "Per aprirne un altro, chiudere prima quello aperto." } }
+            Err(r) => { p class="nota" { "Aprire e chiudere i monitoraggi: " (messages::refusal(&r)) } }
+        }
+    };
+    Ok(render(Page {
+        who: &viewer,
+        title: "Monitoraggi",
+        crumbs: vec![
+            (v.plan.title.clone(), paths::plan(v.id())),
+            ("Monitoraggi".into(), paths::rounds(v.id())),
+        ],
+        plan: Some((&v, Section::Rounds)),
+        body,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OpenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    as_of: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+fn allowed(v: &PlanView, actor: Option<&domain::Actor>) -> Result<(), AppError> {
+    decide(actor, Action::ManageRounds, v.summary.state).map_err(|r| match r {
+        domain::Refusal::SignInRequired => AppError::SignIn,
+        domain::Refusal::State(_) => AppError::Conflict(messages::refusal(&r)),
+        r => AppError::Forbidden(messages::refusal(&r)),
+    })
+}
+
+fn back(v: &PlanView) -> Response {
+    let to = format!("{}/monitoraggi", paths::plan(v.id()));
+    (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
+}
+
+pub async fn open(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<String>, PathRejection>,
+    f: Result<Form<OpenForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let id = path(p)?;
+    let f = form(f)?;
+    let session = viewer.checked(&f.csrf)?;
+    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
+    allowed(&v, actor.as_ref())?;
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::Unprocessable(
+            "Dare un nome al monitoraggio (al massimo 200 caratteri).".into(),
+        ));
+    }
+    let as_of = NaiveDate::parse_from_str(f.as_of.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::Unprocessable("La data del monitoraggio non è valida (AAAA-MM-GG).".into())
+    })?;
+    state
+        .store
+        .open_round(v.id(), name, as_of, &stamp(&session.person))
+        .await
+        .map_err(|e| match e {
+            store::StoreError::Conflict(_) => {
+                AppError::Conflict("Un monitoraggio è già aperto: chiuderlo prima.".into())
+            }
+            other => other.into(),
+        })?;
+    state.plans.invalidate(v.id()).await;
+    Ok(back(&v))
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Result<Path<(String, String)>, PathRejection>,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let (id, round) = path(p)?;
+    let f = form(f)?;
+    let session = viewer.checked(&f.csrf)?;
+    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
+    allowed(&v, actor.as_ref())?;
+    let round = round
+        .parse::<i64>()
+        .ok()
+        .filter(|r| v.monitoring.rounds.iter().any(|x| x.id == *r))
+        .ok_or_else(|| AppError::NotFound("questo monitoraggio".into()))?;
+    state
+        .store
+        .close_round(v.id(), round, &stamp(&session.person))
+        .await
+        .map_err(|e| match e {
+            store::StoreError::Conflict(_) => {
+                AppError::Conflict("Il monitoraggio è già chiuso.".into())
+            }
+            other => other.into(),
+        })?;
+    state.plans.invalidate(v.id()).await;
+    Ok(back(&v))
+}
