@@ -19,7 +19,7 @@ use super::layout::{Page, Section, render};
 use super::phase::figure;
 use super::{PageResult, form, path};
 use crate::auth::{Viewer, stamp};
-use crate::cache::PlanView;
+use crate::cache::{Part, PlanView};
 use crate::error::AppError;
 use crate::{AppState, paths};
 
@@ -40,17 +40,25 @@ pub fn pending(v: &PlanView, round: i64) -> Vec<Pending> {
         let Some((ui, _)) = v.unit(o.unit.as_str()) else {
             continue;
         };
+        if neutralised(v, oi, Part::Whole) {
+            continue;
+        }
         let phases = o
             .phases
             .iter()
             .enumerate()
-            .filter(|(pi, p)| o.in_year_slice(p) && figure(v.record(oi, *pi)).awaited_by(round))
+            .filter(|(pi, p)| {
+                o.in_year_slice(p)
+                    && !neutralised(v, oi, Part::Phase(*pi))
+                    && figure(v.record(oi, *pi)).awaited_by(round)
+            })
             .count();
         let indicators = v
             .settings
             .indicators
             .iter()
             .filter(|s| s.objective == o.id.as_str())
+            .filter(|s| !neutralised(v, oi, Part::Indicator(s.indicator.saturating_sub(1))))
             .filter(|s| {
                 let actual = v
                     .monitoring
@@ -83,6 +91,11 @@ pub fn pending(v: &PlanView, round: i64) -> Vec<Pending> {
     }
     out.sort_by_key(|p| p.unit);
     out
+}
+
+fn neutralised(v: &PlanView, objective: usize, part: Part) -> bool {
+    v.subject(objective, part)
+        .is_some_and(|k| v.monitoring.neutralisation(&k).is_some())
 }
 
 pub async fn page(

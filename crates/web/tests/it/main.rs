@@ -8,6 +8,7 @@ mod api;
 mod browser;
 mod lifecycle;
 mod matrix;
+mod monitoring;
 mod pages;
 
 use domain::{Plan, PlanState, Role, UnitId};
@@ -229,6 +230,23 @@ impl User {
     }
 
     /// Posts exactly these fields.
+    /// Sends a file as a browser's multipart form does, with the session's token.
+    pub async fn upload(&self, path: &str, name: &str, content: &[u8]) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", self.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(content.to_vec()).file_name(name.to_owned()),
+            );
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.base))

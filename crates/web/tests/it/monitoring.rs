@@ -1,0 +1,306 @@
+//! Monitoring through the pages, on the demo plan while it runs: the planning office opens a
+//! round, the head of a unit reports a phase done with an evidence file and an indicator's
+//! value, the round shows who has not reported, the Nucleo neutralises with a reason, and
+//! the scores (card and API) follow, with their explanation. Scoring rules are set while
+//! drafting only.
+
+use domain::{Plan, PlanState, Role};
+use serde_json::Value;
+
+use crate::{PLAN, TestApp, demo, field};
+
+/// An objective with two dated phases and an indicator, of a unit with one head: its
+/// position and the head's name without titles.
+fn chosen(plan: &Plan) -> (usize, String) {
+    plan.objectives
+        .iter()
+        .enumerate()
+        .find_map(|(i, o)| {
+            let unit = plan.unit(&o.unit)?;
+            let dated =
+                o.phases.len() == 2 && o.phases.iter().all(|p| p.deadline.fixed_date().is_some());
+            (dated && unit.heads.len() == 1 && !o.indicators.is_empty()).then(|| {
+                let name: Vec<&str> = unit.heads[0]
+                    .name
+                    .split_whitespace()
+                    .filter(|w| !w.contains('.'))
+                    .collect();
+                (i, name.join(" "))
+            })
+        })
+        .expect("the demo has such an objective")
+}
+
+/// The JSON of the scores of objective `id`, as the API gives them to a token's owner.
+async fn api_scores(app: &TestApp, token: &str, id: &str) -> Value {
+    let r = app
+        .client
+        .get(format!("{}/api/v1/plans/{PLAN}/scores", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", app.backend);
+    let body: Value = r.json().await.unwrap();
+    body["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id)
+        .cloned()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
+    let plan = demo();
+    let (index, head_name) = chosen(&plan);
+    let o = &plan.objectives[index];
+    let card = format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label);
+    let due = o.phases[0].deadline.fixed_date().unwrap();
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.act(PlanState::Draft, "validate", PlanState::Validated)
+            .await;
+        app.act(PlanState::Validated, "approve", PlanState::Approved)
+            .await;
+        app.act(PlanState::Approved, "start", PlanState::InExecution)
+            .await;
+        let admin_pw = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let nucleo_pw = app
+            .person("nino", "Nino Verdi", &[Role::Evaluator], &[])
+            .await;
+        let head_pw = app.person("capo", &head_name, &[], &[]).await;
+        let admin = app.login("ada", &admin_pw).await;
+        let nucleo = app.login("nino", &nucleo_pw).await;
+        let head = app.login("capo", &head_pw).await;
+        let token = web::auth::new_token().unwrap();
+        app.store
+            .add_token(
+                "nino",
+                "t",
+                &web::auth::secret_hash(&token),
+                &store::testing::stamp("t"),
+            )
+            .await
+            .unwrap();
+
+        // The planning office opens a round; a second one waits for the first to close.
+        let rounds = format!("/piani/{PLAN}/monitoraggi");
+        let open = [("name", "Monitoraggio al 30/06"), ("as_of", "2021-06-30")];
+        assert_eq!(admin.post(&rounds, &open).await.status(), 303, "{b}");
+        assert_eq!(admin.post(&rounds, &open).await.status(), 409, "{b}");
+        assert_eq!(head.post(&rounds, &open).await.status(), 403, "{b}");
+        let page = admin.get(&rounds).await.text().await.unwrap();
+        assert!(page.contains("Monitoraggio al 30/06"), "{b}");
+        let unit_name = &plan.unit(&o.unit).unwrap().name;
+        let waiting = |page: &str| {
+            let at = page.find("Chi non ha ancora riferito").unwrap();
+            page[at..].contains(unit_name.as_str())
+        };
+        assert!(waiting(&page), "{b}: the head's unit has not reported");
+
+        // The head reports phase 1 done on its deadline; "done" without a date is refused.
+        let phase = format!("{card}/fasi/1");
+        let form = head.get(&phase).await.text().await.unwrap();
+        let version = field(&form, "version").unwrap();
+        assert!(form.contains("Stato della fase"), "{b}");
+        let no_date = [("version", version.as_str()), ("status", "done")];
+        assert_eq!(head.post(&phase, &no_date).await.status(), 422, "{b}");
+        let day = due.to_string();
+        let report = [
+            ("version", version.as_str()),
+            ("status", "done"),
+            ("completed_on", day.as_str()),
+            ("note", "Relazione inviata alla Giunta"),
+        ];
+        assert_eq!(head.post(&phase, &report).await.status(), 303, "{b}");
+
+        // With an evidence file: its content must match its name; it comes back as it went.
+        let pdf = b"%PDF-1.4\n% relazione\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+        let upload = format!("{phase}/allegati");
+        let refused = head.upload(&upload, "relazione.png", pdf).await;
+        assert_eq!(refused.status(), 422, "{b}");
+        assert!(
+            refused.text().await.unwrap().contains("non corrisponde"),
+            "{b}"
+        );
+        assert_eq!(
+            head.upload(&upload, "relazione.pdf", pdf).await.status(),
+            303,
+            "{b}"
+        );
+        let shown = head.get(&phase).await.text().await.unwrap();
+        let link = shown
+            .split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|h| h.contains("/allegati/"))
+            .expect("a link to the file")
+            .to_owned();
+        let file = head.get(&link).await;
+        assert_eq!(file.status(), 200, "{b}");
+        assert_eq!(file.headers()["content-type"], "application/pdf");
+        assert!(
+            file.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment; filename=\"relazione.pdf\""),
+            "{b}"
+        );
+        assert_eq!(file.bytes().await.unwrap().as_ref(), pdf, "{b}");
+        // The public reads no results before they are published.
+        assert_eq!(app.get(&link).await.status(), 401, "{b}");
+
+        // The indicator's value, with its date and source.
+        let indicator = format!("{card}/indicatori/1");
+        let value = [
+            ("value", "12,5"),
+            ("measured_on", "2021-06-30"),
+            ("source", "Protocollo"),
+        ];
+        assert_eq!(head.post(&indicator, &value).await.status(), 303, "{b}");
+        let bad = [
+            ("value", "tanti"),
+            ("measured_on", "2021-06-30"),
+            ("source", "x"),
+        ];
+        assert_eq!(head.post(&indicator, &bad).await.status(), 422, "{b}");
+
+        // The card: the report, the file, the value and the score with its explanation.
+        let page = head.get(&card).await.text().await.unwrap();
+        for expected in [
+            "Relazione inviata alla Giunta",
+            "relazione.pdf",
+            "12,5",
+            "Protocollo",
+            "Come è calcolato",
+            "conclusa in tempo",
+            "non conclusa",
+        ] {
+            assert!(page.contains(expected), "{b}: the card lacks {expected:?}");
+        }
+        // Under the default rule (all or nothing) one phase of two done is 0.
+        let before = api_scores(&app, &token, o.id.as_str()).await;
+        assert_eq!(before["score"], 0.0, "{b}: {before}");
+        assert_eq!(before["phases"]["lines"][0]["status"], "on_time", "{b}");
+        assert_eq!(before["phases"]["lines"][1]["status"], "not_done", "{b}");
+
+        // The Nucleo neutralises phase 2: a reason is required; the head may not.
+        let neutralise = format!("{card}/neutralizzazioni");
+        let without = [
+            ("part", "fase-2"),
+            ("reason", " "),
+            ("decision", "neutralise"),
+        ];
+        assert_eq!(
+            nucleo.post(&neutralise, &without).await.status(),
+            422,
+            "{b}"
+        );
+        let with = [
+            ("part", "fase-2"),
+            ("reason", "Sospesa per il cambio di normativa"),
+            ("decision", "neutralise"),
+        ];
+        assert_eq!(head.post(&neutralise, &with).await.status(), 403, "{b}");
+        assert_eq!(nucleo.post(&neutralise, &with).await.status(), 303, "{b}");
+        let after = api_scores(&app, &token, o.id.as_str()).await;
+        assert_eq!(after["score"], 100.0, "{b}: {after}");
+        assert_eq!(after["phases"]["lines"][1]["status"], "neutralised", "{b}");
+        let page = head.get(&card).await.text().await.unwrap();
+        assert!(page.contains("Sospesa per il cambio di normativa"), "{b}");
+
+        // Reported and neutralised: the round no longer waits for this objective's phases.
+        let page = admin.get(&rounds).await.text().await.unwrap();
+        let others_waiting = plan
+            .objectives
+            .iter()
+            .enumerate()
+            .any(|(i, x)| i != index && x.unit == o.unit && !x.phases.is_empty());
+        if !others_waiting {
+            assert!(!waiting(&page), "{b}: the unit has reported everything");
+        }
+
+        // Lifting the neutralisation brings the rule back; lifting twice is a conflict.
+        let lift = [("part", "fase-2"), ("reason", ""), ("decision", "lift")];
+        assert_eq!(nucleo.post(&neutralise, &lift).await.status(), 303, "{b}");
+        assert_eq!(nucleo.post(&neutralise, &lift).await.status(), 409, "{b}");
+        assert_eq!(
+            api_scores(&app, &token, o.id.as_str()).await["score"],
+            0.0,
+            "{b}"
+        );
+
+        // The round closes once.
+        let page = admin.get(&rounds).await.text().await.unwrap();
+        let close = page
+            .split("action=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|a| a.ends_with("/chiusura"))
+            .expect("a close form")
+            .to_owned();
+        assert_eq!(admin.post(&close, &[]).await.status(), 303, "{b}");
+        assert_eq!(admin.post(&close, &[]).await.status(), 409, "{b}");
+        // Every step is in the audit log, and the chain holds.
+        let log = app
+            .store
+            .audit_log(&store::AuditFilter::default())
+            .await
+            .unwrap();
+        for action in [
+            "round.open",
+            "phase.edit",
+            "phase.evidence",
+            "indicator.actual",
+            "neutralise",
+            "neutralise.lift",
+            "round.close",
+        ] {
+            assert!(log.iter().any(|e| e.action == action), "{b}: {action}");
+        }
+        let head_hash = app.store.audit_head().await.unwrap();
+        assert!(
+            domain::audit::verify(&log, head_hash.as_ref().map(|(s, h)| (*s, h.as_str())))
+                .is_empty(),
+            "{b}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn scoring_rules_are_set_while_drafting_and_checked_against_the_plan() {
+    let plan = demo();
+    let o = &plan.objectives[0];
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let admin_pw = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let admin = app.login("ada", &admin_pw).await;
+        let path = format!("/piani/{PLAN}/punteggi");
+        let wrong = format!(
+            r#"{{"indicators": [{{"objective": "{}", "indicator": 99, "rule": {{"conversion": "value"}}}}]}}"#,
+            o.id
+        );
+        let r = admin.post(&path, &[("settings", wrong.as_str())]).await;
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(
+            r.text().await.unwrap().contains("l'indicatore 99 non c'è"),
+            "{b}"
+        );
+        let rules = r#"{"phases": {"method": {"method": "weighted_on_time"}, "empty_weights": "spread", "tolerance_days": 10}}"#;
+        assert_eq!(
+            admin.post(&path, &[("settings", rules)]).await.status(),
+            303,
+            "{b}"
+        );
+        let page = admin.get(&path).await.text().await.unwrap();
+        assert!(page.contains("tolleranza di 10 giorni"), "{b}");
+        assert!(page.contains("somma delle incidenze"), "{b}");
+        // Once validated, the rules change only as the plan does.
+        app.act(PlanState::Draft, "validate", PlanState::Validated)
+            .await;
+        let r = admin.post(&path, &[("settings", "{}")]).await;
+        assert_eq!(r.status(), 409, "{b}");
+        app.stop().await;
+    }
+}
