@@ -97,6 +97,197 @@ async fn text(browser: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// Signs in through the home page's link and the login form, as a person would.
+async fn sign_in(browser: &Client, base: &str, username: &str, password: &str) {
+    browser.goto(&format!("{base}/")).await.unwrap();
+    browser
+        .find(Locator::LinkText("Accedi"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for (id, value) in [("username", username), ("password", password)] {
+        browser
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    browser
+        .find(Locator::Css("form.modulo button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Signed in once the page that follows offers to sign out.
+    browser
+        .wait()
+        .for_element(Locator::Css("form.esci"))
+        .await
+        .unwrap();
+}
+
+async fn click(browser: &Client, locator: Locator<'_>) {
+    browser.find(locator).await.unwrap().click().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_change() {
+    if !enabled() {
+        return;
+    }
+    let plan = demo();
+    // An objective with two dated phases, both weighted, of a unit with one head.
+    let o = plan
+        .objectives
+        .iter()
+        .find(|o| {
+            o.phases.len() == 2
+                && o.phases
+                    .iter()
+                    .all(|p| p.deadline.fixed_date().is_some() && p.weight_pct.is_some())
+                && plan.unit(&o.unit).is_some_and(|u| u.heads.len() == 1)
+        })
+        .unwrap();
+    let weight = o.phases[0].weight_pct.unwrap();
+    let due = o.phases[0].deadline.fixed_date().unwrap();
+    let name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
+        .name
+        .split_whitespace()
+        .filter(|w| !w.contains('.'))
+        .collect();
+    let evidence = std::env::temp_dir().join(format!("relazione-{}.pdf", std::process::id()));
+    std::fs::write(&evidence, b"%PDF-1.4\n% relazione\n%%EOF\n").unwrap();
+    let (_driver, browser) = start_browser().await;
+    for app in TestApp::each().await {
+        let b = app.backend;
+        // The plan measures phases by weight on time; it runs.
+        app.store
+            .set_scoring(
+                PLAN,
+                Some(r#"{"phases": {"method": {"method": "weighted_on_time"}, "empty_weights": "spread"}}"#),
+                &store::testing::stamp("test"),
+            )
+            .await
+            .unwrap();
+        app.act(PlanState::Draft, "validate", PlanState::Validated)
+            .await;
+        app.act(PlanState::Validated, "approve", PlanState::Approved)
+            .await;
+        app.act(PlanState::Approved, "start", PlanState::InExecution)
+            .await;
+        let password = app.person("capo", &name.join(" "), &[], &[]).await;
+        sign_in(&browser, &app.base, "capo", &password).await;
+        let card = format!("{}/piani/{PLAN}/obiettivi/{}/{}", app.base, o.unit, o.label);
+        browser.goto(&card).await.unwrap();
+        // Years past its deadline and not done: late, in red and in words; the score is 0.
+        assert!(
+            text(&browser, "#fase-1").await.contains("in ritardo"),
+            "{b}"
+        );
+        assert!(
+            browser
+                .find(Locator::Css("#fase-1 .semaforo.rosso"))
+                .await
+                .is_ok(),
+            "{b}"
+        );
+        assert_eq!(
+            text(&browser, "p.punteggio strong").await,
+            "0,00 su 100",
+            "{b}"
+        );
+        // The head reports phase 1 done on its deadline.
+        click(
+            &browser,
+            Locator::LinkText(&format!("Modifica la fase {}", o.phases[0].label)),
+        )
+        .await;
+        click(&browser, Locator::Id("stato-done")).await;
+        browser
+            .execute(
+                "document.getElementById('conclusa').value = arguments[0];",
+                vec![serde_json::json!(due.to_string())],
+            )
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Id("nota"))
+            .await
+            .unwrap()
+            .send_keys("Fase conclusa: relazione allegata")
+            .await
+            .unwrap();
+        click(&browser, Locator::Css("form.modulo button")).await;
+        browser
+            .wait()
+            .for_element(Locator::Css("#punteggio"))
+            .await
+            .unwrap();
+        let url = browser.current_url().await.unwrap();
+        assert!(url.as_str().starts_with(&card), "{b}: {url}");
+        // Then attaches the evidence on the phase's page.
+        click(
+            &browser,
+            Locator::LinkText(&format!("Modifica la fase {}", o.phases[0].label)),
+        )
+        .await;
+        browser
+            .find(Locator::Id("documento"))
+            .await
+            .unwrap()
+            .send_keys(evidence.to_str().unwrap())
+            .await
+            .unwrap();
+        click(&browser, Locator::Css("form[enctype] button")).await;
+        browser
+            .wait()
+            .for_element(Locator::Css("#allegati ~ ul"))
+            .await
+            .unwrap();
+        let files = text(&browser, "#allegati ~ ul").await;
+        assert!(files.contains("relazione-"), "{b}: {files}");
+        // The card: done on time, in green; the score is the phase's weight; and how.
+        browser.goto(&card).await.unwrap();
+        let row = text(&browser, "#fase-1").await;
+        assert!(
+            row.contains("conclusa nei tempi") && row.contains("relazione-"),
+            "{b}: {row}"
+        );
+        assert!(
+            browser
+                .find(Locator::Css("#fase-1 .semaforo.verde"))
+                .await
+                .is_ok(),
+            "{b}"
+        );
+        assert_eq!(
+            text(&browser, "p.punteggio strong").await,
+            format!("{} su 100", domain::messages::score(weight.value())),
+            "{b}"
+        );
+        click(&browser, Locator::Css("#punteggio ~ details summary")).await;
+        let how = text(&browser, "#punteggio ~ details").await;
+        assert!(
+            how.contains("conclusa in tempo") && how.contains("non conclusa"),
+            "{b}: {how}"
+        );
+        screenshot(
+            "head-reported-phase.png",
+            &browser.screenshot().await.unwrap(),
+        );
+        browser.goto(&format!("{}/", app.base)).await.unwrap();
+        click(&browser, Locator::Css("form.esci button")).await;
+        app.stop().await;
+    }
+    std::fs::remove_file(&evidence).ok();
+    browser.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
     if !enabled() {
@@ -118,35 +309,7 @@ async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
             .filter(|w| !w.contains('.'))
             .collect();
         let password = app.person("capo", &name.join(" "), &[], &[]).await;
-        browser.goto(&format!("{}/", app.base)).await.unwrap();
-        browser
-            .find(Locator::LinkText("Accedi"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        browser
-            .find(Locator::Id("username"))
-            .await
-            .unwrap()
-            .send_keys("capo")
-            .await
-            .unwrap();
-        browser
-            .find(Locator::Id("password"))
-            .await
-            .unwrap()
-            .send_keys(&password)
-            .await
-            .unwrap();
-        browser
-            .find(Locator::Css("form.modulo button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        sign_in(&browser, &app.base, "capo", &password).await;
         browser
             .goto(&format!("{}/account", app.base))
             .await
