@@ -97,7 +97,11 @@ pub fn result(case: &Value) -> CaseResult {
         r.error = Some(format!("invalid case: unknown field `{field}`"));
         return r;
     }
-    match serde_json::from_value::<Indicator>(case.clone()) {
+    let mut fields = case.clone();
+    if let Some(map) = fields.as_object_mut() {
+        map.remove("id");
+    }
+    match serde_json::from_value::<Indicator>(fields) {
         Err(e) => r.error = Some(format!("invalid case: {e}")),
         Ok(indicator) => match score(&indicator) {
             Outcome::Scored { value, score } => {

@@ -395,6 +395,11 @@ fn administration(index: usize, seed: u64) -> Res<Administration> {
         },
         phases_weight: Decimal::from(60),
         indicators_weight: Decimal::from(40),
+        max_score: if rng.chance(10) {
+            Some(Decimal::from(120))
+        } else {
+            Some(Decimal::ONE_HUNDRED)
+        },
         indicators,
         objective_weights,
         units: match rng.below(3) {

@@ -170,6 +170,13 @@ pub enum Action<'a> {
     ManageRounds,
     /// Take an objective, phase or indicator out of the measurement, with a reason.
     Neutralise,
+    /// Ask to change an approved plan's objective of `unit` (deadline, weight, target,
+    /// indicator).
+    RequestChange { unit: &'a UnitId },
+    /// Give the Nucleo's opinion on a change request.
+    GiveOpinion,
+    /// Approve or reject a change request with the Giunta's act.
+    DecideChange,
 }
 
 /// Why an action is not open to this person now.
@@ -216,6 +223,24 @@ pub fn decide(actor: Option<&Actor>, action: Action<'_>, state: PlanState) -> Re
         },
         Action::ManageRounds => match state {
             PlanState::InExecution | PlanState::Measured => any_of(actor, &[Role::Admin]),
+            other => Err(Refusal::State(other)),
+        },
+        Action::RequestChange { unit } => match state {
+            PlanState::Approved | PlanState::InExecution => {
+                if actor.holds(unit, &[UnitRole::Head], None) {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotYourUnit)
+                }
+            }
+            other => Err(Refusal::State(other)),
+        },
+        Action::GiveOpinion => match state {
+            PlanState::Approved | PlanState::InExecution => any_of(actor, &[Role::Evaluator]),
+            other => Err(Refusal::State(other)),
+        },
+        Action::DecideChange => match state {
+            PlanState::Approved | PlanState::InExecution => any_of(actor, &[Role::Board]),
             other => Err(Refusal::State(other)),
         },
         Action::Neutralise => match state {

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod change;
 pub mod deadline;
 pub mod diagnostic;
 pub mod messages;

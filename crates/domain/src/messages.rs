@@ -520,3 +520,82 @@ pub fn no_actual(n: crate::scoring::indicator::NoActual) -> &'static str {
         N::Block => "valore non comunicato: l'obiettivo non si può misurare finché non arriva",
     }
 }
+
+/// Where a change request is.
+pub fn request_state(s: crate::change::RequestState) -> &'static str {
+    use crate::change::RequestState;
+    match s {
+        RequestState::Requested => "in attesa del parere del Nucleo",
+        RequestState::Opined => "in attesa della decisione della Giunta",
+        RequestState::Approved => "approvata",
+        RequestState::Rejected => "respinta",
+    }
+}
+
+/// What a difference between versions, or a change request, is about.
+pub fn change_field(f: crate::change::Field, o: &crate::plan::Objective) -> String {
+    use crate::change::Field;
+    let phase = |i: usize| {
+        o.phases
+            .get(i)
+            .map_or_else(|| (i + 1).to_string(), |p| p.label.to_string())
+    };
+    match f {
+        Field::Title => "Titolo".into(),
+        Field::Target => "Risultato atteso".into(),
+        Field::Indicator(i) => format!("Indicatore {}", i + 1),
+        Field::PhaseDescription(i) => format!("Fase {}: descrizione", phase(i)),
+        Field::PhaseWeight(i) => format!("Fase {}: incidenza %", phase(i)),
+        Field::PhaseDeadline(i) => format!("Fase {}: scadenza", phase(i)),
+        Field::FinalDeadline => "Scadenza finale".into(),
+        Field::Objective => "Obiettivo".into(),
+    }
+}
+
+/// A change request's proposal, in words.
+pub fn proposal(p: &crate::change::Proposal, o: &crate::plan::Objective) -> String {
+    use crate::change::Proposal;
+    let phase = |i: usize| {
+        o.phases
+            .get(i)
+            .map_or_else(|| (i + 1).to_string(), |p| p.label.to_string())
+    };
+    match p {
+        Proposal::Deadline { phase: i, date: d } => {
+            format!(
+                "Spostare la scadenza della fase {} al {}",
+                phase(*i),
+                date(*d)
+            )
+        }
+        Proposal::Weight {
+            phase: i,
+            weight: Some(w),
+        } => {
+            format!("Portare l'incidenza della fase {} al {w}%", phase(*i))
+        }
+        Proposal::Weight {
+            phase: i,
+            weight: None,
+        } => {
+            format!("Togliere l'incidenza della fase {}", phase(*i))
+        }
+        Proposal::Target { text } => format!("Risultato atteso: «{text}»"),
+        Proposal::Indicator { position, text } => {
+            format!("Indicatore {}: «{text}»", position + 1)
+        }
+    }
+}
+
+/// Why a change request does not fit its objective.
+pub fn change_error(e: &crate::change::ChangeError) -> String {
+    use crate::change::ChangeError as E;
+    match e {
+        E::NoObjective => "L'obiettivo non c'è più nel piano.".into(),
+        E::NoPhase(i) => format!("L'obiettivo non ha la fase {}.", i + 1),
+        E::NoIndicator(i) => format!("L'obiettivo non ha l'indicatore {}.", i + 1),
+        E::Empty => "Il nuovo testo non può essere vuoto.".into(),
+        E::Unchanged => "La proposta non cambia nulla rispetto al piano in vigore.".into(),
+        E::OutsidePeriod => "La data è fuori dal periodo del piano.".into(),
+    }
+}

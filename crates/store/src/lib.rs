@@ -3,6 +3,7 @@
 //! entity.
 
 mod audit;
+mod changes;
 mod db;
 mod error;
 mod lifecycle;
@@ -14,6 +15,7 @@ pub use save::{entity_slug, plan_id};
 mod text;
 
 pub use audit::{AuditFilter, Stamp};
+pub use changes::{ChangeRequest, Decision, Opinion, VersionInfo};
 pub use db::{Backend, Store, database_url};
 pub use error::StoreError;
 pub use lifecycle::{EditConflict, Edited, PhaseFields, PhaseKey, PhaseRecord};

@@ -664,7 +664,11 @@ impl Store {
     }
 
     /// The plan's id, its row locked on PostgreSQL so that writes to it take turns.
-    async fn lock_plan(&self, tx: &mut Transaction<'static, Any>, plan: &str) -> Result<i64> {
+    pub(crate) async fn lock_plan(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        plan: &str,
+    ) -> Result<i64> {
         let lock = match self.backend() {
             Backend::Postgres => "SELECT id FROM plan WHERE slug = $1 FOR UPDATE",
             Backend::Sqlite => "SELECT id FROM plan WHERE slug = $1",

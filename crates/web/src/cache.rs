@@ -32,6 +32,12 @@ pub struct PlanView {
     /// ones no longer fit: `settings_error` says why).
     pub settings: Settings,
     pub settings_error: Option<String>,
+    /// The change requests of the plan, oldest first.
+    pub requests: Vec<store::ChangeRequest>,
+    /// The plan's versions (none until a change is approved).
+    pub versions: Vec<store::VersionInfo>,
+    /// The plan as approved (version 1), once a change made another version.
+    pub original: Option<Plan>,
     /// The scores as of the day they were computed.
     scores: (NaiveDate, Arc<PlanScores>),
     /// Units by the responsibility code that names them.
@@ -55,6 +61,7 @@ impl PlanView {
         records: Vec<Vec<PhaseRecord>>,
         history: Vec<domain::audit::Entry>,
         monitoring: Monitoring,
+        changes: Changes,
     ) -> Result<Self, StoreError> {
         let (settings, settings_error) = match monitoring.scoring.as_deref() {
             None => (Settings::default(), None),
@@ -98,6 +105,9 @@ impl PlanView {
         Ok(PlanView {
             summary,
             monitoring,
+            requests: changes.requests,
+            versions: changes.versions,
+            original: changes.original,
             settings,
             settings_error,
             scores: (today, scores),
@@ -138,6 +148,20 @@ impl PlanView {
             Part::Phase(p) => format!("{}/{}", o.id.as_str(), p + 1),
             Part::Indicator(i) => format!("{}/i{}", o.id.as_str(), i + 1),
         })
+    }
+
+    /// What changed on objective `objective` (by position) since the plan was approved.
+    pub fn revised(&self, objective: usize) -> Vec<domain::change::Difference> {
+        let (Some(original), Some(o)) = (&self.original, self.plan.objectives.get(objective))
+        else {
+            return Vec::new();
+        };
+        original
+            .objectives
+            .iter()
+            .find(|x| x.id == o.id)
+            .map(|before| domain::change::diff_objective(before, o))
+            .unwrap_or_default()
     }
 
     /// What was recorded on phase `phase` of objective `objective` (both by position).
@@ -219,6 +243,13 @@ impl PlanView {
             })
             .collect()
     }
+}
+
+/// Change requests and versions, read with the plan.
+struct Changes {
+    requests: Vec<store::ChangeRequest>,
+    versions: Vec<store::VersionInfo>,
+    original: Option<Plan>,
 }
 
 /// A part of an objective the evaluator can neutralise (positions from 0).
@@ -349,7 +380,19 @@ impl Plans {
         };
         let history = self.store.audit_log(&filter).await?;
         let monitoring = self.store.monitoring(id).await?;
-        let view = Arc::new(PlanView::new(summary, plan, records, history, monitoring)?);
+        let versions = self.store.versions(id).await?;
+        let original = match versions.first() {
+            Some(v) => Some(self.store.version(id, v.number).await?),
+            None => None,
+        };
+        let changes = Changes {
+            requests: self.store.change_requests(id).await?,
+            versions,
+            original,
+        };
+        let view = Arc::new(PlanView::new(
+            summary, plan, records, history, monitoring, changes,
+        )?);
         self.entries.write().await.insert(
             id.to_owned(),
             Entry {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::indicator::{self, Indicator, Outcome, number};
+use super::indicator::{self, Indicator, Outcome, number, optional_number};
 use super::phases::{self, EmptyWeights, PhaseFact, PhaseMethod, PhaseRules, PhaseScore};
 use super::rollup::{self, Part};
 use crate::plan::Plan;
@@ -41,6 +41,9 @@ pub struct Settings {
     /// Days before a deadline from which a phase not done is at risk.
     #[serde(default = "fifteen")]
     pub warn_days: u32,
+    /// The highest score an indicator may reach (over-achievement up to it); `null`: none.
+    #[serde(default = "cap", deserialize_with = "optional_number")]
+    pub max_score: Option<Decimal>,
 }
 
 /// How an indicator of a card is measured.
@@ -98,6 +101,9 @@ fn one() -> Decimal {
 fn fifteen() -> u32 {
     15
 }
+fn cap() -> Option<Decimal> {
+    Some(Decimal::ONE_HUNDRED)
+}
 
 impl Default for Settings {
     /// The seed's own wording: every phase by its deadline, or the objective is not reached.
@@ -110,6 +116,7 @@ impl Default for Settings {
             objective_weights: Vec::new(),
             units: UnitWeighting::Equal,
             warn_days: fifteen(),
+            max_score: cap(),
         }
     }
 }
@@ -301,6 +308,16 @@ pub struct PlanScores {
     pub administration: Option<Decimal>,
 }
 
+/// An indicator's score held to the plan's highest.
+fn capped(outcome: Outcome, max: Option<Decimal>) -> Outcome {
+    match (outcome, max) {
+        (Outcome::Scored { value, score }, Some(max)) if score > max => {
+            Outcome::Scored { value, score: max }
+        }
+        (other, _) => other,
+    }
+}
+
 fn indicator_parts(scores: &[IndicatorScore]) -> Vec<Part> {
     scores
         .iter()
@@ -395,7 +412,7 @@ pub fn score(
                         weight: s.weight,
                         setting: si,
                         actual,
-                        outcome: indicator::score(&rule),
+                        outcome: capped(indicator::score(&rule), settings.max_score),
                         neutralised: facts.is_neutralised(Subject::Indicator(oi, position)),
                     }
                 })

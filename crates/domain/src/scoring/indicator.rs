@@ -41,6 +41,7 @@ pub enum BandRule {
 
 /// One row of a band table: `from..=thru → factor`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Band {
     #[serde(deserialize_with = "number")]
     pub from: Decimal,
@@ -123,6 +124,7 @@ impl<'de> Deserialize<'de> for Bands {
 
 /// Everything an indicator's score depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub conversion: Conversion,
     #[serde(default = "higher")]
@@ -357,7 +359,9 @@ pub(crate) fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Erro
     optional_number(d)?.ok_or_else(|| serde::de::Error::custom("a number is required"))
 }
 
-fn optional_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+pub(crate) fn optional_number<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Decimal>, D::Error> {
     let text = match Option::<serde_json::Value>::deserialize(d)? {
         None | Some(serde_json::Value::Null) => return Ok(None),
         Some(serde_json::Value::Number(n)) => n.to_string(),

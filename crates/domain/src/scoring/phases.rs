@@ -34,6 +34,7 @@ pub enum EmptyWeights {
 
 /// A plan's rules for phases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PhaseRules {
     pub method: PhaseMethod,
     /// A phase done within this many days after its deadline is on time.

@@ -2,6 +2,7 @@
 
 mod acts;
 mod audit;
+mod changes;
 mod diagnostics;
 mod evidence;
 mod home;
@@ -55,6 +56,17 @@ pub fn routes(r: Routes) -> Routes {
         .get("/piani/{plan}", plan::tree)
         .post("/piani/{plan}/atti", acts::perform)
         .get("/piani/{plan}/matrice", plan::matrix)
+        .get("/piani/{plan}/richieste", changes::list)
+        .post("/piani/{plan}/richieste/{request}/parere", changes::opinion)
+        .post(
+            "/piani/{plan}/richieste/{request}/decisione",
+            changes::decision,
+        )
+        .get("/piani/{plan}/versioni", changes::versions)
+        .post(
+            "/piani/{plan}/obiettivi/{unit}/{label}/richieste",
+            changes::ask,
+        )
         .get("/piani/{plan}/punteggi", results::page)
         .post("/piani/{plan}/punteggi", results::save)
         .get("/piani/{plan}/monitoraggi", rounds::page)

@@ -3,12 +3,13 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
+use domain::change::{Difference, Field};
 use domain::{Objective, Percent, messages};
 use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, path};
-use super::{acts, indicator, neutralise, phase, score};
+use super::{acts, changes, indicator, neutralise, phase, score};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -33,7 +34,9 @@ pub async fn page(
     let unit_name = unit.map_or(o.unit.as_str(), |u| u.name.as_str());
     let title = format!("Obiettivo {} — {}", o.label, unit_name);
     let card = v
-        .card(index, || card(&v, o, unit_name).into_string())
+        .card(index, || {
+            card(&v, o, &v.revised(index), unit_name).into_string()
+        })
         .unwrap_or_default();
     let readable = domain::access::decide(
         actor.as_ref(),
@@ -60,6 +63,7 @@ pub async fn page(
             (score::section(&v, index))
         }
         (neutralise::section(&v, index, actor.as_ref(), viewer.csrf()))
+        (changes::section(&v, index, actor.as_ref(), viewer.csrf()))
         @if let Some(history) = &history {
             h2 id="storia" { "Storia dell'obiettivo" }
             (acts::history(history, "Modifiche alle fasi, dalla più recente"))
@@ -82,7 +86,7 @@ pub async fn page(
 }
 
 /// The card itself: every field, the phases, the Gantt.
-fn card(v: &PlanView, o: &Objective, unit_name: &str) -> Markup {
+fn card(v: &PlanView, o: &Objective, revised: &[Difference], unit_name: &str) -> Markup {
     let plan = &v.plan;
     html! {
         p class="occhiello" {
@@ -102,7 +106,7 @@ fn card(v: &PlanView, o: &Objective, unit_name: &str) -> Markup {
             }
         }
         h2 id="fasi" { "Fasi" }
-        (phases_table(v, o))
+        (phases_table(v, o, revised))
         h2 id="calendario" { "Calendario delle fasi nel " (plan.year) }
         p class="nota" {
             "Ogni barra va dalla fine della fase precedente (o dall'inizio indicato) alla scadenza; "
@@ -112,12 +116,15 @@ fn card(v: &PlanView, o: &Objective, unit_name: &str) -> Markup {
         h2 { "Risultati" }
         dl class="campi" {
             (field("Risultato atteso", o.expected_result.as_deref()))
+            @if let Some(b) = original(revised, Field::Target) { dd { (b) } }
             (field("Obiettivo raggiunto al 100%", o.full_achievement.as_deref()))
             (field("Obiettivo non raggiunto", o.not_achieved.as_deref()))
             dt { "Indicatori di risultato" }
             dd {
                 @if o.indicators.is_empty() { "Non indicati." }
-                @else { ol { @for i in &o.indicators { li { (i) } } } }
+                @else { ol { @for (n, i) in o.indicators.iter().enumerate() {
+                    li { (i) @if let Some(b) = original(revised, Field::Indicator(n)) { br; (b) } }
+                } } }
             }
         }
         h2 { "Vincoli e risorse" }
@@ -147,7 +154,15 @@ fn deadline_cell(words: &str, written: &str) -> Markup {
     }
 }
 
-fn phases_table(v: &PlanView, o: &Objective) -> Markup {
+/// What a field said in the plan as approved, when a change revised it.
+fn original(revised: &[Difference], field: Field) -> Option<Markup> {
+    let d = revised.iter().find(|d| d.field == field)?;
+    Some(html! {
+        span class="nota originale" { "Originale, prima della modifica approvata: " (d.before.as_deref().unwrap_or("—")) }
+    })
+}
+
+fn phases_table(v: &PlanView, o: &Objective, revised: &[Difference]) -> Markup {
     let total: rust_decimal::Decimal = o
         .phases
         .iter()
@@ -171,11 +186,14 @@ fn phases_table(v: &PlanView, o: &Objective) -> Markup {
                         }
                     }
                     tbody {
-                        @for phase in &o.phases {
+                        @for (n, phase) in o.phases.iter().enumerate() {
                             tr {
                                 th scope="row" { (phase.label) }
                                 td class="testo" { (phase.description) }
-                                td class="numero" { @match phase.weight_pct { Some(w) => { (w) } None => { "—" } } }
+                                td class="numero" {
+                                    @match phase.weight_pct { Some(w) => { (w) } None => { "—" } }
+                                    @if let Some(b) = original(revised, Field::PhaseWeight(n)) { br; (b) }
+                                }
                                 td {
                                     @for (i, code) in phase.responsible.iter().enumerate() {
                                         @if i > 0 { ", " }
@@ -185,7 +203,10 @@ fn phases_table(v: &PlanView, o: &Objective) -> Markup {
                                         }
                                     }
                                 }
-                                td { (deadline_cell(&messages::deadline(&phase.deadline), &phase.deadline_text)) }
+                                td {
+                                    (deadline_cell(&messages::deadline(&phase.deadline), &phase.deadline_text))
+                                    @if let Some(b) = original(revised, Field::PhaseDeadline(n)) { br; (b) }
+                                }
                             }
                         }
                     }

@@ -199,7 +199,7 @@ pub fn calendar(v: &PlanView, objective: usize, today: chrono::NaiveDate) -> Cal
     let standings = due
         .iter()
         .zip(&done)
-        .map(|(due, done)| schedule::standing(*due, *done, today, WARN_DAYS))
+        .map(|(due, done)| schedule::standing(*due, *done, today, v.settings.warn_days))
         .collect();
     Calendar {
         due,
@@ -207,9 +207,6 @@ pub fn calendar(v: &PlanView, objective: usize, today: chrono::NaiveDate) -> Cal
         standings,
     }
 }
-
-/// Days ahead of a deadline at which a phase not done is "a rischio".
-pub const WARN_DAYS: u32 = 15;
 
 /// A traffic light: a coloured mark and, always, the word (colour is never the only sign).
 pub fn light(s: Standing) -> Markup {

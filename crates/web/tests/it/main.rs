@@ -6,6 +6,7 @@
 mod access;
 mod api;
 mod browser;
+mod changes;
 mod lifecycle;
 mod matrix;
 mod monitoring;

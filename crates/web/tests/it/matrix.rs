@@ -42,6 +42,7 @@ const PLAN_READS: &[&str] = &[
     "/piani/{plan}/obiettivi/{unit}/{label}",
     "/piani/{plan}/cerca",
     "/piani/{plan}/diagnostica",
+    "/piani/{plan}/versioni",
     "/api/v1/plans/{plan}",
     "/api/v1/plans/{plan}/units",
     "/api/v1/plans/{plan}/units/{unit}",
@@ -55,6 +56,7 @@ const PLAN_READS: &[&str] = &[
 const RESULT_READS: &[&str] = &[
     "/piani/{plan}/punteggi",
     "/piani/{plan}/monitoraggi",
+    "/piani/{plan}/richieste",
     "/api/v1/plans/{plan}/scores",
 ];
 
@@ -64,6 +66,15 @@ const RESULT_READS: &[&str] = &[
 fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
     use Who::*;
     let signed = who != Public;
+    let by = |allowed: &[Who], yes: u16| -> u16 {
+        if allowed.contains(&who) {
+            yes
+        } else if signed {
+            403
+        } else {
+            401
+        }
+    };
     if approved {
         match (method.as_str(), path) {
             ("GET", p) if PLAN_READS.contains(&p) => return 200,
@@ -85,20 +96,18 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}") => {
                 return if signed { 403 } else { 401 };
             }
+            // Change requests: the head asks (an empty form: 422); the Nucleo and the Giunta
+            // find no request to act on (404); others are refused.
+            ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/richieste") => {
+                return by(&[Head], 422);
+            }
+            ("POST", "/piani/{plan}/richieste/{request}/parere") => return by(&[Evaluator], 404),
+            ("POST", "/piani/{plan}/richieste/{request}/decisione") => return by(&[Board], 404),
             // The scoring rules are set while drafting.
             ("POST", "/piani/{plan}/punteggi") => return if signed { 409 } else { 401 },
             _ => {}
         }
     }
-    let by = |allowed: &[Who], yes: u16| -> u16 {
-        if allowed.contains(&who) {
-            yes
-        } else if signed {
-            403
-        } else {
-            401
-        }
-    };
     let draft_read = if signed { 200 } else { 404 };
     match (method.as_str(), path) {
         ("GET", "/healthz" | "/static/pegaso.css" | "/" | "/accesso") => 200,
@@ -167,8 +176,16 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
         ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}") => 404,
         // Rules that are not JSON: refused as such (422) to the planning office.
         ("POST", "/piani/{plan}/punteggi") => by(&[Admin], 422),
-        // Rounds open and close while the plan runs: out of turn for everyone now.
-        ("POST", "/piani/{plan}/monitoraggi" | "/piani/{plan}/monitoraggi/{round}/chiusura") => {
+        // Rounds open and close while the plan runs, changes are asked once it is approved:
+        // out of turn for everyone now.
+        (
+            "POST",
+            "/piani/{plan}/monitoraggi"
+            | "/piani/{plan}/monitoraggi/{round}/chiusura"
+            | "/piani/{plan}/obiettivi/{unit}/{label}/richieste"
+            | "/piani/{plan}/richieste/{request}/parere"
+            | "/piani/{plan}/richieste/{request}/decisione",
+        ) => {
             if signed {
                 409
             } else {
@@ -348,6 +365,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         .replace("{label}", objective.label.as_str())
                         .replace("{n}", "1")
                         .replace("{round}", "1")
+                        .replace("{request}", "1")
                         .replace("{file}", "1")
                         .replace("{username}", "mara")
                         .replace("{id}", &person.map_or(1, |p| p.spare_token).to_string());

@@ -247,6 +247,31 @@ fn indicators_join_phases_by_the_plan_weights() {
 }
 
 #[test]
+fn indicator_scores_are_held_to_the_plan_cap() {
+    let p = plan();
+    let rule = |cap: serde_json::Value| {
+        settings(json!({
+            "phases_weight": 0, "indicators_weight": 1, "max_score": cap,
+            "indicators": [{ "objective": "a/A", "indicator": 1, "rule": {
+                "conversion": "percent_of_target", "target": 20,
+                "band": "direct", "bands": "achievement" } }]
+        }))
+    };
+    let a = vec![vec![Some(dec("25"))]];
+    let facts = Facts {
+        actuals: &a,
+        ..Facts::default()
+    };
+    // 25 of 20 is 125 %: no row of `achievement` holds it, so the band leaves 125.
+    let capped = score(&p, &rule(json!(100)), &facts, day(12, 31));
+    assert_eq!(capped.objectives[0].score, Some(dec("100")));
+    let over = score(&p, &rule(json!(120)), &facts, day(12, 31));
+    assert_eq!(over.objectives[0].score, Some(dec("120")));
+    let free = score(&p, &rule(serde_json::Value::Null), &facts, day(12, 31));
+    assert_eq!(free.objectives[0].score, Some(dec("125")));
+}
+
+#[test]
 fn neutralised_phases_and_objectives_leave_and_stay_shown() {
     let p = plan();
     let s = settings(json!({}));

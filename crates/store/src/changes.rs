@@ -1,0 +1,473 @@
+//! Change requests on the database and the plan's versions: a request is recorded, the
+//! Nucleo's opinion and the Giunta's decision are added in turn (each a conflict when out of
+//! turn), and an approval changes the stored plan in place (monitoring keeps its records) and
+//! keeps the version before (the first time) and after as whole documents.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::change::{Proposal, RequestState};
+use domain::{BoardAct, Objective, Plan};
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+
+use crate::audit::{Change, Stamp, append};
+use crate::error::Result;
+use crate::monitoring::instant;
+use crate::text::{date, date_text};
+use crate::{Store, StoreError};
+
+/// The Nucleo's opinion on a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Opinion {
+    pub favourable: bool,
+    pub text: String,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+/// The Giunta's decision on a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub act_number: String,
+    pub act_date: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+/// A change request as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRequest {
+    pub id: i64,
+    /// The objective's id (`unit/label`).
+    pub objective: String,
+    pub proposal: Proposal,
+    pub reason: String,
+    pub state: RequestState,
+    pub requested_at: DateTime<Utc>,
+    pub requested_by: String,
+    pub opinion: Option<Opinion>,
+    pub decision: Option<Decision>,
+    /// The version its approval made.
+    pub version: Option<i64>,
+}
+
+/// A version of a plan, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionInfo {
+    pub number: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    /// The request whose approval made it (none for the plan as approved).
+    pub change_request: Option<i64>,
+}
+
+type RequestRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+fn request(row: RequestRow) -> Result<ChangeRequest> {
+    let (id, objective, proposal, reason, state, at, by, opinion, favourable, o_at, o_by) = (
+        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
+    );
+    let (act_number, act_date, d_at, d_by, version) = (row.11, row.12, row.13, row.14, row.15);
+    let opinion = match (opinion, o_at, o_by) {
+        (Some(text), Some(at), Some(by)) => Some(Opinion {
+            favourable: favourable.unwrap_or(0) != 0,
+            text,
+            at: instant("change_request.opinion_at", &at)?,
+            by,
+        }),
+        _ => None,
+    };
+    let decision = match (act_number, act_date, d_at, d_by) {
+        (Some(act_number), Some(act_date), Some(at), Some(by)) => Some(Decision {
+            act_number,
+            act_date: date("change_request.act_date", &act_date)?,
+            at: instant("change_request.decided_at", &at)?,
+            by,
+        }),
+        _ => None,
+    };
+    Ok(ChangeRequest {
+        id,
+        objective,
+        proposal: serde_json::from_str(&proposal)
+            .map_err(|_| StoreError::Corrupt(format!("change_request.proposal {id}")))?,
+        reason,
+        state: RequestState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("change_request.state {state:?}")))?,
+        requested_at: instant("change_request.requested_at", &at)?,
+        requested_by: by,
+        opinion,
+        decision,
+        version,
+    })
+}
+
+const COLUMNS: &str = "id, objective, proposal, reason, state, requested_at, requested_by, \
+    opinion, opinion_favourable, opinion_at, opinion_by, act_number, act_date, decided_at, \
+    decided_by, version";
+
+impl Store {
+    /// The plan's change requests, oldest first.
+    pub async fn change_requests(&self, plan: &str) -> Result<Vec<ChangeRequest>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM change_request WHERE plan_id = \
+             (SELECT id FROM plan WHERE slug = $1) ORDER BY id"
+        );
+        let rows: Vec<RequestRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(plan)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(request).collect()
+    }
+
+    /// Records a request on objective `objective` (`unit/label`).
+    pub async fn request_change(
+        &self,
+        plan: &str,
+        objective: &str,
+        proposal: &Proposal,
+        reason: &str,
+        stamp: &Stamp,
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        bump(&mut tx, plan_id).await?;
+        let text = serde_json::to_string(proposal)?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO change_request (plan_id, objective, proposal, reason, state, \
+             requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(objective)
+        .bind(&text)
+        .bind(reason)
+        .bind(RequestState::Requested.as_str())
+        .bind(stamp.text())
+        .bind(&stamp.actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "change.request",
+                subject: format!("{plan}/richieste/{id}"),
+                plan: Some(plan),
+                before: None,
+                after: Some(serde_json::json!({
+                    "objective": objective, "proposal": serde_json::to_value(proposal)?,
+                    "reason": reason,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The Nucleo's opinion on request `id`, which must be waiting for it.
+    pub async fn give_opinion(
+        &self,
+        plan: &str,
+        id: i64,
+        favourable: bool,
+        text: &str,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let done = sqlx::query(
+            "UPDATE change_request SET state = $1, opinion = $2, opinion_favourable = $3, \
+             opinion_at = $4, opinion_by = $5 WHERE id = $6 AND plan_id = $7 AND state = $8",
+        )
+        .bind(RequestState::Opined.as_str())
+        .bind(text)
+        .bind(i64::from(favourable))
+        .bind(stamp.text())
+        .bind(&stamp.actor)
+        .bind(id)
+        .bind(plan_id)
+        .bind(RequestState::Requested.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Err(StoreError::Conflict(format!(
+                "request {id} is not waiting for an opinion"
+            )));
+        }
+        bump(&mut tx, plan_id).await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "change.opinion",
+                subject: format!("{plan}/richieste/{id}"),
+                plan: Some(plan),
+                before: None,
+                after: Some(serde_json::json!({ "favourable": favourable, "opinion": text })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The Giunta's decision on request `id`, which must have the Nucleo's opinion. An
+    /// approval changes the stored plan as `next` (the plan with the proposal applied to
+    /// objective `objective`) and keeps versions: `current` (the plan's document now) as
+    /// version 1 the first time, `next` as the following one. Returns the version made.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn decide_change(
+        &self,
+        plan: &str,
+        id: i64,
+        act: &BoardAct,
+        approval: Option<(&str, &Plan, &Objective)>,
+        stamp: &Stamp,
+    ) -> Result<Option<i64>> {
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT state, proposal FROM change_request WHERE id = $1 AND plan_id = $2",
+        )
+        .bind(id)
+        .bind(plan_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (state, proposal) =
+            row.ok_or_else(|| StoreError::NotFound(format!("change request {id}")))?;
+        if state != RequestState::Opined.as_str() {
+            return Err(StoreError::Conflict(format!(
+                "request {id} is {state}, not waiting for a decision"
+            )));
+        }
+        let proposal: Proposal = serde_json::from_str(&proposal)
+            .map_err(|_| StoreError::Corrupt(format!("change_request.proposal {id}")))?;
+        let revision = bump(&mut tx, plan_id).await?;
+        let version = match approval {
+            None => None,
+            Some((current, next, objective)) => {
+                let (count,): (i64,) =
+                    sqlx::query_as("SELECT COUNT(*) FROM plan_version WHERE plan_id = $1")
+                        .bind(plan_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if count == 0 {
+                    self.keep_version(&mut tx, plan_id, 1, current, None, stamp)
+                        .await?;
+                }
+                let number = count.max(1) + 1;
+                change_in_place(&mut tx, plan_id, objective, &proposal, revision).await?;
+                let document = serde_json::to_string_pretty(next)?;
+                self.keep_version(&mut tx, plan_id, number, &document, Some(id), stamp)
+                    .await?;
+                Some(number)
+            }
+        };
+        let to = if version.is_some() {
+            RequestState::Approved
+        } else {
+            RequestState::Rejected
+        };
+        sqlx::query(
+            "UPDATE change_request SET state = $1, act_number = $2, act_date = $3, \
+             decided_at = $4, decided_by = $5, version = $6 WHERE id = $7",
+        )
+        .bind(to.as_str())
+        .bind(&act.number)
+        .bind(date_text(act.date))
+        .bind(stamp.text())
+        .bind(&stamp.actor)
+        .bind(version)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: if version.is_some() {
+                    "change.approve"
+                } else {
+                    "change.reject"
+                },
+                subject: format!("{plan}/richieste/{id}"),
+                plan: Some(plan),
+                before: None,
+                after: Some(serde_json::json!({
+                    "act": { "number": act.number, "date": date_text(act.date) },
+                    "version": version,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn keep_version(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        plan_id: i64,
+        number: i64,
+        document: &str,
+        request: Option<i64>,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO plan_version (plan_id, number, document, created_at, created_by, \
+             change_request) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(plan_id)
+        .bind(number)
+        .bind(document)
+        .bind(stamp.text())
+        .bind(&stamp.actor)
+        .bind(request)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The plan's versions, oldest first (none until a change is approved).
+    pub async fn versions(&self, plan: &str) -> Result<Vec<VersionInfo>> {
+        let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT number, created_at, created_by, change_request FROM plan_version \
+             WHERE plan_id = (SELECT id FROM plan WHERE slug = $1) ORDER BY number",
+        )
+        .bind(plan)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(number, at, by, request)| {
+                Ok(VersionInfo {
+                    number,
+                    created_at: instant("plan_version.created_at", &at)?,
+                    created_by: by,
+                    change_request: request,
+                })
+            })
+            .collect()
+    }
+
+    /// Version `number` of the plan, whole.
+    pub async fn version(&self, plan: &str, number: i64) -> Result<Plan> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT document FROM plan_version WHERE number = $2 AND plan_id = \
+             (SELECT id FROM plan WHERE slug = $1)",
+        )
+        .bind(plan)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (document,) =
+            row.ok_or_else(|| StoreError::NotFound(format!("version {number} of {plan}")))?;
+        serde_json::from_str(&document)
+            .map_err(|e| StoreError::Corrupt(format!("plan_version {number}: {e}")))
+    }
+}
+
+async fn bump(tx: &mut Transaction<'static, Any>, plan_id: i64) -> Result<i64> {
+    let (revision,): (i64,) =
+        sqlx::query_as("UPDATE plan SET revision = revision + 1 WHERE id = $1 RETURNING revision")
+            .bind(plan_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(revision)
+}
+
+/// Changes the stored objective as the proposal says, leaving every other row (and what
+/// monitoring recorded) as it is.
+async fn change_in_place(
+    tx: &mut Transaction<'static, Any>,
+    plan_id: i64,
+    objective: &Objective,
+    proposal: &Proposal,
+    revision: i64,
+) -> Result<()> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT o.id FROM objective o JOIN unit u ON u.id = o.unit_id \
+         WHERE o.plan_id = $1 AND u.slug = $2 AND o.label = $3",
+    )
+    .bind(plan_id)
+    .bind(objective.unit.as_str())
+    .bind(objective.label.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (objective_id,) =
+        row.ok_or_else(|| StoreError::NotFound(format!("objective {}", objective.id)))?;
+    let at = |i: usize| i64::try_from(i).unwrap_or(i64::MAX);
+    match proposal {
+        Proposal::Deadline { phase, date } => {
+            sqlx::query(
+                "UPDATE deadline SET kind = 'date', date = $1, after_kind = NULL, \
+                 after_phase = NULL, after_point = NULL, after_event = NULL, offset_days = NULL, \
+                 offset_months = NULL, tentative = 0 WHERE id = \
+                 (SELECT deadline_id FROM phase WHERE objective_id = $2 AND position = $3)",
+            )
+            .bind(date_text(*date))
+            .bind(objective_id)
+            .bind(at(*phase))
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "UPDATE phase SET deadline_text = $1, version = $2 \
+                 WHERE objective_id = $3 AND position = $4",
+            )
+            .bind(domain::messages::date(*date))
+            .bind(revision)
+            .bind(objective_id)
+            .bind(at(*phase))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Proposal::Weight { phase, weight } => {
+            sqlx::query(
+                "UPDATE phase SET weight_pct = $1, version = $2 \
+                 WHERE objective_id = $3 AND position = $4",
+            )
+            .bind(weight.map(|w| w.to_string()))
+            .bind(revision)
+            .bind(objective_id)
+            .bind(at(*phase))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Proposal::Target { text } => {
+            sqlx::query("UPDATE objective SET expected_result = $1 WHERE id = $2")
+                .bind(text.trim())
+                .bind(objective_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Proposal::Indicator { position, text } => {
+            sqlx::query("UPDATE indicator SET text = $1 WHERE objective_id = $2 AND position = $3")
+                .bind(text.trim())
+                .bind(objective_id)
+                .bind(at(*position))
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}

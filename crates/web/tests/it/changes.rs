@@ -1,0 +1,223 @@
+//! Change requests through the pages on the demo plan while it runs: the head asks to move a
+//! deadline with a reason, the Nucleo gives its opinion, the Giunta approves with its act;
+//! the plan gets a new version, the versions page shows what changed, the card keeps the
+//! original beside the revised deadline, and what was reported meanwhile stays.
+
+use domain::{PlanState, Role};
+use serde_json::Value;
+
+use crate::{PLAN, TestApp, demo};
+
+#[tokio::test]
+async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
+    let plan = demo();
+    // An objective with two dated phases, of a unit with one head.
+    let (index, o) = plan
+        .objectives
+        .iter()
+        .enumerate()
+        .find(|(_, o)| {
+            o.phases.len() == 2
+                && o.phases.iter().all(|p| p.deadline.fixed_date().is_some())
+                && plan.unit(&o.unit).is_some_and(|u| u.heads.len() == 1)
+        })
+        .unwrap();
+    let head_name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
+        .name
+        .split_whitespace()
+        .filter(|w| !w.contains('.'))
+        .collect();
+    let first = &o.phases[0];
+    let before = domain::messages::date(first.deadline.fixed_date().unwrap());
+    let card = format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label);
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.act(PlanState::Draft, "validate", PlanState::Validated)
+            .await;
+        app.act(PlanState::Validated, "approve", PlanState::Approved)
+            .await;
+        app.act(PlanState::Approved, "start", PlanState::InExecution)
+            .await;
+        let head = app.person("capo", &head_name.join(" "), &[], &[]).await;
+        let head = app.login("capo", &head).await;
+        let nucleo = app
+            .person("nino", "Nino Verdi", &[Role::Evaluator], &[])
+            .await;
+        let nucleo = app.login("nino", &nucleo).await;
+        let giunta = app
+            .person("gina", "Gina Bianchi", &[Role::Board], &[])
+            .await;
+        let giunta = app.login("gina", &giunta).await;
+
+        // Something reported before the change, which must survive it.
+        let phase = format!("{card}/fasi/2");
+        let form = head.get(&phase).await.text().await.unwrap();
+        let version = crate::field(&form, "version").unwrap();
+        let report = [
+            ("version", version.as_str()),
+            ("status", "in_progress"),
+            ("note", "Lavori avviati"),
+        ];
+        assert_eq!(head.post(&phase, &report).await.status(), 303, "{b}");
+
+        // The head asks; a reason is required, and the proposal must change something.
+        let ask = format!("{card}/richieste");
+        let what = format!("scadenza-{}", first.label);
+        let no_reason = [("what", what.as_str()), ("value", "30/09/2021")];
+        assert_eq!(head.post(&ask, &no_reason).await.status(), 422, "{b}");
+        let same = [
+            ("what", what.as_str()),
+            ("value", before.as_str()),
+            ("reason", "nessuna"),
+        ];
+        assert_eq!(head.post(&ask, &same).await.status(), 422, "{b}");
+        let request = [
+            ("what", what.as_str()),
+            ("value", "30/09/2021"),
+            (
+                "reason",
+                "Ritardo nella consegna dei dati da parte della Regione",
+            ),
+        ];
+        assert_eq!(nucleo.post(&ask, &request).await.status(), 403, "{b}");
+        assert_eq!(head.post(&ask, &request).await.status(), 303, "{b}");
+        let id = app.store.change_requests(PLAN).await.unwrap()[0].id;
+        let opinion = format!("/piani/{PLAN}/richieste/{id}/parere");
+        let decision = format!("/piani/{PLAN}/richieste/{id}/decisione");
+        let approve = [
+            ("decision", "approve"),
+            ("act_number", "101"),
+            ("act_date", "2021-07-15"),
+        ];
+        // The Giunta decides after the Nucleo's opinion, not before.
+        assert_eq!(giunta.post(&decision, &approve).await.status(), 409, "{b}");
+        let empty = [("favourable", "si"), ("text", "")];
+        assert_eq!(nucleo.post(&opinion, &empty).await.status(), 422, "{b}");
+        let favourable = [("favourable", "si"), ("text", "Motivazione documentata")];
+        assert_eq!(
+            giunta.post(&opinion, &favourable).await.status(),
+            403,
+            "{b}"
+        );
+        assert_eq!(
+            nucleo.post(&opinion, &favourable).await.status(),
+            303,
+            "{b}"
+        );
+        assert_eq!(
+            nucleo.post(&opinion, &favourable).await.status(),
+            409,
+            "{b}"
+        );
+        let without_act = [
+            ("decision", "approve"),
+            ("act_number", ""),
+            ("act_date", ""),
+        ];
+        assert_eq!(
+            giunta.post(&decision, &without_act).await.status(),
+            422,
+            "{b}"
+        );
+        let r = giunta.post(&decision, &approve).await;
+        assert_eq!(r.status(), 303, "{b}");
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .ends_with("/versioni")
+        );
+        assert_eq!(giunta.post(&decision, &approve).await.status(), 409, "{b}");
+
+        // A new version; the versions page says what changed.
+        let versions = app.page(&format!("/piani/{PLAN}/versioni")).await;
+        assert!(
+            versions.contains("Versione 1") && versions.contains("Versione 2"),
+            "{b}"
+        );
+        assert!(
+            versions.contains(&before) && versions.contains("30/09/2021"),
+            "{b}"
+        );
+        // The card: the revised deadline, the original beside it; the report is still there.
+        let page = head.get(&card).await.text().await.unwrap();
+        assert!(
+            page.contains("Originale, prima della modifica approvata"),
+            "{b}"
+        );
+        assert!(page.contains(&format!("approvata: {before}")), "{b}");
+        assert!(page.contains("Lavori avviati"), "{b}");
+        assert!(
+            page.contains("approvata") && page.contains("atto n. 101"),
+            "{b}"
+        );
+        // The plan itself, as the API and export give it.
+        let api: Value = app
+            .get(&format!("/api/v1/plans/{PLAN}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            api["objectives"][index]["phases"][0]["deadline"]["date"], "2021-09-30",
+            "{b}"
+        );
+        assert_eq!(
+            app.store.version(PLAN, 1).await.unwrap().objectives[index].phases[0].deadline,
+            first.deadline,
+            "{b}: version 1 is the plan as approved"
+        );
+
+        // A second request, rejected: no new version.
+        let target = [
+            ("what", "risultato"),
+            ("value", "Un risultato più modesto"),
+            ("reason", "Risorse ridotte"),
+        ];
+        assert_eq!(head.post(&ask, &target).await.status(), 303, "{b}");
+        let id = app.store.change_requests(PLAN).await.unwrap()[1].id;
+        let opinion = format!("/piani/{PLAN}/richieste/{id}/parere");
+        let decision = format!("/piani/{PLAN}/richieste/{id}/decisione");
+        let against = [("favourable", "no"), ("text", "Non motivata")];
+        assert_eq!(nucleo.post(&opinion, &against).await.status(), 303, "{b}");
+        let reject = [
+            ("decision", "reject"),
+            ("act_number", "102"),
+            ("act_date", "2021-07-20"),
+        ];
+        assert_eq!(giunta.post(&decision, &reject).await.status(), 303, "{b}");
+        assert_eq!(app.store.versions(PLAN).await.unwrap().len(), 2, "{b}");
+        let requests = app.store.change_requests(PLAN).await.unwrap();
+        assert_eq!(requests[1].state, domain::change::RequestState::Rejected);
+        let list = nucleo
+            .get(&format!("/piani/{PLAN}/richieste"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            list.contains("respinta") && list.contains("Non motivata"),
+            "{b}"
+        );
+        let log = app
+            .store
+            .audit_log(&store::AuditFilter::default())
+            .await
+            .unwrap();
+        for action in [
+            "change.request",
+            "change.opinion",
+            "change.approve",
+            "change.reject",
+        ] {
+            assert!(log.iter().any(|e| e.action == action), "{b}: {action}");
+        }
+        let head_hash = app.store.audit_head().await.unwrap();
+        assert!(
+            domain::audit::verify(&log, head_hash.as_ref().map(|(s, h)| (*s, h.as_str())))
+                .is_empty(),
+            "{b}"
+        );
+        app.stop().await;
+    }
+}
