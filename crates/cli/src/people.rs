@@ -37,6 +37,16 @@ pub enum UserCommand {
         /// Legge la password dalla prima riga dello standard input.
         #[arg(long)]
         password_stdin: bool,
+        /// L'indirizzo di posta a cui vanno i promemoria.
+        #[arg(long, value_name = "INDIRIZZO")]
+        email: Option<String>,
+        #[arg(long, value_name = "URL", default_value = crate::db::DEFAULT_DB)]
+        db: String,
+    },
+    /// Imposta (o, senza indirizzo, toglie) l'indirizzo di posta dei promemoria.
+    Email {
+        username: String,
+        address: Option<String>,
         #[arg(long, value_name = "URL", default_value = crate::db::DEFAULT_DB)]
         db: String,
     },
@@ -137,6 +147,7 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                 entity,
                 every_entity,
                 password_stdin,
+                email,
                 db,
             } => {
                 let roles = roles
@@ -180,7 +191,12 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                     units,
                     password_hash: Some(hash(&password)?),
                 };
-                let result = store.add_person(&new, &stamp()).await;
+                let mut result = store.add_person(&new, &stamp()).await;
+                if let (Ok(_), Some(e)) = (&result, &email)
+                    && let Err(err) = store.set_email(&username, Some(e), &stamp()).await
+                {
+                    result = Err(err);
+                }
                 store.close().await;
                 match result {
                     Ok(p) => {
@@ -192,10 +208,37 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                         output::stdout(&text)?;
                     }
                     Err(StoreError::Conflict(_)) => bail!("il nome utente «{username}» è già in uso"),
+                    Err(StoreError::Invalid(what)) if what.starts_with("e-mail") => bail!(
+                        "indirizzo di posta non valido: l'account «{username}» è creato, senza indirizzo \
+                         (pegaso user email {username} INDIRIZZO)"
+                    ),
                     Err(StoreError::Invalid(_)) => bail!(
                         "nome utente «{username}» non valido: lettere, cifre e . _ - @, al massimo 64"
                     ),
                     Err(e) => return Err(e).context("impossibile creare l'account"),
+                }
+            }
+            UserCommand::Email {
+                username,
+                address,
+                db,
+            } => {
+                let store = open(&db).await?;
+                let result = store
+                    .set_email(&username, address.as_deref(), &stamp())
+                    .await;
+                store.close().await;
+                match (result, &address) {
+                    (Ok(()), Some(a)) => output::stdout(&format!(
+                        "I promemoria di «{username}» andranno a {a}.\n"
+                    ))?,
+                    (Ok(()), None) => output::stdout(&format!(
+                        "Tolto l'indirizzo di posta di «{username}»: niente promemoria.\n"
+                    ))?,
+                    (Err(StoreError::Invalid(_)), Some(a)) => {
+                        bail!("«{a}» non è un indirizzo di posta valido")
+                    }
+                    (Err(e), _) => return Err(not_found(&username)(e)),
                 }
             }
             UserCommand::Disable { username, db } => {

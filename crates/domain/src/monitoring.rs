@@ -4,6 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::plan::Plan;
+use crate::scoring::engine::{Settings, Subject};
+
 /// Where a phase is, as its unit reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,6 +58,119 @@ impl Figure {
     }
 }
 
+/// What a round still waits for from one unit (by position in the plan).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub unit: usize,
+    pub phases: usize,
+    pub indicators: usize,
+}
+
+/// What is known of a plan's figures for a round, by position in the plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Figures<'a> {
+    /// Each phase of each objective.
+    pub phases: &'a [Vec<Figure>],
+    /// Each indicator of each objective (by its position on the card).
+    pub indicators: &'a [Vec<Figure>],
+    pub neutralised: &'a std::collections::BTreeSet<Subject>,
+}
+
+/// The units round `round` still waits for, in plan order: phases of the year's slice not
+/// done and not reported in it, and indicators the settings measure without an actual from
+/// it; neutralised objectives, phases and indicators are not waited for.
+pub fn pending(
+    plan: &Plan,
+    settings: &Settings,
+    figures: &Figures<'_>,
+    round: i64,
+) -> Vec<Pending> {
+    let mut out: Vec<Pending> = Vec::new();
+    let gone = |s: Subject| figures.neutralised.contains(&s);
+    for (oi, o) in plan.objectives.iter().enumerate() {
+        let Some(ui) = plan.units.iter().position(|u| u.id == o.unit) else {
+            continue;
+        };
+        if gone(Subject::Objective(oi)) {
+            continue;
+        }
+        let figure = |list: &[Vec<Figure>], i: usize| {
+            list.get(oi)
+                .and_then(|f| f.get(i))
+                .copied()
+                .unwrap_or_default()
+        };
+        let phases = o
+            .phases
+            .iter()
+            .enumerate()
+            .filter(|(pi, p)| {
+                o.in_year_slice(p)
+                    && !gone(Subject::Phase(oi, *pi))
+                    && figure(figures.phases, *pi).awaited_by(round)
+            })
+            .count();
+        let indicators = settings
+            .indicators
+            .iter()
+            .filter(|s| s.objective == o.id.as_str())
+            .map(|s| s.indicator.saturating_sub(1))
+            .filter(|&i| {
+                !gone(Subject::Indicator(oi, i)) && figure(figures.indicators, i).awaited_by(round)
+            })
+            .count();
+        if phases + indicators == 0 {
+            continue;
+        }
+        match out.iter_mut().find(|p| p.unit == ui) {
+            Some(p) => {
+                p.phases += phases;
+                p.indicators += indicators;
+            }
+            None => out.push(Pending {
+                unit: ui,
+                phases,
+                indicators,
+            }),
+        }
+    }
+    out.sort_by_key(|p| p.unit);
+    out
+}
+
+/// Which reminder a round calls for on `today`: before its date (within `days_before`), or
+/// after it while it is still open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    Before,
+    After,
+}
+
+impl Reminder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reminder::Before => "before",
+            Reminder::After => "after",
+        }
+    }
+
+    /// The reminder due on `today` for a round as of `as_of`, if any.
+    pub fn due(
+        as_of: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+        days_before: u32,
+    ) -> Option<Self> {
+        let ahead = (as_of - today).num_days();
+        if ahead < 0 {
+            Some(Reminder::After)
+        } else if ahead <= i64::from(days_before) {
+            Some(Reminder::Before)
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +192,15 @@ mod tests {
         };
         assert!(!done.awaited_by(3), "a phase done earlier needs no report");
         assert!(Figure::default().awaited_by(1));
+    }
+
+    #[test]
+    fn reminders_come_before_the_round_date_and_after_it() {
+        let d = |m, d| chrono::NaiveDate::from_ymd_opt(2021, m, d).unwrap();
+        assert_eq!(Reminder::due(d(6, 30), d(6, 20), 7), None);
+        assert_eq!(Reminder::due(d(6, 30), d(6, 23), 7), Some(Reminder::Before));
+        assert_eq!(Reminder::due(d(6, 30), d(6, 30), 7), Some(Reminder::Before));
+        assert_eq!(Reminder::due(d(6, 30), d(7, 1), 7), Some(Reminder::After));
     }
 
     #[test]

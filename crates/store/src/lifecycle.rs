@@ -2,7 +2,7 @@
 //! phases, each guarded against lost updates and recorded in the audit log.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::monitoring::ReportStatus;
+use domain::monitoring::{Figure, ReportStatus};
 use domain::{Percent, PlanState};
 use serde::Serialize;
 
@@ -25,6 +25,17 @@ pub struct PhaseRecord {
     pub reported_at: Option<DateTime<Utc>>,
     pub reported_by: Option<String>,
     pub reported_round: Option<i64>,
+}
+
+impl PhaseRecord {
+    /// A phase's record (or its absence) as a monitored figure.
+    pub fn figure(record: Option<&PhaseRecord>) -> Figure {
+        Figure {
+            done: record.is_some_and(|r| r.completed_on.is_some()),
+            round: record.and_then(|r| r.reported_round),
+            updated: record.and_then(|r| r.reported_at),
+        }
+    }
 }
 
 /// The editable fields of a phase, as they are (for conflicts) or as wished.

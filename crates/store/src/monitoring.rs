@@ -2,7 +2,12 @@
 //! actuals, the evaluator's neutralisations and the recorded dates of events. Each write bumps
 //! the plan's revision (so every cache reads it again) and goes into the audit log.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::Plan;
+use domain::monitoring::Figure;
+use domain::scoring::engine::Subject;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -99,6 +104,33 @@ impl Monitoring {
 
     pub fn neutralisation(&self, subject: &str) -> Option<&Neutralisation> {
         self.neutralisations.iter().find(|n| n.subject == subject)
+    }
+
+    /// What is neutralised, as subjects of `plan` (keys that name nothing there are left out).
+    pub fn neutralised(&self, plan: &Plan) -> BTreeSet<Subject> {
+        self.neutralisations
+            .iter()
+            .filter_map(|n| Subject::parse(plan, &n.subject))
+            .collect()
+    }
+
+    /// Each indicator's actual as a monitored figure, by objective and position.
+    pub fn indicator_figures(&self) -> Vec<Vec<Figure>> {
+        self.actuals
+            .iter()
+            .map(|o| o.iter().map(|a| Actual::figure(a.as_ref())).collect())
+            .collect()
+    }
+}
+
+impl Actual {
+    /// An indicator's actual (or its absence) as a monitored figure.
+    pub fn figure(actual: Option<&Actual>) -> Figure {
+        Figure {
+            done: false,
+            round: actual.and_then(|a| a.round),
+            updated: actual.map(|a| a.reported_at),
+        }
     }
 }
 
@@ -656,6 +688,64 @@ impl Store {
                 plan: Some(plan),
                 before: before.map(|(r,)| serde_json::json!({ "reason": r })),
                 after: reason.map(|r| serde_json::json!({ "reason": r })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether reminder `kind` of round `round` already went to `person`.
+    pub async fn reminder_sent(&self, round: i64, person: i64, kind: &str) -> Result<bool> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT round_id FROM reminder_sent \
+             WHERE round_id = $1 AND person_id = $2 AND kind = $3",
+        )
+        .bind(round)
+        .bind(person)
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// Records that reminder `kind` of round `round` went to `username` (whose id is
+    /// `person`), once: a second record of the same is a conflict.
+    pub async fn record_reminder(
+        &self,
+        plan: &str,
+        round: i64,
+        person: i64,
+        username: &str,
+        kind: &str,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO reminder_sent (round_id, person_id, kind, sent_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(round)
+        .bind(person)
+        .bind(kind)
+        .bind(stamp.text())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(format!("reminder {kind} of round {round} already sent"))
+            }
+            _ => StoreError::Database(e),
+        })?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "round.reminder",
+                subject: format!("{plan}/monitoraggi/{round}"),
+                plan: Some(plan),
+                before: None,
+                after: Some(serde_json::json!({ "to": username, "kind": kind })),
             },
         )
         .await?;

@@ -27,6 +27,8 @@ pub struct Person {
     /// Whether a password is set (people of another provider have none).
     #[serde(skip)]
     pub password_hash: Option<String>,
+    /// Where reminders go, when set.
+    pub email: Option<String>,
 }
 
 /// A new account.
@@ -67,6 +69,7 @@ struct PersonRow {
     password_hash: Option<String>,
     roles: String,
     disabled: i64,
+    email: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -79,7 +82,7 @@ struct SessionJoin {
 }
 
 const PERSON: &str =
-    "p.id, p.username, p.name, p.entity_slug, p.password_hash, p.roles, p.disabled";
+    "p.id, p.username, p.name, p.entity_slug, p.password_hash, p.roles, p.disabled, p.email";
 
 fn roles_text(roles: &[Role]) -> String {
     roles
@@ -87,6 +90,22 @@ fn roles_text(roles: &[Role]) -> String {
         .map(|r| r.as_str())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// An address that can take mail: one `@`, something on each side, no spaces or controls.
+fn email_ok(e: &str) -> bool {
+    let mut parts = e.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    e.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
 }
 
 fn username_ok(u: &str) -> bool {
@@ -125,9 +144,50 @@ impl Store {
                 units,
                 disabled: r.disabled != 0,
                 password_hash: r.password_hash,
+                email: r.email,
             });
         }
         Ok(people)
+    }
+
+    /// Sets (or, with `None`, removes) the e-mail address reminders go to.
+    pub async fn set_email(
+        &self,
+        username: &str,
+        email: Option<&str>,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        if let Some(e) = email
+            && !email_ok(e)
+        {
+            return Err(StoreError::Invalid(format!("e-mail address {e:?}")));
+        }
+        let mut tx = self.begin_write().await?;
+        let before: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT email FROM person WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (before,) = before.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
+        sqlx::query("UPDATE person SET email = $1 WHERE username = $2")
+            .bind(email)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change::person(
+                "person.email",
+                username,
+                Some(serde_json::json!({ "email": before })),
+                Some(serde_json::json!({ "email": email })),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Every account, by username.

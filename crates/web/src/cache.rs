@@ -2,7 +2,7 @@
 //! their indexes and their JSON, and read again when the stored revision changes (another
 //! process may replace a plan: entries older than a second ask the store for its revision).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -140,14 +140,14 @@ impl PlanView {
         ))
     }
 
-    /// Objective `objective`'s neutralisation key: `unit/label`.
+    /// The neutralisation key of a part of objective `objective` (by position).
     pub fn subject(&self, objective: usize, part: Part) -> Option<String> {
-        let o = self.plan.objectives.get(objective)?;
-        Some(match part {
-            Part::Whole => o.id.as_str().to_owned(),
-            Part::Phase(p) => format!("{}/{}", o.id.as_str(), p + 1),
-            Part::Indicator(i) => format!("{}/i{}", o.id.as_str(), i + 1),
-        })
+        let subject = match part {
+            Part::Whole => Subject::Objective(objective),
+            Part::Phase(p) => Subject::Phase(objective, p),
+            Part::Indicator(i) => Subject::Indicator(objective, i),
+        };
+        subject.key(&self.plan)
     }
 
     /// What changed on objective `objective` (by position) since the plan was approved.
@@ -260,31 +260,6 @@ pub enum Part {
     Indicator(usize),
 }
 
-/// Reads a neutralisation key back: objective position and part.
-fn subject_of(plan: &Plan, key: &str) -> Option<Subject> {
-    let (oi, o) = plan
-        .objectives
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| key.starts_with(o.id.as_str()))
-        .max_by_key(|(_, o)| o.id.as_str().len())?;
-    let rest = &key[o.id.as_str().len()..];
-    if rest.is_empty() {
-        return Some(Subject::Objective(oi));
-    }
-    let rest = rest.strip_prefix('/')?;
-    match rest.strip_prefix('i') {
-        Some(n) => Some(Subject::Indicator(
-            oi,
-            n.parse::<usize>().ok()?.checked_sub(1)?,
-        )),
-        None => Some(Subject::Phase(
-            oi,
-            rest.parse::<usize>().ok()?.checked_sub(1)?,
-        )),
-    }
-}
-
 /// Scores a plan from what was recorded on it.
 fn compute(
     plan: &Plan,
@@ -302,11 +277,7 @@ fn compute(
         .iter()
         .map(|o| o.iter().map(|a| a.as_ref().map(|a| a.value)).collect())
         .collect();
-    let neutralised: BTreeSet<Subject> = monitoring
-        .neutralisations
-        .iter()
-        .filter_map(|n| subject_of(plan, &n.subject))
-        .collect();
+    let neutralised = monitoring.neutralised(plan);
     engine::score(
         plan,
         settings,

@@ -197,7 +197,7 @@ async fn stylesheet() -> impl IntoResponse {
 
 /// Today's date where the server runs.
 #[allow(clippy::disallowed_methods)]
-pub(crate) fn today() -> chrono::NaiveDate {
+pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 

@@ -5,6 +5,7 @@
 
 mod commands;
 mod database;
+mod remind;
 mod tidy;
 
 use std::path::PathBuf;

@@ -222,6 +222,44 @@ pub enum Subject {
     Indicator(usize, usize),
 }
 
+impl Subject {
+    /// Its key, as neutralisations are recorded: `unit/label` (objective), `unit/label/3`
+    /// (phase 3), `unit/label/i2` (indicator 2).
+    pub fn key(self, plan: &Plan) -> Option<String> {
+        let (o, rest) = match self {
+            Subject::Objective(o) => (o, String::new()),
+            Subject::Phase(o, p) => (o, format!("/{}", p + 1)),
+            Subject::Indicator(o, i) => (o, format!("/i{}", i + 1)),
+        };
+        Some(format!("{}{rest}", plan.objectives.get(o)?.id.as_str()))
+    }
+
+    /// The subject a key names in `plan`, if any.
+    pub fn parse(plan: &Plan, key: &str) -> Option<Subject> {
+        let (oi, o) = plan
+            .objectives
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| key.starts_with(o.id.as_str()))
+            .max_by_key(|(_, o)| o.id.as_str().len())?;
+        let rest = &key[o.id.as_str().len()..];
+        if rest.is_empty() {
+            return Some(Subject::Objective(oi));
+        }
+        let rest = rest.strip_prefix('/')?;
+        let (n, indicator) = match rest.strip_prefix('i') {
+            Some(n) => (n, true),
+            None => (rest, false),
+        };
+        let n = n.parse::<usize>().ok()?.checked_sub(1)?;
+        if indicator {
+            (n < o.indicators.len()).then_some(Subject::Indicator(oi, n))
+        } else {
+            (n < o.phases.len()).then_some(Subject::Phase(oi, n))
+        }
+    }
+}
+
 /// What is known when a plan is measured, by position in the plan.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Facts<'a> {

@@ -10,7 +10,6 @@ use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, decide};
-use domain::monitoring::Figure;
 use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use rust_decimal::Decimal;
@@ -82,20 +81,12 @@ pub fn section(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup 
                             td { a href=(indicator_path(v, o, i + 1)) { "Riferisci l'indicatore " (i + 1) } }
                         }
                     }
-                    @if figure(a).stale(latest_round) {
+                    @if store::Actual::figure(a).stale(latest_round) {
                         tr { td colspan=(if open { 6 } else { 5 }) { span class="semaforo giallo" { "da aggiornare" } " per l'ultimo monitoraggio" } }
                     }
                 }
             }
         }
-    }
-}
-
-fn figure(a: Option<&store::Actual>) -> Figure {
-    Figure {
-        done: false,
-        round: a.and_then(|a| a.round),
-        updated: a.map(|a| a.reported_at),
     }
 }
 

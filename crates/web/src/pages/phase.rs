@@ -10,7 +10,7 @@ use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, Refusal, decide};
-use domain::monitoring::{Figure, ReportStatus};
+use domain::monitoring::ReportStatus;
 use domain::schedule::{self, Standing};
 use domain::{Actor, Objective, Percent, PlanState, messages};
 use maud::{Markup, html};
@@ -135,7 +135,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                                             Some((at, by)) => { (messages::date(at.date_naive())) " (" (by) ")" }
                                             None => { "mai" }
                                         }
-                                        @if figure(record).stale(latest_round) {
+                                        @if store::PhaseRecord::figure(record).stale(latest_round) {
                                             br; span class="semaforo giallo" { "da aggiornare" }
                                         }
                                     }
@@ -154,15 +154,6 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                 }
             }
         }
-    }
-}
-
-/// A phase's record as a monitored figure.
-pub fn figure(record: Option<&store::PhaseRecord>) -> Figure {
-    Figure {
-        done: record.is_some_and(|r| r.completed_on.is_some()),
-        round: record.and_then(|r| r.reported_round),
-        updated: record.and_then(|r| r.reported_at),
     }
 }
 

@@ -11,91 +11,32 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, decide};
 use domain::messages;
-use domain::monitoring::Figure;
+use domain::monitoring::{self, Figure, Figures, Pending};
 use maud::html;
 use serde::Deserialize;
+use store::PhaseRecord;
 
 use super::layout::{Page, Section, render};
-use super::phase::figure;
 use super::{PageResult, form, path};
 use crate::auth::{Viewer, stamp};
-use crate::cache::{Part, PlanView};
+use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
-/// What a round still waits for from one unit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    /// The unit, by position.
-    pub unit: usize,
-    pub phases: usize,
-    pub indicators: usize,
-}
-
-/// The units round `round` still waits for, in plan order: phases of the year's slice not
-/// done and not reported in it, and measured indicators without an actual from it.
+/// The units round `round` still waits for, as the domain counts them.
 pub fn pending(v: &PlanView, round: i64) -> Vec<Pending> {
-    let mut out: Vec<Pending> = Vec::new();
-    for (oi, o) in v.plan.objectives.iter().enumerate() {
-        let Some((ui, _)) = v.unit(o.unit.as_str()) else {
-            continue;
-        };
-        if neutralised(v, oi, Part::Whole) {
-            continue;
-        }
-        let phases = o
-            .phases
-            .iter()
-            .enumerate()
-            .filter(|(pi, p)| {
-                o.in_year_slice(p)
-                    && !neutralised(v, oi, Part::Phase(*pi))
-                    && figure(v.record(oi, *pi)).awaited_by(round)
-            })
-            .count();
-        let indicators = v
-            .settings
-            .indicators
-            .iter()
-            .filter(|s| s.objective == o.id.as_str())
-            .filter(|s| !neutralised(v, oi, Part::Indicator(s.indicator.saturating_sub(1))))
-            .filter(|s| {
-                let actual = v
-                    .monitoring
-                    .actuals
-                    .get(oi)
-                    .and_then(|a| a.get(s.indicator.saturating_sub(1)))
-                    .and_then(Option::as_ref);
-                Figure {
-                    done: false,
-                    round: actual.and_then(|a| a.round),
-                    updated: actual.map(|a| a.reported_at),
-                }
-                .awaited_by(round)
-            })
-            .count();
-        if phases + indicators == 0 {
-            continue;
-        }
-        match out.iter_mut().find(|p| p.unit == ui) {
-            Some(p) => {
-                p.phases += phases;
-                p.indicators += indicators;
-            }
-            None => out.push(Pending {
-                unit: ui,
-                phases,
-                indicators,
-            }),
-        }
-    }
-    out.sort_by_key(|p| p.unit);
-    out
-}
-
-fn neutralised(v: &PlanView, objective: usize, part: Part) -> bool {
-    v.subject(objective, part)
-        .is_some_and(|k| v.monitoring.neutralisation(&k).is_some())
+    let phases: Vec<Vec<Figure>> = v
+        .records
+        .iter()
+        .map(|o| o.iter().map(|r| PhaseRecord::figure(Some(r))).collect())
+        .collect();
+    let neutralised = v.monitoring.neutralised(&v.plan);
+    let figures = Figures {
+        phases: &phases,
+        indicators: &v.monitoring.indicator_figures(),
+        neutralised: &neutralised,
+    };
+    monitoring::pending(&v.plan, &v.settings, &figures, round)
 }
 
 pub async fn page(

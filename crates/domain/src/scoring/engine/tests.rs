@@ -316,6 +316,24 @@ fn neutralised_phases_and_objectives_leave_and_stay_shown() {
 }
 
 #[test]
+fn neutralisation_keys_name_their_subject_and_back() {
+    let p = plan();
+    for s in [
+        Subject::Objective(1),
+        Subject::Phase(0, 1),
+        Subject::Indicator(2, 0),
+    ] {
+        let key = s.key(&p).unwrap();
+        assert_eq!(Subject::parse(&p, &key), Some(s), "{key}");
+    }
+    assert_eq!(Subject::Phase(0, 1).key(&p).as_deref(), Some("a/A/2"));
+    assert_eq!(Subject::Indicator(0, 1).key(&p).as_deref(), Some("a/A/i2"));
+    for wrong in ["a/Z", "a/A/9", "a/A/i3", "a/A/0", "a/Ax", "a/A/", "a/A/ix"] {
+        assert_eq!(Subject::parse(&p, wrong), None, "{wrong}");
+    }
+}
+
+#[test]
 fn nothing_measurable_is_not_zero() {
     let p = plan();
     let n: BTreeSet<Subject> = (0..3).map(Subject::Objective).collect();
