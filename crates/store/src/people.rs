@@ -190,6 +190,84 @@ impl Store {
         Ok(())
     }
 
+    /// Gives `username` a calendar feed whose secret hashes to `hash` (replacing the one they
+    /// had), or, with `None`, takes it away.
+    pub async fn set_calendar_feed(
+        &self,
+        username: &str,
+        hash: Option<&str>,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let person: Option<(i64,)> = sqlx::query_as("SELECT id FROM person WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (id,) = person.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
+        let removed = sqlx::query("DELETE FROM calendar_feed WHERE person_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if let Some(hash) = hash {
+            sqlx::query(
+                "INSERT INTO calendar_feed (person_id, token_hash, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(hash)
+            .bind(stamp.text())
+            .execute(&mut *tx)
+            .await?;
+        } else if removed == 0 {
+            return Err(StoreError::Conflict(format!(
+                "{username} has no calendar feed"
+            )));
+        }
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change::person(
+                if hash.is_some() {
+                    "person.calendar"
+                } else {
+                    "person.calendar.revoke"
+                },
+                username,
+                None,
+                None,
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether `username` has a calendar feed.
+    pub async fn has_calendar_feed(&self, username: &str) -> Result<bool> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT f.person_id FROM calendar_feed f JOIN person p ON p.id = f.person_id \
+             WHERE p.username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// The enabled account whose calendar feed secret hashes to `hash`.
+    pub async fn calendar_feed_person(&self, hash: &str) -> Result<Option<Person>> {
+        let sql = format!(
+            "SELECT {PERSON} FROM person p JOIN calendar_feed f ON f.person_id = p.id \
+             WHERE f.token_hash = $1 AND p.disabled = 0"
+        );
+        let rows: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(hash)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(self.finish(rows).await?.pop())
+    }
+
     /// Every account, by username.
     pub async fn people(&self) -> Result<Vec<Person>> {
         let sql = format!("SELECT {PERSON} FROM person p ORDER BY p.username");

@@ -4,7 +4,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::messages;
-use domain::schedule::planned;
+use domain::schedule::{self, Standing, planned};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -52,7 +52,16 @@ pub async fn page(
     let mut unseen = Vec::new();
     for summary in state.store.plans().await? {
         match state.view(&summary.id, viewer.person()).await {
-            Ok((v, _)) => views.push(v),
+            Ok((v, actor)) => {
+                let results = domain::access::decide(
+                    actor.as_ref(),
+                    domain::Action::ReadProgress,
+                    v.summary.state,
+                )
+                .is_ok()
+                    && v.summary.state >= domain::PlanState::InExecution;
+                views.push((v, results));
+            }
             Err(AppError::NotFound(_)) => unseen.push(summary),
             Err(e) => return Err(e),
         }
@@ -81,8 +90,8 @@ pub async fn page(
                 p id="dal-errore" class="nota" { "La data indicata non è valida: si mostrano le scadenze da oggi." }
             }
         }
-        @for v in &views {
-            (plan_card(v, from, to))
+        @for (v, results) in &views {
+            (plan_card(v, from, to, *results))
         }
     };
     Ok(render(Page {
@@ -94,7 +103,41 @@ pub async fn page(
     }))
 }
 
-fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate) -> Markup {
+/// How the plan's objectives stand today, with a traffic light and a count for each.
+fn standings(v: &PlanView) -> Markup {
+    let today = today();
+    let mut counts: Vec<(Standing, usize)> = Vec::new();
+    for oi in 0..v.plan.objectives.len() {
+        let cal = super::phase::calendar(v, oi, today);
+        if let Some(s) = schedule::objective_standing(&cal.standings) {
+            match counts.iter_mut().find(|(x, _)| *x == s) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((s, 1)),
+            }
+        }
+    }
+    let order = [
+        Standing::Late,
+        Standing::AtRisk,
+        Standing::OnTrack,
+        Standing::DoneLate,
+        Standing::DoneOnTime,
+        Standing::NoDeadline,
+    ];
+    counts.sort_by_key(|(s, _)| order.iter().position(|o| o == s));
+    let score = v.scores().administration;
+    html! {
+        h3 id=(format!("situazione-{}", v.id())) { "Situazione degli obiettivi al " (messages::date(today)) }
+        ul class="cifre" aria-labelledby=(format!("situazione-{}", v.id())) {
+            @for (s, n) in &counts {
+                li { strong { (n) } " " (super::phase::light(*s)) }
+            }
+        }
+        p { "Punteggio organizzativo: " a href=(paths::scores(v.id())) { (super::score::words(score)) } "." }
+    }
+}
+
+fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate, results: bool) -> Markup {
     let plan = &v.plan;
     let dues = deadlines(v, from, to);
     let heading = format!("scadenze-{}", v.id());
@@ -109,6 +152,7 @@ fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate) -> Markup {
                 li { strong { (plan.phase_count()) } " fasi" }
                 li { strong { (plan.strategy.iter().map(|s| s.axes.len()).sum::<usize>()) } " assi strategici" }
             }
+            @if results { (standings(v)) }
             h3 id=(heading) { "Scadenze dal " (messages::date(from)) " al " (messages::date(to)) }
             @if dues.is_empty() {
                 p {

@@ -39,7 +39,16 @@ fn admin(viewer: &Viewer) -> Result<&Person, AppError> {
 pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let person = signed_in(&viewer)?;
     let tokens = state.store.tokens(&person.username).await?;
-    account_page(&state, &viewer, person, &tokens, None).await
+    account_page(&state, &viewer, person, &tokens, Fresh::Nothing).await
+}
+
+/// A secret made just now, shown once on the account page.
+#[derive(Debug, Clone, Copy)]
+enum Fresh<'a> {
+    Nothing,
+    Token(&'a str),
+    /// The calendar feed's address.
+    Feed(&'a str),
 }
 
 async fn account_page(
@@ -47,8 +56,13 @@ async fn account_page(
     viewer: &Viewer,
     person: &Person,
     tokens: &[store::TokenInfo],
-    new_token: Option<&str>,
+    fresh: Fresh<'_>,
 ) -> PageResult {
+    let new_token = match fresh {
+        Fresh::Token(t) => Some(t),
+        _ => None,
+    };
+    let has_feed = state.store.has_calendar_feed(&person.username).await?;
     // The units this person answers for, plan by plan, with the period that is theirs.
     let mut units = Vec::new();
     for summary in state.store.plans().await? {
@@ -90,6 +104,28 @@ async fn account_page(
                         }
                     }
                 }
+            }
+        }
+        h2 id="calendario" { "Il tuo calendario" }
+        p { "Un indirizzo segreto da dare al tuo programma di calendario: riporta le scadenze delle fasi "
+            "delle unità di cui rispondi, in ogni piano. Chi lo conosce le legge: se lo perdi, revocalo o "
+            "creane uno nuovo (il precedente smette di funzionare)." }
+        @if let Fresh::Feed(url) = fresh {
+            div class="avviso" role="status" {
+                p { "Indirizzo del tuo calendario, mostrato ora e mai più:" }
+                p { code { (url) } }
+            }
+        }
+        form class="modulo" method="post" action="/account/calendario" {
+            input type="hidden" name="csrf" value=(viewer.csrf());
+            p { button type="submit" {
+                @if has_feed { "Crea un nuovo indirizzo (il precedente smette di funzionare)" } @else { "Crea l'indirizzo del calendario" }
+            } }
+        }
+        @if has_feed {
+            form method="post" action="/account/calendario/revoca" {
+                input type="hidden" name="csrf" value=(viewer.csrf());
+                p { button type="submit" { "Revoca l'indirizzo del calendario" } }
             }
         }
         h2 { "Chiavi per l'API" }
@@ -182,7 +218,97 @@ pub async fn add_token(
         .add_token(&person.username, name, &secret_hash(&token), &stamp(person))
         .await?;
     let tokens = state.store.tokens(&person.username).await?;
-    account_page(&state, &viewer, person, &tokens, Some(&token)).await
+    account_page(&state, &viewer, person, &tokens, Fresh::Token(&token)).await
+}
+
+pub async fn add_feed(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: axum::http::HeaderMap,
+    f: Result<Form<super::signin::CsrfOnly>, FormRejection>,
+) -> PageResult {
+    let f = form(f)?;
+    let person = &viewer.checked(&f.csrf)?.person;
+    let secret = new_token()?;
+    state
+        .store
+        .set_calendar_feed(
+            &person.username,
+            Some(&secret_hash(&secret)),
+            &stamp(person),
+        )
+        .await?;
+    let tokens = state.store.tokens(&person.username).await?;
+    // A calendar program needs the whole address: this site's, as the browser asked for it.
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.settings.cookie_secure {
+        "https"
+    } else {
+        "http"
+    };
+    let url = format!("{scheme}://{host}/calendari/{secret}.ics");
+    account_page(&state, &viewer, person, &tokens, Fresh::Feed(&url)).await
+}
+
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    f: Result<Form<super::signin::CsrfOnly>, FormRejection>,
+) -> Result<Response, AppError> {
+    let f = form(f)?;
+    let person = &viewer.checked(&f.csrf)?.person;
+    match state
+        .store
+        .set_calendar_feed(&person.username, None, &stamp(person))
+        .await
+    {
+        Ok(()) | Err(store::StoreError::Conflict(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok((
+        axum::http::StatusCode::SEE_OTHER,
+        [(axum::http::header::LOCATION, "/account#calendario")],
+    )
+        .into_response())
+}
+
+/// A person's calendar feed, read by its secret address: the deadlines of the units they
+/// answer for, in every plan they may read.
+pub async fn feed(
+    State(state): State<AppState>,
+    p: Result<Path<String>, PathRejection>,
+) -> Result<Response, AppError> {
+    let file = path(p)?;
+    let secret = file.strip_suffix(".ics").unwrap_or(&file);
+    let missing = || AppError::NotFound("un calendario a questo indirizzo".into());
+    let person = state
+        .store
+        .calendar_feed_person(&secret_hash(secret))
+        .await?
+        .ok_or_else(missing)?;
+    let mut items = Vec::new();
+    for summary in state.store.plans().await? {
+        let Ok((v, Some(actor))) = state.view(&summary.id, Some(&person)).await else {
+            continue;
+        };
+        let units: Vec<domain::UnitId> = actor.units.iter().map(|g| g.unit.clone()).collect();
+        if !units.is_empty() {
+            items.extend(super::unit::calendar_items(&v, &units));
+        }
+    }
+    let name = format!("Scadenze di {}", person.name);
+    Ok(super::unit::ics(&report::ical::feed(
+        &name,
+        &items,
+        crate::now(),
+    )))
 }
 
 pub async fn revoke_token(

@@ -138,13 +138,21 @@ pub async fn calendar(
             "un'unità «{unit_id}» in questo piano"
         )));
     };
+    let items = calendar_items(&v, std::slice::from_ref(&unit.id));
+    let name = format!("Scadenze · {} · {}", unit.name, v.plan.title);
+    Ok(ics(&report::ical::feed(&name, &items, crate::now())))
+}
+
+/// The deadlines of `units` in a plan, as calendar events: their objectives' phases, and the
+/// phases of other objectives that name them (each phase once).
+pub fn calendar_items(v: &crate::PlanView, units: &[domain::UnitId]) -> Vec<report::ical::Item> {
     let today = crate::today();
     let mut items = Vec::new();
     for (oi, o) in v.plan.objectives.iter().enumerate() {
-        let own = o.unit == unit.id;
-        let cal = phase::calendar(&v, oi, today);
+        let own = units.contains(&o.unit);
+        let cal = phase::calendar(v, oi, today);
         for (pi, ph) in o.phases.iter().enumerate() {
-            if !own && !v.phase_units(ph).contains(&unit.id) {
+            if !own && !v.phase_units(ph).iter().any(|u| units.contains(u)) {
                 continue;
             }
             let Some(day) = cal.due.get(pi).copied().flatten() else {
@@ -162,9 +170,12 @@ pub async fn calendar(
             });
         }
     }
-    let name = format!("Scadenze · {} · {}", unit.name, v.plan.title);
-    let text = report::ical::feed(&name, &items, crate::now());
-    Ok((
+    items
+}
+
+/// An iCalendar document as a response.
+pub fn ics(text: &str) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
             (
@@ -172,7 +183,7 @@ pub async fn calendar(
                 "inline; filename=\"scadenze.ics\"",
             ),
         ],
-        text,
+        text.to_owned(),
     )
-        .into_response())
+        .into_response()
 }

@@ -141,6 +141,23 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
                 401
             }
         }
+        // The account page again, with the calendar's secret address shown once.
+        ("POST", "/account/calendario") => {
+            if signed {
+                200
+            } else {
+                401
+            }
+        }
+        ("POST", "/account/calendario/revoca") => {
+            if signed {
+                303
+            } else {
+                401
+            }
+        }
+        // No feed has that secret.
+        ("GET", "/calendari/{feed}") => 404,
         ("GET", "/persone") => by(&[Admin], 200),
         // An incomplete form: refused as such (422) only to whom it is open.
         ("POST", "/persone") => by(&[Admin], 422),

@@ -179,6 +179,14 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         ] {
             assert!(page.contains(expected), "{b}: the card lacks {expected:?}");
         }
+        // The home page: how the plan's objectives stand, with their lights, and its score.
+        let home = head.get("/").await.text().await.unwrap();
+        assert!(home.contains("Situazione degli obiettivi"), "{b}");
+        assert!(
+            home.contains("semaforo rosso"),
+            "{b}: years late, some are red"
+        );
+        assert!(home.contains("Punteggio organizzativo"), "{b}");
         // Under the default rule (all or nothing) one phase of two done is 0.
         let before = api_scores(&app, &token, o.id.as_str()).await;
         assert_eq!(before["score"], 0.0, "{b}: {before}");
@@ -301,6 +309,70 @@ async fn scoring_rules_are_set_while_drafting_and_checked_against_the_plan() {
             .await;
         let r = admin.post(&path, &[("settings", "{}")]).await;
         assert_eq!(r.status(), 409, "{b}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_head_subscribes_to_a_calendar_of_their_deadlines() {
+    let plan = demo();
+    let (index, head_name) = chosen(&plan);
+    let o = &plan.objectives[index];
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.act(PlanState::Draft, "validate", PlanState::Validated)
+            .await;
+        app.act(PlanState::Validated, "approve", PlanState::Approved)
+            .await;
+        let password = app.person("capo", &head_name, &[], &[]).await;
+        let head = app.login("capo", &password).await;
+        let page = head.post("/account/calendario", &[]).await;
+        assert_eq!(page.status(), 200, "{b}");
+        let page = page.text().await.unwrap();
+        let url = page
+            .split("<code>")
+            .filter_map(|s| s.split("</code>").next())
+            .find(|s| s.contains("/calendari/"))
+            .expect("the feed's address")
+            .to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "{b}: {url}");
+        let path = &url[url.find("/calendari/").unwrap()..];
+        // Read without signing in, as a calendar program does.
+        let feed = app.get(path).await;
+        assert_eq!(feed.status(), 200, "{b}");
+        assert!(
+            feed.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/calendar")
+        );
+        let text = feed.text().await.unwrap();
+        let uid = format!("UID:{PLAN}-{}-{}-1@pegaso", o.unit, o.label);
+        assert!(text.contains(&uid), "{b}: {text}");
+        // Not the deadlines of an objective that neither belongs to nor names the unit.
+        let code = plan.unit(&o.unit).unwrap().responsible_code.clone();
+        let others = plan
+            .objectives
+            .iter()
+            .find(|x| {
+                x.unit != o.unit
+                    && !x.phases.is_empty()
+                    && !x
+                        .phases
+                        .iter()
+                        .any(|p| p.responsible.iter().any(|c| Some(c) == code.as_ref()))
+            })
+            .unwrap();
+        let foreign = format!("UID:{PLAN}-{}-{}-1@pegaso", others.unit, others.label);
+        assert!(!text.contains(&foreign), "{b}: {foreign}");
+        // A new address replaces the old one; revoking ends it.
+        assert_eq!(head.post("/account/calendario", &[]).await.status(), 200);
+        assert_eq!(app.get(path).await.status(), 404, "{b}");
+        assert_eq!(
+            head.post("/account/calendario/revoca", &[]).await.status(),
+            303
+        );
+        assert!(!app.store.has_calendar_feed("capo").await.unwrap(), "{b}");
         app.stop().await;
     }
 }
