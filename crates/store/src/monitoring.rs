@@ -695,6 +695,59 @@ impl Store {
         Ok(())
     }
 
+    /// Records the date of an event relative deadlines count from (by the document's words),
+    /// or, with `None`, removes it.
+    pub async fn record_event(
+        &self,
+        plan: &str,
+        event: &str,
+        day: Option<NaiveDate>,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let before: Option<(String,)> =
+            sqlx::query_as("SELECT day FROM event_date WHERE plan_id = $1 AND event = $2")
+                .bind(plan_id)
+                .bind(event)
+                .fetch_optional(&mut *tx)
+                .await?;
+        bump(&mut tx, plan).await?;
+        sqlx::query("DELETE FROM event_date WHERE plan_id = $1 AND event = $2")
+            .bind(plan_id)
+            .bind(event)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(day) = day {
+            sqlx::query(
+                "INSERT INTO event_date (plan_id, event, day, recorded_at, recorded_by) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(plan_id)
+            .bind(event)
+            .bind(date_text(day))
+            .bind(stamp.text())
+            .bind(&stamp.actor)
+            .execute(&mut *tx)
+            .await?;
+        }
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: "event.date",
+                subject: format!("{plan}/eventi"),
+                plan: Some(plan),
+                before: before.map(|(d,)| serde_json::json!({ "event": event, "day": d })),
+                after: day.map(|d| serde_json::json!({ "event": event, "day": date_text(d) })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Whether reminder `kind` of round `round` already went to `person`.
     pub async fn reminder_sent(&self, round: i64, person: i64, kind: &str) -> Result<bool> {
         let row: Option<(i64,)> = sqlx::query_as(

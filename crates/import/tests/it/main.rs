@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod cards;
+mod deadlines;
 mod props;
 mod seed;
 mod seed_cards;

@@ -4,6 +4,7 @@ mod acts;
 mod audit;
 mod changes;
 mod diagnostics;
+mod events;
 mod evidence;
 mod home;
 mod indicator;
@@ -101,6 +102,10 @@ pub fn routes(r: Routes) -> Routes {
         .post(
             "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}",
             indicator::save,
+        )
+        .post(
+            "/piani/{plan}/obiettivi/{unit}/{label}/eventi",
+            events::save,
         )
         .post(
             "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni",

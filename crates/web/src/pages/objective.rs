@@ -9,7 +9,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, path};
-use super::{acts, changes, indicator, neutralise, phase, score};
+use super::{acts, changes, events, indicator, neutralise, phase, score};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -58,6 +58,7 @@ pub async fn page(
     let body = html! {
         (PreEscaped(card))
         (phase::progress(&v, index, actor.as_ref()))
+        (events::section(&v, index, actor.as_ref(), viewer.csrf()))
         (indicator::section(&v, index, actor.as_ref()))
         @if readable {
             (score::section(&v, index))

@@ -222,6 +222,7 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             "POST",
             "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
             | "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni"
+            | "/piani/{plan}/obiettivi/{unit}/{label}/eventi"
             | "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati",
         ) => {
             if signed {

@@ -376,3 +376,74 @@ async fn a_head_subscribes_to_a_calendar_of_their_deadlines() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_recorded_event_gives_its_deadlines_a_date() {
+    let plan = demo();
+    let (o, phase, offset) = plan
+        .objectives
+        .iter()
+        .find_map(|o| {
+            o.phases
+                .iter()
+                .position(|p| match &p.deadline.when {
+                    domain::When::Relative(r) => matches!(r.anchor, domain::Anchor::Event(_)),
+                    _ => false,
+                })
+                .map(|i| match &o.phases[i].deadline.when {
+                    domain::When::Relative(r) => (o, i, r.offset),
+                    _ => unreachable!(),
+                })
+        })
+        .expect("the demo has a deadline after an event");
+    let unit = plan.unit(&o.unit).unwrap();
+    let head: Vec<&str> = unit.heads[0]
+        .name
+        .split_whitespace()
+        .filter(|w| !w.contains('.'))
+        .collect();
+    let card = format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label);
+    let day = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let due = match offset {
+        domain::Offset::Days(n) => day + chrono::Days::new(u64::from(n)),
+        domain::Offset::Months(n) => day + chrono::Months::new(n),
+    };
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.act(PlanState::Draft, "validate", PlanState::Validated)
+            .await;
+        app.act(PlanState::Validated, "approve", PlanState::Approved)
+            .await;
+        app.act(PlanState::Approved, "start", PlanState::InExecution)
+            .await;
+        let password = app.person("capo", &head.join(" "), &[], &[]).await;
+        let user = app.login("capo", &password).await;
+        let page = user.get(&card).await.text().await.unwrap();
+        assert!(page.contains("data non ancora registrata"), "{b}");
+        let row = |page: &str| {
+            let at = page.find(&format!("id=\"fase-{}\"", phase + 1)).unwrap();
+            page[at..at + page[at..].find("</tr>").unwrap()].to_owned()
+        };
+        assert!(row(&page).contains("senza scadenza"), "{b}: {}", row(&page));
+        let form = [("event", "1"), ("day", "2021-03-01")];
+        assert_eq!(
+            user.post(&format!("{card}/eventi"), &form).await.status(),
+            303,
+            "{b}"
+        );
+        let page = user.get(&card).await.text().await.unwrap();
+        assert!(page.contains("avvenuto il 01/03/2021"), "{b}");
+        assert!(
+            row(&page).contains(&domain::messages::date(due)),
+            "{b}: {}",
+            row(&page)
+        );
+        let wrong = [("event", "9"), ("day", "2021-03-01")];
+        assert_eq!(
+            user.post(&format!("{card}/eventi"), &wrong).await.status(),
+            422,
+            "{b}"
+        );
+        app.stop().await;
+    }
+}
