@@ -42,6 +42,13 @@ pub fn resolved(objective: &Objective, year: i32, facts: &Facts<'_>) -> Vec<Plan
         .collect()
 }
 
+/// The day each phase is due by, as `resolved` finds it (the dates alone).
+pub fn due_dates(objective: &Objective, year: i32, facts: &Facts<'_>) -> Vec<Option<NaiveDate>> {
+    (0..objective.phases.len())
+        .map(|i| resolve(objective, year, facts, i, 0).due)
+        .collect()
+}
+
 fn resolve(
     objective: &Objective,
     year: i32,

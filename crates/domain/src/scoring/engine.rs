@@ -4,13 +4,14 @@
 //! lines, each indicator's value and rule, the weights used), so that a page or the API can
 //! say how it was computed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::indicator::{self, Indicator, Outcome, number, optional_number};
+
 use super::phases::{self, EmptyWeights, PhaseFact, PhaseMethod, PhaseRules, PhaseScore};
 use super::rollup::{self, Part};
 use crate::plan::Plan;
@@ -322,7 +323,7 @@ impl ObjectiveScore {
 
     /// The indicators' weighted mean, when there is one.
     pub fn indicators_score(&self) -> Option<Decimal> {
-        rollup::weighted_mean(&indicator_parts(&self.indicators))
+        rollup::mean_of(indicator_parts(&self.indicators))
     }
 }
 
@@ -346,6 +347,32 @@ pub struct PlanScores {
     pub administration: Option<Decimal>,
 }
 
+/// Finds ids in a list, starting from where the last one was found: O(1) for ids asked in
+/// the list's order, a full turn at worst.
+struct Finder<'a> {
+    ids: Vec<&'a str>,
+    next: std::cell::Cell<usize>,
+}
+
+impl<'a> Finder<'a> {
+    fn new(ids: impl Iterator<Item = &'a str>) -> Self {
+        Finder {
+            ids: ids.collect(),
+            next: std::cell::Cell::new(0),
+        }
+    }
+
+    fn find(&self, id: &str) -> Option<usize> {
+        let n = self.ids.len();
+        let start = self.next.get();
+        let found = (0..n)
+            .map(|k| (start + k) % n)
+            .find(|&i| self.ids[i] == id)?;
+        self.next.set(found);
+        Some(found)
+    }
+}
+
 /// An indicator's score held to the plan's highest.
 fn capped(outcome: Outcome, max: Option<Decimal>) -> Outcome {
     match (outcome, max) {
@@ -356,18 +383,15 @@ fn capped(outcome: Outcome, max: Option<Decimal>) -> Outcome {
     }
 }
 
-fn indicator_parts(scores: &[IndicatorScore]) -> Vec<Part> {
-    scores
-        .iter()
-        .map(|i| Part {
-            weight: i.weight,
-            score: match i.outcome {
-                Outcome::Scored { score, .. } => Some(score),
-                _ => None,
-            },
-            neutralised: i.neutralised,
-        })
-        .collect()
+fn indicator_parts(scores: &[IndicatorScore]) -> impl Iterator<Item = Part> + '_ {
+    scores.iter().map(|i| Part {
+        weight: i.weight,
+        score: match i.outcome {
+            Outcome::Scored { score, .. } => Some(score),
+            _ => None,
+        },
+        neutralised: i.neutralised,
+    })
 }
 
 /// Scores a plan as of `measured_on` with its settings and the facts recorded.
@@ -377,21 +401,18 @@ pub fn score(
     facts: &Facts<'_>,
     measured_on: NaiveDate,
 ) -> PlanScores {
-    let index: HashMap<&str, usize> = plan
-        .objectives
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.id.as_str(), i))
-        .collect();
+    // Settings name objectives and units by id, usually in the plan's order: each is looked
+    // for from where the previous one was found.
+    let objective_ids = Finder::new(plan.objectives.iter().map(|o| o.id.as_str()));
     let mut by_objective: Vec<Vec<usize>> = vec![Vec::new(); plan.objectives.len()];
     for (i, s) in settings.indicators.iter().enumerate() {
-        if let Some(&o) = index.get(s.objective.as_str()) {
+        if let Some(o) = objective_ids.find(&s.objective) {
             by_objective[o].push(i);
         }
     }
     let mut weights: Vec<Decimal> = vec![Decimal::ONE; plan.objectives.len()];
     for w in &settings.objective_weights {
-        if let Some(&o) = index.get(w.objective.as_str()) {
+        if let Some(o) = objective_ids.find(&w.objective) {
             weights[o] = w.weight;
         }
     }
@@ -401,17 +422,14 @@ pub fn score(
         .enumerate()
         .map(|(oi, o)| {
             let done = facts.done.get(oi).map_or(&[][..], Vec::as_slice);
-            let due: Vec<Option<NaiveDate>> = schedule::resolved(
+            let due = schedule::due_dates(
                 o,
                 plan.year,
                 &schedule::Facts {
                     done,
                     events: facts.events,
                 },
-            )
-            .into_iter()
-            .map(|p| p.due)
-            .collect();
+            );
             let in_slice: Vec<usize> = o
                 .phases
                 .iter()
@@ -441,16 +459,12 @@ pub fn score(
                     let s = &settings.indicators[si];
                     let position = s.indicator.saturating_sub(1);
                     let actual = actuals.get(position).copied().flatten();
-                    let rule = Indicator {
-                        actual,
-                        ..s.rule.clone()
-                    };
                     IndicatorScore {
                         position,
                         weight: s.weight,
                         setting: si,
                         actual,
-                        outcome: capped(indicator::score(&rule), settings.max_score),
+                        outcome: capped(indicator::score_with(&s.rule, actual), settings.max_score),
                         neutralised: facts.is_neutralised(Subject::Indicator(oi, position)),
                     }
                 })
@@ -479,7 +493,7 @@ pub fn score(
             scored.score = rollup::objective(
                 scored.phases_score(),
                 phases_weight,
-                &indicator_parts(&scored.indicators),
+                scored.indicators_score(),
                 indicators_weight,
                 blocked,
             );
@@ -487,14 +501,9 @@ pub fn score(
         })
         .collect();
     let mut owned: Vec<Vec<usize>> = vec![Vec::new(); plan.units.len()];
-    let units_by_id: HashMap<&str, usize> = plan
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id.as_str(), i))
-        .collect();
+    let unit_ids = Finder::new(plan.units.iter().map(|u| u.id.as_str()));
     for (oi, o) in plan.objectives.iter().enumerate() {
-        if let Some(&u) = units_by_id.get(o.unit.as_str()) {
+        if let Some(u) = unit_ids.find(o.unit.as_str()) {
             owned[u].push(oi);
         }
     }
@@ -503,14 +512,11 @@ pub fn score(
         .iter()
         .zip(owned)
         .map(|(u, mine)| {
-            let parts: Vec<Part> = mine
-                .iter()
-                .map(|&i| Part {
-                    weight: objectives[i].weight,
-                    score: objectives[i].score,
-                    neutralised: objectives[i].neutralised,
-                })
-                .collect();
+            let parts = mine.iter().map(|&i| Part {
+                weight: objectives[i].weight,
+                score: objectives[i].score,
+                neutralised: objectives[i].neutralised,
+            });
             let weight = match &settings.units {
                 UnitWeighting::Equal => Decimal::ONE,
                 UnitWeighting::Staff => u.staff.map_or(Decimal::ZERO, Decimal::from),
@@ -520,18 +526,13 @@ pub fn score(
                     .map_or(Decimal::ZERO, |w| w.weight),
             };
             UnitScore {
-                score: rollup::weighted_mean(&parts),
+                score: rollup::mean_of(parts),
                 weight,
                 objectives: mine,
             }
         })
         .collect();
-    let administration = rollup::weighted_mean(
-        &units
-            .iter()
-            .map(|u| Part::new(u.weight, u.score))
-            .collect::<Vec<_>>(),
-    );
+    let administration = rollup::mean_of(units.iter().map(|u| Part::new(u.weight, u.score)));
     PlanScores {
         objectives,
         units,

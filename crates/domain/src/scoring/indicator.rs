@@ -190,7 +190,13 @@ const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
 /// Scores one indicator.
 pub fn score(i: &Indicator) -> Outcome {
-    let actual = match (i.actual, i.no_actual) {
+    score_with(i, i.actual)
+}
+
+/// Scores an indicator's rule with `actual` in place of its own (a plan's rule and the value
+/// monitoring reported).
+pub fn score_with(i: &Indicator, actual: Option<Decimal>) -> Outcome {
+    let actual = match (actual, i.no_actual) {
         (Some(a), _) => a,
         (None, NoActual::TreatAsZero) => Decimal::ZERO,
         (None, NoActual::ScoreZero) => {

@@ -95,9 +95,14 @@ pub fn score(
     rules: &PhaseRules,
     measured_on: NaiveDate,
 ) -> PhaseScore {
-    let live: Vec<&PhaseFact> = phases.iter().filter(|p| !p.neutralised).collect();
-    let given: Decimal = live.iter().filter_map(|p| p.weight).sum();
-    let empty = live.iter().filter(|p| p.weight.is_none()).count();
+    let (mut live, mut given, mut empty) = (0usize, Decimal::ZERO, 0usize);
+    for p in phases.iter().filter(|p| !p.neutralised) {
+        live += 1;
+        match p.weight {
+            Some(w) => given += w,
+            None => empty += 1,
+        }
+    }
     if empty > 0 && rules.empty_weights == EmptyWeights::Reject {
         return PhaseScore::EmptyWeights;
     }
@@ -154,7 +159,7 @@ pub fn score(
             earned,
         });
     }
-    if live.is_empty() {
+    if live == 0 {
         return PhaseScore::NotMeasurable;
     }
     let score = match rules.method {

@@ -35,33 +35,42 @@ impl Part {
 
 /// The weighted mean of the parts that count, or `None` when none does.
 pub fn weighted_mean(parts: &[Part]) -> Option<Decimal> {
-    let counted: Vec<(Decimal, Decimal)> = parts
-        .iter()
-        .filter_map(|p| p.counts().map(|s| (p.weight, s)))
-        .collect();
-    let total: Decimal = counted.iter().map(|(w, _)| *w).sum();
-    if counted.is_empty() || total.is_zero() {
-        return None;
-    }
-    Some(counted.iter().map(|(w, s)| w * s).sum::<Decimal>() / total)
+    mean_of(parts.iter().cloned())
 }
 
-/// An objective's score from its phases' score and its indicators, with the plan's weights
-/// for the two (e.g. 60/40; a zero weight leaves that side out). `blocked`: an indicator
-/// waits for its actual, and the objective cannot be measured until it comes.
+/// `weighted_mean` over parts as they come (nothing is collected).
+pub fn mean_of(parts: impl IntoIterator<Item = Part>) -> Option<Decimal> {
+    let (mut total, mut sum, mut any) = (Decimal::ZERO, Decimal::ZERO, false);
+    for (w, s) in parts
+        .into_iter()
+        .filter_map(|p| p.counts().map(|s| (p.weight, s)))
+    {
+        total += w;
+        sum += w * s;
+        any = true;
+    }
+    if !any || total.is_zero() {
+        return None;
+    }
+    Some(sum / total)
+}
+
+/// An objective's score from its phases' score and its indicators' weighted mean, with the
+/// plan's weights for the two (e.g. 60/40; a zero weight leaves that side out). `blocked`:
+/// an indicator waits for its actual, and the objective cannot be measured until it comes.
 pub fn objective(
     phases: Option<Decimal>,
     phases_weight: Decimal,
-    indicators: &[Part],
+    indicators: Option<Decimal>,
     indicators_weight: Decimal,
     blocked: bool,
 ) -> Option<Decimal> {
     if blocked && indicators_weight > Decimal::ZERO {
         return None;
     }
-    weighted_mean(&[
+    mean_of([
         Part::new(phases_weight, phases),
-        Part::new(indicators_weight, weighted_mean(indicators)),
+        Part::new(indicators_weight, indicators),
     ])
 }
 
@@ -94,22 +103,28 @@ mod tests {
         let indicators = [Part::new(d(1), Some(d(100))), Part::new(d(1), Some(d(50)))];
         // 60/40: 0.6 × 80 + 0.4 × 75.
         assert_eq!(
-            objective(Some(d(80)), d(60), &indicators, d(40), false),
+            objective(Some(d(80)), d(60), weighted_mean(&indicators), d(40), false),
             Some(d(78))
         );
         // Phases alone.
         assert_eq!(
-            objective(Some(d(80)), d(1), &indicators, d(0), true),
+            objective(Some(d(80)), d(1), weighted_mean(&indicators), d(0), true),
             Some(d(80))
         );
         // An indicator waiting for its value blocks the objective.
         assert_eq!(
-            objective(Some(d(80)), d(60), &indicators, d(40), true),
+            objective(Some(d(80)), d(60), weighted_mean(&indicators), d(40), true),
             None
         );
         // No indicator measurable: the phases alone make the score.
         assert_eq!(
-            objective(Some(d(80)), d(60), &[Part::new(d(1), None)], d(40), false),
+            objective(
+                Some(d(80)),
+                d(60),
+                weighted_mean(&[Part::new(d(1), None)]),
+                d(40),
+                false
+            ),
             Some(d(80))
         );
     }
