@@ -85,15 +85,24 @@ pub fn run(o: Options) -> Result<ExitCode> {
                     actor: "cli".into(),
                     at: web::now(),
                 };
-                rt.block_on(store.record_reminder(
+                match rt.block_on(store.record_reminder(
                     &l.plan,
                     l.round,
                     l.person,
                     &l.username,
                     l.kind.as_str(),
                     &stamp,
-                ))
-                .context("impossibile registrare il promemoria inviato")?;
+                )) {
+                    // Another run sent it meanwhile: it is recorded once.
+                    Ok(()) | Err(store::StoreError::Conflict(_)) => {}
+                    Err(e) => {
+                        tracing::error!(to = %l.to, "reminder sent but not recorded: {e}");
+                        output::stderr(&format!(
+                            "Promemoria a {} inviato ma non registrato: {e}\n",
+                            l.to
+                        ));
+                    }
+                }
                 tracing::info!(to = %l.to, plan = l.plan, kind = l.kind.as_str(), "reminder sent");
                 sent += 1;
             }
@@ -141,7 +150,8 @@ async fn letters(
     for summary in plans
         .iter()
         .filter(|p| o.plan.as_ref().is_none_or(|id| &p.id == id))
-        .filter(|p| matches!(p.state, PlanState::InExecution | PlanState::Measured))
+        // Once measured, only the planning office corrects: units are not asked to report.
+        .filter(|p| p.state == PlanState::InExecution)
     {
         let id = summary.id.as_str();
         let monitoring = store.monitoring(id).await?;
@@ -177,7 +187,11 @@ async fn letters(
             let grants = unit_grants(&plan, &person.name, &person.units);
             let mine: Vec<&monitoring::Pending> = pending
                 .iter()
-                .filter(|p| grants.iter().any(|g| g.unit == plan.units[p.unit].id))
+                .filter(|p| {
+                    grants
+                        .iter()
+                        .any(|g| g.unit == plan.units[p.unit].id && g.covers(Some(today)))
+                })
                 .collect();
             if mine.is_empty() {
                 continue;

@@ -172,7 +172,11 @@ pub enum Action<'a> {
     Neutralise,
     /// Ask to change an approved plan's objective of `unit` (deadline, weight, target,
     /// indicator).
-    RequestChange { unit: &'a UnitId },
+    RequestChange {
+        unit: &'a UnitId,
+        /// The day of the request: a head asks in their own period.
+        day: Option<NaiveDate>,
+    },
     /// Give the Nucleo's opinion on a change request.
     GiveOpinion,
     /// Approve or reject a change request with the Giunta's act.
@@ -225,9 +229,9 @@ pub fn decide(actor: Option<&Actor>, action: Action<'_>, state: PlanState) -> Re
             PlanState::InExecution | PlanState::Measured => any_of(actor, &[Role::Admin]),
             other => Err(Refusal::State(other)),
         },
-        Action::RequestChange { unit } => match state {
+        Action::RequestChange { unit, day } => match state {
             PlanState::Approved | PlanState::InExecution => {
-                if actor.holds(unit, &[UnitRole::Head], None) {
+                if actor.holds(unit, &[UnitRole::Head], day) {
                     Ok(())
                 } else {
                     Err(Refusal::NotYourUnit)

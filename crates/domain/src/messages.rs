@@ -411,6 +411,30 @@ pub fn settings_error(e: &crate::scoring::engine::SettingsError) -> String {
         ),
         E::NegativeWeight => "Un peso non può essere negativo.".into(),
         E::NoWeight => "Fasi e indicatori non possono pesare entrambi zero.".into(),
+        E::OutOfRange => format!(
+            "Un numero delle regole è troppo grande: al massimo {} in valore assoluto.",
+            crate::scoring::engine::LIMIT
+        ),
+        E::NoRoom => "Il punteggio massimo (max_score) dev'essere maggiore di zero.".into(),
+        E::InvalidRule {
+            objective,
+            position,
+            error,
+        } => format!(
+            "L'indicatore {position} dell'obiettivo «{objective}» non si può calcolare: {}",
+            score_error(error)
+        ),
+    }
+}
+
+/// Why an indicator's rule cannot give a score.
+pub fn score_error(e: &crate::scoring::indicator::ScoreError) -> String {
+    use crate::scoring::indicator::ScoreError as E;
+    match e {
+        E::Missing(field) => format!("la regola richiede il valore «{field}»."),
+        E::LimitsOrder => "i limiti vanno in ordine: minimo ≤ target ≤ massimo (≤ eccellenza), \
+                           o tutti al contrario."
+            .into(),
     }
 }
 

@@ -234,7 +234,10 @@ impl Store {
     /// The Giunta's decision on request `id`, which must have the Nucleo's opinion. An
     /// approval changes the stored plan as `next` (the plan with the proposal applied to
     /// objective `objective`) and keeps versions: `current` (the plan's document now) as
-    /// version 1 the first time, `next` as the following one. Returns the version made.
+    /// version 1 the first time, `next` as the following one. Both were computed from the
+    /// plan at revision `seen`: if it changed meanwhile (another decision, an edit), nothing
+    /// is done and the caller is told (a conflict starting "plan changed"). Returns the
+    /// version made.
     #[allow(clippy::too_many_arguments)]
     pub async fn decide_change(
         &self,
@@ -242,10 +245,20 @@ impl Store {
         id: i64,
         act: &BoardAct,
         approval: Option<(&str, &Plan, &Objective)>,
+        seen: i64,
         stamp: &Stamp,
     ) -> Result<Option<i64>> {
         let mut tx = self.begin_write().await?;
         let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let (revision,): (i64,) = sqlx::query_as("SELECT revision FROM plan WHERE id = $1")
+            .bind(plan_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if revision != seen {
+            return Err(StoreError::Conflict(format!(
+                "plan changed: revision {revision}, not {seen}"
+            )));
+        }
         let row: Option<(String, String)> = sqlx::query_as(
             "SELECT state, proposal FROM change_request WHERE id = $1 AND plan_id = $2",
         )

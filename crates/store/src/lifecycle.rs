@@ -239,7 +239,7 @@ impl Store {
             "UPDATE phase SET description = $1, weight_pct = $2, completed_on = $3, \
              progress_note = $4, version = $5, status = $6, \
              reported_at = COALESCE($7, reported_at), reported_by = COALESCE($8, reported_by), \
-             reported_round = CASE WHEN $9 = 1 THEN $10 ELSE reported_round END \
+             reported_round = CASE WHEN $9 = 1 THEN COALESCE($10, reported_round) ELSE reported_round END \
              WHERE id = $11 AND version = $12",
         )
         .bind(&wished.description)

@@ -278,17 +278,25 @@ fn compute(
         .map(|o| o.iter().map(|a| a.as_ref().map(|a| a.value)).collect())
         .collect();
     let neutralised = monitoring.neutralised(plan);
-    engine::score(
-        plan,
-        settings,
-        &engine::Facts {
-            done: &done,
-            actuals: &actuals,
-            events: &monitoring.events,
-            neutralised: Some(&neutralised),
-        },
-        today,
-    )
+    let facts = engine::Facts {
+        done: &done,
+        actuals: &actuals,
+        events: &monitoring.events,
+        neutralised: Some(&neutralised),
+    };
+    // Settings and actuals are bounded where they come in; should arithmetic still fail, the
+    // plan stays readable, scored by its phases under the default rules.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine::score(plan, settings, &facts, today)
+    }))
+    .unwrap_or_else(|_| {
+        tracing::error!("scoring failed: scored with the default rules instead");
+        let phases_only = engine::Facts {
+            actuals: &[],
+            ..facts
+        };
+        engine::score(plan, &Settings::default(), &phases_only, today)
+    })
 }
 
 struct Entry {

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use domain::{Action, Actor, Plan};
 use store::{Person, PlanSummary, Stamp, Store, StoreError};
 use tokio::net::TcpListener;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use cache::PlanView;
@@ -148,7 +148,16 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    // A calendar feed's address is its secret: never in the logs.
+                    let path = req.uri().path();
+                    let path = if path.starts_with("/calendari/") {
+                        "/calendari/…"
+                    } else {
+                        path
+                    };
+                    tracing::info_span!("request", method = %req.method(), path = %path)
+                })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
 }

@@ -145,6 +145,24 @@ pub enum SettingsError {
     NegativeWeight,
     #[error("phases and indicators cannot both weigh 0")]
     NoWeight,
+    #[error("a number is beyond {}", LIMIT)]
+    OutOfRange,
+    #[error("max_score must be above 0")]
+    NoRoom,
+    #[error("indicator {position} of {objective}: {error}")]
+    InvalidRule {
+        objective: String,
+        position: usize,
+        error: indicator::ScoreError,
+    },
+}
+
+/// The largest magnitude of a number in the settings (and of an actual value): far beyond any
+/// real figure, and far from where exact decimal arithmetic overflows.
+pub const LIMIT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+fn within(d: Decimal) -> bool {
+    d.abs() <= LIMIT
 }
 
 impl Settings {
@@ -163,6 +181,37 @@ impl Settings {
         }
         if self.phases_weight.is_zero() && self.indicators_weight.is_zero() {
             return Err(SettingsError::NoWeight);
+        }
+        let mut numbers = vec![self.phases_weight, self.indicators_weight];
+        numbers.extend(self.max_score);
+        numbers.extend(self.objective_weights.iter().map(|w| w.weight));
+        if let UnitWeighting::Set { weights } = &self.units {
+            numbers.extend(weights.iter().map(|w| w.weight));
+        }
+        for s in &self.indicators {
+            let r = &s.rule;
+            numbers.push(s.weight);
+            numbers.extend(
+                [
+                    r.target,
+                    r.prior_year,
+                    r.limit_min,
+                    r.limit_max,
+                    r.limit_excellent,
+                ]
+                .into_iter()
+                .flatten(),
+            );
+            for b in &r.bands.0 {
+                numbers.extend([b.from, b.thru, b.factor]);
+                numbers.extend(b.factor_min);
+            }
+        }
+        if !numbers.into_iter().all(within) {
+            return Err(SettingsError::OutOfRange);
+        }
+        if self.max_score.is_some_and(|m| m <= Decimal::ZERO) {
+            return Err(SettingsError::NoRoom);
         }
         let objective = |id: &str| plan.objectives.iter().find(|o| o.id.as_str() == id);
         let mut seen = BTreeSet::new();
@@ -190,6 +239,16 @@ impl Settings {
             }
             if s.weight < Decimal::ZERO {
                 return Err(SettingsError::NegativeWeight);
+            }
+            // A rule that cannot give a score (a missing target, limits out of order) is an
+            // error of the plan's settings, not an indicator that quietly leaves the mean.
+            let sample = s.rule.target.unwrap_or(Decimal::ZERO);
+            if let Outcome::Invalid(error) = indicator::score_with(&s.rule, Some(sample)) {
+                return Err(SettingsError::InvalidRule {
+                    objective: s.objective.clone(),
+                    position: s.indicator,
+                    error,
+                });
             }
         }
         for w in &self.objective_weights {

@@ -180,7 +180,9 @@ pub async fn scores(
                             "not_measurable",
                             Some(messages::no_actual(*p).to_owned()),
                         ),
-                        Outcome::Invalid(e) => (None, None, "invalid", Some(e.to_string())),
+                        Outcome::Invalid(e) => {
+                            (None, None, "invalid", Some(messages::score_error(e)))
+                        }
                     };
                     IndicatorScoreBody {
                         position: i.position + 1,

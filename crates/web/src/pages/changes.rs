@@ -17,7 +17,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, form, path};
+use super::{MAX_TEXT, PageResult, at_most, form, path};
 use crate::auth::{Viewer, stamp};
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -150,7 +150,10 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
         .collect();
     let open = decide(
         actor,
-        Action::RequestChange { unit: &o.unit },
+        Action::RequestChange {
+            unit: &o.unit,
+            day: Some(crate::today()),
+        },
         v.summary.state,
     )
     .is_ok();
@@ -205,17 +208,20 @@ pub async fn ask(
     let o = &v.plan.objectives[index];
     decide(
         actor.as_ref(),
-        Action::RequestChange { unit: &o.unit },
+        Action::RequestChange {
+            unit: &o.unit,
+            day: Some(crate::today()),
+        },
         v.summary.state,
     )
     .map_err(refused)?;
-    let reason = f.reason.trim();
+    let reason = at_most(f.reason.trim(), MAX_TEXT, "Il motivo")?;
     if reason.is_empty() {
         return Err(AppError::Unprocessable(
             "Il motivo della richiesta è obbligatorio.".into(),
         ));
     }
-    let proposal = proposal(o, &f.what, &f.value)?;
+    let proposal = proposal(o, &f.what, at_most(&f.value, MAX_TEXT, "Il nuovo valore")?)?;
     change::apply(&v.plan, index, &proposal)
         .map_err(|e| AppError::Unprocessable(messages::change_error(&e)))?;
     state
@@ -323,6 +329,9 @@ fn request_id(v: &PlanView, id: &str) -> Result<i64, AppError> {
 
 fn conflict(e: store::StoreError, what: &str) -> AppError {
     match e {
+        store::StoreError::Conflict(m) if m.starts_with("plan changed") => AppError::Conflict(
+            "Nel frattempo il piano è cambiato: ricaricare la pagina e decidere di nuovo.".into(),
+        ),
         store::StoreError::Conflict(_) => AppError::Conflict(what.into()),
         other => other.into(),
     }
@@ -349,7 +358,7 @@ pub async fn opinion(
             ));
         }
     };
-    let text = f.text.trim();
+    let text = at_most(f.text.trim(), MAX_TEXT, "La motivazione del parere")?;
     if text.is_empty() {
         return Err(AppError::Unprocessable(
             "La motivazione del parere è obbligatoria.".into(),
@@ -389,7 +398,7 @@ pub async fn decision(
     let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
     decide(actor.as_ref(), Action::DecideChange, v.summary.state).map_err(refused)?;
     let request = request_id(&v, &request)?;
-    let number = f.act_number.trim();
+    let number = at_most(f.act_number.trim(), 50, "Il numero della deliberazione")?;
     let date = NaiveDate::parse_from_str(f.act_date.trim(), "%Y-%m-%d").ok();
     let (false, Some(date)) = (number.is_empty(), date) else {
         return Err(AppError::Unprocessable(
@@ -432,13 +441,21 @@ pub async fn decision(
                 request,
                 &act,
                 Some((current, &next, &next.objectives[index])),
+                v.summary.revision,
                 &stamp(&session.person),
             )
             .await
     } else {
         state
             .store
-            .decide_change(v.id(), request, &act, None, &stamp(&session.person))
+            .decide_change(
+                v.id(),
+                request,
+                &act,
+                None,
+                v.summary.revision,
+                &stamp(&session.person),
+            )
             .await
     }
     .map_err(|e| conflict(e, "La richiesta non attende la decisione della Giunta."))?;

@@ -40,7 +40,7 @@ fn may_record(v: &PlanView, o: &Objective, actor: Option<&Actor>) -> Result<(), 
         Action::ReportPhase {
             unit: &o.unit,
             involved: &[],
-            day: None,
+            day: Some(crate::today()),
         },
         v.summary.state,
     )

@@ -33,7 +33,7 @@ fn may_report(v: &PlanView, o: &Objective, actor: Option<&Actor>) -> Result<(), 
         Action::ReportPhase {
             unit: &o.unit,
             involved: &[],
-            day: None,
+            day: Some(crate::today()),
         },
         v.summary.state,
     )
@@ -196,7 +196,15 @@ pub async fn save(
         .trim()
         .replace(',', ".")
         .parse()
-        .map_err(|_| AppError::Unprocessable("Il valore dev'essere un numero.".into()))?;
+        .ok()
+        .filter(|v: &Decimal| {
+            v.abs() <= domain::scoring::engine::LIMIT && v.normalize().scale() <= 6
+        })
+        .ok_or_else(|| {
+            AppError::Unprocessable(
+                "Il valore dev'essere un numero (al massimo mille miliardi, sei decimali).".into(),
+            )
+        })?;
     let measured_on = NaiveDate::parse_from_str(f.measured_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::Unprocessable("La data non è valida (AAAA-MM-GG).".into()))?;
     let source = f.source.trim();

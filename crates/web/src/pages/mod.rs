@@ -123,6 +123,20 @@ fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
         .map_err(|_| AppError::BadRequest("L'indirizzo della pagina non è valido.".into()))
 }
 
+/// The longest reason, opinion or proposed text a form takes.
+const MAX_TEXT: usize = 2000;
+
+/// `text` when it is at most `max` characters, else a 422 naming the field.
+fn at_most<'a>(text: &'a str, max: usize, field: &str) -> Result<&'a str, AppError> {
+    if text.chars().count() > max {
+        Err(AppError::Unprocessable(format!(
+            "{field}: al massimo {max} caratteri."
+        )))
+    } else {
+        Ok(text)
+    }
+}
+
 /// A form's fields, or a "bad form" page.
 fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     f.map(|Form(t)| t).map_err(|e| {

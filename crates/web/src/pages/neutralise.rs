@@ -13,7 +13,7 @@ use domain::{Actor, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{form, path};
+use super::{MAX_TEXT, at_most, form, path};
 use crate::auth::{Viewer, stamp};
 use crate::cache::{Part, PlanView};
 use crate::error::AppError;
@@ -62,6 +62,10 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
         })
         .collect();
     let open = decide(actor, Action::Neutralise, v.summary.state).is_ok();
+    // Neutralisations are part of the results: not shown before they may be read.
+    if decide(actor, Action::ReadProgress, v.summary.state).is_err() {
+        return html! {};
+    }
     let action = format!("{}/neutralizzazioni", paths::objective(v.id(), o));
     html! {
         @if !current.is_empty() || open {
@@ -141,7 +145,7 @@ pub async fn save(
     let subject = v
         .subject(index, part)
         .ok_or_else(|| AppError::NotFound("questa parte dell'obiettivo".into()))?;
-    let reason = f.reason.trim();
+    let reason = at_most(f.reason.trim(), MAX_TEXT, "Il motivo")?;
     let reason = match f.decision.as_str() {
         "neutralise" if reason.is_empty() => {
             return Err(AppError::Unprocessable(

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
 use super::score::words;
-use super::{PageResult, form, path};
+use super::{PageResult, at_most, form, path};
 use crate::auth::{Viewer, stamp};
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -137,7 +137,7 @@ pub async fn save(
         domain::Refusal::State(_) => AppError::Conflict(messages::refusal(&r)),
         r => AppError::Forbidden(messages::refusal(&r)),
     })?;
-    let text = f.settings.trim();
+    let text = at_most(f.settings.trim(), 100_000, "Le regole")?;
     let settings = Settings::parse(if text.is_empty() { "{}" } else { text }, &v.plan)
         .map_err(|e| AppError::Unprocessable(messages::settings_error(&e)))?;
     let stored = (settings != Settings::default()).then_some(text);

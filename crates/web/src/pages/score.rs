@@ -139,7 +139,7 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
                                         td colspan="2" { (messages::no_actual(*policy)) }
                                     }
                                     Outcome::Invalid(e) => {
-                                        td colspan="2" { "La regola non si può applicare: " (e) }
+                                        td colspan="2" { "La regola non si può applicare: " (messages::score_error(e)) }
                                     }
                                 }
                             }

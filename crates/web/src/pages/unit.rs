@@ -182,6 +182,7 @@ pub fn ics(text: &str) -> Response {
                 header::CONTENT_DISPOSITION,
                 "inline; filename=\"scadenze.ics\"",
             ),
+            (header::CACHE_CONTROL, "private, no-store"),
         ],
         text.to_owned(),
     )

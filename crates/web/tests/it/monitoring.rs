@@ -165,6 +165,13 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
             ("source", "x"),
         ];
         assert_eq!(head.post(&indicator, &bad).await.status(), 422, "{b}");
+        // A value no arithmetic could carry is refused where it comes in.
+        let huge = [
+            ("value", "79228162514264337593543950335"),
+            ("measured_on", "2021-06-30"),
+            ("source", "x"),
+        ];
+        assert_eq!(head.post(&indicator, &huge).await.status(), 422, "{b}");
 
         // The card: the report, the file, the value and the score with its explanation.
         let page = head.get(&card).await.text().await.unwrap();
@@ -217,6 +224,13 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         assert_eq!(after["phases"]["lines"][1]["status"], "neutralised", "{b}");
         let page = head.get(&card).await.text().await.unwrap();
         assert!(page.contains("Sospesa per il cambio di normativa"), "{b}");
+        // The public reads the running plan, not its results: no scores, no neutralisations.
+        let public = app.page(&card).await;
+        assert!(
+            !public.contains("Sospesa per il cambio di normativa"),
+            "{b}"
+        );
+        assert!(!public.contains("Come è calcolato"), "{b}");
 
         // Reported and neutralised: the round no longer waits for this objective's phases.
         let page = admin.get(&rounds).await.text().await.unwrap();

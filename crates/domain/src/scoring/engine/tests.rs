@@ -121,6 +121,25 @@ fn settings_that_do_not_fit_the_plan_are_refused() {
         refused(json!({ "units": { "by": "set", "weights": [{ "unit": "x", "weight": 1 }] } })),
         SettingsError::UnknownUnit("x".into())
     );
+    assert_eq!(
+        refused(json!({ "phases_weight": "10000000000000" })),
+        SettingsError::OutOfRange
+    );
+    assert_eq!(refused(json!({ "max_score": 0 })), SettingsError::NoRoom);
+    let no_target = json!({ "conversion": "percent_of_target" });
+    assert!(matches!(
+        refused(
+            json!({ "indicators": [{ "objective": "a/A", "indicator": 1, "rule": no_target }] })
+        ),
+        SettingsError::InvalidRule { position: 1, .. }
+    ));
+    let disordered = json!({ "conversion": "limits", "target": 5, "limit_min": 1, "limit_max": 3 });
+    assert!(matches!(
+        refused(
+            json!({ "indicators": [{ "objective": "a/A", "indicator": 1, "rule": disordered }] })
+        ),
+        SettingsError::InvalidRule { .. }
+    ));
 }
 
 fn done(rows: &[&[Option<NaiveDate>]]) -> Vec<Vec<Option<NaiveDate>>> {
