@@ -31,6 +31,23 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A refusal of `domain::access::decide`: sign in first, or not yours to do (403).
+    pub fn refused(r: domain::Refusal) -> Self {
+        match r {
+            domain::Refusal::SignInRequired => AppError::SignIn,
+            r => AppError::Forbidden(domain::messages::refusal(&r)),
+        }
+    }
+
+    /// As `refused`, but the plan's state refusing a write is a conflict (409): it is out of
+    /// turn for everyone, not forbidden to this person.
+    pub fn out_of_turn(r: domain::Refusal) -> Self {
+        match r {
+            domain::Refusal::State(_) => AppError::Conflict(domain::messages::refusal(&r)),
+            r => AppError::refused(r),
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,

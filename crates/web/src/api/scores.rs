@@ -125,12 +125,8 @@ pub async fn scores(
 ) -> ApiResult<Json<Scores>> {
     let id = path(p)?;
     let (v, actor) = state.view(&id, caller.0.as_ref()).await?;
-    decide(actor.as_ref(), Action::ReadProgress, v.summary.state).map_err(|r| {
-        Problem(match r {
-            domain::Refusal::SignInRequired => AppError::SignIn,
-            r => AppError::Forbidden(messages::refusal(&r)),
-        })
-    })?;
+    decide(actor.as_ref(), Action::ReadProgress, v.summary.state)
+        .map_err(|r| Problem(AppError::refused(r)))?;
     let s = v.scores();
     let plan = &v.plan;
     let objectives = plan

@@ -17,19 +17,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
-use super::{MAX_TEXT, PageResult, at_most, form, path};
+use super::{MAX_TEXT, PageResult, at_most, form, members_only, path};
 use crate::auth::{Viewer, stamp};
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
-
-fn refused(r: domain::Refusal) -> AppError {
-    match r {
-        domain::Refusal::SignInRequired => AppError::SignIn,
-        domain::Refusal::State(_) => AppError::Conflict(messages::refusal(&r)),
-        r => AppError::Forbidden(messages::refusal(&r)),
-    }
-}
 
 /// What a request form may change on `o`: its key and its name.
 fn choices(o: &Objective) -> Vec<(String, String)> {
@@ -214,7 +206,7 @@ pub async fn ask(
         },
         v.summary.state,
     )
-    .map_err(refused)?;
+    .map_err(AppError::out_of_turn)?;
     let reason = at_most(f.reason.trim(), MAX_TEXT, "Il motivo")?;
     if reason.is_empty() {
         return Err(AppError::Unprocessable(
@@ -246,13 +238,7 @@ pub async fn list(
 ) -> PageResult {
     let id = path(p)?;
     let (v, actor) = state.view(&id, viewer.person()).await?;
-    if actor.is_none() {
-        return Err(if viewer.person().is_some() {
-            AppError::Forbidden("Le richieste sono dell'amministrazione che ha il piano.".into())
-        } else {
-            AppError::SignIn
-        });
-    }
+    members_only(&viewer, actor.as_ref(), "Le richieste")?;
     let opine = decide(actor.as_ref(), Action::GiveOpinion, v.summary.state).is_ok();
     let rule = decide(actor.as_ref(), Action::DecideChange, v.summary.state).is_ok();
     let base = requests_path(&v);
@@ -347,7 +333,7 @@ pub async fn opinion(
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
     let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    decide(actor.as_ref(), Action::GiveOpinion, v.summary.state).map_err(refused)?;
+    decide(actor.as_ref(), Action::GiveOpinion, v.summary.state).map_err(AppError::out_of_turn)?;
     let request = request_id(&v, &request)?;
     let favourable = match f.favourable.as_str() {
         "si" => true,
@@ -396,7 +382,7 @@ pub async fn decision(
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
     let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    decide(actor.as_ref(), Action::DecideChange, v.summary.state).map_err(refused)?;
+    decide(actor.as_ref(), Action::DecideChange, v.summary.state).map_err(AppError::out_of_turn)?;
     let request = request_id(&v, &request)?;
     let number = at_most(f.act_number.trim(), 50, "Il numero della deliberazione")?;
     let date = NaiveDate::parse_from_str(f.act_date.trim(), "%Y-%m-%d").ok();

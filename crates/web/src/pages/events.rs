@@ -115,10 +115,7 @@ pub async fn save(
         .objective_index(&unit, &label)
         .ok_or_else(|| AppError::NotFound(format!("un obiettivo «{label}» dell'unità «{unit}»")))?;
     let o = &v.plan.objectives[index];
-    may_record(&v, o, actor.as_ref()).map_err(|r| match r {
-        domain::Refusal::SignInRequired => AppError::SignIn,
-        r => AppError::Forbidden(messages::refusal(&r)),
-    })?;
+    may_record(&v, o, actor.as_ref()).map_err(AppError::refused)?;
     let events = of(o);
     let event = f
         .event

@@ -256,10 +256,7 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let (id, unit, label, n, file) = path(p)?;
     let (v, actor, oi, pi) = locate(&state, &viewer, &(id, unit, label, n)).await?;
-    decide(actor.as_ref(), Action::ReadProgress, v.summary.state).map_err(|r| match r {
-        domain::Refusal::SignInRequired => AppError::SignIn,
-        r => AppError::Forbidden(messages::refusal(&r)),
-    })?;
+    decide(actor.as_ref(), Action::ReadProgress, v.summary.state).map_err(AppError::refused)?;
     let file: i64 = file
         .parse()
         .map_err(|_| AppError::NotFound("questo documento".into()))?;

@@ -110,10 +110,7 @@ async fn locate(
             AppError::NotFound(format!("un indicatore numero «{n}» in questo obiettivo"))
         })?;
     let o = &v.plan.objectives[oi];
-    may_report(&v, o, actor.as_ref()).map_err(|r| match r {
-        domain::Refusal::SignInRequired => AppError::SignIn,
-        r => AppError::Forbidden(messages::refusal(&r)),
-    })?;
+    may_report(&v, o, actor.as_ref()).map_err(AppError::refused)?;
     Ok((v, actor, oi, n - 1))
 }
 

@@ -137,6 +137,22 @@ fn at_most<'a>(text: &'a str, max: usize, field: &str) -> Result<&'a str, AppErr
     }
 }
 
+/// Pages of an administration's own work (rounds, requests): a person of another one is
+/// told whose they are; the public is asked to sign in.
+fn members_only(
+    viewer: &crate::auth::Viewer,
+    actor: Option<&domain::Actor>,
+    what: &str,
+) -> Result<(), AppError> {
+    match (actor, viewer.person()) {
+        (Some(_), _) => Ok(()),
+        (None, Some(_)) => Err(AppError::Forbidden(format!(
+            "{what} sono dell'amministrazione che ha il piano."
+        ))),
+        (None, None) => Err(AppError::SignIn),
+    }
+}
+
 /// A form's fields, or a "bad form" page.
 fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     f.map(|Form(t)| t).map_err(|e| {

@@ -135,8 +135,7 @@ pub async fn save(
             "un obiettivo «{label}» dell'unità «{unit}» in questo piano"
         ))
     })?;
-    decide(actor.as_ref(), Action::Neutralise, v.summary.state)
-        .map_err(|r| AppError::Forbidden(messages::refusal(&r)))?;
+    decide(actor.as_ref(), Action::Neutralise, v.summary.state).map_err(AppError::refused)?;
     let part = parts(&v, index)
         .into_iter()
         .map(|(p, _)| p)

@@ -236,13 +236,6 @@ async fn locate(
     Ok((v, actor, index, phase - 1))
 }
 
-fn refused(r: Refusal) -> AppError {
-    match r {
-        Refusal::SignInRequired => AppError::SignIn,
-        other => AppError::Forbidden(messages::refusal(&other)),
-    }
-}
-
 pub async fn form_page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -251,7 +244,7 @@ pub async fn form_page(
     let (id, unit, label, n) = path(p)?;
     let (v, actor, oi, pi) = locate(&state, &viewer, &id, &unit, &label, &n).await?;
     let o = &v.plan.objectives[oi];
-    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(refused)?;
+    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(AppError::refused)?;
     let key = key(&v, o, pi);
     let (version, fields) = state.store.phase_fields(key).await?;
     Ok(edit_page(
@@ -539,7 +532,7 @@ pub async fn save(
     let session = viewer.checked(&f.csrf)?;
     let (v, actor, oi, pi) = locate(&state, &viewer, &id, &unit, &label, &n).await?;
     let o = &v.plan.objectives[oi];
-    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(refused)?;
+    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(AppError::refused)?;
     let version: i64 = f
         .version
         .parse()

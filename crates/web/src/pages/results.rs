@@ -33,10 +33,7 @@ pub async fn page(
     if let Err(r) = &readable
         && configure.is_err()
     {
-        return Err(match r {
-            domain::Refusal::SignInRequired => AppError::SignIn,
-            r => AppError::Forbidden(messages::refusal(r)),
-        });
+        return Err(AppError::refused(r.clone()));
     }
     let s = v.scores();
     let settings = &v.settings;
@@ -132,11 +129,8 @@ pub async fn save(
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
     let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    decide(actor.as_ref(), Action::ConfigureScoring, v.summary.state).map_err(|r| match r {
-        domain::Refusal::SignInRequired => AppError::SignIn,
-        domain::Refusal::State(_) => AppError::Conflict(messages::refusal(&r)),
-        r => AppError::Forbidden(messages::refusal(&r)),
-    })?;
+    decide(actor.as_ref(), Action::ConfigureScoring, v.summary.state)
+        .map_err(AppError::out_of_turn)?;
     let text = at_most(f.settings.trim(), 100_000, "Le regole")?;
     let settings = Settings::parse(if text.is_empty() { "{}" } else { text }, &v.plan)
         .map_err(|e| AppError::Unprocessable(messages::settings_error(&e)))?;

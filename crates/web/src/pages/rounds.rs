@@ -17,7 +17,7 @@ use serde::Deserialize;
 use store::PhaseRecord;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, form, path};
+use super::{PageResult, form, members_only, path};
 use crate::auth::{Viewer, stamp};
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -46,13 +46,7 @@ pub async fn page(
 ) -> PageResult {
     let id = path(p)?;
     let (v, actor) = state.view(&id, viewer.person()).await?;
-    if actor.is_none() {
-        return Err(if viewer.person().is_some() {
-            AppError::Forbidden("I monitoraggi sono dell'amministrazione che ha il piano.".into())
-        } else {
-            AppError::SignIn
-        });
-    }
+    members_only(&viewer, actor.as_ref(), "I monitoraggi")?;
     let manage = decide(actor.as_ref(), Action::ManageRounds, v.summary.state);
     let latest = v.monitoring.rounds.last();
     let body = html! {
@@ -164,11 +158,7 @@ pub struct CsrfForm {
 }
 
 fn allowed(v: &PlanView, actor: Option<&domain::Actor>) -> Result<(), AppError> {
-    decide(actor, Action::ManageRounds, v.summary.state).map_err(|r| match r {
-        domain::Refusal::SignInRequired => AppError::SignIn,
-        domain::Refusal::State(_) => AppError::Conflict(messages::refusal(&r)),
-        r => AppError::Forbidden(messages::refusal(&r)),
-    })
+    decide(actor, Action::ManageRounds, v.summary.state).map_err(AppError::out_of_turn)
 }
 
 fn back(v: &PlanView) -> Response {
