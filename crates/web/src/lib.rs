@@ -34,20 +34,26 @@ pub struct AppState {
     plans: Arc<cache::Plans>,
     settings: Arc<auth::Settings>,
     provider: Arc<dyn auth::AuthProvider>,
+    hasher: Arc<auth::Hasher>,
 }
 
 impl AppState {
     /// Passwords as the way in, and the default settings.
     pub fn new(store: Store) -> Self {
+        let settings = auth::Settings::default();
         AppState {
             plans: Arc::new(cache::Plans::new(store.clone())),
             store,
-            settings: Arc::new(auth::Settings::default()),
+            hasher: Arc::new(auth::Hasher::new(settings.hashing)),
+            settings: Arc::new(settings),
             provider: Arc::new(auth::PasswordProvider),
         }
     }
 
     pub fn with_settings(mut self, settings: auth::Settings) -> Self {
+        if settings.hashing != self.hasher.limits() {
+            self.hasher = Arc::new(auth::Hasher::new(settings.hashing));
+        }
         self.settings = Arc::new(settings);
         self
     }
