@@ -26,8 +26,8 @@ pub enum AppError {
     Unprocessable(String),
     /// Too many failed logins: try again later.
     TooManyRequests { retry_after_secs: i64 },
-    /// The body is larger than this address takes.
-    TooLarge { max_bytes: usize },
+    /// The body is larger than this address takes (the limit, when known).
+    TooLarge { max_bytes: Option<usize> },
     /// The server is at its limit for this kind of work (password checks, uploads): try
     /// again in a few seconds.
     Busy,
@@ -108,10 +108,15 @@ impl AppError {
                 "Troppi accessi non riusciti. Riprovare tra {} minuti.",
                 (retry_after_secs + 59) / 60
             ),
-            AppError::TooLarge { max_bytes } => format!(
+            AppError::TooLarge {
+                max_bytes: Some(max),
+            } => format!(
                 "Quanto inviato supera il limite di {} per questo indirizzo.",
-                size(*max_bytes)
+                size(*max)
             ),
+            AppError::TooLarge { max_bytes: None } => {
+                "Quanto inviato supera il limite per questo indirizzo.".into()
+            }
             AppError::Busy => "Il server sta già lavorando al massimo per richieste di questo \
                                tipo. Riprovare tra qualche secondo."
                 .into(),

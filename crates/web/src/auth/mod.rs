@@ -208,19 +208,28 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let Some(value) = parts.headers.get(AUTHORIZATION) else {
-            return Ok(Caller(None));
-        };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(Problem(AppError::SignIn))?;
-        match state.store.token_person(&secret_hash(token)).await? {
-            Some(person) => Ok(Caller(Some(person))),
-            None => Err(Problem(AppError::SignIn)),
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
         }
+        let caller = token_caller(parts, state).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+async fn token_caller(parts: &Parts, state: &AppState) -> Result<Caller, Problem> {
+    let Some(value) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(Caller(None));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(Problem(AppError::SignIn))?;
+    match state.store.token_person(&secret_hash(token)).await? {
+        Some(person) => Ok(Caller(Some(person))),
+        None => Err(Problem(AppError::SignIn)),
     }
 }
 

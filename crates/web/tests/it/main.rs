@@ -253,8 +253,9 @@ impl User {
                 "file",
                 reqwest::multipart::Part::bytes(content.to_vec()).file_name(name.to_owned()),
             );
+        // As the page's form does: the token in the address, read before the file.
         self.client
-            .post(format!("{}{path}", self.base))
+            .post(format!("{}{path}?csrf={}", self.base, self.csrf))
             .header("cookie", &self.cookie)
             .multipart(form)
             .send()
