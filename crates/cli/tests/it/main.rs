@@ -5,6 +5,7 @@
 
 mod commands;
 mod database;
+mod logs;
 mod remind;
 mod tidy;
 
