@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod audit;
+mod backup;
 
 use domain::{Code, Diagnostic, Plan};
 use store::testing::{fresh_databases, stamp};
