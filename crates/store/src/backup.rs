@@ -10,15 +10,17 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use sqlx::any::{AnyRow, AnyTypeInfoKind};
-use sqlx::{Row, TypeInfo, ValueRef};
+use std::sync::Arc;
+
+use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfoKind};
+use sqlx::{Any, Row, Transaction, TypeInfo, ValueRef};
 
 use crate::audit::timestamp;
 use crate::db::Backend;
 use crate::error::Result;
 use crate::{Store, StoreError};
 use archive::{FORMAT, Header, TableHeader, Value, Writer};
-use schema::{Kind, Table, quoted};
+use schema::{Column, Kind, Table, quoted};
 
 /// The tables a backup holds, in an order where each comes after the tables it references
 /// (the order the migrations make them in). A new table goes here or in [`NOT_BACKED_UP`]: a
@@ -132,38 +134,68 @@ pub(crate) fn fits(kind: Kind, value: &Value) -> bool {
     )
 }
 
-/// The query that reads a table whole, by primary key. Text keys sort by bytes on both
-/// backends (SQLite's BINARY, PostgreSQL's "C"), so both write the same rows in the same order.
-fn select(table: &Table, backend: Backend) -> String {
-    let columns: Vec<String> = table.columns.iter().map(|c| quoted(&c.name)).collect();
-    let key: Vec<&str> = if table.key.is_empty() {
-        table.columns.iter().map(|c| c.name.as_str()).collect()
+/// Binds `value` for a column of `kind`; a null carries the column's type, which PostgreSQL
+/// needs.
+pub(crate) fn bind<'q>(
+    q: sqlx::query::Query<'q, Any, AnyArguments>,
+    kind: Kind,
+    value: Value,
+) -> sqlx::query::Query<'q, Any, AnyArguments> {
+    match (kind, value) {
+        (Kind::Integer, Value::Null) => q.bind(None::<i64>),
+        (Kind::Real, Value::Null) => q.bind(None::<f64>),
+        (Kind::Text, Value::Null) => q.bind(None::<String>),
+        (Kind::Blob, Value::Null) => q.bind(None::<Vec<u8>>),
+        (Kind::Real, Value::Integer(i)) => q.bind(i as f64),
+        (_, Value::Integer(i)) => q.bind(i),
+        (_, Value::Float(f)) => q.bind(f),
+        (_, Value::Text(t)) => q.bind(t),
+        (_, Value::Blob(b)) => q.bind(b),
+    }
+}
+
+fn list(columns: &[Column]) -> String {
+    columns
+        .iter()
+        .map(|c| quoted(&c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The primary key's columns, or every column for a table without one.
+fn key(table: &Table) -> Vec<Column> {
+    let key: Vec<Column> = table
+        .key
+        .iter()
+        .filter_map(|k| table.column(k).cloned())
+        .collect();
+    if key.is_empty() || key.len() != table.key.len() {
+        table.columns.clone()
     } else {
-        table.key.iter().map(String::as_str).collect()
-    };
+        key
+    }
+}
+
+/// `ORDER BY` the key. Text keys sort by bytes on both backends (SQLite's BINARY,
+/// PostgreSQL's "C"), so both write the same rows in the same order.
+fn order(key: &[Column], backend: Backend) -> String {
     let order: Vec<String> = key
         .iter()
-        .map(|k| {
-            let text = table.column(k).is_some_and(|c| c.kind == Kind::Text);
-            if text && backend == Backend::Postgres {
-                format!("{} COLLATE \"C\"", quoted(k))
+        .map(|c| {
+            if c.kind == Kind::Text && backend == Backend::Postgres {
+                format!("{} COLLATE \"C\"", quoted(&c.name))
             } else {
-                quoted(k)
+                quoted(&c.name)
             }
         })
         .collect();
-    format!(
-        "SELECT {} FROM {} ORDER BY {}",
-        columns.join(", "),
-        quoted(&table.name),
-        order.join(", ")
-    )
+    format!("ORDER BY {}", order.join(", "))
 }
 
 /// A row's values, each as the kind the Any driver gives it.
-fn values(row: &AnyRow, table: &Table) -> Result<Vec<Value>> {
-    let mut out = Vec::with_capacity(table.columns.len());
-    for (i, column) in table.columns.iter().enumerate() {
+fn values(row: &AnyRow, table: &str, columns: &[Column]) -> Result<Vec<Value>> {
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, column) in columns.iter().enumerate() {
         let raw = row.try_get_raw(i)?;
         let value = if raw.is_null() {
             Value::Null
@@ -176,8 +208,7 @@ fn values(row: &AnyRow, table: &Table) -> Result<Vec<Value>> {
                 AnyTypeInfoKind::Null => Value::Null,
                 other => {
                     return Err(StoreError::Invalid(format!(
-                        "{}.{} holds a value of type {}, which backups do not handle",
-                        table.name,
+                        "{table}.{} holds a value of type {}, which backups do not handle",
                         column.name,
                         other_name(other)
                     )));
@@ -187,13 +218,79 @@ fn values(row: &AnyRow, table: &Table) -> Result<Vec<Value>> {
         if !fits(column.kind, &value) {
             // SQLite keeps what it is given: a value of another kind would not restore.
             return Err(StoreError::Corrupt(format!(
-                "{}.{} holds {value:?}, not a {:?}",
-                table.name, column.name, column.kind
+                "{table}.{} holds {value:?}, not a {:?}",
+                column.name, column.kind
             )));
         }
         out.push(value);
     }
     Ok(out)
+}
+
+/// Writes one table's rows, by key. A table with binary columns is read one row at a time
+/// (its keys first): SQLite's driver reads tens of rows ahead of the caller, which for
+/// evidence files would be hundreds of megabytes at once.
+async fn dump<W: Write>(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    table: &Table,
+    index: usize,
+    writer: &mut Writer<W>,
+    contents: &mut Contents,
+) -> Result<()> {
+    let key = key(table);
+    let all = format!(
+        "SELECT {} FROM {} {}",
+        list(&table.columns),
+        quoted(&table.name),
+        order(&key, backend)
+    );
+    let binary = table.columns.iter().any(|c| c.kind == Kind::Blob);
+    if !binary || key.len() == table.columns.len() {
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(all)).fetch(&mut **tx);
+        while let Some(row) = rows.try_next().await? {
+            let values = values(&row, &table.name, &table.columns)?;
+            writer.row(index, &table.name, &values)?;
+            contents.count(&values);
+        }
+        return Ok(());
+    }
+    let keys = format!(
+        "SELECT {} FROM {} {}",
+        list(&key),
+        quoted(&table.name),
+        order(&key, backend)
+    );
+    let keys: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(keys))
+        .fetch_all(&mut **tx)
+        .await?;
+    let filter: Vec<String> = key
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = ${}", quoted(&c.name), i + 1))
+        .collect();
+    let one: Arc<str> = format!(
+        "SELECT {} FROM {} WHERE {}",
+        list(&table.columns),
+        quoted(&table.name),
+        filter.join(" AND ")
+    )
+    .into();
+    for k in &keys {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(one.clone()));
+        for (c, v) in key.iter().zip(values(k, &table.name, &key)?) {
+            q = bind(q, c.kind, v);
+        }
+        // The same snapshot: a key just listed is there.
+        let row = q
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::Conflict(format!("a row of {} went away", table.name)))?;
+        let values = values(&row, &table.name, &table.columns)?;
+        writer.row(index, &table.name, &values)?;
+        contents.count(&values);
+    }
+    Ok(())
 }
 
 fn other_name(kind: AnyTypeInfoKind) -> String {
@@ -250,13 +347,7 @@ impl Store {
         let mut contents = Contents::default();
         for (index, table) in tables.iter().enumerate() {
             let before = contents.rows;
-            let sql = select(table, backend);
-            let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
-            while let Some(row) = rows.try_next().await? {
-                let values = values(&row, table)?;
-                writer.row(index, &table.name, &values)?;
-                contents.count(&values);
-            }
+            dump(&mut tx, backend, table, index, &mut writer, &mut contents).await?;
             let count = TableCount {
                 name: table.name.clone(),
                 rows: contents.rows - before,

@@ -5,12 +5,11 @@
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
-use sqlx::any::AnyArguments;
 use sqlx::{Any, AnyConnection};
 
 use super::archive::{Header, Reader, Value};
-use super::schema::{self, Kind, Table, quoted};
-use super::{BACKED_UP, Contents, RestoreSummary, TableCount, fits};
+use super::schema::{self, Table, quoted};
+use super::{BACKED_UP, Contents, RestoreSummary, TableCount, bind, fits};
 use crate::db::Backend;
 use crate::error::Result;
 use crate::{Store, StoreError};
@@ -125,9 +124,18 @@ fn plans(header: &Header, target: &[Table], backend: Backend) -> Result<Vec<Plan
 }
 
 /// Checks a row's values against the target's columns.
-fn check(plan: &Plan, values: &[Value]) -> Result<()> {
+fn check(plan: &Plan, values: &[Value], backend: Backend) -> Result<()> {
     for (value, &i) in values.iter().zip(&plan.columns) {
         let column = &plan.table.columns[i];
+        // SQLite keeps a NUL character in a text, PostgreSQL refuses it: said before writing.
+        if let (Backend::Postgres, Value::Text(t)) = (backend, value)
+            && t.contains('\0')
+        {
+            return Err(StoreError::Incompatible(format!(
+                "a text in {}.{} holds a NUL character, which PostgreSQL does not store",
+                plan.table.name, column.name
+            )));
+        }
         let ok = if *value == Value::Null {
             column.nullable
         } else {
@@ -157,26 +165,6 @@ fn describe(value: &Value) -> &'static str {
     }
 }
 
-/// Binds `value` for a column of `kind`; a null carries the column's type, which PostgreSQL
-/// needs.
-fn bind<'q>(
-    q: sqlx::query::Query<'q, Any, AnyArguments>,
-    kind: Kind,
-    value: Value,
-) -> sqlx::query::Query<'q, Any, AnyArguments> {
-    match (kind, value) {
-        (Kind::Integer, Value::Null) => q.bind(None::<i64>),
-        (Kind::Real, Value::Null) => q.bind(None::<f64>),
-        (Kind::Text, Value::Null) => q.bind(None::<String>),
-        (Kind::Blob, Value::Null) => q.bind(None::<Vec<u8>>),
-        (Kind::Real, Value::Integer(i)) => q.bind(i as f64),
-        (_, Value::Integer(i)) => q.bind(i),
-        (_, Value::Float(f)) => q.bind(f),
-        (_, Value::Text(t)) => q.bind(t),
-        (_, Value::Blob(b)) => q.bind(b),
-    }
-}
-
 fn rewind<R: Seek>(input: &mut R) -> Result<()> {
     input
         .seek(SeekFrom::Start(0))
@@ -196,7 +184,7 @@ fn verify<R: Read + Seek>(
     let plans = plans(&header, target, backend)?;
     let mut contents = Contents::default();
     while let Some((index, values)) = reader.next_row()? {
-        check(&plans[index], &values)?;
+        check(&plans[index], &values, backend)?;
         contents.count(&values);
     }
     contents.tables = header
@@ -257,7 +245,7 @@ impl Store {
                 done += 1;
             }
             let plan = &plans[index];
-            check(plan, &values)?;
+            check(plan, &values, backend)?;
             let mut q = sqlx::query(sqlx::AssertSqlSafe(plan.insert.clone()));
             let key: Vec<Value> = plan.key.iter().map(|&k| values[k].clone()).collect();
             for (position, value) in values.into_iter().enumerate() {

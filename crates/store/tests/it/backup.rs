@@ -869,3 +869,93 @@ async fn every_table_of_the_schema_is_backed_up_or_left_out_on_purpose() {
         }
     }
 }
+
+#[tokio::test]
+async fn large_and_empty_files_go_through_whole() {
+    let source_db = fresh_sqlite();
+    let source = Store::open(&source_db.url).await.unwrap();
+    source
+        .save_plan(&demo(), &[], false, &stamp("cli"))
+        .await
+        .unwrap();
+    let key = PhaseKey {
+        plan: PLAN,
+        unit: "avvocatura",
+        objective: "A",
+        position: 1,
+    };
+    // Ten megabytes that do not compress away (a fixed xorshift sequence).
+    let mut state: u32 = 0x9e37_79b9;
+    let large: Vec<u8> = (0..10 * 1024 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state.to_le_bytes()[0]
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for content in [&large[..], &[][..]] {
+        let file = NewEvidence {
+            file_name: "allegato.bin",
+            content_type: "application/octet-stream",
+            content,
+        };
+        ids.push(
+            source
+                .add_evidence(key, None, &file, &stamp("capo"))
+                .await
+                .unwrap(),
+        );
+    }
+    let archive = backup(&source).await;
+    assert!(archive.len() > 10 * 1024 * 1024, "{}", archive.len());
+    source.close().await;
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let summary = restore(&store, &archive).await.unwrap();
+        assert_eq!(summary.contents.files, 2);
+        assert_eq!(summary.contents.file_bytes, large.len() as u64);
+        let (_, back) = store.evidence(key, ids[0]).await.unwrap();
+        assert!(back == large, "{}: the large file changed", db.backend);
+        let (info, back) = store.evidence(key, ids[1]).await.unwrap();
+        assert!(back.is_empty() && info.size == 0, "{}", db.backend);
+        assert_eq!(
+            rows(&backup(&store).await),
+            rows(&archive),
+            "{}",
+            db.backend
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_text_postgresql_cannot_hold_is_refused_before_anything_is_written() {
+    let source_db = fresh_sqlite();
+    let source = filled(&source_db.url).await;
+    source
+        .execute_raw("UPDATE person SET name = 'Ada' || char(0) || 'Rossi' WHERE username = 'ada'")
+        .await
+        .unwrap();
+    let archive = backup(&source).await;
+    source.close().await;
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let result = restore(&store, &archive).await;
+        match store.backend() {
+            Backend::Sqlite => {
+                result.unwrap();
+                assert_eq!(store.person("ada").await.unwrap().name, "Ada\0Rossi");
+            }
+            Backend::Postgres => {
+                assert!(
+                    matches!(&result, Err(StoreError::Incompatible(m)) if m.contains("person.name")),
+                    "{result:?}"
+                );
+                assert_empty(&store, "NUL on PostgreSQL").await;
+            }
+        }
+        store.close().await;
+    }
+}
