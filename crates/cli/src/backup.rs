@@ -37,17 +37,15 @@ fn size(bytes: u64) -> String {
 }
 
 fn contents(c: &Contents) -> String {
+    let files = match c.files {
+        0 => "nessun file allegato".to_owned(),
+        1 => format!("1 file allegato ({})", size(c.file_bytes)),
+        n => format!("{} file allegati ({})", count(n), size(c.file_bytes)),
+    };
     format!(
-        "{} tabelle, {} righe, {} {} ({})",
+        "{} tabelle, {} righe, {files}",
         c.tables.len(),
-        count(c.rows),
-        count(c.files),
-        if c.files == 1 {
-            "file allegato"
-        } else {
-            "file allegati"
-        },
-        size(c.file_bytes)
+        count(c.rows)
     )
 }
 
