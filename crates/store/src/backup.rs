@@ -7,11 +7,10 @@ mod restore;
 mod schema;
 
 use std::io::Write;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use std::sync::Arc;
-
 use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfoKind};
 use sqlx::{Any, Row, Transaction, TypeInfo, ValueRef};
 

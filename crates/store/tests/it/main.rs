@@ -5,6 +5,8 @@
 
 mod audit;
 mod backup;
+mod backup_fixture;
+mod backup_refusals;
 
 use domain::{Code, Diagnostic, Plan};
 use store::testing::{fresh_databases, stamp};
