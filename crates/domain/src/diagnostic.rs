@@ -34,6 +34,8 @@ pub enum Code {
     DeadlineCycle,
     DeadlineOutsidePeriod,
     SurveySum,
+    TextTooLong,
+    DateImplausible,
     // Reading documents (import).
     UnplacedLine,
     DeadlineUnrecognised,
@@ -65,6 +67,8 @@ impl Code {
             Code::DeadlineCycle => "deadline-cycle",
             Code::DeadlineOutsidePeriod => "deadline-outside-period",
             Code::SurveySum => "survey-sum",
+            Code::TextTooLong => "text-too-long",
+            Code::DateImplausible => "date-implausible",
             Code::UnplacedLine => "unplaced-line",
             Code::DeadlineUnrecognised => "deadline-unrecognised",
             Code::WeightUnreadable => "weight-unreadable",

@@ -623,3 +623,85 @@ pub fn change_error(e: &crate::change::ChangeError) -> String {
         E::OutsidePeriod => "La data è fuori dal periodo del piano.".into(),
     }
 }
+
+/// A text field, as a message about it names it.
+pub fn field(f: crate::limits::Field) -> &'static str {
+    use crate::limits::Field as F;
+    match f {
+        F::PlanTitle => "Il titolo del piano",
+        F::EntityName => "Il nome dell'amministrazione",
+        F::StrategyTitle => "Il titolo della linea strategica",
+        F::AxisText => "Il testo dell'asse strategico",
+        F::ResponsibleTitle => "La descrizione del responsabile",
+        F::UnitName => "Il nome dell'unità",
+        F::HeadName => "Il nome del responsabile",
+        F::HeadRole => "Il ruolo del responsabile",
+        F::UnitFunction => "La funzione dell'unità",
+        F::ObjectiveTitle => "Il titolo dell'obiettivo",
+        F::ObjectiveText => "Il testo della scheda",
+        F::DeadlineText => "Il testo della scadenza",
+        F::PhaseDescription => "La descrizione della fase",
+        F::IndicatorText => "Il testo dell'indicatore",
+        F::ServiceName => "Il nome del servizio",
+        F::PhaseNote => "La nota",
+        F::Reason => "La motivazione",
+        F::Opinion => "La motivazione del parere",
+        F::ProposedValue => "Il nuovo valore",
+        F::BoardActNumber => "Il numero della deliberazione",
+        F::RoundName => "Il nome del monitoraggio",
+        F::IndicatorSource => "La fonte",
+        F::IndicatorValue => "Il valore",
+        F::EventName => "Il nome dell'evento",
+        F::ScoringRules => "Le regole",
+        F::Username => "Il nome utente",
+        F::PersonName => "Il nome",
+        F::Email => "L'indirizzo e-mail",
+        F::Password => "La password",
+        F::TokenName => "Il nome del token",
+        F::FileName => "Il nome del file",
+        F::SearchQuery => "Il testo da cercare",
+    }
+}
+
+/// Why a text was refused.
+pub fn text_error(e: &crate::limits::TextError) -> String {
+    use crate::limits::TextError as E;
+    match e {
+        E::TooLong { field: f, max } => {
+            format!("{}: al massimo {} caratteri.", field(*f), thousands(*max))
+        }
+        E::LineBreak { field: f } => format!("{}: va scritto su una sola riga.", field(*f)),
+        E::Empty { field: f } => format!("{}: campo obbligatorio.", field(*f)),
+    }
+}
+
+/// A plan's year that no plan can have.
+pub fn plan_year_implausible(year: i32) -> String {
+    format!(
+        "L'anno del piano ({year}) non è plausibile: dev'essere tra il {} e il {}.",
+        crate::limits::PLAN_YEARS.start(),
+        crate::limits::PLAN_YEARS.end()
+    )
+}
+
+/// A date outside what a plan can mention.
+pub fn date_out_of_range(what: &str, e: &crate::limits::DateOutOfRange) -> String {
+    format!(
+        "{what}: la data dev'essere tra il {} e il {}.",
+        date(e.first),
+        date(e.last)
+    )
+}
+
+/// `20.000`: a count with the thousands marked as Italian does.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::deadline::{Anchor, Deadline, When};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::limits::{self, Field};
 use crate::messages as msg;
 use crate::plan::{Objective, Plan};
 use crate::values::{ObjectiveId, PhaseLabel};
@@ -15,6 +16,7 @@ use crate::values::{ObjectiveId, PhaseLabel};
 pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_period(plan, &mut out);
+    check_texts(plan, &mut out);
     check_units(plan, &mut out);
     check_responsibles(plan, &mut out);
     let codes: HashSet<&str> = plan.responsibles.iter().map(|r| r.code.as_str()).collect();
@@ -45,6 +47,13 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
 }
 
 fn check_period(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    if !limits::PLAN_YEARS.contains(&plan.year) {
+        out.push(Diagnostic::error(
+            Code::DateImplausible,
+            "year",
+            msg::plan_year_implausible(plan.year),
+        ));
+    }
     let p = plan.period;
     if p.from > p.to {
         out.push(Diagnostic::error(
@@ -95,6 +104,15 @@ fn check_units(plan: &Plan, out: &mut Vec<Diagnostic>) {
             ));
         }
         for (h, head) in unit.heads.iter().enumerate() {
+            for day in [head.from, head.until].into_iter().flatten() {
+                if let Err(e) = limits::plausible(day, plan.year) {
+                    out.push(Diagnostic::error(
+                        Code::DateImplausible,
+                        format!("{path}.heads[{h}]"),
+                        msg::date_out_of_range(&format!("{}, {}", unit.id, head.name), &e),
+                    ));
+                }
+            }
             if let (Some(from), Some(until)) = (head.from, head.until)
                 && from > until
             {
@@ -239,6 +257,16 @@ fn has_phase(o: &Objective, label: &PhaseLabel) -> bool {
 }
 
 fn check_in_period(plan: &Plan, d: &Deadline, path: &str, place: &str, out: &mut Vec<Diagnostic>) {
+    if let Some(day) = d.fixed_date()
+        && let Err(e) = limits::plausible(day, plan.year)
+    {
+        out.push(Diagnostic::error(
+            Code::DateImplausible,
+            path,
+            msg::date_out_of_range(&capitalise(place), &e),
+        ));
+        return;
+    }
     // With an incoherent period every date would be outside it: that is one error, reported once.
     if let Some(day) = d.fixed_date()
         && plan.period.from <= plan.period.to
@@ -386,6 +414,19 @@ mod tests {
     }
 
     #[test]
+    fn a_year_no_plan_can_have_is_an_error() {
+        let mut v = base();
+        v["year"] = json!(262142);
+        v["period"] = json!({"from": 262142, "to": 262144});
+        let plan: Plan = serde_json::from_value(v).expect("well-formed");
+        let found = validate(&plan);
+        assert_eq!(found[0].code, Code::DateImplausible);
+        assert_eq!(found[0].location.path, "year");
+        // Every date of the plan is then far from its year, each said where it is.
+        assert!(found[1..].iter().all(|d| d.code == Code::DateImplausible));
+    }
+
+    #[test]
     fn the_base_plan_is_clean() {
         check(|_| {}, &[]);
     }
@@ -436,6 +477,22 @@ mod tests {
         check(
             |v| v["objectives"][0]["final_deadline"]["date"] = json!("2020-12-31"),
             &[Code::DeadlineOutsidePeriod],
+        );
+        check(
+            |v| phase(v, 0)["deadline"]["date"] = json!("2999-01-31"),
+            &[Code::DateImplausible],
+        );
+        check(
+            |v| v["units"][1]["heads"][0]["from"] = json!("0001-01-01"),
+            &[Code::DateImplausible],
+        );
+        check(
+            |v| phase(v, 0)["description"] = json!("x".repeat(5_001)),
+            &[Code::TextTooLong],
+        );
+        check(
+            |v| v["title"] = json!("x".repeat(1_001)),
+            &[Code::TextTooLong],
         );
         check(
             |v| v["objectives"][0]["phases"] = json!([]),
@@ -549,5 +606,121 @@ mod tests {
             "Nell'obiettivo settore-a/A le incidenze delle fasi dell'annualità 2021 sommano a 90% invece che a 100%."
         );
         assert_eq!(d.to_string(), "warning weights-sum at objectives[0].phases");
+    }
+}
+
+/// Every text of the plan within its field's limit (`limits`), so that a document cannot bring
+/// what a form would refuse.
+fn check_texts(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let mut check = |field: Field, path: String, text: &str| {
+        if let Err(e) = limits::fits(field, text) {
+            out.push(Diagnostic::error(
+                Code::TextTooLong,
+                path,
+                msg::text_error(&e),
+            ));
+        }
+    };
+    check(Field::PlanTitle, "title".into(), &plan.title);
+    check(Field::EntityName, "entity.name".into(), &plan.entity.name);
+    for (i, l) in plan.strategy.iter().enumerate() {
+        check(
+            Field::StrategyTitle,
+            format!("strategy[{i}].title"),
+            &l.title,
+        );
+        for (j, a) in l.axes.iter().enumerate() {
+            check(
+                Field::AxisText,
+                format!("strategy[{i}].axes[{j}].text"),
+                &a.text,
+            );
+        }
+    }
+    for (i, r) in plan.responsibles.iter().enumerate() {
+        check(
+            Field::ResponsibleTitle,
+            format!("responsibles[{i}].title"),
+            &r.title,
+        );
+    }
+    for (i, u) in plan.units.iter().enumerate() {
+        check(Field::UnitName, format!("units[{i}].name"), &u.name);
+        for (h, head) in u.heads.iter().enumerate() {
+            check(
+                Field::HeadName,
+                format!("units[{i}].heads[{h}].name"),
+                &head.name,
+            );
+            if let Some(role) = &head.role {
+                check(Field::HeadRole, format!("units[{i}].heads[{h}].role"), role);
+            }
+        }
+        for (f, text) in u.functions.iter().enumerate() {
+            check(
+                Field::UnitFunction,
+                format!("units[{i}].functions[{f}]"),
+                text,
+            );
+        }
+    }
+    for (i, o) in plan.objectives.iter().enumerate() {
+        let path = format!("objectives[{i}]");
+        check(Field::ObjectiveTitle, format!("{path}.title"), &o.title);
+        let paragraphs = [
+            ("strategic_purpose", &o.strategic_purpose),
+            ("directives", &o.directives),
+            ("timing", &o.timing),
+            ("expected_result", &o.expected_result),
+            ("full_achievement", &o.full_achievement),
+            ("not_achieved", &o.not_achieved),
+            ("constraints", &o.constraints),
+            ("human_resources", &o.human_resources),
+            ("financial_resources", &o.financial_resources),
+        ];
+        for (name, text) in paragraphs {
+            if let Some(text) = text {
+                check(Field::ObjectiveText, format!("{path}.{name}"), text);
+            }
+        }
+        check(
+            Field::DeadlineText,
+            format!("{path}.final_deadline_text"),
+            &o.final_deadline_text,
+        );
+        if let Some(text) = &o.year_deadline_text {
+            check(
+                Field::DeadlineText,
+                format!("{path}.year_deadline_text"),
+                text,
+            );
+        }
+        for (n, text) in o.indicators.iter().enumerate() {
+            check(
+                Field::IndicatorText,
+                format!("{path}.indicators[{n}]"),
+                text,
+            );
+        }
+        for (p, phase) in o.phases.iter().enumerate() {
+            let at = format!("{path}.phases[{p}]");
+            check(
+                Field::PhaseDescription,
+                format!("{at}.description"),
+                &phase.description,
+            );
+            check(
+                Field::DeadlineText,
+                format!("{at}.deadline_text"),
+                &phase.deadline_text,
+            );
+        }
+    }
+    for (i, s) in plan.customer_satisfaction.iter().enumerate() {
+        check(
+            Field::ServiceName,
+            format!("customer_satisfaction[{i}].service"),
+            &s.service,
+        );
     }
 }

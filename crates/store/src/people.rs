@@ -164,12 +164,12 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let before: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT email FROM person WHERE username = $1")
+            sqlx::query_as("SELECT email FROM person WHERE lower(username) = lower($1)")
                 .bind(username)
                 .fetch_optional(&mut *tx)
                 .await?;
         let (before,) = before.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
-        sqlx::query("UPDATE person SET email = $1 WHERE username = $2")
+        sqlx::query("UPDATE person SET email = $1 WHERE lower(username) = lower($2)")
             .bind(email)
             .bind(username)
             .execute(&mut *tx)
@@ -199,10 +199,11 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let person: Option<(i64,)> = sqlx::query_as("SELECT id FROM person WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let person: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM person WHERE lower(username) = lower($1)")
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?;
         let (id,) = person.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
         let removed = sqlx::query("DELETE FROM calendar_feed WHERE person_id = $1")
             .bind(id)
@@ -247,7 +248,7 @@ impl Store {
     pub async fn has_calendar_feed(&self, username: &str) -> Result<bool> {
         let row: Option<(i64,)> = sqlx::query_as(
             "SELECT f.person_id FROM calendar_feed f JOIN person p ON p.id = f.person_id \
-             WHERE p.username = $1",
+             WHERE lower(p.username) = lower($1)",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -279,7 +280,7 @@ impl Store {
 
     /// The account with this username.
     pub async fn person(&self, username: &str) -> Result<Person> {
-        let sql = format!("SELECT {PERSON} FROM person p WHERE p.username = $1");
+        let sql = format!("SELECT {PERSON} FROM person p WHERE lower(p.username) = lower($1)");
         let rows: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(username)
             .fetch_all(&self.pool)
@@ -373,7 +374,8 @@ impl Store {
         Ok(())
     }
 
-    /// Sets a new password hash and ends the account's sessions.
+    /// Sets a new password hash and ends the account's sessions, API tokens and trusted
+    /// browsers.
     pub async fn set_password(&self, username: &str, hash: &str, stamp: &Stamp) -> Result<()> {
         let person = self.person(username).await?;
         let mut tx = self.begin_write().await?;
@@ -382,10 +384,8 @@ impl Store {
             .bind(person.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM session WHERE person_id = $1")
-            .bind(person.id)
-            .execute(&mut *tx)
-            .await?;
+        // A new password ends every way in the old one opened: sessions, tokens, trust.
+        end_access(&mut tx, person.id, stamp).await?;
         append(
             &mut tx,
             self.backend(),
@@ -576,7 +576,7 @@ impl Store {
     pub async fn tokens(&self, username: &str) -> Result<Vec<TokenInfo>> {
         let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
             "SELECT t.id, t.name, t.created_at, t.revoked_at FROM api_token t \
-             JOIN person p ON p.id = t.person_id WHERE p.username = $1 ORDER BY t.id DESC",
+             JOIN person p ON p.id = t.person_id WHERE lower(p.username) = lower($1) ORDER BY t.id DESC",
         )
         .bind(username)
         .fetch_all(&self.pool)
@@ -603,6 +603,62 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok(self.finish(rows).await?.pop())
+    }
+
+    /// Trusts the browser whose cookie secret hashes to `token_hash` for `person` until
+    /// `expires_at` (expired ones go at the same time).
+    pub async fn trust_device(
+        &self,
+        person: &Person,
+        token_hash: &str,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM trusted_device WHERE expires_at < $1")
+            .bind(timestamp(at))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO trusted_device (token_hash, person_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING",
+        )
+        .bind(token_hash)
+        .bind(person.id)
+        .bind(timestamp(at))
+        .bind(timestamp(expires_at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the browser with this cookie hash is trusted for `username` at `at`.
+    pub async fn device_trusted(
+        &self,
+        token_hash: &str,
+        username: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT d.person_id FROM trusted_device d JOIN person p ON p.id = d.person_id \
+             WHERE d.token_hash = $1 AND lower(p.username) = lower($2) AND d.expires_at > $3",
+        )
+        .bind(token_hash)
+        .bind(username)
+        .bind(timestamp(at))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// Stops trusting a browser (too many failures through it).
+    pub async fn forget_device(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM trusted_device WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Records a login attempt under each key (account, address) before it is checked, so
@@ -659,13 +715,16 @@ impl Store {
         Ok(())
     }
 
-    /// After a successful login: forgets the account's failures and this attempt's rows.
-    pub async fn login_succeeded(&self, key: &str, attempt: &[i64]) -> Result<()> {
+    /// After a successful login: forgets the failures under `keys` (this account from this
+    /// address or browser) and this attempt's rows.
+    pub async fn login_succeeded(&self, keys: &[&str], attempt: &[i64]) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM login_failure WHERE key = $1")
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
+        for key in keys {
+            sqlx::query("DELETE FROM login_failure WHERE key = $1")
+                .bind(*key)
+                .execute(&mut *tx)
+                .await?;
+        }
         for id in attempt {
             sqlx::query("DELETE FROM login_failure WHERE id = $1")
                 .bind(*id)
@@ -677,12 +736,15 @@ impl Store {
     }
 }
 
-/// Ends every session and token of a person.
+/// Ends every session, token and trusted browser of a person.
 async fn end_access(tx: &mut Transaction<'static, Any>, person: i64, stamp: &Stamp) -> Result<()> {
-    sqlx::query("DELETE FROM session WHERE person_id = $1")
-        .bind(person)
-        .execute(&mut **tx)
-        .await?;
+    for table in ["session", "trusted_device"] {
+        let sql = format!("DELETE FROM {table} WHERE person_id = $1");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(person)
+            .execute(&mut **tx)
+            .await?;
+    }
     sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL")
         .bind(stamp.text())
         .bind(person)

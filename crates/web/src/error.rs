@@ -26,6 +26,13 @@ pub enum AppError {
     Unprocessable(String),
     /// Too many failed logins: try again later.
     TooManyRequests { retry_after_secs: i64 },
+    /// The body is larger than this address takes (the limit, when known).
+    TooLarge { max_bytes: Option<usize> },
+    /// The server is at its limit for this kind of work (password checks, uploads): try
+    /// again in a few seconds.
+    Busy,
+    /// The request took longer than the server waits.
+    Timeout,
     /// Our fault; the detail is logged.
     Internal(String),
 }
@@ -58,6 +65,9 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,6 +83,9 @@ impl AppError {
             AppError::Conflict(_) => "Modifica in conflitto",
             AppError::Unprocessable(_) => "Dati non accettati",
             AppError::TooManyRequests { .. } => "Troppi tentativi",
+            AppError::TooLarge { .. } => "Richiesta troppo grande",
+            AppError::Busy => "Servizio momentaneamente occupato",
+            AppError::Timeout => "Richiesta scaduta",
             AppError::Internal(_) => "Errore del server",
         }
     }
@@ -95,6 +108,21 @@ impl AppError {
                 "Troppi accessi non riusciti. Riprovare tra {} minuti.",
                 (retry_after_secs + 59) / 60
             ),
+            AppError::TooLarge {
+                max_bytes: Some(max),
+            } => format!(
+                "Quanto inviato supera il limite di {} per questo indirizzo.",
+                size(*max)
+            ),
+            AppError::TooLarge { max_bytes: None } => {
+                "Quanto inviato supera il limite per questo indirizzo.".into()
+            }
+            AppError::Busy => "Il server sta già lavorando al massimo per richieste di questo \
+                               tipo. Riprovare tra qualche secondo."
+                .into(),
+            AppError::Timeout => {
+                "La richiesta non è arrivata per intero in tempo: riprovare.".into()
+            }
             AppError::Internal(_) => {
                 "Si è verificato un errore imprevisto. Riprovare più tardi; se continua, \
                  avvisare l'amministratore."
@@ -110,6 +138,11 @@ impl AppError {
                 Some((header::RETRY_AFTER, retry_after_secs.to_string()))
             }
             AppError::SignIn => Some((header::WWW_AUTHENTICATE, "Bearer".to_string())),
+            AppError::Busy => Some((header::RETRY_AFTER, BUSY_RETRY_SECS.to_string())),
+            // The connection may hold the rest of a body we did not read: end it.
+            AppError::TooLarge { .. } | AppError::Timeout => {
+                Some((header::CONNECTION, "close".to_string()))
+            }
             _ => None,
         };
         if let Some((name, value)) = value
@@ -123,6 +156,20 @@ impl AppError {
         if let AppError::Internal(detail) = self {
             tracing::error!(%detail, "request failed");
         }
+    }
+}
+
+/// How long a client should wait before trying again when the server is busy.
+pub const BUSY_RETRY_SECS: u64 = 5;
+
+/// `10 MB`, `64 kB`: a limit as a person reads it.
+pub fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else if bytes >= 1024 {
+        format!("{} kB", bytes / 1024)
+    } else {
+        format!("{bytes} byte")
     }
 }
 

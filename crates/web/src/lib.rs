@@ -5,11 +5,13 @@ mod api;
 pub mod auth;
 mod cache;
 mod error;
+mod guard;
 mod headers;
 mod openapi;
 mod pages;
 mod paths;
 mod routes;
+mod server;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ use tracing::Level;
 pub use cache::PlanView;
 pub use error::AppError;
 pub use openapi::openapi;
+pub use server::ServerLimits;
 
 /// What every handler shares: the store, the plans read from it, how people sign in.
 #[derive(Debug, Clone)]
@@ -34,20 +37,38 @@ pub struct AppState {
     plans: Arc<cache::Plans>,
     settings: Arc<auth::Settings>,
     provider: Arc<dyn auth::AuthProvider>,
+    hasher: Arc<auth::Hasher>,
+    limits: ServerLimits,
+    /// Uploads being received at once (each holds its file in memory until it is stored).
+    uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     /// Passwords as the way in, and the default settings.
     pub fn new(store: Store) -> Self {
+        let settings = auth::Settings::default();
         AppState {
             plans: Arc::new(cache::Plans::new(store.clone())),
             store,
-            settings: Arc::new(auth::Settings::default()),
+            hasher: Arc::new(auth::Hasher::new(settings.hashing)),
+            settings: Arc::new(settings),
             provider: Arc::new(auth::PasswordProvider),
+            limits: ServerLimits::default(),
+            uploads: Arc::new(tokio::sync::Semaphore::new(ServerLimits::default().uploads)),
         }
     }
 
+    /// How long the server waits for requests and for how many connections.
+    pub fn with_limits(mut self, limits: ServerLimits) -> Self {
+        self.uploads = Arc::new(tokio::sync::Semaphore::new(limits.uploads.max(1)));
+        self.limits = limits;
+        self
+    }
+
     pub fn with_settings(mut self, settings: auth::Settings) -> Self {
+        if settings.hashing != self.hasher.limits() {
+            self.hasher = Arc::new(auth::Hasher::new(settings.hashing));
+        }
         self.settings = Arc::new(settings);
         self
     }
@@ -137,14 +158,25 @@ fn routes() -> routes::Routes {
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let secure = state.settings.cookie_secure;
+    let request_timeout = state.limits.request_timeout;
     routes()
         .into_parts()
         .0
+        // Every write passes the guard before its body is read; the guard sets each body's
+        // limit, so the extractors' own default is off.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::writes,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .fallback(pages::not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(axum::middleware::from_fn(move |req, next| {
             headers::security(secure, req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            within_time(request_timeout, req, next)
         }))
         .layer(
             TraceLayer::new_for_http()
@@ -162,18 +194,40 @@ pub fn app(state: AppState) -> Router {
         )
 }
 
+/// A request, body and answer, within `limit`; a 408 after it (a problem under `/api`).
+async fn within_time(
+    limit: std::time::Duration,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            let mut response = if api {
+                error::Problem(AppError::Timeout).into_response()
+            } else {
+                AppError::Timeout.into_response()
+            };
+            response.headers_mut().insert(
+                header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+            response
+        }
+    }
+}
+
 /// Serves `app(state)` on `listener` until `shutdown` completes, then lets the requests in
-/// flight finish.
+/// flight finish; every connection bounded as `state`'s `ServerLimits` say.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer's address feeds the per-address login limit.
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.limits;
+    server::run(listener, app(state), limits, shutdown).await
 }
 
 /// A known address asked with a method it does not take: a problem under `/api`, a page

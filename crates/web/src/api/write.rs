@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -88,8 +88,16 @@ pub struct PhaseConflict {
     pub current: PhaseRecordBody,
 }
 
-fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
-    serde_json::from_slice(bytes).map_err(|e| {
+/// A JSON body of type `T`; a body over the limit is a 413 problem, a broken one a 400.
+fn body<T: serde::de::DeserializeOwned>(bytes: Result<Bytes, BytesRejection>) -> ApiResult<T> {
+    let bytes = bytes.map_err(|e| {
+        Problem(if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge { max_bytes: None }
+        } else {
+            AppError::BadRequest("Il corpo della richiesta non è arrivato intero.".into())
+        })
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
         tracing::debug!(error = %e, "bad body");
         Problem(AppError::BadRequest(format!(
             "Il corpo JSON non è valido (riga {}, colonna {}): controllare i campi e i loro \
@@ -108,12 +116,12 @@ pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
     p: Result<Path<String>, PathRejection>,
-    bytes: Bytes,
+    bytes: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<ActDone>> {
     let id = path(p)?;
     let person = signed_in(&caller)?;
     let (v, actor) = state.view_fresh(&id, Some(person)).await?;
-    let request: ActRequest = body(&bytes)?;
+    let request: ActRequest = body(bytes)?;
     let actor = actor.ok_or_else(|| {
         Problem(AppError::Forbidden(messages::refusal(
             &domain::Refusal::OtherAdministration,
@@ -212,11 +220,11 @@ pub async fn edit_phase(
     State(state): State<AppState>,
     caller: Caller,
     p: Result<Path<(String, String, String, String)>, PathRejection>,
-    bytes: Bytes,
+    bytes: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let person = signed_in(&caller)?.clone();
     let (v, actor, oi, pi) = locate(&state, &caller, p).await?;
-    let request: PhaseEditRequest = body(&bytes)?;
+    let request: PhaseEditRequest = body(bytes)?;
     let o = &v.plan.objectives[oi];
     let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(|r| match r {
         domain::Refusal::SignInRequired => Problem(AppError::SignIn),

@@ -2,6 +2,7 @@
 //! machines (`Authorization: Bearer`), CSRF tokens for every form, and how a person becomes
 //! the `domain::Actor` of a plan.
 
+mod hasher;
 mod provider;
 mod secrets;
 
@@ -12,7 +13,9 @@ use chrono::{DateTime, Duration};
 use domain::Actor;
 use store::{Person, Stamp};
 
-pub use provider::{AuthProvider, BoxFuture, LoginForm, PasswordProvider, SignIn};
+pub use domain::signin::Throttle;
+pub use hasher::{Busy, HashLimits, Hasher};
+pub use provider::{Attempt, AuthProvider, BoxFuture, LoginForm, PasswordProvider, SignIn};
 pub use secrets::{hash_password, new_secret, new_token, same, secret_hash, verify_password};
 
 use crate::cache::PlanView;
@@ -23,8 +26,10 @@ use crate::{AppState, now};
 pub const SESSION_COOKIE: &str = "pegaso_session";
 /// The login form's double-submit cookie (there is no session yet to hold its CSRF token).
 pub const LOGIN_COOKIE: &str = "pegaso_login";
+/// A browser the person signed in from before: it answers for its own failures only.
+pub const DEVICE_COOKIE: &str = "pegaso_device";
 
-/// How long sessions live and how hard logins are limited.
+/// How long sessions live, how hard sign-ins are held back, and where the site is reached.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Cookies carry `Secure` (the site is served over HTTPS).
@@ -36,10 +41,15 @@ pub struct Settings {
     pub session_idle: Duration,
     /// …and this long after sign-in in any case.
     pub session_max: Duration,
-    /// Failed logins allowed per account, and per address, within `login_window`.
-    pub login_limit_account: i64,
-    pub login_limit_address: i64,
-    pub login_window: Duration,
+    /// Failed sign-ins held back per account, address and trusted browser.
+    pub throttle: Throttle,
+    /// How long a browser stays trusted after a sign-in.
+    pub device_lifetime: Duration,
+    /// Password checks at once, and waiting.
+    pub hashing: HashLimits,
+    /// The address people reach the site at (`https://pegaso.comune.example.it`), for the
+    /// links the site gives out, such as calendar feeds; never taken from a request's `Host`.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -49,9 +59,10 @@ impl Default for Settings {
             behind_proxy: false,
             session_idle: Duration::minutes(30),
             session_max: Duration::hours(12),
-            login_limit_account: 5,
-            login_limit_address: 20,
-            login_window: Duration::minutes(15),
+            throttle: Throttle::default(),
+            device_lifetime: Duration::days(365),
+            hashing: HashLimits::default(),
+            public_url: None,
         }
     }
 }
@@ -197,19 +208,28 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let Some(value) = parts.headers.get(AUTHORIZATION) else {
-            return Ok(Caller(None));
-        };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(Problem(AppError::SignIn))?;
-        match state.store.token_person(&secret_hash(token)).await? {
-            Some(person) => Ok(Caller(Some(person))),
-            None => Err(Problem(AppError::SignIn)),
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
         }
+        let caller = token_caller(parts, state).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+async fn token_caller(parts: &Parts, state: &AppState) -> Result<Caller, Problem> {
+    let Some(value) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(Caller(None));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(Problem(AppError::SignIn))?;
+    match state.store.token_person(&secret_hash(token)).await? {
+        Some(person) => Ok(Caller(Some(person))),
+        None => Err(Problem(AppError::SignIn)),
     }
 }
 

@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use serde::Deserialize;
 use store::{Person, Store, StoreError};
 
-use super::secrets::verify_password;
+use super::hasher::Hasher;
 use crate::error::AppError;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -41,6 +41,15 @@ pub enum SignIn {
     Refused,
 }
 
+/// What a sign-in step may use besides the form: the store, the hashing queue, and whether
+/// the browser is one the account trusts (it may then use the queue's reserved places).
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub store: &'a Store,
+    pub hasher: &'a Hasher,
+    pub trusted: bool,
+}
+
 /// A way of signing in.
 pub trait AuthProvider: Send + Sync + fmt::Debug {
     /// Its name in logs and in the audit log.
@@ -49,7 +58,7 @@ pub trait AuthProvider: Send + Sync + fmt::Debug {
     /// The login form was sent.
     fn sign_in<'a>(
         &'a self,
-        store: &'a Store,
+        attempt: Attempt<'a>,
         form: &'a LoginForm,
     ) -> BoxFuture<'a, Result<SignIn, AppError>>;
 
@@ -83,24 +92,25 @@ impl AuthProvider for PasswordProvider {
 
     fn sign_in<'a>(
         &'a self,
-        store: &'a Store,
+        attempt: Attempt<'a>,
         form: &'a LoginForm,
     ) -> BoxFuture<'a, Result<SignIn, AppError>> {
         Box::pin(async move {
-            let person = match store.person(form.username.trim()).await {
+            let person = match attempt.store.person(form.username.trim()).await {
                 Ok(p) => Some(p),
                 Err(StoreError::NotFound(_)) => None,
                 Err(e) => return Err(e.into()),
             };
             let phc = person
                 .as_ref()
-                .and_then(|p| p.password_hash.clone())
-                .unwrap_or_else(|| DECOY.to_string());
-            let password = form.password.clone();
-            // Argon2 takes tens of milliseconds of CPU: off the async workers.
-            let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+                .and_then(|p| p.password_hash.as_deref())
+                .unwrap_or(DECOY);
+            // Argon2 takes tens of milliseconds and 19 MiB: on the bounded hashing workers.
+            let ok = attempt
+                .hasher
+                .verify(&form.password, phc, attempt.trusted)
                 .await
-                .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
+                .map_err(|_| AppError::Busy)?;
             Ok(match person {
                 Some(p) if ok && !p.disabled => SignIn::Person(Box::new(p)),
                 _ => SignIn::Refused,

@@ -9,6 +9,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::access::{Action, decide};
+use domain::limits::{self, Field};
 use domain::messages;
 use maud::{Markup, html};
 use store::{NewEvidence, PhaseKey};
@@ -43,10 +44,12 @@ const KINDS: &[(&str, &str)] = &[
     ("csv", "text/csv"),
 ];
 
-/// The name a file is kept under: its last path component, without control characters.
+/// The name a file is kept under: its last path component, cleaned as every text is (no
+/// control or direction-override characters) and within the file name's limit.
 fn clean_name(name: &str) -> Option<String> {
-    let base = name.rsplit(['/', '\\']).next()?.trim();
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let base = name.rsplit(['/', '\\']).next()?;
+    let base: String = base.chars().take(Field::FileName.max_chars()).collect();
+    let clean = limits::clean(Field::FileName, &base.replace(['\r', '\n'], " ")).ok()?;
     (!clean.is_empty() && clean != "." && clean != "..").then_some(clean)
 }
 
@@ -116,8 +119,8 @@ pub fn section(
             }
         }
         @if may_upload {
-            form class="modulo" method="post" action=(format!("{base}/allegati")) enctype="multipart/form-data" {
-                input type="hidden" name="csrf" value=(csrf);
+            // The token goes in the address: it is checked before the file is received.
+            form class="modulo" method="post" action=(format!("{base}/allegati?csrf={csrf}")) enctype="multipart/form-data" {
                 p {
                     label for="documento" { "Allega un documento (PDF, immagine, testo, foglio di calcolo; al massimo 10 MB)" }
                     input id="documento" name="file" type="file" required
@@ -176,6 +179,32 @@ fn bad_upload() -> AppError {
     )
 }
 
+/// A multipart field's bytes, up to `max`; more is refused as it arrives, not once read.
+async fn bounded(
+    field: &mut axum::extract::multipart::Field<'_>,
+    max: usize,
+) -> Result<Vec<u8>, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge {
+                max_bytes: Some(MAX_BYTES),
+            }
+        } else {
+            bad_upload()
+        }
+    })? {
+        if bytes.len() + chunk.len() > max {
+            return Err(AppError::Unprocessable("Il file supera i 10 MB.".into()));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// Receives a file. Who asks, the form's token (in the address) and the plan's state are
+/// checked before the body is read (the guard, then here); the file is read in chunks up to
+/// its limit, a few uploads at a time.
 pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -183,30 +212,7 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let at = path(p)?;
-    let mut multipart = match multipart {
-        Ok(m) => m,
-        // Not multipart: no token can be read from it (refused as such), else a bad form.
-        Err(_) => {
-            viewer.checked("")?;
-            return Err(AppError::BadRequest(
-                "Il modulo inviato non è valido: ricaricare la pagina.".into(),
-            ));
-        }
-    };
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| bad_upload())? {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|_| bad_upload())?,
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field.bytes().await.map_err(|_| bad_upload())?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let session = viewer.checked(&csrf)?;
+    let session = viewer.0.as_ref().ok_or(AppError::SignIn)?;
     let (v, actor, oi, pi) = locate(&state, &viewer, &at).await?;
     let o = &v.plan.objectives[oi];
     match may_edit(&v, o, pi, actor.as_ref()) {
@@ -216,7 +222,24 @@ pub async fn upload(
                 "Il piano è in bozza: i documenti si allegano al monitoraggio.".into(),
             ));
         }
-        Err(r) => return Err(AppError::Forbidden(messages::refusal(&r))),
+        Err(r) => return Err(AppError::refused(r)),
+    }
+    let mut multipart = multipart.map_err(|_| {
+        AppError::BadRequest("Il modulo inviato non è valido: ricaricare la pagina.".into())
+    })?;
+    let _place = tokio::time::timeout(state.limits.upload_wait, state.uploads.acquire())
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Busy)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| bad_upload())? {
+        if field.name() == Some("file") && file.is_none() {
+            let name = field.file_name().unwrap_or_default().to_owned();
+            file = Some((name, bounded(&mut field, MAX_BYTES).await?));
+        } else {
+            // Other fields (the token a form may still carry) are read past, bounded too.
+            bounded(&mut field, 64 * 1024).await?;
+        }
     }
     let (name, content) = file
         .filter(|(n, c)| !n.is_empty() || !c.is_empty())
@@ -343,6 +366,11 @@ mod tests {
         );
         assert_eq!(clean_name("../../etc/passwd").as_deref(), Some("passwd"));
         assert_eq!(clean_name("a\u{0}b.txt").as_deref(), Some("ab.txt"));
+        assert_eq!(
+            clean_name("fattura\u{202E}fdp.exe").as_deref(),
+            Some("fatturafdp.exe"),
+            "no right-to-left override"
+        );
         assert_eq!(clean_name(".."), None);
         assert_eq!(clean_name(""), None);
     }

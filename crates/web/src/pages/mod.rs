@@ -22,10 +22,8 @@ mod signin;
 mod unit;
 
 use axum::Form;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::Path;
 use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::handler::Handler;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
@@ -35,6 +33,7 @@ use crate::routes::Routes;
 
 pub use acts::record as record_act;
 pub use audit::{readable as readable_entries, readers_only};
+pub use evidence::MAX_BYTES as EVIDENCE_MAX_BYTES;
 pub use layout::error_page;
 pub use phase::{Mode, may_edit, wished};
 pub use score::sentence as score_sentence;
@@ -89,7 +88,7 @@ pub fn routes(r: Routes) -> Routes {
         )
         .post(
             "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati",
-            evidence::upload.layer(DefaultBodyLimit::max(evidence::MAX_BYTES + 64 * 1024)),
+            evidence::upload,
         )
         .get(
             "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}",
@@ -156,6 +155,9 @@ fn members_only(
 /// A form's fields, or a "bad form" page.
 fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     f.map(|Form(t)| t).map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge { max_bytes: None };
+        }
         tracing::debug!(error = %e.body_text(), "bad form");
         AppError::BadRequest(
             "Il modulo inviato non è valido: ricaricare la pagina e riprovare.".into(),

@@ -1,5 +1,6 @@
 //! Signing in and out: the login form (with its own CSRF cookie, as there is no session yet),
-//! the failed-login limits per account and per address, and the session cookie.
+//! the throttle of `domain::signin` (per address, account and trusted browser), the session
+//! cookie and the trusted-browser cookie.
 
 use std::net::SocketAddr;
 
@@ -15,9 +16,12 @@ use serde::Deserialize;
 
 use super::form;
 use super::layout::{Page, render};
+use domain::limits::{self, Field};
+use domain::signin::{self, Client, Failures, Verdict};
+
 use crate::auth::{
-    LOGIN_COOKIE, LoginForm, SESSION_COOKIE, SignIn, Viewer, new_secret, same, secret_hash,
-    set_cookie, stamp,
+    Attempt, DEVICE_COOKIE, LOGIN_COOKIE, LoginForm, SESSION_COOKIE, SignIn, Viewer, new_secret,
+    same, secret_hash, set_cookie, stamp,
 };
 use crate::error::AppError;
 use crate::{AppState, now};
@@ -113,13 +117,31 @@ fn address(settings: &crate::auth::Settings, parts: &Parts) -> String {
     })
 }
 
+/// The account a typed username names, as the throttle counts it: one key whatever the case,
+/// and none for text no username can be (it is refused without a password check).
+fn account_key(typed: &str) -> Option<String> {
+    let name = limits::required(Field::Username, typed).ok()?;
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+        .then(|| name.to_ascii_lowercase())
+}
+
+/// Failures under `key` within the window, this attempt (already counted) left out.
+async fn before(
+    state: &AppState,
+    key: &str,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, AppError> {
+    Ok((state.store.login_failures(key, since).await? - 1).max(0))
+}
+
 pub async fn sign_in(
     State(state): State<AppState>,
     viewer: Viewer,
     parts: Parts,
     f: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let f = form(f)?;
+    let mut f = form(f)?;
     let dopo = local(&f.dopo).to_string();
     let cookie = crate::auth::cookie(&parts, LOGIN_COOKIE).unwrap_or_default();
     if !same(cookie, &f.csrf) {
@@ -132,37 +154,102 @@ pub async fn sign_in(
         );
     }
     let settings = &state.settings;
+    let throttle = &settings.throttle;
     let at = now();
-    let since = at - settings.login_window;
-    let account_key = format!("account:{}", f.username.trim().to_lowercase());
-    let address_key = format!("address:{}", address(settings, &parts));
-    // The attempt is counted before it is checked, so that parallel guesses count each other.
-    let attempt = state
-        .store
-        .login_attempt(&[&account_key, &address_key], at, since)
-        .await?;
-    let too_many = state.store.login_failures(&account_key, since).await?
-        > settings.login_limit_account
-        || state.store.login_failures(&address_key, since).await? > settings.login_limit_address;
-    if too_many {
-        // Refused unchecked, it is no guess: counting it would let anyone keep an account
-        // locked by knocking now and then.
-        state.store.forget_login_attempt(&attempt).await?;
-        tracing::warn!(account = %account_key, address = %address_key, "login rate-limited");
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: settings.login_window.num_seconds(),
-        });
-    }
-    match state.provider.sign_in(&state.store, &f).await? {
-        SignIn::Person(person) => {
-            open_session(&state, &person, &account_key, &attempt, &dopo).await
+    let since = at - throttle.window;
+    let address = address(settings, &parts);
+    let account = account_key(&f.username);
+    // A browser this account trusts answers for its own failures only.
+    let device = match (&account, crate::auth::cookie(&parts, DEVICE_COOKIE)) {
+        (Some(a), Some(secret)) => {
+            let hash = secret_hash(secret);
+            state
+                .store
+                .device_trusted(&hash, a, at)
+                .await?
+                .then_some(hash)
         }
-        SignIn::Redirect(url) => {
+        _ => None,
+    };
+    let keys = match (&device, &account) {
+        (Some(d), _) => Keys::Device(format!("device:{d}")),
+        (None, Some(a)) => Keys::Stranger {
+            pair: format!("pair:{a}|{address}"),
+            address: format!("address:{address}"),
+            account: format!("account:{a}"),
+        },
+        (None, None) => Keys::Nobody(format!("address:{address}")),
+    };
+    // The attempt is counted before it is checked, so that parallel guesses count each other.
+    let attempt = state.store.login_attempt(&keys.all(), at, since).await?;
+    let client = match &keys {
+        Keys::Device(d) => Client::Trusted {
+            failures: before(&state, d, since).await?,
+        },
+        Keys::Stranger {
+            pair,
+            address,
+            account,
+        } => Client::Stranger(Failures {
+            pair: before(&state, pair, since).await?,
+            address: before(&state, address, since).await?,
+            account: before(&state, account, since).await?,
+        }),
+        Keys::Nobody(address) => Client::Stranger(Failures {
+            address: before(&state, address, since).await?,
+            ..Failures::default()
+        }),
+    };
+    match signin::verdict(throttle, client) {
+        Verdict::Check => {}
+        Verdict::CheckAfter(wait) => {
+            tracing::warn!(account = ?account, address = %address, "login slowed: many failures on the account");
+            tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
+        }
+        Verdict::Refuse => {
+            // Refused unchecked, it is no guess: counting it would let anyone keep an account
+            // held back by knocking now and then.
+            state.store.forget_login_attempt(&attempt).await?;
+            if let Some(d) = &device {
+                state.store.forget_device(d).await?;
+            }
+            tracing::warn!(account = ?account, address = %address, trusted = device.is_some(), "login rate-limited");
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: throttle.window.num_seconds(),
+            });
+        }
+    }
+    let outcome = match &account {
+        Some(a) => {
+            f.username = a.clone();
+            let attempt = Attempt {
+                store: &state.store,
+                hasher: &state.hasher,
+                trusted: device.is_some(),
+            };
+            state.provider.sign_in(attempt, &f).await
+        }
+        // No account can have this name: nothing to check.
+        None => Ok(SignIn::Refused),
+    };
+    match outcome {
+        Err(AppError::Busy) => {
+            state.store.forget_login_attempt(&attempt).await?;
+            tracing::warn!(address = %address, "login refused: password checks at their limit");
+            Err(AppError::Busy)
+        }
+        Err(e) => Err(e),
+        Ok(SignIn::Person(person)) => {
+            let forget = keys.forgotten_on_success();
+            let opened = open_session(&state, &person, &forget, &attempt, &dopo).await?;
+            trusted(&state, &person, device.is_some(), opened).await
+        }
+        Ok(SignIn::Redirect(url)) => {
             state.store.forget_login_attempt(&attempt).await?;
             Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response())
         }
-        SignIn::Refused => {
-            tracing::info!(account = %account_key, provider = state.provider.name(), "login refused");
+        Ok(SignIn::Refused) => {
+            tracing::info!(account = ?account, address = %address, provider = state.provider.name(), "login refused");
             login_page(
                 &state,
                 &viewer,
@@ -174,14 +261,84 @@ pub async fn sign_in(
     }
 }
 
+/// The keys an attempt is counted under.
+enum Keys {
+    /// Through a browser the account trusts.
+    Device(String),
+    /// From anyone else, for an account.
+    Stranger {
+        pair: String,
+        address: String,
+        account: String,
+    },
+    /// For text that names no account: only the address counts.
+    Nobody(String),
+}
+
+impl Keys {
+    fn all(&self) -> Vec<&str> {
+        match self {
+            Keys::Device(d) => vec![d],
+            Keys::Stranger {
+                pair,
+                address,
+                account,
+            } => vec![pair, address, account],
+            Keys::Nobody(a) => vec![a],
+        }
+    }
+
+    /// What a success forgets: the failures of this account from this address or browser
+    /// (not the address's failures on other accounts, nor the account's from elsewhere).
+    fn forgotten_on_success(&self) -> Vec<&str> {
+        match self {
+            Keys::Device(d) => vec![d],
+            Keys::Stranger { pair, .. } => vec![pair],
+            Keys::Nobody(_) => vec![],
+        }
+    }
+}
+
+/// After a sign-in: a browser not yet trusted gets its cookie, so that next time strangers'
+/// failures do not hold this person back.
+async fn trusted(
+    state: &AppState,
+    person: &store::Person,
+    already: bool,
+    mut response: Response,
+) -> Result<Response, AppError> {
+    if already {
+        return Ok(response);
+    }
+    let secret = new_secret()?;
+    let at = now();
+    state
+        .store
+        .trust_device(
+            person,
+            &secret_hash(&secret),
+            at,
+            at + state.settings.device_lifetime,
+        )
+        .await?;
+    let cookie = set_cookie(
+        &state.settings,
+        DEVICE_COOKIE,
+        &secret,
+        "/accesso",
+        state.settings.device_lifetime.num_seconds(),
+    );
+    if let Ok(v) = cookie.parse() {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
 /// Back from an outside sign-in service (the provider sees the whole request: its query and
 /// the cookies that bind it to this browser).
 pub async fn callback(State(state): State<AppState>, parts: Parts) -> Result<Response, AppError> {
     match state.provider.callback(&state.store, &parts).await? {
-        SignIn::Person(person) => {
-            let key = format!("account:{}", person.username.to_lowercase());
-            open_session(&state, &person, &key, &[], "/").await
-        }
+        SignIn::Person(person) => open_session(&state, &person, &[], &[], "/").await,
         SignIn::Redirect(url) => Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()),
         SignIn::Refused => Err(AppError::SignIn),
     }
@@ -190,7 +347,7 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Result<Res
 async fn open_session(
     state: &AppState,
     person: &store::Person,
-    account_key: &str,
+    forget: &[&str],
     attempt: &[i64],
     dopo: &str,
 ) -> Result<Response, AppError> {
@@ -203,7 +360,7 @@ async fn open_session(
         .store
         .open_session(person, &secret_hash(&secret), &csrf, expires, &stamp)
         .await?;
-    state.store.login_succeeded(account_key, attempt).await?;
+    state.store.login_succeeded(forget, attempt).await?;
     tracing::info!(user = %person.username, provider = state.provider.name(), "signed in");
     let mut headers = HeaderMap::new();
     let max_age = settings.session_max.num_seconds();

@@ -2,7 +2,7 @@
 //! failed-login limits, security headers, API tokens that can be revoked.
 
 use domain::Role;
-use web::auth::Settings;
+use web::auth::{Settings, Throttle};
 
 use crate::{PLAN, TestApp, cookie_of};
 
@@ -230,8 +230,11 @@ async fn failed_logins_are_limited_per_account_and_per_address() {
     for db in store::testing::fresh_databases().await {
         let settings = Settings {
             cookie_secure: false,
-            login_limit_account: 3,
-            login_limit_address: 5,
+            throttle: Throttle {
+                per_pair: 3,
+                per_address: 5,
+                ..Throttle::default()
+            },
             ..Settings::default()
         };
         let app = TestApp::spawn_with(db, settings).await;
@@ -239,7 +242,7 @@ async fn failed_logins_are_limited_per_account_and_per_address() {
         for _ in 0..3 {
             assert_eq!(attempt(&app, "ada", "sbagliata").await, 401);
         }
-        // The account is locked for the window, even with the right password.
+        // The account is locked for this address for the window, even with the right password.
         assert_eq!(
             attempt(&app, "ada", &password).await,
             429,
@@ -598,12 +601,119 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
 }
 
 #[tokio::test]
+async fn strangers_cannot_lock_a_person_out() {
+    let settings = Settings {
+        cookie_secure: false,
+        behind_proxy: true,
+        throttle: Throttle {
+            slow_by: chrono::Duration::milliseconds(300),
+            ..Throttle::default()
+        },
+        ..Settings::default()
+    };
+    for db in store::testing::fresh_databases().await {
+        let app = TestApp::spawn_with(db, settings.clone()).await;
+        let b = app.backend;
+        let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let try_from =
+            |user: &'static str, pw: String, address: &'static str, device: Option<String>| {
+                let app = &app;
+                async move {
+                    app.login_form_from(
+                        &[("username", user), ("password", &pw)],
+                        Some(address),
+                        device.as_deref(),
+                    )
+                    .await
+                }
+            };
+        // Six anonymous failures from one address: that address is held back for the account…
+        for i in 0..5 {
+            let r = try_from("ada", "sbagliata".into(), "203.0.113.1", None).await;
+            assert_eq!(r.status(), 401, "{b}: failure {i}");
+        }
+        let r = try_from("ada", password.clone(), "203.0.113.1", None).await;
+        assert_eq!(r.status(), 429, "{b}: the stranger's address is locked");
+        // …but the person, from elsewhere, signs in; their browser is now trusted.
+        let r = try_from("ADA", password.clone(), "198.51.100.7", None).await;
+        assert_eq!(
+            r.status(),
+            303,
+            "{b}: another address is not locked, whatever the case"
+        );
+        let device = cookie_of(&r, "pegaso_device").expect("a trusted-browser cookie");
+        // Strangers fail from twelve more addresses: the account is slowed, never locked.
+        let addresses = [
+            "203.0.113.10",
+            "203.0.113.11",
+            "203.0.113.12",
+            "203.0.113.13",
+            "203.0.113.14",
+            "203.0.113.15",
+            "203.0.113.16",
+            "203.0.113.17",
+            "203.0.113.18",
+            "203.0.113.19",
+            "203.0.113.20",
+            "203.0.113.21",
+        ];
+        for a in addresses {
+            let r = try_from("ada", "sbagliata".into(), a, None).await;
+            assert_eq!(r.status(), 401, "{b}: {a}");
+        }
+        let started = std::time::Instant::now();
+        let r = try_from("ada", password.clone(), "198.51.100.8", None).await;
+        assert_eq!(r.status(), 303, "{b}: a new browser still gets in");
+        assert!(
+            started.elapsed() >= std::time::Duration::from_millis(300),
+            "{b}: slowed"
+        );
+        // The trusted browser gets in even from the locked address.
+        let r = try_from("ada", password.clone(), "203.0.113.1", Some(device.clone())).await;
+        assert_eq!(r.status(), 303, "{b}: the trusted browser is not held back");
+        // A trusted browser answers for its own failures: five, and it is trusted no more.
+        for _ in 0..5 {
+            let r = try_from(
+                "ada",
+                "sbagliata".into(),
+                "198.51.100.9",
+                Some(device.clone()),
+            )
+            .await;
+            assert_eq!(r.status(), 401, "{b}");
+        }
+        let r = try_from(
+            "ada",
+            password.clone(),
+            "198.51.100.9",
+            Some(device.clone()),
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            429,
+            "{b}: too many failures through the browser"
+        );
+        let hash = web::auth::secret_hash(&device);
+        let now = chrono::Utc::now();
+        assert!(
+            !app.store.device_trusted(&hash, "ada", now).await.unwrap(),
+            "{b}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn behind_a_proxy_the_limit_counts_the_forwarded_address() {
     let settings = Settings {
         cookie_secure: false,
         behind_proxy: true,
-        login_limit_account: 100,
-        login_limit_address: 2,
+        throttle: Throttle {
+            per_pair: 100,
+            per_address: 2,
+            ..Throttle::default()
+        },
         ..Settings::default()
     };
     let app = TestApp::spawn_with(store::testing::fresh_sqlite(), settings).await;

@@ -133,15 +133,29 @@ impl TestApp {
         fields: &[(&str, &str)],
         forwarded: Option<&str>,
     ) -> reqwest::Response {
+        self.login_form_from(fields, forwarded, None).await
+    }
+
+    /// `login_form` from a browser that holds this trusted-browser cookie (`pegaso_device`).
+    pub async fn login_form_from(
+        &self,
+        fields: &[(&str, &str)],
+        forwarded: Option<&str>,
+        device: Option<&str>,
+    ) -> reqwest::Response {
         let form = self.get("/accesso").await;
         let cookie = cookie_of(&form, "pegaso_login").expect("login cookie");
         let csrf = field(&form.text().await.unwrap(), "csrf").expect("csrf field");
         let mut all = fields.to_vec();
         all.push(("csrf", &csrf));
+        let cookies = match device {
+            Some(d) => format!("pegaso_login={cookie}; pegaso_device={d}"),
+            None => format!("pegaso_login={cookie}"),
+        };
         let mut request = self
             .client
             .post(format!("{}/accesso", self.base))
-            .header("cookie", format!("pegaso_login={cookie}"))
+            .header("cookie", cookies)
             .form(&all);
         if let Some(address) = forwarded {
             // What the client wrote comes first; the proxy adds the address it saw last.
@@ -239,8 +253,9 @@ impl User {
                 "file",
                 reqwest::multipart::Part::bytes(content.to_vec()).file_name(name.to_owned()),
             );
+        // As the page's form does: the token in the address, read before the file.
         self.client
-            .post(format!("{}{path}", self.base))
+            .post(format!("{}{path}?csrf={}", self.base, self.csrf))
             .header("cookie", &self.cookie)
             .multipart(form)
             .send()
