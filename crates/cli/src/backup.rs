@@ -14,15 +14,7 @@ use crate::output;
 
 /// `1.234.567`, as Italian writes counts.
 fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
+    domain::messages::thousands(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// A size as the pages write it: bytes, kB, MB with a decimal comma.
@@ -59,7 +51,8 @@ fn progress(verb: &'static str) -> impl FnMut(&TableCount) + Send {
     }
 }
 
-/// `pegaso backup`: every table but sessions and failed logins, in one snapshot, to `out`.
+/// `pegaso backup`: every table but runtime state (sessions, trusted browsers, failed logins),
+/// in one snapshot, to `out`.
 pub fn backup(db: &str, out: &Path) -> Result<ExitCode> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

@@ -90,7 +90,8 @@ enum Command {
     },
     /// Copia di sicurezza di tutto il database (piani, monitoraggi, allegati, persone, chiavi,
     /// calendari, richieste, registro) in un archivio portabile tra SQLite e PostgreSQL; le
-    /// sessioni e gli accessi non riusciti restano fuori. Si può fare con il server acceso.
+    /// sessioni, i browser fidati e gli accessi non riusciti restano fuori. Si può fare con il
+    /// server acceso.
     Backup {
         /// Il database da copiare (file SQLite o URL postgres://…).
         #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]

@@ -56,9 +56,10 @@ pub const BACKED_UP: &[&str] = &[
     "calendar_feed",
 ];
 
-/// Runtime state, left out of backups: a restored database starts with nobody signed in and
-/// no failed logins counted (sessions would also let a copy of the archive sign in).
-pub const NOT_BACKED_UP: &[&str] = &["session", "login_failure"];
+/// Runtime state, left out of backups: a restored database starts with nobody signed in, no
+/// browser trusted and no failed logins counted (sessions and trusted browsers would also let
+/// whoever holds a copy of the archive and an old cookie in).
+pub const NOT_BACKED_UP: &[&str] = &["session", "login_failure", "trusted_device"];
 
 /// sqlx's record of the migrations run: each database keeps its own.
 pub const MIGRATIONS_TABLE: &str = "_sqlx_migrations";

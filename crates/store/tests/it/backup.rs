@@ -106,6 +106,13 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
                 .is_none(),
             "{name}: a session came along"
         );
+        assert!(
+            !store
+                .device_trusted("device-hash", "ada", made_at())
+                .await
+                .unwrap(),
+            "{name}: a trusted browser came along"
+        );
         assert_eq!(
             store
                 .login_failures("account:ada", made_at() - chrono::Duration::days(1))
@@ -122,6 +129,13 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
             .unwrap()
             .is_some(),
         "the fixture has a session"
+    );
+    assert!(
+        source
+            .device_trusted("device-hash", "ada", made_at())
+            .await
+            .unwrap(),
+        "the fixture has a trusted browser"
     );
 
     // New rows after a restore get ids of their own (PostgreSQL's sequences moved on).

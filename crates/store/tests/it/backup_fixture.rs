@@ -1,5 +1,6 @@
 //! What the backup tests share: a database with a row in every table a backup holds (and a
-//! session and failed logins, which it leaves out), and ways to read and remake archives.
+//! session, a trusted browser and failed logins, which it leaves out), and ways to read and
+//! remake archives.
 
 use std::io::{Cursor, Read, Write};
 
@@ -104,6 +105,15 @@ pub async fn filled(url: &str) -> Store {
         .unwrap();
     store
         .login_attempt(&["account:ada"], made_at(), made_at())
+        .await
+        .unwrap();
+    store
+        .trust_device(
+            &ada,
+            "device-hash",
+            made_at(),
+            made_at() + chrono::Duration::days(3650),
+        )
         .await
         .unwrap();
     let round = store

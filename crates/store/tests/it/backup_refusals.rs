@@ -68,13 +68,19 @@ async fn damaged_or_foreign_archives_and_filled_targets_are_refused_with_nothing
     let mut not_ours = good.clone();
     not_ours[0] = not_ours[0].replacen("pegaso.backup/1", "altro/1", 1);
     // Sound archives of a schema this database does not have.
-    let mut extra_table = good[..good.len() - 1].to_vec();
-    extra_table[0] = extra_table[0].replacen(
-        "\"tables\":[",
-        "\"tables\":[{\"name\":\"trusted_device\",\"columns\":[\"id\"]},",
-        1,
-    );
-    extra_table.insert(1, r#"{"t":"trusted_device","v":[1]}"#.into());
+    let with_table = |name: &str| {
+        let mut lines = good[..good.len() - 1].to_vec();
+        lines[0] = lines[0].replacen(
+            "\"tables\":[",
+            &format!("\"tables\":[{{\"name\":\"{name}\",\"columns\":[\"token_hash\"]}},"),
+            1,
+        );
+        lines.insert(1, format!(r#"{{"t":"{name}","v":["x"]}}"#));
+        lines
+    };
+    let extra_table = with_table("future_table");
+    // Runtime state is never restored, even from an archive that has it.
+    let sessions = with_table("session");
     let mut extra_column = good[..good.len() - 1].to_vec();
     let person = columns(&archive, "person");
     extra_column[0] = extra_column[0].replacen(
@@ -164,6 +170,7 @@ async fn damaged_or_foreign_archives_and_filled_targets_are_refused_with_nothing
             sealed(&extra_table),
             incompatible,
         ),
+        ("sessions", sealed(&sessions), incompatible),
         (
             "a column this schema lacks",
             sealed(&extra_column),
