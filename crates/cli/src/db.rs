@@ -41,20 +41,78 @@ pub fn shown(db: &str) -> String {
 }
 
 /// `pegaso serve`: the web application on `addr`, until Ctrl-C or SIGTERM.
-pub fn serve(
-    db: &str,
+/// `pegaso serve`: where, on which database, and how the server holds up under load.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Il database: un file SQLite (creato se manca) o un URL postgres://…
+    #[arg(long, value_name = "URL", default_value = DEFAULT_DB)]
+    db: String,
+    /// Indirizzo e porta su cui rispondere.
+    #[arg(long, value_name = "HOST:PORTA", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Cookie senza l'attributo Secure anche su un indirizzo pubblico (solo per prove
+    /// senza HTTPS; sull'indirizzo locale non lo hanno comunque).
+    #[arg(long, conflicts_with = "behind_proxy")]
     insecure_cookies: bool,
+    /// Dietro un proxy HTTPS di fiducia: cookie Secure, HSTS, e l'indirizzo del cliente
+    /// dall'ultima voce di X-Forwarded-For (per i limiti agli accessi non riusciti).
+    #[arg(long)]
     behind_proxy: bool,
-) -> Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    /// L'indirizzo pubblico del sito (https://pegaso.comune.example.it), per i collegamenti
+    /// che il sito dà, come quelli dei calendari; se manca, quello su cui risponde.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// Secondi entro cui deve arrivare l'intestazione di una richiesta (anche su una
+    /// connessione inattiva tra una richiesta e l'altra).
+    #[arg(long, value_name = "SECONDI", default_value_t = 10)]
+    header_timeout: u64,
+    /// Secondi entro cui una richiesta, corpo compreso, deve arrivare e avere risposta.
+    #[arg(long, value_name = "SECONDI", default_value_t = 60)]
+    request_timeout: u64,
+    /// Secondi dopo cui si chiude una connessione su cui non passa nulla.
+    #[arg(long, value_name = "SECONDI", default_value_t = 120)]
+    idle_timeout: u64,
+    /// Connessioni servite insieme; le altre attendono.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_connections: usize,
+    /// Verifiche di password in parallelo (ognuna usa 19 MiB); predefinito: metà dei
+    /// processori.
+    #[arg(long, value_name = "N")]
+    hash_workers: Option<usize>,
+    /// Verifiche di password in attesa oltre le quali si risponde «occupato» (503).
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    hash_queue: usize,
+}
+
+/// A public address as the site gives it out: http(s), a host, no query or fragment.
+fn public_url(value: &str) -> Result<String> {
+    let v = value.trim().trim_end_matches('/');
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .filter(|r| !r.is_empty())
+        .filter(|r| {
+            r.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~:/[]%".contains(c))
+        });
+    match rest {
+        Some(_) => Ok(v.to_owned()),
+        None => anyhow::bail!(
+            "--public-url: indirizzo non valido «{value}» (serve http:// o https:// e il nome del sito)"
+        ),
+    }
+}
+
+pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
+    crate::logging::init();
+    // Many connections at once need many descriptors: take what the system allows.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => tracing::debug!(limit = n, "open files limit"),
+        Err(e) => tracing::warn!(error = %e, "could not raise the open files limit"),
+    }
+    let public = args.public_url.as_deref().map(public_url).transpose()?;
+    let db = args.db.as_str();
+    let addr = args.addr;
     runtime()?.block_on(async {
         let store = open(db).await?;
         if let Some(demo) = web::load_demo_if_empty(&store)
@@ -79,16 +137,38 @@ pub fn serve(
             "Pegaso è pronto: http://{local}/ (Ctrl-C per fermarlo)\n"
         ))?;
         tracing::info!(%local, db = %shown(db), "serving");
+        if args.behind_proxy && public.is_none() {
+            tracing::warn!("behind a proxy without --public-url: links the site gives out name the local address");
+        }
         // Over HTTPS (behind a proxy, or on any address but this machine's own) cookies carry
         // `Secure`.
+        let secure =
+            args.behind_proxy || (!args.insecure_cookies && !addr.ip().is_loopback());
+        let defaults = web::auth::Settings::default();
         let settings = web::auth::Settings {
-            cookie_secure: behind_proxy || (!insecure_cookies && !addr.ip().is_loopback()),
-            behind_proxy,
-            ..web::auth::Settings::default()
+            cookie_secure: secure,
+            behind_proxy: args.behind_proxy,
+            public_url: Some(public.unwrap_or_else(|| format!("http://{local}"))),
+            hashing: web::auth::HashLimits {
+                workers: args.hash_workers.unwrap_or(defaults.hashing.workers).max(1),
+                queue: args.hash_queue,
+                ..defaults.hashing
+            },
+            ..defaults
+        };
+        let seconds = std::time::Duration::from_secs;
+        let limits = web::ServerLimits {
+            header_timeout: seconds(args.header_timeout.max(1)),
+            request_timeout: seconds(args.request_timeout.max(1)),
+            idle_timeout: seconds(args.idle_timeout.max(1)),
+            max_connections: args.max_connections.max(1),
+            ..web::ServerLimits::default()
         };
         web::serve(
             listener,
-            web::AppState::new(store.clone()).with_settings(settings),
+            web::AppState::new(store.clone())
+                .with_settings(settings)
+                .with_limits(limits),
             shutdown_signal(),
         )
         .await

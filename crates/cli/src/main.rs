@@ -4,6 +4,7 @@ mod audit;
 mod backup;
 mod check;
 mod db;
+mod logging;
 mod output;
 mod people;
 mod remind;
@@ -27,22 +28,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Avvia l'applicazione web; su un database vuoto carica il piano dimostrativo.
-    Serve {
-        /// Il database: un file SQLite (creato se manca) o un URL postgres://…
-        #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
-        db: String,
-        /// Indirizzo e porta su cui rispondere.
-        #[arg(long, value_name = "HOST:PORTA", default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// Cookie senza l'attributo Secure anche su un indirizzo pubblico (solo per prove
-        /// senza HTTPS; sull'indirizzo locale non lo hanno comunque).
-        #[arg(long, conflicts_with = "behind_proxy")]
-        insecure_cookies: bool,
-        /// Dietro un proxy HTTPS di fiducia: cookie Secure, HSTS, e l'indirizzo del cliente
-        /// dall'ultima voce di X-Forwarded-For (per i limiti agli accessi non riusciti).
-        #[arg(long)]
-        behind_proxy: bool,
-    },
+    Serve(db::ServeArgs),
     /// Gestisce gli account: add, disable, enable, reset-password, list.
     User {
         #[command(subcommand)]
@@ -172,12 +158,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Serve {
-            db,
-            addr,
-            insecure_cookies,
-            behind_proxy,
-        } => db::serve(&db, addr, insecure_cookies, behind_proxy),
+        Command::Serve(args) => db::serve(&args),
         Command::User { command } => people::user(command),
         Command::Token { command } => people::token(command),
         Command::Audit { command } => audit::run(command),

@@ -675,6 +675,16 @@ pub fn text_error(e: &crate::limits::TextError) -> String {
     }
 }
 
+/// Why an act's details are refused.
+pub fn act_detail_error(e: &crate::workflow::DetailError) -> String {
+    match e {
+        crate::workflow::DetailError::Text(t) => text_error(t),
+        crate::workflow::DetailError::Date(d) => {
+            date_out_of_range("La data della deliberazione", d)
+        }
+    }
+}
+
 /// A plan's year that no plan can have.
 pub fn plan_year_implausible(year: i32) -> String {
     format!(

@@ -47,8 +47,10 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
 }
 
 fn check_period(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    // A warning, as the importer's missing period is: its dates are then not checked against
+    // it (they would all be far from a year of 0).
     if !limits::PLAN_YEARS.contains(&plan.year) {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::warning(
             Code::DateImplausible,
             "year",
             msg::plan_year_implausible(plan.year),
@@ -105,7 +107,9 @@ fn check_units(plan: &Plan, out: &mut Vec<Diagnostic>) {
         }
         for (h, head) in unit.heads.iter().enumerate() {
             for day in [head.from, head.until].into_iter().flatten() {
-                if let Err(e) = limits::plausible(day, plan.year) {
+                if limits::PLAN_YEARS.contains(&plan.year)
+                    && let Err(e) = limits::plausible(day, plan.year)
+                {
                     out.push(Diagnostic::error(
                         Code::DateImplausible,
                         format!("{path}.heads[{h}]"),
@@ -258,6 +262,7 @@ fn has_phase(o: &Objective, label: &PhaseLabel) -> bool {
 
 fn check_in_period(plan: &Plan, d: &Deadline, path: &str, place: &str, out: &mut Vec<Diagnostic>) {
     if let Some(day) = d.fixed_date()
+        && limits::PLAN_YEARS.contains(&plan.year)
         && let Err(e) = limits::plausible(day, plan.year)
     {
         out.push(Diagnostic::error(
@@ -414,16 +419,22 @@ mod tests {
     }
 
     #[test]
-    fn a_year_no_plan_can_have_is_an_error() {
+    fn a_year_no_plan_can_have_is_said_once() {
         let mut v = base();
         v["year"] = json!(262142);
         v["period"] = json!({"from": 262142, "to": 262144});
         let plan: Plan = serde_json::from_value(v).expect("well-formed");
         let found = validate(&plan);
+        // Said once, as a warning (the importer's unknown year is 0): its dates are not
+        // measured against it (the period's own rule still speaks).
+        let implausible: Vec<_> = found
+            .iter()
+            .filter(|d| d.code == Code::DateImplausible)
+            .collect();
+        assert_eq!(implausible.len(), 1, "{found:?}");
         assert_eq!(found[0].code, Code::DateImplausible);
+        assert_eq!(found[0].severity, crate::Severity::Warning);
         assert_eq!(found[0].location.path, "year");
-        // Every date of the plan is then far from its year, each said where it is.
-        assert!(found[1..].iter().all(|d| d.code == Code::DateImplausible));
     }
 
     #[test]

@@ -171,6 +171,35 @@ pub struct Act {
     pub board_act: Option<BoardAct>,
 }
 
+/// Why an act's details are refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailError {
+    Text(crate::limits::TextError),
+    Date(crate::limits::DateOutOfRange),
+}
+
+/// `act` with its reason and board act as `limits` keeps them (cleaned, within their lengths,
+/// the board act dated within the reach of a plan of `year`).
+pub fn bounded(act: &Act, year: i32) -> Result<Act, DetailError> {
+    use crate::limits::{self, Field};
+    let reason = match &act.reason {
+        Some(r) => limits::optional(Field::Reason, r).map_err(DetailError::Text)?,
+        None => None,
+    };
+    let board_act = match &act.board_act {
+        Some(b) => Some(BoardAct {
+            number: limits::clean(Field::BoardActNumber, &b.number).map_err(DetailError::Text)?,
+            date: limits::plausible(b.date, year).map_err(DetailError::Date)?,
+        }),
+        None => None,
+    };
+    Ok(Act {
+        kind: act.kind,
+        reason,
+        board_act,
+    })
+}
+
 /// Checks an act by `actor` on a plan in `state`; gives the state it leads to.
 pub fn perform(state: PlanState, act: &Act, actor: &Actor) -> Result<PlanState, Refusal> {
     let to = open(state, act.kind, actor)?;

@@ -3,7 +3,7 @@
 //! events instead of duplicating them.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use icalendar::{Calendar, Component, Event, EventLike};
+use icalendar::{Calendar, Component, Event, EventLike, Property};
 
 /// One deadline in a feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,16 +17,51 @@ pub struct Item {
     pub url: Option<String>,
 }
 
+/// A TEXT value as RFC 5545 takes it before escaping: every line end (CR LF, a bare CR or
+/// LF) one `\n`, which the library escapes, and no other control character but the tab
+/// (the RFC allows none). A bare CR left in would end the line for some readers and not for
+/// others, so that text could read as properties and events of its own.
+fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text`, escaped as RFC 5545 escapes TEXT, for the properties the library writes as they
+/// are (the calendar's name).
+fn escaped(value: &str) -> String {
+    text(value)
+        .replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace(';', "\\;")
+        .replace('\n', "\\n")
+}
+
 /// The feed named `name` with these items, stamped `stamp` (when it was made).
 pub fn feed(name: &str, items: &[Item], stamp: DateTime<Utc>) -> String {
     let mut calendar = Calendar::new();
-    calendar.name(name);
+    // The library escapes X-WR-CALNAME as TEXT but writes NAME as it is.
+    calendar.append_property(Property::new("NAME", escaped(name)));
+    calendar.append_property(Property::new("X-WR-CALNAME", text(name)));
     for item in items {
         let mut event = Event::new();
         event
-            .uid(&item.uid)
-            .summary(&item.summary)
-            .description(&item.description)
+            .uid(&text(&item.uid))
+            .summary(&text(&item.summary))
+            .description(&text(&item.description))
             .all_day(item.day)
             .timestamp(stamp);
         if let Some(url) = &item.url {
@@ -71,5 +106,46 @@ mod tests {
             "the same input, the same feed"
         );
         assert_eq!(text.matches("BEGIN:VEVENT").count(), 1);
+    }
+
+    #[test]
+    fn carriage_returns_and_controls_cannot_break_a_line() {
+        let day = NaiveDate::from_ymd_opt(2021, 3, 31).unwrap();
+        let stamp = DateTime::from_timestamp(1_617_000_000, 0).unwrap();
+        let hostile = "Fase\rEND:VEVENT\r\nBEGIN:VEVENT\rSUMMARY:falso\u{0}\u{7}";
+        let items = [Item {
+            uid: "p-u-A-1@pegaso".into(),
+            day,
+            summary: hostile.into(),
+            description: hostile.into(),
+            url: None,
+        }];
+        let ics = feed("Calendario\rX-INIETTATO:1", &items, stamp);
+        // Every line ends with CR LF, and no CR or LF stands anywhere else.
+        for line in ics.split("\r\n") {
+            assert!(!line.contains('\r') && !line.contains('\n'), "{line:?}");
+            assert!(
+                !line.chars().any(|c| c.is_control() && c != '\t'),
+                "{line:?}"
+            );
+        }
+        assert_eq!(
+            ics.split("\r\n").filter(|l| *l == "BEGIN:VEVENT").count(),
+            1,
+            "{ics}"
+        );
+        assert!(!ics.contains("\r\nX-INIETTATO"), "{ics}");
+        assert!(
+            ics.contains("\r\nNAME:Calendario\\nX-INIETTATO:1\r\n"),
+            "{ics}"
+        );
+        assert!(
+            ics.contains("\r\nX-WR-CALNAME:Calendario\\nX-INIETTATO:1\r\n"),
+            "{ics}"
+        );
+        assert!(
+            ics.contains("SUMMARY:Fase\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:falso\r\n"),
+            "{ics}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! failed logins that rate-limit them. Passwords arrive hashed; secrets arrive as SHA-256.
 
 use chrono::{DateTime, Utc};
+use domain::limits::{self, Field};
 use domain::{Role, UnitId};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
@@ -98,7 +99,7 @@ fn email_ok(e: &str) -> bool {
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    e.len() <= 254
+    e.len() <= Field::Email.max_chars()
         && !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -109,7 +110,7 @@ fn email_ok(e: &str) -> bool {
 }
 
 fn username_ok(u: &str) -> bool {
-    (1..=64).contains(&u.len())
+    (1..=Field::Username.max_chars()).contains(&u.len())
         && u.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
 }
@@ -296,8 +297,8 @@ impl Store {
         if !username_ok(&new.username) {
             return Err(StoreError::Invalid(format!("username {:?}", new.username)));
         }
-        if new.name.trim().is_empty() {
-            return Err(StoreError::Invalid("empty name".into()));
+        if new.name.trim().is_empty() || limits::fits(Field::PersonName, new.name.trim()).is_err() {
+            return Err(StoreError::Invalid("empty or overlong name".into()));
         }
         let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(

@@ -78,6 +78,15 @@ impl AppState {
         self
     }
 
+    /// The address people reach the site at, without a trailing `/`: as configured, else
+    /// the local default (never a request's `Host`).
+    pub(crate) fn public_url(&self) -> &str {
+        self.settings
+            .public_url
+            .as_deref()
+            .map_or("http://127.0.0.1:8080", |u| u.trim_end_matches('/'))
+    }
+
     /// The plan with this id, whoever asks; an unknown id is a 404 that names it.
     async fn any_view(&self, id: &str, fresh: bool) -> Result<Arc<PlanView>, AppError> {
         self.plans.get(id, fresh).await.map_err(|e| match e {

@@ -19,7 +19,7 @@ use super::{ApiResult, path};
 use crate::AppState;
 use crate::auth::{Caller, stamp};
 use crate::error::{AppError, Problem, ProblemBody};
-use crate::pages::{Mode, may_edit, record_act, wished};
+use crate::pages::{Mode, Wish, may_edit, record_act, wished};
 
 /// An act asked for through the API.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -243,12 +243,15 @@ pub async fn edit_phase(
     let wished = wished(
         &current,
         v.summary.state,
+        v.plan.year,
         mode,
-        request.description.as_deref(),
-        request.weight_pct.as_deref(),
-        request.completed_on.as_deref(),
-        request.note.as_deref(),
-        request.status.as_deref(),
+        Wish {
+            description: request.description.as_deref(),
+            weight_pct: request.weight_pct.as_deref(),
+            completed_on: request.completed_on.as_deref(),
+            note: request.note.as_deref(),
+            status: request.status.as_deref(),
+        },
     )?;
     match state
         .store

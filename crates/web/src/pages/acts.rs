@@ -102,7 +102,7 @@ pub fn build_act(kind: &str, reason: &str, number: &str, date: &str) -> Result<A
     let board_act = if number.trim().is_empty() && date.trim().is_empty() {
         None
     } else {
-        let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+        let date = domain::limits::parse_date(date).ok_or_else(|| {
             AppError::Unprocessable("La data della deliberazione non è valida (AAAA-MM-GG).".into())
         })?;
         Some(BoardAct {
@@ -128,6 +128,8 @@ pub async fn record(
     from: Option<&str>,
 ) -> Result<domain::PlanState, AppError> {
     let current = v.summary.state;
+    let act = &workflow::bounded(act, v.plan.year)
+        .map_err(|e| AppError::Unprocessable(messages::act_detail_error(&e)))?;
     // Whose act it is comes first; then whether the plan is where the person saw it.
     let to = workflow::perform(current, act, actor).map_err(|r| match r {
         Refusal::State(_) => AppError::Conflict(messages::refusal(&r)),

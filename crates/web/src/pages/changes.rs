@@ -9,15 +9,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use domain::access::{Action, decide};
 use domain::change::{self, Proposal, RequestState};
+use domain::limits::{self, Field};
 use domain::{Actor, BoardAct, Objective, Percent, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
-use super::{MAX_TEXT, PageResult, at_most, form, members_only, path};
+use super::{PageResult, form, members_only, path, plan_date, text};
 use crate::auth::{Viewer, stamp};
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -47,7 +47,7 @@ fn choices(o: &Objective) -> Vec<(String, String)> {
 }
 
 /// The proposal a form asks for, or why it cannot be read (in Italian).
-fn proposal(o: &Objective, what: &str, value: &str) -> Result<Proposal, AppError> {
+fn proposal(o: &Objective, year: i32, what: &str, value: &str) -> Result<Proposal, AppError> {
     let bad = |m: &str| AppError::Unprocessable(m.into());
     let phase = |label: &str| {
         o.phases
@@ -57,9 +57,11 @@ fn proposal(o: &Objective, what: &str, value: &str) -> Result<Proposal, AppError
     };
     let value = value.trim();
     if let Some(label) = what.strip_prefix("scadenza-") {
-        let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-            .or_else(|_| NaiveDate::parse_from_str(value, "%d/%m/%Y"))
-            .map_err(|_| bad("La nuova scadenza è una data: GG/MM/AAAA."))?;
+        let date = limits::parse_date(value)
+            .ok_or_else(|| bad("La nuova scadenza è una data: GG/MM/AAAA."))?;
+        let date = limits::plausible(date, year).map_err(|e| {
+            AppError::Unprocessable(messages::date_out_of_range("La nuova scadenza", &e))
+        })?;
         return Ok(Proposal::Deadline {
             phase: phase(label)?,
             date,
@@ -207,13 +209,14 @@ pub async fn ask(
         v.summary.state,
     )
     .map_err(AppError::out_of_turn)?;
-    let reason = at_most(f.reason.trim(), MAX_TEXT, "Il motivo")?;
+    let reason = text(Field::Reason, &f.reason)?;
     if reason.is_empty() {
         return Err(AppError::Unprocessable(
             "Il motivo della richiesta è obbligatorio.".into(),
         ));
     }
-    let proposal = proposal(o, &f.what, at_most(&f.value, MAX_TEXT, "Il nuovo valore")?)?;
+    let value = text(Field::ProposedValue, &f.value)?;
+    let proposal = proposal(o, v.plan.year, &f.what, &value)?;
     change::apply(&v.plan, index, &proposal)
         .map_err(|e| AppError::Unprocessable(messages::change_error(&e)))?;
     state
@@ -222,7 +225,7 @@ pub async fn ask(
             v.id(),
             o.id.as_str(),
             &proposal,
-            reason,
+            &reason,
             &stamp(&session.person),
         )
         .await?;
@@ -344,7 +347,7 @@ pub async fn opinion(
             ));
         }
     };
-    let text = at_most(f.text.trim(), MAX_TEXT, "La motivazione del parere")?;
+    let text = text(Field::Opinion, &f.text)?;
     if text.is_empty() {
         return Err(AppError::Unprocessable(
             "La motivazione del parere è obbligatoria.".into(),
@@ -352,7 +355,7 @@ pub async fn opinion(
     }
     state
         .store
-        .give_opinion(v.id(), request, favourable, text, &stamp(&session.person))
+        .give_opinion(v.id(), request, favourable, &text, &stamp(&session.person))
         .await
         .map_err(|e| conflict(e, "La richiesta ha già il parere del Nucleo."))?;
     state.plans.invalidate(v.id()).await;
@@ -384,8 +387,11 @@ pub async fn decision(
     let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
     decide(actor.as_ref(), Action::DecideChange, v.summary.state).map_err(AppError::out_of_turn)?;
     let request = request_id(&v, &request)?;
-    let number = at_most(f.act_number.trim(), 50, "Il numero della deliberazione")?;
-    let date = NaiveDate::parse_from_str(f.act_date.trim(), "%Y-%m-%d").ok();
+    let number = text(Field::BoardActNumber, &f.act_number)?;
+    let date = match f.act_date.trim() {
+        "" => None,
+        d => Some(plan_date(d, v.plan.year, "La data della deliberazione")?),
+    };
     let (false, Some(date)) = (number.is_empty(), date) else {
         return Err(AppError::Unprocessable(
             "Servono il numero e la data della deliberazione della Giunta.".into(),

@@ -8,13 +8,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+
 use domain::access::{Action, decide};
 use domain::{Actor, Anchor, Objective, When, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{form, path};
+use super::{form, path, plan_date};
 use crate::auth::{Viewer, stamp};
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -128,9 +128,7 @@ pub async fn save(
         })?;
     let day = match f.day.trim() {
         "" => None,
-        d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-            AppError::Unprocessable("La data dell'evento non è valida (AAAA-MM-GG).".into())
-        })?),
+        d => Some(plan_date(d, v.plan.year, "La data dell'evento")?),
     };
     state
         .store

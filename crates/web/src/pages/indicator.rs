@@ -8,15 +8,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+
 use domain::access::{Action, decide};
+use domain::limits::Field;
 use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
-use super::{form, path};
+use super::{form, path, plan_date, text};
 use crate::auth::{Viewer, stamp};
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -202,10 +203,9 @@ pub async fn save(
                 "Il valore dev'essere un numero (al massimo mille miliardi, sei decimali).".into(),
             )
         })?;
-    let measured_on = NaiveDate::parse_from_str(f.measured_on.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::Unprocessable("La data non è valida (AAAA-MM-GG).".into()))?;
-    let source = f.source.trim();
-    if source.is_empty() || source.chars().count() > 500 {
+    let measured_on = plan_date(&f.measured_on, v.plan.year, "La data della misura")?;
+    let source = text(Field::IndicatorSource, &f.source)?;
+    if source.is_empty() {
         return Err(AppError::Unprocessable(
             "Indicare la fonte del valore (al massimo 500 caratteri).".into(),
         ));
@@ -220,7 +220,7 @@ pub async fn save(
             i + 1,
             value,
             measured_on,
-            source,
+            &source,
             v.monitoring.open_round().map(|r| r.id),
             &stamp(&session.person),
         )

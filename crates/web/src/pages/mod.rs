@@ -28,6 +28,9 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
+use domain::limits::{self, Field};
+use domain::messages;
+
 use crate::error::{AppError, Problem};
 use crate::routes::Routes;
 
@@ -35,7 +38,7 @@ pub use acts::record as record_act;
 pub use audit::{readable as readable_entries, readers_only};
 pub use evidence::MAX_BYTES as EVIDENCE_MAX_BYTES;
 pub use layout::error_page;
-pub use phase::{Mode, may_edit, wished};
+pub use phase::{Mode, Wish, may_edit, plan_date, wished};
 pub use score::sentence as score_sentence;
 
 pub fn routes(r: Routes) -> Routes {
@@ -122,18 +125,10 @@ fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
         .map_err(|_| AppError::BadRequest("L'indirizzo della pagina non è valido.".into()))
 }
 
-/// The longest reason, opinion or proposed text a form takes.
-const MAX_TEXT: usize = 2000;
-
-/// `text` when it is at most `max` characters, else a 422 naming the field.
-fn at_most<'a>(text: &'a str, max: usize, field: &str) -> Result<&'a str, AppError> {
-    if text.chars().count() > max {
-        Err(AppError::Unprocessable(format!(
-            "{field}: al massimo {max} caratteri."
-        )))
-    } else {
-        Ok(text)
-    }
+/// `raw` as `domain::limits` keeps it for `field` (cleaned, bounded; empty allowed), or a
+/// 422 that names the field.
+fn text(field: Field, raw: &str) -> Result<String, AppError> {
+    limits::clean(field, raw).map_err(|e| AppError::Unprocessable(messages::text_error(&e)))
 }
 
 /// Pages of an administration's own work (rounds, requests): a person of another one is

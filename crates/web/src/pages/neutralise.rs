@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use domain::access::{Action, decide};
+use domain::limits::Field;
 use domain::{Actor, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{MAX_TEXT, at_most, form, path};
+use super::{form, path, text};
 use crate::auth::{Viewer, stamp};
 use crate::cache::{Part, PlanView};
 use crate::error::AppError;
@@ -144,7 +145,7 @@ pub async fn save(
     let subject = v
         .subject(index, part)
         .ok_or_else(|| AppError::NotFound("questa parte dell'obiettivo".into()))?;
-    let reason = at_most(f.reason.trim(), MAX_TEXT, "Il motivo")?;
+    let reason = text(Field::Reason, &f.reason)?;
     let reason = match f.decision.as_str() {
         "neutralise" if reason.is_empty() => {
             return Err(AppError::Unprocessable(
@@ -166,7 +167,7 @@ pub async fn save(
     }
     state
         .store
-        .neutralise(v.id(), &subject, reason, &stamp(&session.person))
+        .neutralise(v.id(), &subject, reason.as_deref(), &stamp(&session.person))
         .await?;
     state.plans.invalidate(v.id()).await;
     let to = format!(

@@ -8,14 +8,15 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use domain::access::{Action, decide};
+use domain::limits::Field;
 use domain::{PlanState, Role, UnitId, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::{NewPerson, Person, StoreError};
 
 use super::layout::{Page, render};
-use super::{PageResult, form, path};
-use crate::auth::{Viewer, hash_password, new_token, secret_hash, stamp, within};
+use super::{PageResult, form, path, text};
+use crate::auth::{Viewer, new_token, secret_hash, stamp, within};
 use crate::error::AppError;
 use crate::{AppState, paths};
 
@@ -206,8 +207,8 @@ pub async fn add_token(
 ) -> PageResult {
     let f = form(f)?;
     let person = &viewer.checked(&f.csrf)?.person;
-    let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
+    let name = text(Field::TokenName, &f.name)?;
+    if name.is_empty() {
         return Err(AppError::Unprocessable(
             "Dare alla chiave un nome di 1–80 caratteri.".into(),
         ));
@@ -215,7 +216,12 @@ pub async fn add_token(
     let token = new_token()?;
     state
         .store
-        .add_token(&person.username, name, &secret_hash(&token), &stamp(person))
+        .add_token(
+            &person.username,
+            &name,
+            &secret_hash(&token),
+            &stamp(person),
+        )
         .await?;
     let tokens = state.store.tokens(&person.username).await?;
     account_page(&state, &viewer, person, &tokens, Fresh::Token(&token)).await
@@ -224,7 +230,6 @@ pub async fn add_token(
 pub async fn add_feed(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: axum::http::HeaderMap,
     f: Result<Form<super::signin::CsrfOnly>, FormRejection>,
 ) -> PageResult {
     let f = form(f)?;
@@ -239,21 +244,9 @@ pub async fn add_feed(
         )
         .await?;
     let tokens = state.store.tokens(&person.username).await?;
-    // A calendar program needs the whole address: this site's, as the browser asked for it.
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = if state.settings.cookie_secure {
-        "https"
-    } else {
-        "http"
-    };
-    let url = format!("{scheme}://{host}/calendari/{secret}.ics");
+    // A calendar program needs the whole address: the site's, as configured (never the
+    // request's `Host`, which the client chooses).
+    let url = format!("{}/calendari/{secret}.ics", state.public_url());
     account_page(&state, &viewer, person, &tokens, Fresh::Feed(&url)).await
 }
 
@@ -482,11 +475,18 @@ pub async fn add(
                 .map_err(|_| AppError::Unprocessable(format!("Unità non valida: «{u}».")))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let name = text(Field::PersonName, &f.name)?;
+    let username = text(Field::Username, &f.username)?;
     let problem = if f.password.chars().count() < MIN_PASSWORD {
         Some(format!(
             "La password deve avere almeno {MIN_PASSWORD} caratteri."
         ))
-    } else if f.name.trim().is_empty() {
+    } else if f.password.chars().count() > Field::Password.max_chars() {
+        Some(messages::text_error(&domain::limits::TextError::TooLong {
+            field: Field::Password,
+            max: Field::Password.max_chars(),
+        }))
+    } else if name.is_empty() {
         Some("Indicare nome e cognome.".to_string())
     } else {
         None
@@ -515,10 +515,15 @@ pub async fn add(
             )));
         }
     };
-    let hash = hash_password(&f.password)?;
+    let hash = state
+        .hasher
+        .hash(&f.password)
+        .await
+        .map_err(|_| AppError::Busy)?
+        .ok_or_else(|| AppError::Internal("password hashing failed".into()))?;
     let new = NewPerson {
-        username: f.username.trim().to_string(),
-        name: f.name.trim().to_string(),
+        username,
+        name,
         entity,
         roles,
         units,

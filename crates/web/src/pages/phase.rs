@@ -10,6 +10,7 @@ use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, Refusal, decide};
+use domain::limits::{self, Field};
 use domain::monitoring::ReportStatus;
 use domain::schedule::{self, Standing};
 use domain::{Actor, Objective, Percent, PlanState, messages};
@@ -414,22 +415,30 @@ pub struct PhaseForm {
     status: Option<String>,
 }
 
-/// The fields a save asks for: the current ones, with those of `mode` replaced by the form's.
-#[allow(clippy::too_many_arguments)]
+/// What a form or an API call asks to change on a phase (absent fields stay as they are).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wish<'a> {
+    pub description: Option<&'a str>,
+    pub weight_pct: Option<&'a str>,
+    pub completed_on: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub status: Option<&'a str>,
+}
+
+/// The fields a save asks for: the current ones, with those of `mode` replaced by the wish's,
+/// each within its limits (`domain::limits`: the text's length, the date's range for a plan
+/// of `year`).
 pub fn wished(
     current: &PhaseFields,
     state: PlanState,
+    year: i32,
     mode: Mode,
-    description: Option<&str>,
-    weight_pct: Option<&str>,
-    completed_on: Option<&str>,
-    note: Option<&str>,
-    status: Option<&str>,
+    wish: Wish<'_>,
 ) -> Result<PhaseFields, AppError> {
     let mut out = current.clone();
     let other_mode = match mode {
-        Mode::Plan => completed_on.is_some() || note.is_some() || status.is_some(),
-        Mode::Progress => description.is_some() || weight_pct.is_some(),
+        Mode::Plan => wish.completed_on.is_some() || wish.note.is_some() || wish.status.is_some(),
+        Mode::Progress => wish.description.is_some() || wish.weight_pct.is_some(),
     };
     if other_mode {
         return Err(AppError::Unprocessable(match mode {
@@ -442,17 +451,13 @@ pub fn wished(
             ),
         }));
     }
+    let text = |e: limits::TextError| AppError::Unprocessable(messages::text_error(&e));
     match mode {
         Mode::Plan => {
-            if let Some(d) = description {
-                if d.trim().is_empty() {
-                    return Err(AppError::Unprocessable(
-                        "La descrizione non può essere vuota.".into(),
-                    ));
-                }
-                out.description = d.trim().replace("\r\n", "\n");
+            if let Some(d) = wish.description {
+                out.description = limits::required(Field::PhaseDescription, d).map_err(text)?;
             }
-            if let Some(w) = weight_pct {
+            if let Some(w) = wish.weight_pct {
                 out.weight_pct = match w.trim() {
                     "" => None,
                     w => Some(
@@ -470,23 +475,27 @@ pub fn wished(
             }
         }
         Mode::Progress => {
-            if let Some(c) = completed_on {
+            if let Some(c) = wish.completed_on {
                 out.completed_on = match c.trim() {
                     "" => None,
-                    c => Some(NaiveDate::parse_from_str(c, "%Y-%m-%d").map_err(|_| {
-                        AppError::Unprocessable(
-                            "La data di conclusione non è valida (AAAA-MM-GG).".into(),
-                        )
-                    })?),
+                    c => Some(plan_date(c, year, "La data di conclusione")?),
                 };
             }
-            if let Some(n) = note {
-                out.note = Some(n.trim().replace("\r\n", "\n")).filter(|n| !n.is_empty());
+            if let Some(n) = wish.note {
+                out.note = limits::optional(Field::PhaseNote, n).map_err(text)?;
             }
-            out.status = reported_status(current, &out, status)?;
+            out.status = reported_status(current, &out, wish.status)?;
         }
     }
     Ok(out)
+}
+
+/// A date typed for a plan of `year`: readable (`AAAA-MM-GG`) and within the plan's reach.
+pub fn plan_date(text: &str, year: i32, what: &str) -> Result<NaiveDate, AppError> {
+    let date = limits::parse_date(text)
+        .ok_or_else(|| AppError::Unprocessable(format!("{what} non è valida (AAAA-MM-GG).")))?;
+    limits::plausible(date, year)
+        .map_err(|e| AppError::Unprocessable(messages::date_out_of_range(what, &e)))
 }
 
 /// The status a report gives a phase: as chosen, consistent with the completion date; when
@@ -542,12 +551,15 @@ pub async fn save(
     let wished = wished(
         &current,
         v.summary.state,
+        v.plan.year,
         mode,
-        f.description.as_deref(),
-        f.weight_pct.as_deref(),
-        f.completed_on.as_deref(),
-        f.note.as_deref(),
-        f.status.as_deref(),
+        Wish {
+            description: f.description.as_deref(),
+            weight_pct: f.weight_pct.as_deref(),
+            completed_on: f.completed_on.as_deref(),
+            note: f.note.as_deref(),
+            status: f.status.as_deref(),
+        },
     )?;
     match state
         .store

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use domain::access::{Action, decide};
+use domain::limits::Field;
 use domain::messages;
 use domain::scoring::engine::Settings;
 use maud::html;
@@ -16,7 +17,7 @@ use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
 use super::score::words;
-use super::{PageResult, at_most, form, path};
+use super::{PageResult, form, path, text};
 use crate::auth::{Viewer, stamp};
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -131,10 +132,10 @@ pub async fn save(
     let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
     decide(actor.as_ref(), Action::ConfigureScoring, v.summary.state)
         .map_err(AppError::out_of_turn)?;
-    let text = at_most(f.settings.trim(), 100_000, "Le regole")?;
-    let settings = Settings::parse(if text.is_empty() { "{}" } else { text }, &v.plan)
+    let text = text(Field::ScoringRules, &f.settings)?;
+    let settings = Settings::parse(if text.is_empty() { "{}" } else { &text }, &v.plan)
         .map_err(|e| AppError::Unprocessable(messages::settings_error(&e)))?;
-    let stored = (settings != Settings::default()).then_some(text);
+    let stored = (settings != Settings::default()).then_some(text.as_str());
     state
         .store
         .set_scoring(v.id(), stored, &stamp(&session.person))

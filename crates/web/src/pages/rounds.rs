@@ -8,8 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+
 use domain::access::{Action, decide};
+use domain::limits::Field;
 use domain::messages;
 use domain::monitoring::{self, Figure, Figures, Pending};
 use maud::html;
@@ -17,7 +18,7 @@ use serde::Deserialize;
 use store::PhaseRecord;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, form, members_only, path};
+use super::{PageResult, form, members_only, path, plan_date, text};
 use crate::auth::{Viewer, stamp};
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -177,18 +178,16 @@ pub async fn open(
     let session = viewer.checked(&f.csrf)?;
     let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
     allowed(&v, actor.as_ref())?;
-    let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
+    let name = text(Field::RoundName, &f.name)?;
+    if name.is_empty() {
         return Err(AppError::Unprocessable(
             "Dare un nome al monitoraggio (al massimo 200 caratteri).".into(),
         ));
     }
-    let as_of = NaiveDate::parse_from_str(f.as_of.trim(), "%Y-%m-%d").map_err(|_| {
-        AppError::Unprocessable("La data del monitoraggio non è valida (AAAA-MM-GG).".into())
-    })?;
+    let as_of = plan_date(&f.as_of, v.plan.year, "La data del monitoraggio")?;
     state
         .store
-        .open_round(v.id(), name, as_of, &stamp(&session.person))
+        .open_round(v.id(), &name, as_of, &stamp(&session.person))
         .await
         .map_err(|e| match e {
             store::StoreError::Conflict(_) => {

@@ -11,7 +11,7 @@ use super::{PageResult, path};
 use crate::auth::Viewer;
 use crate::{AppState, paths};
 
-const MAX_QUERY: usize = 200;
+const MAX_QUERY: usize = domain::limits::Field::SearchQuery.max_chars();
 const MAX_RESULTS: usize = 100;
 
 #[derive(Debug, Deserialize)]
