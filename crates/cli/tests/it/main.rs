@@ -6,6 +6,7 @@
 mod backup;
 mod commands;
 mod database;
+mod logs;
 mod remind;
 mod tidy;
 

@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod backup_fixture;
 mod backup_refusals;
+mod people;
 
 use domain::{Code, Diagnostic, Plan};
 use store::testing::{fresh_databases, stamp};

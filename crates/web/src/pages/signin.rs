@@ -159,6 +159,8 @@ pub async fn sign_in(
     let since = at - throttle.window;
     let address = address(settings, &parts);
     let account = account_key(&f.username);
+    // What was typed goes to the log as it came (the log escapes it): who tries what matters.
+    let typed = f.username.clone();
     // A browser this account trusts answers for its own failures only.
     let device = match (&account, crate::auth::cookie(&parts, DEVICE_COOKIE)) {
         (Some(a), Some(secret)) => {
@@ -203,7 +205,7 @@ pub async fn sign_in(
     match signin::verdict(throttle, client) {
         Verdict::Check => {}
         Verdict::CheckAfter(wait) => {
-            tracing::warn!(account = ?account, address = %address, "login slowed: many failures on the account");
+            tracing::warn!(account = %typed, address = %address, "login slowed: many failures on the account");
             tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
         }
         Verdict::Refuse => {
@@ -213,7 +215,7 @@ pub async fn sign_in(
             if let Some(d) = &device {
                 state.store.forget_device(d).await?;
             }
-            tracing::warn!(account = ?account, address = %address, trusted = device.is_some(), "login rate-limited");
+            tracing::warn!(account = %typed, address = %address, trusted = device.is_some(), "login rate-limited");
             return Err(AppError::TooManyRequests {
                 retry_after_secs: throttle.window.num_seconds(),
             });
@@ -249,7 +251,7 @@ pub async fn sign_in(
             Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response())
         }
         Ok(SignIn::Refused) => {
-            tracing::info!(account = ?account, address = %address, provider = state.provider.name(), "login refused");
+            tracing::info!(account = %typed, address = %address, provider = state.provider.name(), "login refused");
             login_page(
                 &state,
                 &viewer,

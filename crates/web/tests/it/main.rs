@@ -7,6 +7,7 @@ mod access;
 mod api;
 mod browser;
 mod changes;
+mod hostile;
 mod lifecycle;
 mod matrix;
 mod monitoring;
@@ -44,6 +45,15 @@ impl TestApp {
 
     /// Starts the application with these sign-in settings.
     pub async fn spawn_with(db: TestDatabase, settings: web::auth::Settings) -> TestApp {
+        Self::spawn_limited(db, settings, web::ServerLimits::default()).await
+    }
+
+    /// Starts the application with these settings and these limits on its connections.
+    pub async fn spawn_limited(
+        db: TestDatabase,
+        settings: web::auth::Settings,
+        limits: web::ServerLimits,
+    ) -> TestApp {
         let store = Store::open(&db.url).await.unwrap();
         web::load_demo_if_empty(&store)
             .await
@@ -53,7 +63,9 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        let state = web::AppState::new(store.clone()).with_settings(settings);
+        let state = web::AppState::new(store.clone())
+            .with_settings(settings)
+            .with_limits(limits);
         let task = tokio::spawn(web::serve(listener, state, async {
             stopped.await.ok();
         }));
@@ -244,7 +256,6 @@ impl User {
         self.post_raw(path, &all).await
     }
 
-    /// Posts exactly these fields.
     /// Sends a file as a browser's multipart form does, with the session's token.
     pub async fn upload(&self, path: &str, name: &str, content: &[u8]) -> reqwest::Response {
         let form = reqwest::multipart::Form::new()
@@ -263,6 +274,7 @@ impl User {
             .unwrap()
     }
 
+    /// Posts exactly these fields.
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.base))
