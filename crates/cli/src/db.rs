@@ -27,7 +27,7 @@ pub async fn open(db: &str) -> Result<Store> {
 }
 
 /// A database URL as it may be printed and logged: without its password.
-fn shown(db: &str) -> String {
+pub fn shown(db: &str) -> String {
     match (db.find("://"), db.rfind('@')) {
         (Some(scheme), Some(at)) if scheme < at => {
             let user_info = &db[scheme + 3..at];

@@ -1,6 +1,7 @@
 //! The `pegaso` command: parses the arguments, calls the library crates, prints the result.
 
 mod audit;
+mod backup;
 mod check;
 mod db;
 mod logging;
@@ -72,6 +73,27 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: audit::AuditCommand,
+    },
+    /// Copia di sicurezza di tutto il database (piani, monitoraggi, allegati, persone, chiavi,
+    /// calendari, richieste, registro) in un archivio portabile tra SQLite e PostgreSQL; le
+    /// sessioni, i browser fidati e gli accessi non riusciti restano fuori. Si può fare con il
+    /// server acceso.
+    Backup {
+        /// Il database da copiare (file SQLite o URL postgres://…).
+        #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
+        db: String,
+        /// Il file dell'archivio (es. pegaso-2021-07-01.jsonl.gz); scritto solo a copia finita.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Ripristina una copia di sicurezza in un database vuoto, SQLite o PostgreSQL: prima
+    /// controlla tutto l'archivio, poi scrive tutto o niente.
+    Restore {
+        /// L'archivio fatto da «pegaso backup».
+        file: PathBuf,
+        /// Il database in cui ripristinarla (file SQLite o URL postgres://…), vuoto.
+        #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
+        db: String,
     },
     /// Importa un piano (testo di un PEG / Piano della Performance) e lo scrive in JSON.
     Import {
@@ -165,6 +187,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             db,
             replace,
         } => import(&file, output.as_deref(), json, db.as_deref(), replace),
+        Command::Backup { db, output } => backup::backup(&db, &output),
+        Command::Restore { file, db } => backup::restore(&file, &db),
         Command::Export { db, plan, output } => db::export(&db, plan.as_deref(), output.as_deref()),
         Command::Check { file, json } => check::run(&file, json),
         Command::Show { file, unit } => show::run(&file, unit.as_deref()),

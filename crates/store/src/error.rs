@@ -18,6 +18,19 @@ pub enum StoreError {
     /// A stored value does not read back as the domain type it should be.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// A restore was asked into a database that already holds something.
+    #[error("the database is not empty: {0}")]
+    NotEmpty(String),
+    /// The archive is truncated, altered or not an archive at all.
+    #[error("damaged archive: {0}")]
+    Damaged(String),
+    /// The archive is sound but holds tables or columns this database does not have (made by
+    /// a newer version), or a format this version does not read.
+    #[error("archive not for this database: {0}")]
+    Incompatible(String),
+    /// Writing an archive failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]

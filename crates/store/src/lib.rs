@@ -3,6 +3,7 @@
 //! entity.
 
 mod audit;
+pub mod backup;
 mod changes;
 mod db;
 mod error;
@@ -15,6 +16,7 @@ pub use save::{entity_slug, plan_id};
 mod text;
 
 pub use audit::{AuditFilter, Stamp};
+pub use backup::{BackupSummary, Contents, RestoreSummary, TableCount};
 pub use changes::{ChangeRequest, Decision, Opinion, VersionInfo};
 pub use db::{Backend, Store, database_url};
 pub use error::StoreError;

@@ -164,7 +164,7 @@ pub const BUSY_RETRY_SECS: u64 = 5;
 
 /// `10 MB`, `64 kB`: a limit as a person reads it.
 pub fn size(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{} MB", bytes / (1024 * 1024))
     } else if bytes >= 1024 {
         format!("{} kB", bytes / 1024)

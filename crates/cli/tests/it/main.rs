@@ -3,6 +3,7 @@
 // Test helpers panic as assertions do, and tell on stderr when they skip.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+mod backup;
 mod commands;
 mod database;
 mod logs;

@@ -4,6 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod audit;
+mod backup;
+mod backup_fixture;
+mod backup_refusals;
 mod people;
 
 use domain::{Code, Diagnostic, Plan};

@@ -1,0 +1,376 @@
+//! What the backup tests share: a database with a row in every table a backup holds (and a
+//! session, a trusted browser and failed logins, which it leaves out), and ways to read and
+//! remake archives.
+
+use std::io::{Cursor, Read, Write};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use domain::audit::{Entry, verify};
+use domain::change::Proposal;
+use domain::{BoardAct, Plan, Role};
+use sha2::{Digest, Sha256};
+use store::testing::stamp;
+use store::{AuditFilter, NewEvidence, NewPerson, PhaseKey, Store, StoreError};
+
+use crate::demo;
+
+pub const PLAN: &str = "citta-di-alessandria-2021";
+pub const SECOND: &str = "citta-di-alessandria-2022";
+
+/// An evidence file with every byte value, zeros among them.
+pub fn binary() -> Vec<u8> {
+    let mut bytes: Vec<u8> = (0..=255).collect();
+    bytes.extend([0, 0, 0, b'%', b'P', b'D', b'F', 0, 255]);
+    bytes
+}
+
+pub fn made_at() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2021, 7, 1, 12, 0, 0).unwrap()
+}
+
+/// The second plan lists its units children first, so a unit's parent has the larger id.
+pub fn second_plan() -> Plan {
+    let mut plan = demo();
+    plan.year = 2022;
+    plan.units.reverse();
+    plan
+}
+
+/// A database with a row in every table a backup holds, and a session and failed logins.
+pub async fn filled(url: &str) -> Store {
+    let store = Store::open(url).await.unwrap();
+    let plan = demo();
+    store
+        .save_plan(&plan, &[], false, &stamp("cli"))
+        .await
+        .unwrap();
+    let diagnostics = vec![domain::Diagnostic::warning(
+        domain::Code::WeightMissing,
+        "objectives[1].phases[0]",
+        "manca l'incidenza".into(),
+    )];
+    store
+        .save_plan(&second_plan(), &diagnostics, false, &stamp("cli"))
+        .await
+        .unwrap();
+    let ada = store
+        .add_person(
+            &NewPerson {
+                username: "ada".into(),
+                name: "Ada Rossi".into(),
+                entity: None,
+                roles: vec![Role::Admin, Role::Auditor],
+                units: vec![],
+                password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+            },
+            &stamp("cli"),
+        )
+        .await
+        .unwrap();
+    let capo = store
+        .add_person(
+            &NewPerson {
+                username: "capo".into(),
+                name: "Roberto Calcagni".into(),
+                entity: Some("citta-di-alessandria".into()),
+                roles: vec![],
+                units: vec![domain::UnitId::parse("avvocatura").unwrap()],
+                password_hash: None,
+            },
+            &stamp("cli"),
+        )
+        .await
+        .unwrap();
+    store
+        .set_email("capo", Some("capo@comune.example.it"), &stamp("cli"))
+        .await
+        .unwrap();
+    store
+        .add_token("ada", "cruscotto", "token-hash", &stamp("cli"))
+        .await
+        .unwrap();
+    store
+        .set_calendar_feed("capo", Some("calendar-hash"), &stamp("capo"))
+        .await
+        .unwrap();
+    store
+        .open_session(
+            &ada,
+            "session-hash",
+            "csrf",
+            made_at() + chrono::Duration::days(3650),
+            &stamp("ada"),
+        )
+        .await
+        .unwrap();
+    store
+        .login_attempt(&["account:ada"], made_at(), made_at())
+        .await
+        .unwrap();
+    store
+        .trust_device(
+            &ada,
+            "device-hash",
+            made_at(),
+            made_at() + chrono::Duration::days(3650),
+        )
+        .await
+        .unwrap();
+    let round = store
+        .open_round(
+            PLAN,
+            "Primo monitoraggio",
+            NaiveDate::from_ymd_opt(2021, 6, 30).unwrap(),
+            &stamp("ada"),
+        )
+        .await
+        .unwrap();
+    let key = PhaseKey {
+        plan: PLAN,
+        unit: "avvocatura",
+        objective: "A",
+        position: 1,
+    };
+    store
+        .add_evidence(
+            key,
+            Some(round),
+            &NewEvidence {
+                file_name: "verbale.pdf",
+                content_type: "application/pdf",
+                content: &binary(),
+            },
+            &stamp("capo"),
+        )
+        .await
+        .unwrap();
+    store
+        .report_actual(
+            PLAN,
+            "avvocatura",
+            "A",
+            1,
+            "87.5".parse().unwrap(),
+            NaiveDate::from_ymd_opt(2021, 6, 30).unwrap(),
+            "Protocollo",
+            Some(round),
+            &stamp("capo"),
+        )
+        .await
+        .unwrap();
+    store
+        .neutralise(
+            PLAN,
+            "avvocatura/A/2",
+            Some("Norma sopravvenuta"),
+            &stamp("nino"),
+        )
+        .await
+        .unwrap();
+    store
+        .record_event(
+            PLAN,
+            "approvazione del bilancio",
+            Some(NaiveDate::from_ymd_opt(2021, 5, 3).unwrap()),
+            &stamp("ada"),
+        )
+        .await
+        .unwrap();
+    store
+        .record_reminder(PLAN, round, capo.id, "capo", "before", &stamp("cli"))
+        .await
+        .unwrap();
+    // A change request through its three steps: a new version of the plan.
+    let current = store.plan(PLAN).await.unwrap();
+    let index = current
+        .objectives
+        .iter()
+        .position(|o| o.id.as_str() == "avvocatura/A")
+        .unwrap();
+    let proposal = Proposal::Target {
+        text: "Un risultato più ambizioso".into(),
+    };
+    let id = store
+        .request_change(
+            PLAN,
+            "avvocatura/A",
+            &proposal,
+            "Nuove risorse",
+            &stamp("capo"),
+        )
+        .await
+        .unwrap();
+    store
+        .give_opinion(PLAN, id, true, "Motivata", &stamp("nino"))
+        .await
+        .unwrap();
+    let next = domain::change::apply(&current, index, &proposal).unwrap();
+    let text = serde_json::to_string_pretty(&current).unwrap();
+    let seen = store.revision(PLAN).await.unwrap();
+    store
+        .decide_change(
+            PLAN,
+            id,
+            &BoardAct {
+                number: "101".into(),
+                date: NaiveDate::from_ymd_opt(2021, 7, 10).unwrap(),
+            },
+            Some((&text, &next, &next.objectives[index])),
+            seen,
+            &stamp("gina"),
+        )
+        .await
+        .unwrap();
+    store
+}
+
+/// The archive's lines, decompressed.
+pub fn lines(archive: &[u8]) -> Vec<String> {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(archive)
+        .read_to_string(&mut text)
+        .unwrap();
+    text.lines().map(str::to_owned).collect()
+}
+
+pub fn gzip(text: &str) -> Vec<u8> {
+    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    out.write_all(text.as_bytes()).unwrap();
+    out.finish().unwrap()
+}
+
+/// An archive of these lines (header and rows) with a true end line: damage that only the
+/// application's own checks, not the checksum, can find.
+pub fn sealed(lines: &[String]) -> Vec<u8> {
+    let header: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    let names: Vec<&str> = header["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    let mut counts = vec![0u64; names.len()];
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+        if let Ok(row) = serde_json::from_str::<serde_json::Value>(line)
+            && let Some(t) = row["t"].as_str()
+        {
+            counts[names.iter().position(|n| *n == t).unwrap()] += 1;
+        }
+    }
+    let sha: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let rows: u64 = counts.iter().sum();
+    let end = serde_json::json!({ "end": { "rows": rows, "counts": counts, "sha256": sha } });
+    text.push_str(&format!("{end}\n"));
+    gzip(&text)
+}
+
+/// The rows of an archive, by line, without the header and the end (which name the backend).
+pub fn rows(archive: &[u8]) -> Vec<String> {
+    let all = lines(archive);
+    all[1..all.len() - 1].to_vec()
+}
+
+/// The columns the header gives a table.
+pub fn columns(archive: &[u8], table: &str) -> Vec<String> {
+    let header: serde_json::Value = serde_json::from_str(&lines(archive)[0]).unwrap();
+    header["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == table)
+        .map(|t| {
+            t["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap()
+}
+
+/// One table's rows as JSON values.
+pub fn table_rows(archive: &[u8], table: &str) -> Vec<Vec<serde_json::Value>> {
+    rows(archive)
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|r| r["t"] == table)
+        .map(|r| r["v"].as_array().unwrap().clone())
+        .collect()
+}
+
+/// The audit log and its head as an archive holds them.
+pub fn audit_of(archive: &[u8]) -> (Vec<Entry>, Option<(i64, String)>) {
+    let names = columns(archive, "audit_entry");
+    let at = |row: &[serde_json::Value], name: &str| -> serde_json::Value {
+        row[names.iter().position(|n| n == name).unwrap()].clone()
+    };
+    let text = |v: serde_json::Value| v.as_str().map(str::to_owned);
+    let entries = table_rows(archive, "audit_entry")
+        .iter()
+        .map(|r| Entry {
+            seq: at(r, "seq").as_i64().unwrap(),
+            at: text(at(r, "at")).unwrap(),
+            actor: text(at(r, "actor")).unwrap(),
+            action: text(at(r, "action")).unwrap(),
+            subject: text(at(r, "subject")).unwrap(),
+            plan: text(at(r, "plan")),
+            before: text(at(r, "before")),
+            after: text(at(r, "after")),
+            prev_hash: text(at(r, "prev_hash")).unwrap(),
+            hash: text(at(r, "hash")).unwrap(),
+        })
+        .collect();
+    let head_columns = columns(archive, "audit_head");
+    let seq = head_columns.iter().position(|c| c == "seq").unwrap();
+    let hash = head_columns.iter().position(|c| c == "hash").unwrap();
+    let head = table_rows(archive, "audit_head").first().map(|r| {
+        (
+            r[seq].as_i64().unwrap(),
+            r[hash].as_str().unwrap().to_owned(),
+        )
+    });
+    (entries, head)
+}
+
+pub async fn backup(store: &Store) -> Vec<u8> {
+    let mut out = Vec::new();
+    store.backup(&mut out, made_at(), |_| {}).await.unwrap();
+    out
+}
+
+pub async fn restore(store: &Store, archive: &[u8]) -> Result<store::RestoreSummary, StoreError> {
+    store.restore(Cursor::new(archive), |_| {}).await
+}
+
+/// The chain of a database checks whole; returns its last entry's position and hash.
+pub async fn chain(store: &Store) -> (i64, String) {
+    let log = store.audit_log(&AuditFilter::default()).await.unwrap();
+    let head = store.audit_head().await.unwrap();
+    let breaks = verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())));
+    assert!(breaks.is_empty(), "{breaks:?}");
+    let last = log.last().unwrap();
+    assert_eq!(head, Some((last.seq, last.hash.clone())));
+    (last.seq, last.hash.clone())
+}
+
+/// Nothing was written: no plan, no person, no audit entry, no head.
+pub async fn assert_empty(store: &Store, why: &str) {
+    assert!(store.plans().await.unwrap().is_empty(), "{why}: a plan");
+    assert!(store.people().await.unwrap().is_empty(), "{why}: a person");
+    assert!(
+        store
+            .audit_log(&AuditFilter::default())
+            .await
+            .unwrap()
+            .is_empty(),
+        "{why}: an audit entry"
+    );
+    assert_eq!(store.audit_head().await.unwrap(), None, "{why}: the head");
+}
