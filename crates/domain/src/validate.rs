@@ -364,6 +364,122 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// Every text of the plan within its field's limit (`limits`), so that a document cannot bring
+/// what a form would refuse.
+fn check_texts(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let mut check = |field: Field, path: String, text: &str| {
+        if let Err(e) = limits::fits(field, text) {
+            out.push(Diagnostic::error(
+                Code::TextTooLong,
+                path,
+                msg::text_error(&e),
+            ));
+        }
+    };
+    check(Field::PlanTitle, "title".into(), &plan.title);
+    check(Field::EntityName, "entity.name".into(), &plan.entity.name);
+    for (i, l) in plan.strategy.iter().enumerate() {
+        check(
+            Field::StrategyTitle,
+            format!("strategy[{i}].title"),
+            &l.title,
+        );
+        for (j, a) in l.axes.iter().enumerate() {
+            check(
+                Field::AxisText,
+                format!("strategy[{i}].axes[{j}].text"),
+                &a.text,
+            );
+        }
+    }
+    for (i, r) in plan.responsibles.iter().enumerate() {
+        check(
+            Field::ResponsibleTitle,
+            format!("responsibles[{i}].title"),
+            &r.title,
+        );
+    }
+    for (i, u) in plan.units.iter().enumerate() {
+        check(Field::UnitName, format!("units[{i}].name"), &u.name);
+        for (h, head) in u.heads.iter().enumerate() {
+            check(
+                Field::HeadName,
+                format!("units[{i}].heads[{h}].name"),
+                &head.name,
+            );
+            if let Some(role) = &head.role {
+                check(Field::HeadRole, format!("units[{i}].heads[{h}].role"), role);
+            }
+        }
+        for (f, text) in u.functions.iter().enumerate() {
+            check(
+                Field::UnitFunction,
+                format!("units[{i}].functions[{f}]"),
+                text,
+            );
+        }
+    }
+    for (i, o) in plan.objectives.iter().enumerate() {
+        let path = format!("objectives[{i}]");
+        check(Field::ObjectiveTitle, format!("{path}.title"), &o.title);
+        let paragraphs = [
+            ("strategic_purpose", &o.strategic_purpose),
+            ("directives", &o.directives),
+            ("timing", &o.timing),
+            ("expected_result", &o.expected_result),
+            ("full_achievement", &o.full_achievement),
+            ("not_achieved", &o.not_achieved),
+            ("constraints", &o.constraints),
+            ("human_resources", &o.human_resources),
+            ("financial_resources", &o.financial_resources),
+        ];
+        for (name, text) in paragraphs {
+            if let Some(text) = text {
+                check(Field::ObjectiveText, format!("{path}.{name}"), text);
+            }
+        }
+        check(
+            Field::DeadlineText,
+            format!("{path}.final_deadline_text"),
+            &o.final_deadline_text,
+        );
+        if let Some(text) = &o.year_deadline_text {
+            check(
+                Field::DeadlineText,
+                format!("{path}.year_deadline_text"),
+                text,
+            );
+        }
+        for (n, text) in o.indicators.iter().enumerate() {
+            check(
+                Field::IndicatorText,
+                format!("{path}.indicators[{n}]"),
+                text,
+            );
+        }
+        for (p, phase) in o.phases.iter().enumerate() {
+            let at = format!("{path}.phases[{p}]");
+            check(
+                Field::PhaseDescription,
+                format!("{at}.description"),
+                &phase.description,
+            );
+            check(
+                Field::DeadlineText,
+                format!("{at}.deadline_text"),
+                &phase.deadline_text,
+            );
+        }
+    }
+    for (i, s) in plan.customer_satisfaction.iter().enumerate() {
+        check(
+            Field::ServiceName,
+            format!("customer_satisfaction[{i}].service"),
+            &s.service,
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,121 +733,5 @@ mod tests {
             "Nell'obiettivo settore-a/A le incidenze delle fasi dell'annualità 2021 sommano a 90% invece che a 100%."
         );
         assert_eq!(d.to_string(), "warning weights-sum at objectives[0].phases");
-    }
-}
-
-/// Every text of the plan within its field's limit (`limits`), so that a document cannot bring
-/// what a form would refuse.
-fn check_texts(plan: &Plan, out: &mut Vec<Diagnostic>) {
-    let mut check = |field: Field, path: String, text: &str| {
-        if let Err(e) = limits::fits(field, text) {
-            out.push(Diagnostic::error(
-                Code::TextTooLong,
-                path,
-                msg::text_error(&e),
-            ));
-        }
-    };
-    check(Field::PlanTitle, "title".into(), &plan.title);
-    check(Field::EntityName, "entity.name".into(), &plan.entity.name);
-    for (i, l) in plan.strategy.iter().enumerate() {
-        check(
-            Field::StrategyTitle,
-            format!("strategy[{i}].title"),
-            &l.title,
-        );
-        for (j, a) in l.axes.iter().enumerate() {
-            check(
-                Field::AxisText,
-                format!("strategy[{i}].axes[{j}].text"),
-                &a.text,
-            );
-        }
-    }
-    for (i, r) in plan.responsibles.iter().enumerate() {
-        check(
-            Field::ResponsibleTitle,
-            format!("responsibles[{i}].title"),
-            &r.title,
-        );
-    }
-    for (i, u) in plan.units.iter().enumerate() {
-        check(Field::UnitName, format!("units[{i}].name"), &u.name);
-        for (h, head) in u.heads.iter().enumerate() {
-            check(
-                Field::HeadName,
-                format!("units[{i}].heads[{h}].name"),
-                &head.name,
-            );
-            if let Some(role) = &head.role {
-                check(Field::HeadRole, format!("units[{i}].heads[{h}].role"), role);
-            }
-        }
-        for (f, text) in u.functions.iter().enumerate() {
-            check(
-                Field::UnitFunction,
-                format!("units[{i}].functions[{f}]"),
-                text,
-            );
-        }
-    }
-    for (i, o) in plan.objectives.iter().enumerate() {
-        let path = format!("objectives[{i}]");
-        check(Field::ObjectiveTitle, format!("{path}.title"), &o.title);
-        let paragraphs = [
-            ("strategic_purpose", &o.strategic_purpose),
-            ("directives", &o.directives),
-            ("timing", &o.timing),
-            ("expected_result", &o.expected_result),
-            ("full_achievement", &o.full_achievement),
-            ("not_achieved", &o.not_achieved),
-            ("constraints", &o.constraints),
-            ("human_resources", &o.human_resources),
-            ("financial_resources", &o.financial_resources),
-        ];
-        for (name, text) in paragraphs {
-            if let Some(text) = text {
-                check(Field::ObjectiveText, format!("{path}.{name}"), text);
-            }
-        }
-        check(
-            Field::DeadlineText,
-            format!("{path}.final_deadline_text"),
-            &o.final_deadline_text,
-        );
-        if let Some(text) = &o.year_deadline_text {
-            check(
-                Field::DeadlineText,
-                format!("{path}.year_deadline_text"),
-                text,
-            );
-        }
-        for (n, text) in o.indicators.iter().enumerate() {
-            check(
-                Field::IndicatorText,
-                format!("{path}.indicators[{n}]"),
-                text,
-            );
-        }
-        for (p, phase) in o.phases.iter().enumerate() {
-            let at = format!("{path}.phases[{p}]");
-            check(
-                Field::PhaseDescription,
-                format!("{at}.description"),
-                &phase.description,
-            );
-            check(
-                Field::DeadlineText,
-                format!("{at}.deadline_text"),
-                &phase.deadline_text,
-            );
-        }
-    }
-    for (i, s) in plan.customer_satisfaction.iter().enumerate() {
-        check(
-            Field::ServiceName,
-            format!("customer_satisfaction[{i}].service"),
-            &s.service,
-        );
     }
 }

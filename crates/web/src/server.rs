@@ -18,11 +18,9 @@ use axum::extract::ConnectInfo;
 use axum::http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 use tokio::time::{Instant, Sleep};
 use tower::ServiceExt;
 
@@ -59,6 +57,12 @@ impl Default for ServerLimits {
     }
 }
 
+/// How long a connection that ended after an answer keeps reading (and dropping) what the
+/// client still sends: closing a socket with unread data makes the kernel reset it, and a
+/// reset can destroy the answer before the client reads it (a refused upload would show as a
+/// broken connection instead of its 401 or 413 page).
+const LINGER: Duration = Duration::from_secs(2);
+
 /// Serves `router` on `listener` until `shutdown` completes, then lets the requests in flight
 /// finish (for `shutdown_grace` at most).
 pub async fn run(
@@ -67,8 +71,9 @@ pub async fn run(
     limits: ServerLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let graceful = GracefulShutdown::new();
-    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let max = limits.max_connections.max(1);
+    let slots = Arc::new(Semaphore::new(max));
+    let (stop, stopping) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -91,34 +96,71 @@ pub async fn run(
             }
         };
         let _ = stream.set_nodelay(true);
-        let service = router.clone().map_request(move |req: Request<Incoming>| {
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
             let mut req = req.map(Body::new);
             // The peer's address feeds the per-address sign-in throttle.
             req.extensions_mut().insert(ConnectInfo(peer));
-            req
+            Box::pin(router.clone().oneshot(req))
         });
         let io = TokioIo::new(Idle::new(stream, limits.idle_timeout));
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
-            .keep_alive(true)
-            .serve_connection(io, TowerToHyperService::new(service));
-        let watched = graceful.watch(connection);
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
-            if let Err(e) = watched.await {
-                tracing::debug!(error = %e, %peer, "connection ended");
+            let mut connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .keep_alive(true)
+                .serve_connection(io, service);
+            let mut asked = false;
+            let ended = loop {
+                tokio::select! {
+                    ended = std::future::poll_fn(|cx| connection.poll_without_shutdown(cx)) => {
+                        break ended;
+                    }
+                    _ = stopping.changed(), if !asked => {
+                        // Finish the request in flight, take no other.
+                        asked = true;
+                        Pin::new(&mut connection).graceful_shutdown();
+                    }
+                }
+            };
+            match ended {
+                Ok(()) => linger(connection.into_parts().io.into_inner().stream).await,
+                Err(e) => tracing::debug!(error = %e, %peer, "connection ended"),
             }
             drop(permit);
         });
     }
     drop(listener);
-    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+    let _ = stop.send(true);
+    // Every connection holds a slot until it ends: all slots back, all connections done.
+    let all = u32::try_from(max).unwrap_or(u32::MAX);
+    if tokio::time::timeout(limits.shutdown_grace, slots.acquire_many(all))
         .await
         .is_err()
     {
         tracing::warn!("requests still in flight at shutdown were cut");
     }
     Ok(())
+}
+
+/// Ends a connection after its last answer: the answer goes out with a FIN after it, then
+/// what the client still sends is read and dropped for `LINGER` at most, then it closes.
+async fn linger(mut stream: TcpStream) {
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    // On the heap, and only now: a buffer inside the connection's future would cost every
+    // connection its size for as long as it lives.
+    let mut sink = vec![0u8; 8 * 1024];
+    let _ = tokio::time::timeout(LINGER, async {
+        while let Ok(n) = stream.read(&mut sink).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 /// A connection that fails when no byte moves for `timeout` while it is waited on.

@@ -169,6 +169,7 @@ Visto di validazione: il Nucleo\n\nRiga dimenticata\n",
             error duplicate-label at objectives[0].phases[1].label (line 7)
             warning unplaced-line at objectives[0] (line 11)
             warning missing-field at period
+            warning date-implausible at year
         "#]],
     );
 }
@@ -181,6 +182,7 @@ fn a_document_without_cards_is_an_error() {
             warning missing-field at entity
             warning missing-field at period
             error no-objectives at objectives
+            warning date-implausible at year
         "#]],
     );
 }

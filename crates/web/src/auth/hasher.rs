@@ -2,7 +2,7 @@
 //! so checks run on a fixed number of worker threads, each reusing one memory block, behind a
 //! queue of bounded length. When the queue is full a check is refused at once (the caller
 //! answers 503 with `Retry-After`) instead of taking another 19 MiB: a flood of sign-ins
-//! costs at most `workers × 19 MiB`, and that memory is the same from one burst to the next.
+//! costs at most `workers × 19 MiB`, reused through the burst and given back after it.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -138,15 +138,27 @@ impl Hasher {
     }
 }
 
-/// A worker: takes jobs until the hasher goes, with one memory block it keeps.
+/// How long a worker keeps its memory block with nothing to do: a burst reuses it, and the
+/// block goes back to the system once the burst is over.
+const KEEP_IDLE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A worker: takes jobs until the hasher goes, with one memory block it reuses while jobs
+/// keep coming.
 fn work(rx: &Mutex<mpsc::Receiver<Job>>, pending: &AtomicUsize) {
     let mut memory: Vec<Block> = Vec::new();
     loop {
         let job = match rx.lock() {
-            Ok(rx) => rx.recv(),
+            Ok(rx) => rx.recv_timeout(KEEP_IDLE),
             Err(_) => return,
         };
-        let Ok(job) = job else { return };
+        let job = match job {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                memory = Vec::new();
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
         match job {
             Job::Verify {
                 password,
@@ -166,10 +178,21 @@ fn work(rx: &Mutex<mpsc::Receiver<Job>>, pending: &AtomicUsize) {
     }
 }
 
-/// `memory`, grown to `blocks` when it is smaller (it is never shrunk: the next check needs
-/// the same).
+/// The least a memory block reserves: 32 MiB. glibc's malloc serves an allocation this large
+/// from a mapping of its own whatever its history (mallopt(3): the dynamic mmap threshold
+/// never passes DEFAULT_MMAP_THRESHOLD_MAX, 32 MiB on 64-bit systems), and gives that mapping
+/// back whole when it is freed; a smaller block would, from the second burst on, come from
+/// the heap and stay there. Only the pages used (19 MiB) are ever resident.
+const RESERVE_BYTES: usize = 32 * 1024 * 1024;
+
+/// `memory`, grown to `blocks` when it is smaller (it is not shrunk while jobs keep coming:
+/// the next check needs the same).
 fn blocks(memory: &mut Vec<Block>, blocks: usize) -> &mut [Block] {
     if memory.len() < blocks {
+        let reserve = blocks.max(RESERVE_BYTES / Block::SIZE + 1);
+        if memory.capacity() < reserve {
+            *memory = Vec::with_capacity(reserve);
+        }
         memory.resize(blocks, Block::new());
     }
     &mut memory[..blocks]

@@ -695,7 +695,7 @@ async fn strangers_cannot_lock_a_person_out() {
             "{b}: too many failures through the browser"
         );
         let hash = web::auth::secret_hash(&device);
-        let now = chrono::Utc::now();
+        let now = web::now();
         assert!(
             !app.store.device_trusted(&hash, "ada", now).await.unwrap(),
             "{b}"

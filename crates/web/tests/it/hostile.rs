@@ -57,15 +57,13 @@ fn avvocatura() -> (domain::Objective, String) {
     (o, name.join(" "))
 }
 
-fn running(app: &TestApp) -> impl std::future::Future<Output = ()> + '_ {
-    async move {
-        for (from, kind, to) in [
-            (PlanState::Draft, "validate", PlanState::Validated),
-            (PlanState::Validated, "approve", PlanState::Approved),
-            (PlanState::Approved, "start", PlanState::InExecution),
-        ] {
-            app.act(from, kind, to).await;
-        }
+async fn running(app: &TestApp) {
+    for (from, kind, to) in [
+        (PlanState::Draft, "validate", PlanState::Validated),
+        (PlanState::Validated, "approve", PlanState::Approved),
+        (PlanState::Approved, "start", PlanState::InExecution),
+    ] {
+        app.act(from, kind, to).await;
     }
 }
 
