@@ -137,8 +137,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             "Pegaso è pronto: http://{local}/ (Ctrl-C per fermarlo)\n"
         ))?;
         tracing::info!(%local, db = %shown(db), "serving");
-        if args.behind_proxy && public.is_none() {
-            tracing::warn!("behind a proxy without --public-url: links the site gives out name the local address");
+        if public.is_none() && (args.behind_proxy || !addr.ip().is_loopback()) {
+            tracing::warn!(%local, "no --public-url: links the site gives out (calendar feeds) name the listening address");
         }
         // Over HTTPS (behind a proxy, or on any address but this machine's own) cookies carry
         // `Secure`.
@@ -160,7 +160,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         let limits = web::ServerLimits {
             header_timeout: seconds(args.header_timeout.max(1)),
             request_timeout: seconds(args.request_timeout.max(1)),
-            idle_timeout: seconds(args.idle_timeout.max(1)),
+            // Never shorter than a request may take: while a handler works no byte moves.
+            idle_timeout: seconds(args.idle_timeout.max(args.request_timeout).max(1)),
             max_connections: args.max_connections.max(1),
             ..web::ServerLimits::default()
         };

@@ -1,10 +1,12 @@
 //! The server's log: one line per event, whatever its fields hold. Fields can carry what a
 //! stranger typed (a username at sign-in, an address), so every field's value is written with
 //! line breaks and other control characters escaped: text cannot end a line and forge the
-//! next one, nor steer a terminal.
+//! next one, nor steer a terminal. (Text a stranger typed is logged with `?`, quoted, so that
+//! it cannot pose as other fields of the same line either.)
 
 use std::fmt::Write as _;
 
+use domain::limits;
 use tracing_subscriber::field::MakeExt;
 
 /// `text` with line breaks, control characters and direction overrides written as escapes
@@ -16,9 +18,7 @@ pub fn escape(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control()
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}') =>
-            {
+            c if c.is_control() || limits::bidi_control(c) || limits::line_break(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),

@@ -650,8 +650,6 @@ pub fn field(f: crate::limits::Field) -> &'static str {
         F::BoardActNumber => "Il numero della deliberazione",
         F::RoundName => "Il nome del monitoraggio",
         F::IndicatorSource => "La fonte",
-        F::IndicatorValue => "Il valore",
-        F::EventName => "Il nome dell'evento",
         F::ScoringRules => "Le regole",
         F::Username => "Il nome utente",
         F::PersonName => "Il nome",
@@ -670,7 +668,7 @@ pub fn text_error(e: &crate::limits::TextError) -> String {
         E::TooLong { field: f, max } => {
             format!("{}: al massimo {} caratteri.", field(*f), thousands(*max))
         }
-        E::LineBreak { field: f } => format!("{}: va scritto su una sola riga.", field(*f)),
+        E::LineBreak { field: f } => format!("{}: deve stare su una sola riga.", field(*f)),
         E::Empty { field: f } => format!("{}: campo obbligatorio.", field(*f)),
     }
 }

@@ -22,22 +22,7 @@ pub struct Item {
 /// (the RFC allows none). A bare CR left in would end the line for some readers and not for
 /// others, so that text could read as properties and events of its own.
 fn text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push('\n');
-            }
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    domain::limits::normalised(value)
 }
 
 /// `text`, escaped as RFC 5545 escapes TEXT, for the properties the library writes as they

@@ -109,12 +109,6 @@ fn email_ok(e: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
 }
 
-fn username_ok(u: &str) -> bool {
-    (1..=Field::Username.max_chars()).contains(&u.len())
-        && u.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
-}
-
 impl Store {
     async fn finish(&self, rows: Vec<PersonRow>) -> Result<Vec<Person>> {
         let mut people = Vec::with_capacity(rows.len());
@@ -164,15 +158,17 @@ impl Store {
             return Err(StoreError::Invalid(format!("e-mail address {e:?}")));
         }
         let mut tx = self.begin_write().await?;
-        let before: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT email FROM person WHERE lower(username) = lower($1)")
+        let before: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT username, email FROM person WHERE lower(username) = lower($1)")
                 .bind(username)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let (before,) = before.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
-        sqlx::query("UPDATE person SET email = $1 WHERE lower(username) = lower($2)")
+        // The history names the account as stored, whatever case it was asked by.
+        let (username, before) =
+            before.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
+        sqlx::query("UPDATE person SET email = $1 WHERE username = $2")
             .bind(email)
-            .bind(username)
+            .bind(&username)
             .execute(&mut *tx)
             .await?;
         append(
@@ -181,7 +177,7 @@ impl Store {
             stamp,
             Change::person(
                 "person.email",
-                username,
+                &username,
                 Some(serde_json::json!({ "email": before })),
                 Some(serde_json::json!({ "email": email })),
             ),
@@ -200,12 +196,13 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let person: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM person WHERE lower(username) = lower($1)")
+        let person: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, username FROM person WHERE lower(username) = lower($1)")
                 .bind(username)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let (id,) = person.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
+        let (id, username) =
+            person.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
         let removed = sqlx::query("DELETE FROM calendar_feed WHERE person_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -235,7 +232,7 @@ impl Store {
                 } else {
                     "person.calendar.revoke"
                 },
-                username,
+                &username,
                 None,
                 None,
             ),
@@ -294,19 +291,19 @@ impl Store {
 
     /// Creates an account; a username in use is a conflict.
     pub async fn add_person(&self, new: &NewPerson, stamp: &Stamp) -> Result<Person> {
-        if !username_ok(&new.username) {
+        if !limits::username_ok(&new.username) {
             return Err(StoreError::Invalid(format!("username {:?}", new.username)));
         }
-        if new.name.trim().is_empty() || limits::fits(Field::PersonName, new.name.trim()).is_err() {
-            return Err(StoreError::Invalid("empty or overlong name".into()));
-        }
+        // Cleaned as every text is (the command line does not pass through the pages).
+        let name = limits::required(Field::PersonName, &new.name)
+            .map_err(|_| StoreError::Invalid("empty or overlong name".into()))?;
         let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO person (username, name, entity_slug, password_hash, roles, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(&new.username)
-        .bind(new.name.trim())
+        .bind(name.as_str())
         .bind(&new.entity)
         .bind(&new.password_hash)
         .bind(roles_text(&new.roles))
@@ -329,7 +326,7 @@ impl Store {
             .await?;
         }
         let after = serde_json::json!({
-            "username": new.username, "name": new.name.trim(), "entity": new.entity,
+            "username": new.username, "name": name.as_str(), "entity": new.entity,
             "roles": new.roles, "units": new.units,
         });
         append(
@@ -365,7 +362,7 @@ impl Store {
                 } else {
                     "person.enable"
                 },
-                username,
+                &person.username,
                 Some(serde_json::json!({ "disabled": person.disabled })),
                 Some(serde_json::json!({ "disabled": disabled })),
             ),
@@ -391,7 +388,7 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change::person("person.reset_password", username, None, None),
+            Change::person("person.reset_password", &person.username, None, None),
         )
         .await?;
         tx.commit().await?;
@@ -529,7 +526,7 @@ impl Store {
             stamp,
             Change::person(
                 "token.add",
-                username,
+                &person.username,
                 None,
                 Some(serde_json::json!({ "token": id, "name": name })),
             ),
@@ -563,7 +560,7 @@ impl Store {
             stamp,
             Change::person(
                 "token.revoke",
-                username,
+                &person.username,
                 None,
                 Some(serde_json::json!({ "token": id })),
             ),

@@ -167,7 +167,7 @@ fn routes() -> routes::Routes {
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let secure = state.settings.cookie_secure;
-    let request_timeout = state.limits.request_timeout;
+    let limits = state.limits;
     routes()
         .into_parts()
         .0
@@ -181,11 +181,21 @@ pub fn app(state: AppState) -> Router {
         .fallback(pages::not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next| {
+                // An upload's route ends so; its longer time still ends.
+                let limit =
+                    if req.method() == Method::POST && req.uri().path().ends_with("/allegati") {
+                        limits.upload_timeout
+                    } else {
+                        limits.request_timeout
+                    };
+                within_time(limit, req, next)
+            },
+        ))
+        // Outside the timeout, so that a 408 carries the security headers too.
         .layer(axum::middleware::from_fn(move |req, next| {
             headers::security(secure, req, next)
-        }))
-        .layer(axum::middleware::from_fn(move |req, next| {
-            within_time(request_timeout, req, next)
         }))
         .layer(
             TraceLayer::new_for_http()

@@ -31,6 +31,8 @@ pub struct ServerLimits {
     pub header_timeout: Duration,
     /// For a whole request, its body included, and its answer to be ready.
     pub request_timeout: Duration,
+    /// The same for an upload (an evidence file of 10 MB over a slow line takes minutes).
+    pub upload_timeout: Duration,
     /// For any byte to move on a connection that has something to send or receive.
     pub idle_timeout: Duration,
     /// Connections served at once.
@@ -48,6 +50,7 @@ impl Default for ServerLimits {
         ServerLimits {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            upload_timeout: Duration::from_secs(300),
             idle_timeout: Duration::from_secs(120),
             max_connections: 10_000,
             uploads: 4,

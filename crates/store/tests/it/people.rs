@@ -30,6 +30,24 @@ async fn a_username_names_one_account_whatever_its_case() {
         );
         assert_eq!(store.person("aDa").await.unwrap().username, "Ada", "{b}");
         assert_eq!(store.people().await.unwrap().len(), 1, "{b}");
+        // The history names the account as stored, whatever case it was asked by.
+        store
+            .set_password("ADA", "$argon2id$x", &stamp("cli"))
+            .await
+            .unwrap();
+        store
+            .set_email("aDA", Some("ada@comune.example.it"), &stamp("cli"))
+            .await
+            .unwrap();
+        let log = store
+            .audit_log(&store::AuditFilter::default())
+            .await
+            .unwrap();
+        let subjects: Vec<&str> = log.iter().map(|e| e.subject.as_str()).collect();
+        assert!(
+            subjects.iter().all(|s| *s == "person/Ada"),
+            "{b}: {subjects:?}"
+        );
         store.close().await;
     }
 }

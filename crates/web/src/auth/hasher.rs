@@ -4,8 +4,10 @@
 //! answers 503 with `Retry-After`) instead of taking another 19 MiB: a flood of sign-ins
 //! costs at most `workers × 19 MiB`, reused through the burst and given back after it.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use argon2::password_hash::phc::{PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -22,6 +24,9 @@ pub struct HashLimits {
     /// Places in the queue kept for people signing in from a browser they used before, so
     /// that a flood from strangers does not keep them out.
     pub reserved: usize,
+    /// How long a worker keeps its memory block with nothing to do: a burst reuses it, and
+    /// the block goes back to the system once the burst is over.
+    pub keep_idle: Duration,
 }
 
 impl Default for HashLimits {
@@ -32,6 +37,7 @@ impl Default for HashLimits {
             workers: (cpus / 2).max(1),
             queue: 16,
             reserved: 4,
+            keep_idle: Duration::from_secs(5),
         }
     }
 }
@@ -56,40 +62,76 @@ enum Job {
     },
 }
 
+/// The jobs waiting, shared by the workers; each waits on `ready` with its own timeout.
+#[derive(Debug, Default)]
+struct Queue {
+    jobs: Mutex<Waiting>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct Waiting {
+    jobs: VecDeque<Job>,
+    /// The hasher is gone: workers end.
+    closed: bool,
+}
+
+/// Jobs hold passwords: only how many there are is shown.
+impl std::fmt::Debug for Waiting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Waiting")
+            .field("jobs", &self.jobs.len())
+            .field("closed", &self.closed)
+            .finish()
+    }
+}
+
 /// The hashing workers and their queue.
 #[derive(Debug)]
 pub struct Hasher {
-    jobs: mpsc::Sender<Job>,
+    queue: Arc<Queue>,
     /// Checks waiting or running.
     pending: Arc<AtomicUsize>,
+    /// Workers holding a memory block now.
+    holding: Arc<AtomicUsize>,
     limits: HashLimits,
 }
 
 impl Hasher {
     /// Starts `limits.workers` threads (they end when the hasher is dropped).
     pub fn new(limits: HashLimits) -> Hasher {
-        let (tx, rx) = mpsc::channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
+        let queue = Arc::new(Queue::default());
         let pending = Arc::new(AtomicUsize::new(0));
+        let holding = Arc::new(AtomicUsize::new(0));
         for i in 0..limits.workers.max(1) {
-            let rx = Arc::clone(&rx);
-            let pending = Arc::clone(&pending);
+            let worker = Worker {
+                queue: Arc::clone(&queue),
+                pending: Arc::clone(&pending),
+                holding: Arc::clone(&holding),
+                keep_idle: limits.keep_idle,
+            };
             let spawned = std::thread::Builder::new()
                 .name(format!("pegaso-hash-{i}"))
-                .spawn(move || work(&rx, &pending));
+                .spawn(move || worker.run());
             if let Err(e) = spawned {
                 tracing::error!(error = %e, "could not start a password hashing thread");
             }
         }
         Hasher {
-            jobs: tx,
+            queue,
             pending,
+            holding,
             limits,
         }
     }
 
     pub fn limits(&self) -> HashLimits {
         self.limits
+    }
+
+    /// How many workers hold their memory block now (each 19 MiB).
+    pub fn blocks_held(&self) -> usize {
+        self.holding.load(Ordering::Acquire)
     }
 
     /// Takes a place in the queue, or refuses when it is full (`trusted` callers may use the
@@ -107,11 +149,17 @@ impl Hasher {
     }
 
     fn send(&self, job: Job) -> Result<(), Busy> {
-        let sent = self.jobs.send(job).map_err(|_| Busy);
-        if sent.is_err() {
-            self.pending.fetch_sub(1, Ordering::AcqRel);
+        match self.queue.jobs.lock() {
+            Ok(mut waiting) => {
+                waiting.jobs.push_back(job);
+                self.queue.ready.notify_one();
+                Ok(())
+            }
+            Err(_) => {
+                self.pending.fetch_sub(1, Ordering::AcqRel);
+                Err(Busy)
+            }
         }
-        sent
     }
 
     /// Whether `password` matches the PHC string `phc`.
@@ -138,41 +186,73 @@ impl Hasher {
     }
 }
 
-/// How long a worker keeps its memory block with nothing to do: a burst reuses it, and the
-/// block goes back to the system once the burst is over.
-const KEEP_IDLE: std::time::Duration = std::time::Duration::from_secs(5);
+impl Drop for Hasher {
+    fn drop(&mut self) {
+        if let Ok(mut waiting) = self.queue.jobs.lock() {
+            waiting.closed = true;
+        }
+        self.queue.ready.notify_all();
+    }
+}
 
-/// A worker: takes jobs until the hasher goes, with one memory block it reuses while jobs
-/// keep coming.
-fn work(rx: &Mutex<mpsc::Receiver<Job>>, pending: &AtomicUsize) {
-    let mut memory: Vec<Block> = Vec::new();
-    loop {
-        let job = match rx.lock() {
-            Ok(rx) => rx.recv_timeout(KEEP_IDLE),
-            Err(_) => return,
-        };
-        let job = match job {
-            Ok(job) => job,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                memory = Vec::new();
-                continue;
+/// One hashing thread, with the memory block it reuses while jobs keep coming.
+struct Worker {
+    queue: Arc<Queue>,
+    pending: Arc<AtomicUsize>,
+    holding: Arc<AtomicUsize>,
+    keep_idle: Duration,
+}
+
+impl Worker {
+    fn run(self) {
+        let mut memory: Vec<Block> = Vec::new();
+        loop {
+            let Some(job) = self.next(&mut memory) else {
+                return;
+            };
+            let had = !memory.is_empty();
+            match job {
+                Job::Verify {
+                    password,
+                    phc,
+                    done,
+                } => {
+                    let ok = verify_with(&mut memory, &password, &phc);
+                    self.pending.fetch_sub(1, Ordering::AcqRel);
+                    let _ = done.send(ok);
+                }
+                Job::Hash { password, done } => {
+                    let phc = hash_with(&mut memory, &password);
+                    self.pending.fetch_sub(1, Ordering::AcqRel);
+                    let _ = done.send(phc);
+                }
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        match job {
-            Job::Verify {
-                password,
-                phc,
-                done,
-            } => {
-                let ok = verify_with(&mut memory, &password, &phc);
-                pending.fetch_sub(1, Ordering::AcqRel);
-                let _ = done.send(ok);
+            if !had && !memory.is_empty() {
+                self.holding.fetch_add(1, Ordering::AcqRel);
             }
-            Job::Hash { password, done } => {
-                let phc = hash_with(&mut memory, &password);
-                pending.fetch_sub(1, Ordering::AcqRel);
-                let _ = done.send(phc);
+        }
+    }
+
+    /// The next job; while none comes for `keep_idle`, the memory block goes back. `None`
+    /// once the hasher is gone.
+    fn next(&self, memory: &mut Vec<Block>) -> Option<Job> {
+        let mut waiting = self.queue.jobs.lock().ok()?;
+        loop {
+            if let Some(job) = waiting.jobs.pop_front() {
+                return Some(job);
+            }
+            if waiting.closed {
+                return None;
+            }
+            let (again, timeout) = self
+                .queue
+                .ready
+                .wait_timeout(waiting, self.keep_idle)
+                .ok()?;
+            waiting = again;
+            if timeout.timed_out() && waiting.jobs.is_empty() && !memory.is_empty() {
+                *memory = Vec::new();
+                self.holding.fetch_sub(1, Ordering::AcqRel);
             }
         }
     }
@@ -293,6 +373,7 @@ mod tests {
             workers: 1,
             queue: 1,
             reserved: 1,
+            ..HashLimits::default()
         });
         // One running and one waiting fill it; the reserved place is for trusted callers.
         assert_eq!(hasher.admit(false), Ok(()));
@@ -310,6 +391,7 @@ mod tests {
             workers: 1,
             queue: 2,
             reserved: 0,
+            ..HashLimits::default()
         });
         let phc = hasher.hash("pw").await.unwrap().unwrap();
         let (a, b) = tokio::join!(
@@ -318,5 +400,33 @@ mod tests {
         );
         assert_eq!((a, b), (Ok(true), Ok(false)));
         assert_eq!(hasher.pending.load(Ordering::Acquire), 0);
+    }
+
+    #[tokio::test]
+    async fn every_worker_gives_its_memory_back_after_a_burst() {
+        let hasher = Hasher::new(HashLimits {
+            workers: 3,
+            queue: 3,
+            reserved: 0,
+            keep_idle: Duration::from_millis(200),
+        });
+        let phc = super::super::hash_password("pw").unwrap();
+        let (a, b, c) = tokio::join!(
+            hasher.verify("pw", &phc, false),
+            hasher.verify("pw", &phc, false),
+            hasher.verify("pw", &phc, false)
+        );
+        assert_eq!((a, b, c), (Ok(true), Ok(true), Ok(true)));
+        assert!(hasher.blocks_held() >= 1);
+        // Each worker waits with its own timeout: all blocks go back, not one at a time.
+        for _ in 0..50 {
+            if hasher.blocks_held() == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(hasher.blocks_held(), 0);
+        // And the next burst takes them again.
+        assert_eq!(hasher.verify("pw", &phc, false).await, Ok(true));
     }
 }

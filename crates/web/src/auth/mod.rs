@@ -29,6 +29,13 @@ pub const LOGIN_COOKIE: &str = "pegaso_login";
 /// A browser the person signed in from before: it answers for its own failures only.
 pub const DEVICE_COOKIE: &str = "pegaso_device";
 
+/// The trusted-browser cookie's name for account `account` (lower-cased): one per account, so
+/// that people sharing a browser each keep their own.
+pub fn device_cookie(account: &str) -> String {
+    let digest = secret_hash(&account.to_ascii_lowercase());
+    format!("{DEVICE_COOKIE}_{}", &digest[..16])
+}
+
 /// How long sessions live, how hard sign-ins are held back, and where the site is reached.
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -452,8 +452,15 @@ pub const MIN_PASSWORD: usize = 12;
 pub async fn add(
     State(state): State<AppState>,
     viewer: Viewer,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, AppError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge { max_bytes: None }
+        } else {
+            AppError::BadRequest("Il modulo non è arrivato intero: riprovare.".into())
+        }
+    })?;
     let f: PersonForm = parse_person(&body)?;
     let person = viewer.checked(&f.csrf)?.person.clone();
     admin(&viewer)?;
@@ -598,7 +605,7 @@ pub async fn set_state(
     let f = form(f)?;
     let person = viewer.checked(&f.csrf)?.person.clone();
     admin(&viewer)?;
-    if f.disabled && username == person.username {
+    if f.disabled && username.eq_ignore_ascii_case(&person.username) {
         return Err(AppError::Unprocessable(
             "Non puoi disattivare il tuo stesso account.".into(),
         ));

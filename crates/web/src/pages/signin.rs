@@ -2,7 +2,7 @@
 //! the throttle of `domain::signin` (per address, account and trusted browser), the session
 //! cookie and the trusted-browser cookie.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -20,7 +20,7 @@ use domain::limits::{self, Field};
 use domain::signin::{self, Client, Failures, Verdict};
 
 use crate::auth::{
-    Attempt, DEVICE_COOKIE, LOGIN_COOKIE, LoginForm, SESSION_COOKIE, SignIn, Viewer, new_secret,
+    Attempt, LOGIN_COOKIE, LoginForm, SESSION_COOKIE, SignIn, Viewer, device_cookie, new_secret,
     same, secret_hash, set_cookie, stamp,
 };
 use crate::error::AppError;
@@ -100,6 +100,8 @@ fn login_page(
 
 /// The address a request came from: the peer's, or behind a trusted proxy the last address
 /// it added to `X-Forwarded-For` (the ones before it come from the client and prove nothing).
+/// An IPv6 address counts by its /64 network: one machine gets a whole /64, and would
+/// otherwise have a fresh address for each guess.
 fn address(settings: &crate::auth::Settings, parts: &Parts) -> String {
     let forwarded = settings
         .behind_proxy
@@ -109,21 +111,40 @@ fn address(settings: &crate::auth::Settings, parts: &Parts) -> String {
         .and_then(|v| v.rsplit(',').next())
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty());
-    forwarded.unwrap_or_else(|| {
-        parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
-    })
+    let ip = match forwarded {
+        Some(text) => match text.parse::<IpAddr>() {
+            Ok(ip) => ip,
+            // Not an address: counted as written, within a field's length.
+            Err(_) => return text.chars().take(64).collect(),
+        },
+        None => match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            Some(c) => c.0.ip(),
+            None => return "unknown".to_string(),
+        },
+    };
+    network(ip)
+}
+
+/// The network an address is counted by: itself for IPv4, its /64 for IPv6.
+fn network(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let net = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
+    }
 }
 
 /// The account a typed username names, as the throttle counts it: one key whatever the case,
 /// and none for text no username can be (it is refused without a password check).
 fn account_key(typed: &str) -> Option<String> {
     let name = limits::required(Field::Username, typed).ok()?;
-    name.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
-        .then(|| name.to_ascii_lowercase())
+    limits::username_ok(&name).then(|| name.to_ascii_lowercase())
 }
 
 /// Failures under `key` within the window, this attempt (already counted) left out.
@@ -159,10 +180,15 @@ pub async fn sign_in(
     let since = at - throttle.window;
     let address = address(settings, &parts);
     let account = account_key(&f.username);
-    // What was typed goes to the log as it came (the log escapes it): who tries what matters.
+    // What was typed goes to the log quoted (`?`: spaces and `=` cannot pose as other
+    // fields) and escaped by the log itself: who tries what matters.
     let typed = f.username.clone();
     // A browser this account trusts answers for its own failures only.
-    let device = match (&account, crate::auth::cookie(&parts, DEVICE_COOKIE)) {
+    let cookie_name = account.as_deref().map(device_cookie);
+    let secret = cookie_name
+        .as_deref()
+        .and_then(|name| crate::auth::cookie(&parts, name));
+    let device = match (&account, secret) {
         (Some(a), Some(secret)) => {
             let hash = secret_hash(secret);
             state
@@ -205,7 +231,7 @@ pub async fn sign_in(
     match signin::verdict(throttle, client) {
         Verdict::Check => {}
         Verdict::CheckAfter(wait) => {
-            tracing::warn!(account = %typed, address = %address, "login slowed: many failures on the account");
+            tracing::warn!(account = ?typed, address = %address, "login slowed: many failures on the account");
             tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
         }
         Verdict::Refuse => {
@@ -215,7 +241,7 @@ pub async fn sign_in(
             if let Some(d) = &device {
                 state.store.forget_device(d).await?;
             }
-            tracing::warn!(account = %typed, address = %address, trusted = device.is_some(), "login rate-limited");
+            tracing::warn!(account = ?typed, address = %address, trusted = device.is_some(), "login rate-limited");
             return Err(AppError::TooManyRequests {
                 retry_after_secs: throttle.window.num_seconds(),
             });
@@ -251,7 +277,7 @@ pub async fn sign_in(
             Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response())
         }
         Ok(SignIn::Refused) => {
-            tracing::info!(account = %typed, address = %address, provider = state.provider.name(), "login refused");
+            tracing::info!(account = ?typed, address = %address, provider = state.provider.name(), "login refused");
             login_page(
                 &state,
                 &viewer,
@@ -325,7 +351,7 @@ async fn trusted(
         .await?;
     let cookie = set_cookie(
         &state.settings,
-        DEVICE_COOKIE,
+        &device_cookie(&person.username),
         &secret,
         "/accesso",
         state.settings.device_lifetime.num_seconds(),
@@ -407,4 +433,29 @@ pub async fn sign_out(
         [(SET_COOKIE, cookie), (LOCATION, "/".into())],
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_count_by_their_network() {
+        let ip = |t: &str| t.parse::<IpAddr>().unwrap();
+        assert_eq!(network(ip("203.0.113.7")), "203.0.113.7");
+        assert_eq!(
+            network(ip("2001:db8:1:2:aaaa::1")),
+            network(ip("2001:db8:1:2:bbbb::9")),
+            "one /64, one count"
+        );
+        assert_eq!(network(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
+        assert_ne!(
+            network(ip("2001:db8:1:3::1")),
+            network(ip("2001:db8:1:2::1"))
+        );
+        assert_eq!(network(ip("::ffff:203.0.113.7")), "203.0.113.7");
+        assert_eq!(account_key(" ADA "), Some("ada".into()));
+        assert_eq!(account_key("ada\nfalso"), None);
+        assert_eq!(account_key("ada rossi"), None);
+    }
 }

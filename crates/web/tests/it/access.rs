@@ -641,7 +641,19 @@ async fn strangers_cannot_lock_a_person_out() {
             303,
             "{b}: another address is not locked, whatever the case"
         );
-        let device = cookie_of(&r, "pegaso_device").expect("a trusted-browser cookie");
+        let name = web::auth::device_cookie("ada");
+        let secret = cookie_of(&r, &name).expect("a trusted-browser cookie for this account");
+        let device = format!("{name}={secret}");
+        // Someone else signing in on the same browser gets a cookie of their own.
+        let bea = app.person("bea", "Bea Neri", &[], &[]).await;
+        let r = try_from("bea", bea, "198.51.100.7", Some(device.clone())).await;
+        assert_eq!(r.status(), 303, "{b}");
+        let other = web::auth::device_cookie("bea");
+        assert_ne!(other, name, "{b}");
+        assert!(
+            cookie_of(&r, &other).is_some() && cookie_of(&r, &name).is_none(),
+            "{b}"
+        );
         // Strangers fail from twelve more addresses: the account is slowed, never locked.
         let addresses = [
             "203.0.113.10",
@@ -694,7 +706,7 @@ async fn strangers_cannot_lock_a_person_out() {
             429,
             "{b}: too many failures through the browser"
         );
-        let hash = web::auth::secret_hash(&device);
+        let hash = web::auth::secret_hash(&secret);
         let now = web::now();
         assert!(
             !app.store.device_trusted(&hash, "ada", now).await.unwrap(),

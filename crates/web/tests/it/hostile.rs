@@ -99,7 +99,7 @@ async fn uploads_are_refused_before_their_body_is_read() {
         )
         .await;
         assert!(answer.starts_with("HTTP/1.1 403"), "{b}: {answer}");
-        // With its token, more than a file may be is refused by its declared length…
+        // More than a file may be is refused by its declared length alone…
         let good = format!("?csrf={}", user.csrf);
         let answer = only_head(&app, &format!("{}{cookie}", head(&good, 20 << 20)), wait).await;
         assert!(answer.starts_with("HTTP/1.1 413"), "{b}: {answer}");
@@ -329,6 +329,43 @@ async fn connections_that_send_nothing_or_too_slowly_are_closed() {
 }
 
 #[tokio::test]
+async fn a_connection_on_which_nothing_moves_is_dropped() {
+    // Generous header and request times: only the idle timeout can end what follows.
+    let limits = ServerLimits {
+        header_timeout: Duration::from_secs(30),
+        request_timeout: Duration::from_secs(30),
+        idle_timeout: Duration::from_secs(1),
+        ..ServerLimits::default()
+    };
+    let settings = Settings {
+        cookie_secure: false,
+        ..Settings::default()
+    };
+    let app = TestApp::spawn_limited(store::testing::fresh_sqlite(), settings, limits).await;
+    // A body that stops after ten bytes.
+    let started = Instant::now();
+    let answer = only_head(
+        &app,
+        "POST /accesso HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 1000\r\n\r\nusername=a",
+        Duration::from_secs(10),
+    )
+    .await;
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(900),
+        "closed too soon: {took:?}"
+    );
+    assert!(took < Duration::from_secs(5), "open for {took:?}: {answer}");
+    assert!(
+        !answer.starts_with("HTTP/1.1 408"),
+        "the request's time was not up: {answer}"
+    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn password_checks_beyond_their_queue_are_told_to_wait() {
     let settings = Settings {
         cookie_secure: false,
@@ -337,6 +374,7 @@ async fn password_checks_beyond_their_queue_are_told_to_wait() {
             workers: 1,
             queue: 0,
             reserved: 0,
+            ..HashLimits::default()
         },
         ..Settings::default()
     };

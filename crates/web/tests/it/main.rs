@@ -148,7 +148,7 @@ impl TestApp {
         self.login_form_from(fields, forwarded, None).await
     }
 
-    /// `login_form` from a browser that holds this trusted-browser cookie (`pegaso_device`).
+    /// `login_form` from a browser that holds this trusted-browser cookie (`name=value`).
     pub async fn login_form_from(
         &self,
         fields: &[(&str, &str)],
@@ -161,7 +161,7 @@ impl TestApp {
         let mut all = fields.to_vec();
         all.push(("csrf", &csrf));
         let cookies = match device {
-            Some(d) => format!("pegaso_login={cookie}; pegaso_device={d}"),
+            Some(d) => format!("pegaso_login={cookie}; {d}"),
             None => format!("pegaso_login={cookie}"),
         };
         let mut request = self
