@@ -349,8 +349,19 @@ async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
             .click()
             .await
             .unwrap();
+        // The card, once it has loaded (the form's own address also starts with the card's).
+        browser
+            .wait()
+            .for_element(Locator::XPath(
+                "//tbody/tr[contains(., 'aggiornata dal responsabile')]",
+            ))
+            .await
+            .unwrap();
         let url = browser.current_url().await.unwrap();
-        assert!(url.as_str().starts_with(&card), "{url}");
+        assert!(
+            url.as_str().starts_with(&card) && !url.as_str().contains("/fasi/"),
+            "{url}"
+        );
         let first_row = text(&browser, "tbody tr").await;
         assert!(
             first_row.contains("aggiornata dal responsabile"),
