@@ -129,8 +129,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
                 "Nessun account: crearne uno con «pegaso user add NOME --name \"Nome Cognome\" --role admin».\n",
             )?;
         }
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
+        let listener = web::listen(addr)
             .with_context(|| format!("impossibile usare l'indirizzo {addr}"))?;
         let local = listener.local_addr().context("reading the bound address")?;
         output::stdout(&format!(
@@ -138,7 +137,10 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         ))?;
         tracing::info!(%local, db = %shown(db), "serving");
         if public.is_none() && (args.behind_proxy || !addr.ip().is_loopback()) {
-            tracing::warn!(%local, "no --public-url: links the site gives out (calendar feeds) name the listening address");
+            tracing::warn!(
+                %local,
+                "no --public-url: links the site gives out (calendar feeds) name the listening address"
+            );
         }
         // Over HTTPS (behind a proxy, or on any address but this machine's own) cookies carry
         // `Secure`.

@@ -28,7 +28,7 @@ use tracing::Level;
 pub use cache::PlanView;
 pub use error::AppError;
 pub use openapi::openapi;
-pub use server::ServerLimits;
+pub use server::{ServerLimits, listen};
 
 /// What every handler shares: the store, the plans read from it, how people sign in.
 #[derive(Debug, Clone)]

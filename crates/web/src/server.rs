@@ -60,6 +60,23 @@ impl Default for ServerLimits {
     }
 }
 
+/// How many connections the kernel may hold for the server before it takes them: a burst of
+/// clients beyond it would have their handshake dropped (the system caps it at somaxconn).
+const BACKLOG: u32 = 4096;
+
+/// A listener on `addr` with a queue long enough for bursts (the standard library's is 128:
+/// past it, a client's connection can look open to it while the server never sees it).
+pub fn listen(addr: std::net::SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
 /// How long a connection that ended after an answer keeps reading (and dropping) what the
 /// client still sends: closing a socket with unread data makes the kernel reset it, and a
 /// reset can destroy the answer before the client reads it (a refused upload would show as a
