@@ -23,12 +23,13 @@ const MONTHS: [&str; 12] = [
     "dicembre",
 ];
 
-static TENTATIVE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\s*\(?\bpresumibil\w*\)?\s*"));
-static NUMERIC_DATE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\b"));
+static TENTATIVE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\s*\(?\bpresumibil[a-z]*\)?\s*"));
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4}|[0-9]{2})\b")
+});
 static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(\d{1,2})°?\s+(gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\s+(\d{4})\b",
+        r"(?i)\b([0-9]{1,2})°?\s+(gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\s+([0-9]{4})\b",
     )
 });
 static DATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -39,7 +40,7 @@ static START: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DURING_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:in\s+corso\s+d\s*anno|nel\s+corso\s+dell\s*anno|durante\s+l\s*anno|tutto\s+l\s*anno|intero\s+anno|continuativ\w*)$",
+        r"(?i)^(?:in\s+corso\s+d\s*anno|nel\s+corso\s+dell\s*anno|durante\s+l\s*anno|tutto\s+l\s*anno|intero\s+anno|continuativ[a-z]*)$",
     )
 });
 static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
@@ -52,13 +53,13 @@ static UNFORESEEABLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:entro\s+(?:(?:i|il|le)\s+)?)?(\d{1,4})\s*(giorni|giorno|gg\.?|mesi|mese|settimane|settimana)\b\s*(.*)$",
+        r"(?i)^(?:entro\s+(?:(?:i|il|le)\s+)?)?([0-9]{1,4})\s*(giorni|giorno|gg\.?|mesi|mese|settimane|settimana)\b\s*(.*)$",
     )
 });
 static PHASE_REF: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bfase\s*(\d{1,3})\s*[-–]?\s*([a-z])?\b\)?"));
+    LazyLock::new(|| re(r"(?i)\bfase\s*([0-9]{1,3})\s*[-–]?\s*([a-z])?\b\)?"));
 static POINT_REF: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bpunt[oi]\s*(\d{1,3}|[a-z])\s*\.?\)?"));
+    LazyLock::new(|| re(r"(?i)\bpunt[oi]\s*([0-9]{1,3}|[a-z])\s*\.?\)?"));
 static FROM_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:(?:a\s+)?decorrer[ea]\s+|decorrenti\s+|successivi\s+)?(?:dall['’]|(?:dalla|dallo|dalle|dagli|dai|dal|da|dopo|di)\b)\s*(?:(?:il|lo|la|i|gli|le)\b\s*|l['’]\s*)?",

@@ -9,13 +9,13 @@ use crate::text::{Line, collapse, is_upper, key, re};
 
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(piano\s+della\s+performance|piano\s+integrato\s+di\s+attivit[àa]\s+e\s+organizzazione|piano\s+esecutivo\s+di\s+gestione|piao|peg)\b\s*(?:(\d{4})\s*[-–/]\s*(\d{4}))?",
+        r"(?i)\b(piano\s+della\s+performance|piano\s+integrato\s+di\s+attivit[àa]\s+e\s+organizzazione|piano\s+esecutivo\s+di\s+gestione|piao|peg)\b\s*(?:([0-9]{4})\s*[-–/]\s*([0-9]{4}))?",
     )
 });
-static YEARS: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(\d{4})\s*[-–/]\s*(\d{4})\s*$"));
+static YEARS: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*$"));
 static PEG_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\(\s*(?:obiettivi\s+)?(?:p\.?\s*e\.?\s*g\.?\s+|peg\s+)?(\d{4})\s*\)|\bp\.?e\.?g\.?\s+(\d{4})\b",
+        r"(?i)\(\s*(?:obiettivi\s+)?(?:p\.?\s*e\.?\s*g\.?\s+|peg\s+)?([0-9]{4})\s*\)|\bp\.?e\.?g\.?\s+([0-9]{4})\b",
     )
 });
 

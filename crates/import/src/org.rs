@@ -12,9 +12,29 @@ use crate::text::{
     Line, clean, collapse, contains_word, is_bullet, is_upper, key, re, strip_bullet,
 };
 
-static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| re(r"\s*\([^\p{L}\p{N})]{1,4}\)\s*$"));
 static AREA_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(AREA(?:\s+[\p{Lu}'’]+)+)\s*:?\s*$"));
-static COUNT: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{1,3}(?:[.\s]\d{3})*$"));
+static COUNT: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9]{1,3}(?:[.\s][0-9]{3})*$"));
+
+/// A name without the footnote mark that ends it: `(*)`, `(**)`, `(°)`, 1-4 characters that
+/// are neither letters, digits nor `)` between parentheses (scanned by hand: as a regular
+/// expression, the repeated class cost more to compile than the whole staff table to read).
+fn without_footnote(name: &str) -> &str {
+    let trimmed = name.trim_end();
+    let Some(body) = trimmed.strip_suffix(')') else {
+        return name;
+    };
+    let mut open = None;
+    for (count, (at, c)) in body.char_indices().rev().enumerate().take(5) {
+        // The leftmost `(` with 1-4 marks after it wins, as it would in a search.
+        if c == '(' && count >= 1 {
+            open = Some(at);
+        }
+        if c.is_alphanumeric() || c == ')' {
+            break;
+        }
+    }
+    open.map_or(name, |at| &name[..at])
+}
 
 /// A unit section of the PEG ("PIANO ESECUTIVO DI GESTIONE" page), as its header gives it.
 #[derive(Debug)]
@@ -137,7 +157,7 @@ pub fn staff_table(lines: &[Line]) -> Vec<StaffRow> {
             .parse()
             .unwrap_or(0);
         rows.push(StaffRow {
-            name: FOOTNOTE.replace(name, "").trim().to_string(),
+            name: without_footnote(name).trim().to_string(),
             count,
             line: line.no,
         });
@@ -227,6 +247,29 @@ pub fn area_members(lines: &[Line]) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use crate::text::lines;
+
+    static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| re(r"\s*\([^\p{L}\p{N})]{1,4}\)\s*$"));
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The scanner removes what the regular expression it replaced removed.
+        #[test]
+        fn footnotes_go_as_the_regular_expression_found_them(
+            name in "[A-Za(*)°è1 \t]{0,12}"
+        ) {
+            let by_regex = FOOTNOTE.replace(&name, "");
+            proptest::prop_assert_eq!(without_footnote(&name).trim(), by_regex.trim());
+        }
+    }
+
+    #[test]
+    fn footnote_marks_leave_names() {
+        assert_eq!(without_footnote("Polizia Locale (*)"), "Polizia Locale ");
+        assert_eq!(without_footnote("Servizi ((°) "), "Servizi ");
+        assert_eq!(without_footnote("Servizi (*****)"), "Servizi (*****)");
+        assert_eq!(without_footnote("Servizi (a)"), "Servizi (a)");
+        assert_eq!(without_footnote("Servizi ()"), "Servizi ()");
+    }
 
     #[test]
     fn sections_read_head_unit_and_functions() {

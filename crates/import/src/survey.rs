@@ -9,10 +9,10 @@ use crate::text::{Line, collapse, key, re};
 
 static ROW: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*([^\t]+?)\s*:?\s*\t\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*\t\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*\t\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*$",
+        r"^\s*([^\t]+?)\s*:?\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*$",
     )
 });
-static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"\b(20\d{2}|19\d{2})\b"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"\b(20[0-9]{2}|19[0-9]{2})\b"));
 
 /// The rows after the emoticon heading; the year is the last one named in the paragraphs
 /// just before it ("indagini … effettuate nel corso del 2020").

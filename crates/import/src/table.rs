@@ -9,18 +9,18 @@ use crate::deadline;
 use crate::text::{Line, clean, collapse, contains_word, key, re};
 
 static PHASE_CELL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:fase|fasi|step)?\s*(\d{1,3})\s*(?:[-–]?\s*([A-Za-z]))?\s*[:.)]?$")
+    re(r"(?i)^(?:fase|fasi|step)?\s*([0-9]{1,3})\s*(?:[-–]?\s*([A-Za-z]))?\s*[:.)]?$")
 });
 static PHASE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^\s*fase\s*(\d{1,3})\s*(?:[-–]\s*([A-Za-z]))?\s*[:.]\s*(.+)$"));
+    LazyLock::new(|| re(r"(?i)^\s*fase\s*([0-9]{1,3})\s*(?:[-–]\s*([A-Za-z]))?\s*[:.]\s*(.+)$"));
 static MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([a-z])\)\s*(?:[-–]\s*)?"));
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{1,3}(?:[.,]\d+)?\s*%$"));
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9]{1,3}(?:[.,][0-9]+)?\s*%$"));
 static FINAL_ROW: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^scadenza\s+finale\b"));
 static YEAR_ROW: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^scadenza\s+(?:di\s+)?raggiungimento\s+(?:dell['’]\s*)?obiettivo\s+annualit[àa]\b")
 });
 static TRAILING_WEIGHT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(.*?)\s+(\d{1,3}(?:[.,]\d+)?)\s*%\s*(.*)$"));
+    LazyLock::new(|| re(r"^(.*?)\s+([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*(.*)$"));
 
 /// Column positions, read from the header row when it names them.
 #[derive(Debug, Clone, Copy)]

@@ -35,10 +35,20 @@ impl Backend {
     }
 }
 
-/// The URL a person's `--db` value names: URLs as they are, a bare path as a SQLite file
-/// (created when missing).
+/// The URL a person's `--db` value names: a bare path as a SQLite file, other URLs as they
+/// are. A SQLite file is created when missing, whether named by its path or by a `sqlite:` URL
+/// (unless the URL chooses its own `mode`).
 pub fn database_url(value: &str) -> String {
-    if value.contains("://") || value.starts_with("sqlite:") {
+    if let Some(rest) = value.strip_prefix("sqlite:") {
+        let memory = rest.starts_with(":memory:") || rest.contains("mode=memory");
+        if memory || rest.contains("mode=") {
+            value.to_owned()
+        } else if rest.contains('?') {
+            format!("{value}&mode=rwc")
+        } else {
+            format!("{value}?mode=rwc")
+        }
+    } else if value.contains("://") {
         value.to_owned()
     } else {
         format!("sqlite://{value}?mode=rwc")
@@ -165,5 +175,32 @@ impl Store {
             .await?;
         row.map(|r| r.0)
             .ok_or_else(|| StoreError::NotFound(format!("plan {plan_id}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_url;
+
+    #[test]
+    fn sqlite_files_are_created_whichever_way_they_are_named() {
+        let cases = [
+            ("pegaso.db", "sqlite://pegaso.db?mode=rwc"),
+            (
+                "sqlite:///srv/pegaso.db",
+                "sqlite:///srv/pegaso.db?mode=rwc",
+            ),
+            ("sqlite:pegaso.db", "sqlite:pegaso.db?mode=rwc"),
+            (
+                "sqlite://a.db?cache=shared",
+                "sqlite://a.db?cache=shared&mode=rwc",
+            ),
+            ("sqlite://a.db?mode=ro", "sqlite://a.db?mode=ro"),
+            ("sqlite::memory:", "sqlite::memory:"),
+            ("postgres://u:p@h/db", "postgres://u:p@h/db"),
+        ];
+        for (value, url) in cases {
+            assert_eq!(database_url(value), url, "{value}");
+        }
     }
 }

@@ -85,6 +85,25 @@ async fn import_into_a_database_then_export_gives_back_the_imported_plan() {
 }
 
 #[test]
+fn a_sqlite_url_names_a_new_file_as_a_path_does() {
+    let dir = scratch("sqlite-url");
+    let file = dir.join("nuovo.db");
+    let _ = std::fs::remove_file(&file);
+    let url = format!("sqlite://{}", file.to_str().unwrap());
+    let plan = demo();
+    let run = pegaso(&["import", plan.to_str().unwrap(), "--db", &url]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(file.exists(), "{url} did not create its file");
+    let run = pegaso(&["export", "--db", &url]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stdout).contains("pegaso.plan/1"),
+        "{}",
+        text(&run.stdout)
+    );
+}
+
+#[test]
 fn a_database_url_that_cannot_be_used_is_explained() {
     let run = pegaso(&["export", "--db", "mysql://localhost/x"]);
     assert_eq!(run.status.code(), Some(2));

@@ -259,7 +259,9 @@ pub fn convert(i: &Indicator, a: Decimal) -> Result<Decimal, ScoreError> {
             } else {
                 percent(two * t - a, t, a, i.polarity)
             };
-            if i.conversion == Conversion::RatioOfTarget {
+            // A zero divisor gives its result (100 or 0) as it is: a ratio is a percentage
+            // divided by 100 only when there was a division.
+            if i.conversion == Conversion::RatioOfTarget && !t.is_zero() {
                 p / HUNDRED
             } else {
                 p
@@ -320,19 +322,22 @@ fn limits(i: &Indicator, a: Decimal) -> Result<Decimal, ScoreError> {
     let before = |x: Decimal, y: Decimal| if ascending { x < y } else { x > y };
     let reached = |x: Decimal, y: Decimal| !before(x, y);
     let over = |from: Decimal, to: Decimal| (a - from) * HUNDRED / (to - from);
+    // "At or past Lmax" comes before the bands below it, so limits that meet (Lmin = T = Lmax)
+    // give 201 at them; every division below then has a non-zero divisor.
     Ok(if before(a, min) {
         Decimal::NEGATIVE_ONE
-    } else if !before(t, a) {
-        // Between the minimum and the target (the target included).
-        if t == min { HUNDRED } else { over(min, t) }
-    } else if before(a, max) {
-        HUNDRED + over(t, max)
-    } else {
+    } else if reached(a, max) {
         match exc {
             None => Decimal::from(201),
             Some(e) if reached(a, e) => Decimal::from(301),
             Some(e) => Decimal::from(200) + over(max, e),
         }
+    } else if before(a, t) {
+        // From the minimum up to the target (not reached).
+        over(min, t)
+    } else {
+        // From the target (reached) up to the maximum (not reached).
+        HUNDRED + over(t, max)
     })
 }
 

@@ -76,6 +76,13 @@ fn conversions_against_target() {
         ),
         (t("percent_gap", "lower_is_better", 3.0, 0.0), "0", "0"),
         (t("percent_gap", "lower_is_better", 0.0, 0.0), "100", "100"),
+        // A ratio with a zero divisor gives the same 100 or 0, not a hundredth of it.
+        (
+            t("ratio_of_target", "higher_is_better", 5.0, 0.0),
+            "100",
+            "100",
+        ),
+        (t("ratio_of_target", "lower_is_better", 5.0, 0.0), "0", "0"),
     ]);
 }
 
@@ -183,6 +190,16 @@ fn limits_in_both_directions_and_excellence() {
         (l(8.0, 10.0, 6.0, 4.0), "50", "50"),
         (l(5.0, 10.0, 6.0, 4.0), "150", "150"),
         (l(4.0, 10.0, 6.0, 4.0), "201", "201"),
+        (l(3.0, 10.0, 6.0, 4.0), "201", "201"),
+        // Limits that meet: at them is "at or past Lmax".
+        (l(7.0, 7.0, 7.0, 7.0), "201", "201"),
+        (l(8.0, 7.0, 7.0, 7.0), "201", "201"),
+        (l(6.0, 7.0, 7.0, 7.0), "-1", "-1"),
+        // The target at the maximum: reaching it is reaching the maximum.
+        (l(100.0, 50.0, 100.0, 100.0), "201", "201"),
+        (l(75.0, 50.0, 100.0, 100.0), "50", "50"),
+        // The target at the minimum: the minimum is the target reached.
+        (l(50.0, 50.0, 50.0, 100.0), "100", "100"),
     ]);
     let e = |actual: f64| {
         json!({"conversion": "limits_excellence", "actual": actual, "target": 80,
@@ -193,6 +210,15 @@ fn limits_in_both_directions_and_excellence() {
         (e(110.0), "250", "250"),
         (e(120.0), "301", "301"),
         (e(90.0), "150", "150"),
+    ]);
+    let met = |actual: f64, exc: f64| {
+        json!({"conversion": "limits_excellence", "actual": actual, "target": 7,
+               "limit_min": 7, "limit_max": 7, "limit_excellent": exc})
+    };
+    check(&[
+        (met(7.0, 9.0), "200", "200"),
+        (met(8.0, 9.0), "250", "250"),
+        (met(7.0, 7.0), "301", "301"),
     ]);
     // Limits that fit neither direction are an error of the plan, not a score.
     let bad = case(
