@@ -97,6 +97,27 @@ impl Actor {
     }
 }
 
+/// Who a person is in a plan of administration `plan_entity`: their roles and unit grants;
+/// none for a person of another administration (they read the plan as the public does).
+/// `person_entity` `None` is an account of the whole installation.
+pub fn actor(
+    plan: &Plan,
+    plan_entity: &str,
+    person_entity: Option<&str>,
+    name: &str,
+    roles: &[Role],
+    member_of: &[UnitId],
+) -> Option<Actor> {
+    if person_entity.is_some_and(|e| e != plan_entity) {
+        return None;
+    }
+    Some(Actor {
+        name: name.to_owned(),
+        roles: roles.to_vec(),
+        units: unit_grants(plan, name, member_of),
+    })
+}
+
 /// The unit roles of a person in a plan: head wherever the plan names them head (for the
 /// period the plan gives), member of the units an administrator assigned them to.
 pub fn unit_grants(plan: &Plan, person: &str, member_of: &[UnitId]) -> Vec<UnitGrant> {

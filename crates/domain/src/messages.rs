@@ -701,6 +701,37 @@ pub fn date_out_of_range(what: &str, e: &crate::limits::DateOutOfRange) -> Strin
     )
 }
 
+/// Why a date typed for a plan is refused; `what` names it (`La data di conclusione`).
+pub fn plan_date_error(what: &str, e: &crate::phase_edit::DateError) -> String {
+    match e {
+        crate::phase_edit::DateError::Unreadable => format!("{what} non è valida (AAAA-MM-GG)."),
+        crate::phase_edit::DateError::OutOfRange(e) => date_out_of_range(what, e),
+    }
+}
+
+/// Why a phase's edit is refused.
+pub fn phase_edit_error(e: &crate::phase_edit::EditError) -> String {
+    use crate::phase_edit::{EditError as E, Mode};
+    match e {
+        E::OtherMode(Mode::Plan, _) => {
+            "Il piano è in bozza: qui si cambiano descrizione e incidenza, non l'avanzamento."
+                .into()
+        }
+        E::OtherMode(Mode::Progress, state) => format!(
+            "Il piano è {}: qui si registra solo l'avanzamento (conclusione, nota).",
+            plan_state(*state)
+        ),
+        E::Text(t) => text_error(t),
+        E::Weight => "L'incidenza dev'essere un numero da 0 a 100.".into(),
+        E::Date(d) => plan_date_error("La data di conclusione", d),
+        E::Status => "Lo stato della fase è uno tra: non avviata, in corso, conclusa.".into(),
+        E::DoneWithoutDate => "Per una fase conclusa serve la data di conclusione.".into(),
+        E::DateNotDone => "Una fase con la data di conclusione è conclusa: scegliere «conclusa» o \
+                           togliere la data."
+            .into(),
+    }
+}
+
 /// `20.000`: a count with the thousands marked as Italian does.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();

@@ -199,6 +199,15 @@ pub struct AuditFilter {
 impl Store {
     /// The log in its order, filtered.
     pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<Entry>> {
+        let mut conn = self.pool.acquire().await?;
+        Self::read_log(&mut conn, filter).await
+    }
+
+    /// `audit_log`, as `conn` sees it.
+    pub(crate) async fn read_log(
+        conn: &mut sqlx::AnyConnection,
+        filter: &AuditFilter,
+    ) -> Result<Vec<Entry>> {
         let prefix = filter.subject_prefix.as_ref().map(|p| {
             format!(
                 "{}%",
@@ -216,7 +225,7 @@ impl Store {
             .bind(&filter.plan)
             .bind(prefix)
             .bind(&filter.subject)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
         Ok(rows.into_iter().map(Entry::from).collect())
     }

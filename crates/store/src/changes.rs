@@ -3,62 +3,16 @@
 //! turn), and an approval changes the stored plan in place (monitoring keeps its records) and
 //! keeps the version before (the first time) and after as whole documents.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use domain::change::{Proposal, RequestState};
 use domain::{BoardAct, Objective, Plan};
-use serde::Serialize;
 use sqlx::{Any, Transaction};
 
+use domain::facts::{ChangeRequest, Decision, Opinion, VersionInfo};
 use crate::audit::{Change, Stamp, append};
 use crate::error::Result;
 use crate::monitoring::instant;
 use crate::text::{date, date_text};
 use crate::{Store, StoreError};
-
-/// The Nucleo's opinion on a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Opinion {
-    pub favourable: bool,
-    pub text: String,
-    pub at: DateTime<Utc>,
-    pub by: String,
-}
-
-/// The Giunta's decision on a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Decision {
-    pub act_number: String,
-    pub act_date: NaiveDate,
-    pub at: DateTime<Utc>,
-    pub by: String,
-}
-
-/// A change request as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeRequest {
-    pub id: i64,
-    /// The objective's id (`unit/label`).
-    pub objective: String,
-    pub proposal: Proposal,
-    pub reason: String,
-    pub state: RequestState,
-    pub requested_at: DateTime<Utc>,
-    pub requested_by: String,
-    pub opinion: Option<Opinion>,
-    pub decision: Option<Decision>,
-    /// The version its approval made.
-    pub version: Option<i64>,
-}
-
-/// A version of a plan, as listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VersionInfo {
-    pub number: i64,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
-    /// The request whose approval made it (none for the plan as approved).
-    pub change_request: Option<i64>,
-}
 
 type RequestRow = (
     i64,
@@ -125,13 +79,22 @@ const COLUMNS: &str = "id, objective, proposal, reason, state, requested_at, req
 impl Store {
     /// The plan's change requests, oldest first.
     pub async fn change_requests(&self, plan: &str) -> Result<Vec<ChangeRequest>> {
+        let mut conn = self.pool.acquire().await?;
+        Self::read_requests(&mut conn, plan).await
+    }
+
+    /// `change_requests`, as `conn` sees them.
+    pub(crate) async fn read_requests(
+        conn: &mut sqlx::AnyConnection,
+        plan: &str,
+    ) -> Result<Vec<ChangeRequest>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM change_request WHERE plan_id = \
              (SELECT id FROM plan WHERE slug = $1) ORDER BY id"
         );
         let rows: Vec<RequestRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(plan)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
         rows.into_iter().map(request).collect()
     }
@@ -364,12 +327,21 @@ impl Store {
 
     /// The plan's versions, oldest first (none until a change is approved).
     pub async fn versions(&self, plan: &str) -> Result<Vec<VersionInfo>> {
+        let mut conn = self.pool.acquire().await?;
+        Self::read_versions(&mut conn, plan).await
+    }
+
+    /// `versions`, as `conn` sees them.
+    pub(crate) async fn read_versions(
+        conn: &mut sqlx::AnyConnection,
+        plan: &str,
+    ) -> Result<Vec<VersionInfo>> {
         let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT number, created_at, created_by, change_request FROM plan_version \
              WHERE plan_id = (SELECT id FROM plan WHERE slug = $1) ORDER BY number",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
             .map(|(number, at, by, request)| {
@@ -385,13 +357,23 @@ impl Store {
 
     /// Version `number` of the plan, whole.
     pub async fn version(&self, plan: &str, number: i64) -> Result<Plan> {
+        let mut conn = self.pool.acquire().await?;
+        Self::read_version(&mut conn, plan, number).await
+    }
+
+    /// `version`, as `conn` sees it.
+    pub(crate) async fn read_version(
+        conn: &mut sqlx::AnyConnection,
+        plan: &str,
+        number: i64,
+    ) -> Result<Plan> {
         let row: Option<(String,)> = sqlx::query_as(
             "SELECT document FROM plan_version WHERE number = $2 AND plan_id = \
              (SELECT id FROM plan WHERE slug = $1)",
         )
         .bind(plan)
         .bind(number)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *conn)
         .await?;
         let (document,) =
             row.ok_or_else(|| StoreError::NotFound(format!("version {number} of {plan}")))?;

@@ -6,7 +6,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Executor, Transaction};
 
-use crate::PlanSummary;
+use domain::facts::PlanSummary;
+
 use crate::error::{Result, StoreError};
 
 /// The plans of one database, SQLite or PostgreSQL.

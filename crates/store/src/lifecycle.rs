@@ -1,52 +1,16 @@
 //! The plan's lifecycle on the database: its state, the acts that move it, and the edits of
 //! phases, each guarded against lost updates and recorded in the audit log.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use domain::monitoring::{Figure, ReportStatus};
-use domain::{Percent, PlanState};
+use domain::monitoring::ReportStatus;
+use domain::PlanState;
 use serde::Serialize;
 
+use domain::facts::{PhaseFields, PhaseRecord};
 use crate::audit::{Change, Stamp, append};
 use crate::db::Backend;
 use crate::error::Result;
 use crate::text::{date, date_text, percent};
 use crate::{Store, StoreError};
-
-/// What was recorded on a phase beyond the plan document: its version and what it achieved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-pub struct PhaseRecord {
-    /// Grows with every edit; an edit names the version it started from.
-    pub version: i64,
-    pub completed_on: Option<NaiveDate>,
-    pub note: Option<String>,
-    /// As its unit last reported it.
-    pub status: Option<ReportStatus>,
-    /// When, by whom and in which round it was last reported.
-    pub reported_at: Option<DateTime<Utc>>,
-    pub reported_by: Option<String>,
-    pub reported_round: Option<i64>,
-}
-
-impl PhaseRecord {
-    /// A phase's record (or its absence) as a monitored figure.
-    pub fn figure(record: Option<&PhaseRecord>) -> Figure {
-        Figure {
-            done: record.is_some_and(|r| r.completed_on.is_some()),
-            round: record.and_then(|r| r.reported_round),
-            updated: record.and_then(|r| r.reported_at),
-        }
-    }
-}
-
-/// The editable fields of a phase, as they are (for conflicts) or as wished.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PhaseFields {
-    pub description: String,
-    pub weight_pct: Option<Percent>,
-    pub completed_on: Option<NaiveDate>,
-    pub note: Option<String>,
-    pub status: Option<ReportStatus>,
-}
 
 /// Where a phase is: plan, unit, objective label and the phase's position (from 1).
 #[derive(Debug, Clone, Copy)]
@@ -286,6 +250,15 @@ impl Store {
 
     /// The records of every phase of a plan, in the plan's order: one list per objective.
     pub async fn phase_records(&self, plan: &str) -> Result<Vec<Vec<PhaseRecord>>> {
+        let mut conn = self.pool.acquire().await?;
+        Self::read_records(&mut conn, plan).await
+    }
+
+    /// `phase_records`, as `conn` sees them.
+    pub(crate) async fn read_records(
+        conn: &mut sqlx::AnyConnection,
+        plan: &str,
+    ) -> Result<Vec<Vec<PhaseRecord>>> {
         let rows: Vec<RecordRow> = sqlx::query_as(
             "SELECT o.position, ph.version, ph.completed_on, ph.progress_note, ph.status, \
              ph.reported_at, ph.reported_by, ph.reported_round \
@@ -294,7 +267,7 @@ impl Store {
              ORDER BY o.position, ph.position",
         )
         .bind(plan)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut out: Vec<Vec<PhaseRecord>> = Vec::new();
         for (objective, version, completed_on, note, status, reported, by, round) in rows {

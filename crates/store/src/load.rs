@@ -9,9 +9,10 @@ use domain::{
 };
 use sqlx::{AnyConnection, FromRow};
 
+use domain::facts::PlanSummary;
 use crate::error::{Result, StoreError};
 use crate::text::{date, from_name, narrow, parsed, percent};
-use crate::{PlanSummary, Store};
+use crate::Store;
 
 #[derive(FromRow)]
 struct PlanRow {
@@ -130,7 +131,16 @@ impl Store {
     /// The plan with this id and its summary, read in one snapshot.
     pub async fn plan_with_summary(&self, plan_id: &str) -> Result<(PlanSummary, Plan)> {
         let mut tx = self.begin_read().await?;
-        let conn: &mut AnyConnection = &mut tx;
+        let read = Self::read_plan(&mut tx, plan_id).await?;
+        tx.commit().await?;
+        Ok(read)
+    }
+
+    /// The plan with this id and its summary, as `conn` sees them.
+    pub(crate) async fn read_plan(
+        conn: &mut AnyConnection,
+        plan_id: &str,
+    ) -> Result<(PlanSummary, Plan)> {
         let row: PlanRow = sqlx::query_as(
             "SELECT p.id, p.slug, p.revision, p.format, p.title, p.year, p.period_from, \
              p.period_to, e.name AS entity_name, e.kind AS entity_kind, p.state \
@@ -163,7 +173,6 @@ impl Store {
             objectives: Self::objectives(conn, id).await?,
             customer_satisfaction: Self::surveys(conn, id).await?,
         };
-        tx.commit().await?;
         let summary = PlanSummary {
             id: row.slug,
             entity: row.entity_name,

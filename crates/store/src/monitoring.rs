@@ -2,54 +2,18 @@
 //! actuals, the evaluator's neutralisations and the recorded dates of events. Each write bumps
 //! the plan's revision (so every cache reads it again) and goes into the audit log.
 
-use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::Plan;
-use domain::monitoring::Figure;
-use domain::scoring::engine::Subject;
 use rust_decimal::Decimal;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
+use domain::facts::{Actual, EvidenceInfo, Monitoring, Neutralisation, Round};
 use crate::audit::{Change, Stamp, append};
 use crate::db::Backend;
 use crate::error::Result;
 use crate::text::{date, date_text};
 use crate::{Store, StoreError};
-
-/// A monitoring round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Round {
-    pub id: i64,
-    pub name: String,
-    /// The date the figures are reported as of.
-    pub as_of: NaiveDate,
-    pub opened_at: DateTime<Utc>,
-    pub opened_by: String,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub closed_by: Option<String>,
-}
-
-impl Round {
-    pub fn is_open(&self) -> bool {
-        self.closed_at.is_none()
-    }
-}
-
-/// An evidence file as listed (its content is read on its own).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EvidenceInfo {
-    pub id: i64,
-    pub file_name: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub round: Option<i64>,
-    pub uploaded_at: DateTime<Utc>,
-    pub uploaded_by: String,
-}
 
 /// A new evidence file, already checked by its caller.
 #[derive(Debug, Clone)]
@@ -57,81 +21,6 @@ pub struct NewEvidence<'a> {
     pub file_name: &'a str,
     pub content_type: &'a str,
     pub content: &'a [u8],
-}
-
-/// An indicator's last reported actual.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actual {
-    pub value: Decimal,
-    pub measured_on: NaiveDate,
-    pub source: String,
-    pub round: Option<i64>,
-    pub reported_at: DateTime<Utc>,
-    pub reported_by: String,
-}
-
-/// A neutralisation: what, why, when, by whom.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Neutralisation {
-    /// `unit/label` (objective), `unit/label/3` (phase), `unit/label/i2` (indicator).
-    pub subject: String,
-    pub reason: String,
-    pub decided_at: DateTime<Utc>,
-    pub decided_by: String,
-}
-
-/// Everything monitoring recorded on a plan, read with it.
-#[derive(Debug, Clone, Default)]
-pub struct Monitoring {
-    /// The scoring settings as stored (JSON); `None`: the defaults.
-    pub scoring: Option<String>,
-    /// Oldest first.
-    pub rounds: Vec<Round>,
-    /// By objective position, then indicator position (from 0).
-    pub actuals: Vec<Vec<Option<Actual>>>,
-    /// By objective position, then phase position.
-    pub evidence: Vec<Vec<Vec<EvidenceInfo>>>,
-    pub neutralisations: Vec<Neutralisation>,
-    /// The recorded dates of events.
-    pub events: Vec<(String, NaiveDate)>,
-}
-
-impl Monitoring {
-    /// The open round, if one is.
-    pub fn open_round(&self) -> Option<&Round> {
-        self.rounds.iter().rev().find(|r| r.is_open())
-    }
-
-    pub fn neutralisation(&self, subject: &str) -> Option<&Neutralisation> {
-        self.neutralisations.iter().find(|n| n.subject == subject)
-    }
-
-    /// What is neutralised, as subjects of `plan` (keys that name nothing there are left out).
-    pub fn neutralised(&self, plan: &Plan) -> BTreeSet<Subject> {
-        self.neutralisations
-            .iter()
-            .filter_map(|n| Subject::parse(plan, &n.subject))
-            .collect()
-    }
-
-    /// Each indicator's actual as a monitored figure, by objective and position.
-    pub fn indicator_figures(&self) -> Vec<Vec<Figure>> {
-        self.actuals
-            .iter()
-            .map(|o| o.iter().map(|a| Actual::figure(a.as_ref())).collect())
-            .collect()
-    }
-}
-
-impl Actual {
-    /// An indicator's actual (or its absence) as a monitored figure.
-    pub fn figure(actual: Option<&Actual>) -> Figure {
-        Figure {
-            done: false,
-            round: actual.and_then(|a| a.round),
-            updated: actual.map(|a| a.reported_at),
-        }
-    }
 }
 
 pub(crate) fn instant(column: &str, text: &str) -> Result<DateTime<Utc>> {
@@ -169,6 +58,16 @@ impl Store {
     /// What monitoring recorded on a plan.
     pub async fn monitoring(&self, plan: &str) -> Result<Monitoring> {
         let mut tx = self.begin_read().await?;
+        let monitoring = Self::read_monitoring(&mut tx, plan).await?;
+        tx.commit().await?;
+        Ok(monitoring)
+    }
+
+    /// `monitoring`, as `tx` sees it.
+    pub(crate) async fn read_monitoring(
+        tx: &mut sqlx::AnyConnection,
+        plan: &str,
+    ) -> Result<Monitoring> {
         let row: Option<(i64, Option<String>)> =
             sqlx::query_as("SELECT id, scoring FROM plan WHERE slug = $1")
                 .bind(plan)
@@ -317,7 +216,6 @@ impl Store {
             .into_iter()
             .map(|(e, d)| Ok((e, date("event_date.day", &d)?)))
             .collect::<Result<Vec<_>>>()?;
-        tx.commit().await?;
         Ok(Monitoring {
             scoring,
             rounds,

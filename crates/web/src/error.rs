@@ -38,21 +38,9 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A refusal of `domain::access::decide`: sign in first, or not yours to do (403).
+    /// A refusal of `domain::access::decide`, as every page and the API answer it.
     pub fn refused(r: domain::Refusal) -> Self {
-        match r {
-            domain::Refusal::SignInRequired => AppError::SignIn,
-            r => AppError::Forbidden(domain::messages::refusal(&r)),
-        }
-    }
-
-    /// As `refused`, but the plan's state refusing a write is a conflict (409): it is out of
-    /// turn for everyone, not forbidden to this person.
-    pub fn out_of_turn(r: domain::Refusal) -> Self {
-        match r {
-            domain::Refusal::State(_) => AppError::Conflict(domain::messages::refusal(&r)),
-            r => AppError::refused(r),
-        }
+        cycle::Refusal::Denied(r).into()
     }
 
     pub fn status(&self) -> StatusCode {
@@ -170,6 +158,32 @@ pub fn size(bytes: usize) -> String {
         format!("{} kB", bytes / 1024)
     } else {
         format!("{bytes} byte")
+    }
+}
+
+/// The one mapping from a use case's refusal to an answer, for the pages and the API alike:
+/// sign in first (401); not theirs (403); out of turn for everyone — the plan's state, figures
+/// locked, moved on meanwhile (409); a reason, an act or a value not acceptable (422); a
+/// malformed request (400); nothing of that name (404).
+impl From<cycle::Refusal> for AppError {
+    fn from(r: cycle::Refusal) -> Self {
+        use cycle::Refusal as R;
+        use domain::Refusal as D;
+        match r {
+            R::NotFound(what) => AppError::NotFound(what),
+            R::Denied(D::SignInRequired) => AppError::SignIn,
+            R::Denied(d @ (D::State(_) | D::Locked)) => {
+                AppError::Conflict(domain::messages::refusal(&d))
+            }
+            R::Denied(d @ (D::ReasonRequired | D::ActRequired)) => {
+                AppError::Unprocessable(domain::messages::refusal(&d))
+            }
+            R::Denied(d) => AppError::Forbidden(domain::messages::refusal(&d)),
+            R::OutOfTurn(why) => AppError::Conflict(why),
+            R::Invalid(why) => AppError::Unprocessable(why),
+            R::Malformed(why) => AppError::BadRequest(why),
+            R::Store(e) => e.into(),
+        }
     }
 }
 

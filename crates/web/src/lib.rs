@@ -19,7 +19,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{Method, Uri, header};
 use axum::response::{IntoResponse, Response};
-use domain::{Action, Actor, Plan};
+use cycle::Cycle;
+use domain::{Actor, Plan};
 use store::{Person, PlanSummary, Stamp, Store, StoreError};
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -30,11 +31,12 @@ pub use error::AppError;
 pub use openapi::openapi;
 pub use server::{ServerLimits, listen};
 
-/// What every handler shares: the store, the plans read from it, how people sign in.
+/// What every handler shares: the use cases (and through them the store and the plans read
+/// from it), how people sign in.
 #[derive(Debug, Clone)]
 pub struct AppState {
+    cycle: Cycle,
     store: Store,
-    plans: Arc<cache::Plans>,
     settings: Arc<auth::Settings>,
     provider: Arc<dyn auth::AuthProvider>,
     hasher: Arc<auth::Hasher>,
@@ -43,12 +45,26 @@ pub struct AppState {
     uploads: Arc<tokio::sync::Semaphore>,
 }
 
+/// The clock where the server runs: the use cases' present.
+#[derive(Debug)]
+struct ServerClock;
+
+impl cycle::Clock for ServerClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        now()
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        today()
+    }
+}
+
 impl AppState {
     /// Passwords as the way in, and the default settings.
     pub fn new(store: Store) -> Self {
         let settings = auth::Settings::default();
         AppState {
-            plans: Arc::new(cache::Plans::new(store.clone())),
+            cycle: Cycle::new(store.clone(), Arc::new(ServerClock)),
             store,
             hasher: Arc::new(auth::Hasher::new(settings.hashing)),
             settings: Arc::new(settings),
@@ -78,6 +94,11 @@ impl AppState {
         self
     }
 
+    /// The use cases.
+    pub fn cycle(&self) -> &Cycle {
+        &self.cycle
+    }
+
     /// The address people reach the site at, without a trailing `/`: as configured, else
     /// the local default (never a request's `Host`).
     pub(crate) fn public_url(&self) -> &str {
@@ -87,14 +108,6 @@ impl AppState {
             .map_or("http://127.0.0.1:8080", |u| u.trim_end_matches('/'))
     }
 
-    /// The plan with this id, whoever asks; an unknown id is a 404 that names it.
-    async fn any_view(&self, id: &str, fresh: bool) -> Result<Arc<PlanView>, AppError> {
-        self.plans.get(id, fresh).await.map_err(|e| match e {
-            StoreError::NotFound(_) => AppError::NotFound(format!("il piano «{id}»")),
-            other => other.into(),
-        })
-    }
-
     /// The plan with this id if `person` (`None`: the public) may read it, with the actor they
     /// are in it. A plan they may not read does not exist for them: the same 404.
     pub(crate) async fn view(
@@ -102,7 +115,7 @@ impl AppState {
         id: &str,
         person: Option<&Person>,
     ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
-        self.view_as_of(id, person, false).await
+        Ok(self.cycle.view(id, person, false).await?)
     }
 
     /// `view`, reading the stored revision first: for writes.
@@ -111,21 +124,7 @@ impl AppState {
         id: &str,
         person: Option<&Person>,
     ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
-        self.view_as_of(id, person, true).await
-    }
-
-    async fn view_as_of(
-        &self,
-        id: &str,
-        person: Option<&Person>,
-        fresh: bool,
-    ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
-        let view = self.any_view(id, fresh).await?;
-        let actor = person.and_then(|p| auth::actor(p, &view));
-        match domain::access::decide(actor.as_ref(), Action::ReadPlan, view.summary.state) {
-            Ok(()) => Ok((view, actor)),
-            Err(_) => Err(AppError::NotFound(format!("il piano «{id}»"))),
-        }
+        Ok(self.cycle.view(id, person, true).await?)
     }
 }
 

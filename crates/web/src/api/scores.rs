@@ -127,7 +127,7 @@ pub async fn scores(
     let (v, actor) = state.view(&id, caller.0.as_ref()).await?;
     decide(actor.as_ref(), Action::ReadProgress, v.summary.state)
         .map_err(|r| Problem(AppError::refused(r)))?;
-    let s = v.scores();
+    let s = v.scores(crate::today());
     let plan = &v.plan;
     let objectives = plan
         .objectives

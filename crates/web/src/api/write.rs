@@ -11,15 +11,17 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, decide};
 use domain::workflow::{ActKind, BoardAct};
-use domain::{Percent, PlanState, messages};
+use domain::{Percent, PlanState};
 use serde::{Deserialize, Serialize};
-use store::{EditConflict, Edited, PhaseFields, PhaseKey};
+use cycle::{PhaseAt, PhaseEdit};
+use domain::facts::PhaseFields;
+use domain::phase_edit::{Mode, Wish};
+use store::EditConflict;
 
 use super::{ApiResult, path};
 use crate::AppState;
-use crate::auth::{Caller, stamp};
+use crate::auth::Caller;
 use crate::error::{AppError, Problem, ProblemBody};
-use crate::pages::{Mode, Wish, may_edit, record_act, wished};
 
 /// An act asked for through the API.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -120,53 +122,34 @@ pub async fn act(
 ) -> ApiResult<Json<ActDone>> {
     let id = path(p)?;
     let person = signed_in(&caller)?;
-    let (v, actor) = state.view_fresh(&id, Some(person)).await?;
+    // Who asks and whether the plan is theirs to see come before the body.
+    state.view_fresh(&id, Some(person)).await?;
     let request: ActRequest = body(bytes)?;
-    let actor = actor.ok_or_else(|| {
-        Problem(AppError::Forbidden(messages::refusal(
-            &domain::Refusal::OtherAdministration,
-        )))
-    })?;
-    let act = domain::Act {
-        kind: request.kind,
-        reason: request.reason.filter(|r| !r.trim().is_empty()),
-        board_act: request.board_act,
-    };
-    let from = request.from.map(PlanState::as_str);
-    let to = record_act(&state, &v, &actor, person, &act, from).await?;
+    let cycle = state.cycle();
+    let to = cycle
+        .perform_act(
+            &id,
+            person,
+            cycle::ActRequest {
+                kind: request.kind,
+                reason: request.reason,
+                board_act: request.board_act,
+                from: request.from,
+            },
+            &cycle.stamp(person),
+        )
+        .await?;
     Ok(Json(ActDone { state: to }))
 }
 
-type Located = (
-    std::sync::Arc<crate::cache::PlanView>,
-    Option<domain::Actor>,
-    usize,
-    usize,
-);
+type PhasePath = (String, String, String, String);
 
-async fn locate(
-    state: &AppState,
-    caller: &Caller,
-    p: Result<Path<(String, String, String, String)>, PathRejection>,
-) -> ApiResult<Located> {
-    let (id, unit, label, n) = path(p)?;
-    let (v, actor) = state.view_fresh(&id, caller.0.as_ref()).await?;
-    let oi = v.objective_index(&unit, &label).ok_or_else(|| {
-        Problem(AppError::NotFound(format!(
-            "l'obiettivo «{label}» dell'unità «{unit}»"
-        )))
-    })?;
-    let count = v.plan.objectives[oi].phases.len();
-    let pi = n
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=count).contains(n))
-        .ok_or_else(|| {
-            Problem(AppError::NotFound(format!(
-                "la fase numero «{n}» di questo obiettivo"
-            )))
-        })?;
-    Ok((v, actor, oi, pi - 1))
+fn at(p: &PhasePath) -> PhaseAt<'_> {
+    PhaseAt {
+        unit: &p.1,
+        label: &p.2,
+        number: &p.3,
+    }
 }
 
 fn record_body(
@@ -179,10 +162,7 @@ fn record_body(
     let readable = decide(actor, Action::ReadProgress, v.summary.state).is_ok();
     PhaseRecordBody {
         version,
-        editable: editable.map(|m| match m {
-            Mode::Plan => "plan".into(),
-            Mode::Progress => "progress".into(),
-        }),
+        editable: editable.map(|m| m.as_str().into()),
         description: f.description.clone(),
         weight_pct: f
             .weight_pct
@@ -195,18 +175,19 @@ fn record_body(
 pub async fn phase(
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<(String, String, String, String)>, PathRejection>,
+    p: Result<Path<PhasePath>, PathRejection>,
 ) -> ApiResult<Json<PhaseRecordBody>> {
-    let (v, actor, oi, pi) = locate(&state, &caller, p).await?;
-    let o = &v.plan.objectives[oi];
-    let key = PhaseKey {
-        plan: v.id(),
-        unit: o.unit.as_str(),
-        objective: o.label.as_str(),
-        position: pi + 1,
-    };
-    let (version, fields) = state.store.phase_fields(key).await?;
-    let editable = may_edit(&v, o, pi, actor.as_ref()).ok();
+    let p = path(p)?;
+    let (v, actor) = state.view_fresh(&p.0, caller.0.as_ref()).await?;
+    let located = v.find_phase(at(&p))?;
+    let (version, fields) = state
+        .cycle()
+        .store()
+        .phase_fields(v.phase_key(located))
+        .await?;
+    let editable = v
+        .may_edit_phase(located.objective, located.phase, actor.as_ref())
+        .ok();
     Ok(Json(record_body(
         &v,
         actor.as_ref(),
@@ -219,64 +200,45 @@ pub async fn phase(
 pub async fn edit_phase(
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<(String, String, String, String)>, PathRejection>,
+    p: Result<Path<PhasePath>, PathRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let person = signed_in(&caller)?.clone();
-    let (v, actor, oi, pi) = locate(&state, &caller, p).await?;
+    let p = path(p)?;
+    // The phase, and whether it is this person's to edit now, come before the body.
+    let cycle = state.cycle();
+    cycle.phase_for_edit(&p.0, Some(&person), at(&p)).await?;
     let request: PhaseEditRequest = body(bytes)?;
-    let o = &v.plan.objectives[oi];
-    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(|r| match r {
-        domain::Refusal::SignInRequired => Problem(AppError::SignIn),
-        domain::Refusal::State(_) | domain::Refusal::Locked => {
-            Problem(AppError::Conflict(messages::refusal(&r)))
-        }
-        other => Problem(AppError::Forbidden(messages::refusal(&other))),
-    })?;
-    let key = PhaseKey {
-        plan: v.id(),
-        unit: o.unit.as_str(),
-        objective: o.label.as_str(),
-        position: pi + 1,
+    let wish = Wish {
+        description: request.description.as_deref(),
+        weight_pct: request.weight_pct.as_deref(),
+        completed_on: request.completed_on.as_deref(),
+        note: request.note.as_deref(),
+        status: request.status.as_deref(),
     };
-    let (_, current) = state.store.phase_fields(key).await?;
-    let wished = wished(
-        &current,
-        v.summary.state,
-        v.plan.year,
-        mode,
-        Wish {
-            description: request.description.as_deref(),
-            weight_pct: request.weight_pct.as_deref(),
-            completed_on: request.completed_on.as_deref(),
-            note: request.note.as_deref(),
-            status: request.status.as_deref(),
-        },
-    )?;
-    match state
-        .store
+    let (form, outcome) = cycle
         .edit_phase(
-            key,
+            &p.0,
+            &person,
+            at(&p),
             request.version,
-            v.summary.state,
-            &wished,
-            &stamp(&person),
+            wish,
+            &cycle.stamp(&person),
         )
-        .await?
-    {
-        Edited::Saved { version } => {
-            state.plans.invalidate(v.id()).await;
-            Ok(Json(record_body(
-                &v,
-                actor.as_ref(),
-                Some(mode),
-                version,
-                &wished,
-            ))
-            .into_response())
+        .await?;
+    Ok(match outcome {
+        PhaseEdit::Saved { version, fields } => Json(record_body(
+            &form.view,
+            form.actor.as_ref(),
+            Some(form.mode),
+            version,
+            &fields,
+        ))
+        .into_response(),
+        PhaseEdit::Conflict { conflict: c, .. } => {
+            conflict(&form.view, form.actor.as_ref(), form.mode, &c)
         }
-        Edited::Conflict(c) => Ok(conflict(&v, actor.as_ref(), mode, &c)),
-    }
+    })
 }
 
 fn conflict(

@@ -114,14 +114,7 @@ impl Viewer {
 
 /// A person as the actor of a plan: none for a plan of another administration.
 pub fn actor(person: &Person, view: &PlanView) -> Option<Actor> {
-    if person.entity.as_ref().is_some_and(|e| *e != view.entity) {
-        return None;
-    }
-    Some(Actor {
-        name: person.name.clone(),
-        roles: person.roles.clone(),
-        units: domain::access::unit_grants(&view.plan, &person.name, &person.units),
-    })
+    cycle::actor(person, view)
 }
 
 /// The stamp of a change made by `person` now.

@@ -4,20 +4,18 @@
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::http::header::LOCATION;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
-use domain::access::Refusal;
 use domain::audit::Entry;
-use domain::workflow::{self, Act, ActKind, BoardAct};
+use cycle::ActRequest;
+use domain::workflow::{self, ActKind, BoardAct};
 use domain::{Actor, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{form, path};
-use crate::auth::{Viewer, stamp};
+use super::{form, path, see_other};
+use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -95,71 +93,6 @@ pub struct ActForm {
     act_date: String,
 }
 
-/// What an act asked for in the API or a form: its kind, reason and board act, checked.
-pub fn build_act(kind: &str, reason: &str, number: &str, date: &str) -> Result<Act, AppError> {
-    let kind = ActKind::parse(kind)
-        .ok_or_else(|| AppError::Unprocessable(format!("Atto sconosciuto: «{kind}».")))?;
-    let board_act = if number.trim().is_empty() && date.trim().is_empty() {
-        None
-    } else {
-        let date = domain::limits::parse_date(date).ok_or_else(|| {
-            AppError::Unprocessable("La data della deliberazione non è valida (AAAA-MM-GG).".into())
-        })?;
-        Some(BoardAct {
-            number: number.trim().to_string(),
-            date,
-        })
-    };
-    let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
-    Ok(Act {
-        kind,
-        reason,
-        board_act,
-    })
-}
-
-/// Performs an act on the plan as `actor`, from the state the person saw (`from`).
-pub async fn record(
-    state: &AppState,
-    v: &PlanView,
-    actor: &Actor,
-    person: &store::Person,
-    act: &Act,
-    from: Option<&str>,
-) -> Result<domain::PlanState, AppError> {
-    let current = v.summary.state;
-    let act = &workflow::bounded(act, v.plan.year)
-        .map_err(|e| AppError::Unprocessable(messages::act_detail_error(&e)))?;
-    // Whose act it is comes first; then whether the plan is where the person saw it.
-    let to = workflow::perform(current, act, actor).map_err(|r| match r {
-        Refusal::State(_) => AppError::Conflict(messages::refusal(&r)),
-        Refusal::ReasonRequired | Refusal::ActRequired => {
-            AppError::Unprocessable(messages::refusal(&r))
-        }
-        _ => AppError::Forbidden(messages::refusal(&r)),
-    })?;
-    if from.is_some_and(|f| f != current.as_str()) {
-        return Err(AppError::Conflict(format!(
-            "Nel frattempo il piano è {}: ricaricare la pagina.",
-            messages::plan_state(current)
-        )));
-    }
-    let details = serde_json::json!({ "reason": act.reason, "board_act": act.board_act });
-    state
-        .store
-        .record_act(
-            v.id(),
-            act.kind.as_str(),
-            current,
-            to,
-            details,
-            &stamp(person),
-        )
-        .await?;
-    state.plans.invalidate(v.id()).await;
-    Ok(to)
-}
-
 pub async fn perform(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -169,13 +102,12 @@ pub async fn perform(
     let id = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, Some(&session.person)).await?;
-    let actor = actor
-        .ok_or_else(|| AppError::Forbidden(messages::refusal(&Refusal::OtherAdministration)))?;
-    let act = build_act(&f.kind, &f.reason, &f.act_number, &f.act_date)?;
-    record(&state, &v, &actor, &session.person, &act, Some(&f.from)).await?;
-    let to = format!("{}#stato", paths::plan(v.id()));
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+    let act = ActRequest::typed(&f.kind, &f.reason, &f.act_number, &f.act_date, &f.from)?;
+    let cycle = state.cycle();
+    cycle
+        .perform_act(&id, &session.person, act, &cycle.stamp(&session.person))
+        .await?;
+    Ok(see_other(format!("{}#stato", paths::plan(&id))))
 }
 
 /// The history of a plan or an objective: who changed what, when, from what to what.

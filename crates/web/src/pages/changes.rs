@@ -6,19 +6,17 @@
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::http::header::LOCATION;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use domain::access::{Action, decide};
-use domain::change::{self, Proposal, RequestState};
-use domain::limits::{self, Field};
-use domain::{Actor, BoardAct, Objective, Percent, messages};
+use domain::change::{self, RequestState};
+use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, form, members_only, path, plan_date, text};
-use crate::auth::{Viewer, stamp};
+use super::{PageResult, form, members_only, path, see_other};
+use cycle::{DecisionRequest, OpinionRequest};
+use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -44,60 +42,6 @@ fn choices(o: &Objective) -> Vec<(String, String)> {
         ));
     }
     out
-}
-
-/// The proposal a form asks for, or why it cannot be read (in Italian).
-fn proposal(o: &Objective, year: i32, what: &str, value: &str) -> Result<Proposal, AppError> {
-    let bad = |m: &str| AppError::Unprocessable(m.into());
-    let phase = |label: &str| {
-        o.phases
-            .iter()
-            .position(|p| p.label.as_str() == label)
-            .ok_or_else(|| bad("La fase scelta non c'è nell'obiettivo."))
-    };
-    let value = value.trim();
-    if let Some(label) = what.strip_prefix("scadenza-") {
-        let date = limits::parse_date(value)
-            .ok_or_else(|| bad("La nuova scadenza è una data: GG/MM/AAAA."))?;
-        let date = limits::plausible(date, year).map_err(|e| {
-            AppError::Unprocessable(messages::date_out_of_range("La nuova scadenza", &e))
-        })?;
-        return Ok(Proposal::Deadline {
-            phase: phase(label)?,
-            date,
-        });
-    }
-    if let Some(label) = what.strip_prefix("incidenza-") {
-        let weight = match value {
-            "" => None,
-            v => Some(
-                v.replace(',', ".")
-                    .parse()
-                    .ok()
-                    .and_then(|d| Percent::new(d).ok())
-                    .ok_or_else(|| bad("La nuova incidenza è un numero da 0 a 100."))?,
-            ),
-        };
-        return Ok(Proposal::Weight {
-            phase: phase(label)?,
-            weight,
-        });
-    }
-    if what == "risultato" {
-        return Ok(Proposal::Target { text: value.into() });
-    }
-    if let Some(n) = what.strip_prefix("indicatore-") {
-        let position = n
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .ok_or_else(|| bad("L'indicatore scelto non c'è nell'obiettivo."))?;
-        return Ok(Proposal::Indicator {
-            position,
-            text: value.into(),
-        });
-    }
-    Err(bad("Scegliere che cosa cambiare."))
 }
 
 fn requests_path(v: &PlanView) -> String {
@@ -195,43 +139,22 @@ pub async fn ask(
     let (id, unit, label) = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    let index = v
-        .objective_index(&unit, &label)
-        .ok_or_else(|| AppError::NotFound(format!("un obiettivo «{label}» dell'unità «{unit}»")))?;
-    let o = &v.plan.objectives[index];
-    decide(
-        actor.as_ref(),
-        Action::RequestChange {
-            unit: &o.unit,
-            day: Some(crate::today()),
-        },
-        v.summary.state,
-    )
-    .map_err(AppError::out_of_turn)?;
-    let reason = text(Field::Reason, &f.reason)?;
-    if reason.is_empty() {
-        return Err(AppError::Unprocessable(
-            "Il motivo della richiesta è obbligatorio.".into(),
-        ));
-    }
-    let value = text(Field::ProposedValue, &f.value)?;
-    let proposal = proposal(o, v.plan.year, &f.what, &value)?;
-    change::apply(&v.plan, index, &proposal)
-        .map_err(|e| AppError::Unprocessable(messages::change_error(&e)))?;
-    state
-        .store
-        .request_change(
-            v.id(),
-            o.id.as_str(),
-            &proposal,
-            &reason,
-            &stamp(&session.person),
+    let cycle = state.cycle();
+    cycle
+        .ask_change(
+            &id,
+            &session.person,
+            (&unit, &label),
+            &f.what,
+            &f.value,
+            &f.reason,
+            &cycle.stamp(&session.person),
         )
         .await?;
-    state.plans.invalidate(v.id()).await;
-    let to = format!("{}#richieste", paths::objective(v.id(), o));
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+    Ok(see_other(format!(
+        "{}/obiettivi/{unit}/{label}#richieste",
+        paths::plan(&id)
+    )))
 }
 
 pub async fn list(
@@ -309,23 +232,6 @@ pub struct OpinionForm {
     text: String,
 }
 
-fn request_id(v: &PlanView, id: &str) -> Result<i64, AppError> {
-    id.parse::<i64>()
-        .ok()
-        .filter(|id| v.requests.iter().any(|r| r.id == *id))
-        .ok_or_else(|| AppError::NotFound(format!("una richiesta n. «{id}» in questo piano")))
-}
-
-fn conflict(e: store::StoreError, what: &str) -> AppError {
-    match e {
-        store::StoreError::Conflict(m) if m.starts_with("plan changed") => AppError::Conflict(
-            "Nel frattempo il piano è cambiato: ricaricare la pagina e decidere di nuovo.".into(),
-        ),
-        store::StoreError::Conflict(_) => AppError::Conflict(what.into()),
-        other => other.into(),
-    }
-}
-
 pub async fn opinion(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -335,32 +241,28 @@ pub async fn opinion(
     let (id, request) = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    decide(actor.as_ref(), Action::GiveOpinion, v.summary.state).map_err(AppError::out_of_turn)?;
-    let request = request_id(&v, &request)?;
     let favourable = match f.favourable.as_str() {
-        "si" => true,
-        "no" => false,
-        _ => {
-            return Err(AppError::Unprocessable(
-                "Scegliere parere favorevole o contrario.".into(),
-            ));
-        }
+        "si" => Some(true),
+        "no" => Some(false),
+        _ => None,
     };
-    let text = text(Field::Opinion, &f.text)?;
-    if text.is_empty() {
-        return Err(AppError::Unprocessable(
-            "La motivazione del parere è obbligatoria.".into(),
-        ));
-    }
-    state
-        .store
-        .give_opinion(v.id(), request, favourable, &text, &stamp(&session.person))
-        .await
-        .map_err(|e| conflict(e, "La richiesta ha già il parere del Nucleo."))?;
-    state.plans.invalidate(v.id()).await;
-    let to = format!("{}#richiesta-{request}", requests_path(&v));
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+    let cycle = state.cycle();
+    let request = cycle
+        .give_opinion(
+            &id,
+            &session.person,
+            &request,
+            OpinionRequest {
+                favourable,
+                text: &f.text,
+            },
+            &cycle.stamp(&session.person),
+        )
+        .await?;
+    Ok(see_other(format!(
+        "{}/richieste#richiesta-{request}",
+        paths::plan(&id)
+    )))
 }
 
 #[derive(Debug, Deserialize)]
@@ -384,79 +286,29 @@ pub async fn decision(
     let (id, request) = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    decide(actor.as_ref(), Action::DecideChange, v.summary.state).map_err(AppError::out_of_turn)?;
-    let request = request_id(&v, &request)?;
-    let number = text(Field::BoardActNumber, &f.act_number)?;
-    let date = match f.act_date.trim() {
-        "" => None,
-        d => Some(plan_date(d, v.plan.year, "La data della deliberazione")?),
-    };
-    let (false, Some(date)) = (number.is_empty(), date) else {
-        return Err(AppError::Unprocessable(
-            "Servono il numero e la data della deliberazione della Giunta.".into(),
-        ));
-    };
-    let act = BoardAct {
-        number: number.to_owned(),
-        date,
-    };
-    let r = v
-        .requests
-        .iter()
-        .find(|r| r.id == request)
-        .ok_or_else(|| AppError::NotFound("questa richiesta".into()))?;
     let approve = match f.decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => {
-            return Err(AppError::BadRequest(
-                "Scegliere «Approva» o «Respingi».".into(),
-            ));
-        }
+        "approve" => Some(true),
+        "reject" => Some(false),
+        _ => None,
     };
-    let version = if approve {
-        let index = v
-            .plan
-            .objectives
-            .iter()
-            .position(|o| o.id.as_str() == r.objective)
-            .ok_or_else(|| AppError::Conflict("L'obiettivo non c'è più nel piano.".into()))?;
-        let next = change::apply(&v.plan, index, &r.proposal)
-            .map_err(|e| AppError::Conflict(messages::change_error(&e)))?;
-        let current = std::str::from_utf8(&v.json)
-            .map_err(|e| AppError::Internal(format!("plan JSON: {e}")))?;
-        state
-            .store
-            .decide_change(
-                v.id(),
-                request,
-                &act,
-                Some((current, &next, &next.objectives[index])),
-                v.summary.revision,
-                &stamp(&session.person),
-            )
-            .await
-    } else {
-        state
-            .store
-            .decide_change(
-                v.id(),
-                request,
-                &act,
-                None,
-                v.summary.revision,
-                &stamp(&session.person),
-            )
-            .await
-    }
-    .map_err(|e| conflict(e, "La richiesta non attende la decisione della Giunta."))?;
-    state.plans.invalidate(v.id()).await;
-    let to = match version {
-        Some(_) => format!("{}/versioni", paths::plan(v.id())),
-        None => format!("{}#richiesta-{request}", requests_path(&v)),
-    };
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+    let cycle = state.cycle();
+    let (request, version) = cycle
+        .decide_change(
+            &id,
+            &session.person,
+            &request,
+            DecisionRequest {
+                approve,
+                act_number: &f.act_number,
+                act_date: &f.act_date,
+            },
+            &cycle.stamp(&session.person),
+        )
+        .await?;
+    Ok(see_other(match version {
+        Some(_) => format!("{}/versioni", paths::plan(&id)),
+        None => format!("{}/richieste#richiesta-{request}", paths::plan(&id)),
+    }))
 }
 
 /// The versions of the plan and, between each one and the next, what changed.

@@ -5,45 +5,23 @@
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::http::header::LOCATION;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use domain::access::{Action, decide};
-use domain::{Actor, Anchor, Objective, When, messages};
+use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{form, path, plan_date};
-use crate::auth::{Viewer, stamp};
+use super::{form, path, see_other};
+use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
-/// The events the deadlines of `o` count from, by the document's words, each once.
-pub fn of(o: &Objective) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for p in &o.phases {
-        if let When::Relative(r) = &p.deadline.when
-            && let Anchor::Event(words) = &r.anchor
-            && !out.contains(&words.as_str())
-        {
-            out.push(words);
-        }
-    }
-    out
-}
+pub use cycle::events_of as of;
 
 fn may_record(v: &PlanView, o: &Objective, actor: Option<&Actor>) -> Result<(), domain::Refusal> {
-    decide(
-        actor,
-        Action::ReportPhase {
-            unit: &o.unit,
-            involved: &[],
-            day: Some(crate::today()),
-        },
-        v.summary.state,
-    )
+    v.may_report(o, actor, crate::today())
 }
 
 /// The card's section on its events, with the form for those who may record them.
@@ -110,31 +88,19 @@ pub async fn save(
     let (id, unit, label) = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    let index = v
-        .objective_index(&unit, &label)
-        .ok_or_else(|| AppError::NotFound(format!("un obiettivo «{label}» dell'unità «{unit}»")))?;
-    let o = &v.plan.objectives[index];
-    may_record(&v, o, actor.as_ref()).map_err(AppError::refused)?;
-    let events = of(o);
-    let event = f
-        .event
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| events.get(i))
-        .ok_or_else(|| {
-            AppError::Unprocessable("Scegliere uno degli eventi della scheda.".into())
-        })?;
-    let day = match f.day.trim() {
-        "" => None,
-        d => Some(plan_date(d, v.plan.year, "La data dell'evento")?),
-    };
-    state
-        .store
-        .record_event(v.id(), event, day, &stamp(&session.person))
+    let cycle = state.cycle();
+    cycle
+        .record_event(
+            &id,
+            &session.person,
+            (&unit, &label),
+            &f.event,
+            &f.day,
+            &cycle.stamp(&session.person),
+        )
         .await?;
-    state.plans.invalidate(v.id()).await;
-    let to = format!("{}#eventi", paths::objective(v.id(), o));
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+    Ok(see_other(format!(
+        "{}/obiettivi/{unit}/{label}#eventi",
+        paths::plan(&id)
+    )))
 }

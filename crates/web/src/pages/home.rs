@@ -125,7 +125,7 @@ fn standings(v: &PlanView) -> Markup {
         Standing::NoDeadline,
     ];
     counts.sort_by_key(|(s, _)| order.iter().position(|o| o == s));
-    let score = v.scores().administration;
+    let score = v.scores(crate::today()).administration;
     html! {
         h3 id=(format!("situazione-{}", v.id())) { "Situazione degli obiettivi al " (messages::date(today)) }
         ul class="cifre" aria-labelledby=(format!("situazione-{}", v.id())) {

@@ -6,19 +6,16 @@ use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 
 use domain::access::{Action, decide};
-use domain::limits::Field;
 use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
-use super::{form, path, plan_date, text};
-use crate::auth::{Viewer, stamp};
+use super::{form, path, see_other};
+use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -29,15 +26,7 @@ fn indicator_path(v: &PlanView, o: &Objective, position: usize) -> String {
 
 /// Whether `actor` may report the indicators of `o` now.
 fn may_report(v: &PlanView, o: &Objective, actor: Option<&Actor>) -> Result<(), domain::Refusal> {
-    decide(
-        actor,
-        Action::ReportPhase {
-            unit: &o.unit,
-            involved: &[],
-            day: Some(crate::today()),
-        },
-        v.summary.state,
-    )
+    v.may_report(o, actor, crate::today())
 }
 
 fn actual(v: &PlanView, objective: usize, position: usize) -> Option<&store::Actual> {
@@ -91,28 +80,19 @@ pub fn section(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup 
     }
 }
 
-type Located = (std::sync::Arc<PlanView>, Option<Actor>, usize, usize);
 
+type IndicatorPath = (String, String, String, String);
+
+/// The plan and the indicator an address names, for a person who may report it now.
 async fn locate(
     state: &AppState,
     viewer: &Viewer,
-    (id, unit, label, n): &(String, String, String, String),
-) -> Result<Located, AppError> {
+    (id, unit, label, n): &IndicatorPath,
+) -> Result<(std::sync::Arc<PlanView>, usize, usize), AppError> {
     let (v, actor) = state.view_fresh(id, viewer.person()).await?;
-    let oi = v
-        .objective_index(unit, label)
-        .ok_or_else(|| AppError::NotFound(format!("un obiettivo «{label}» dell'unità «{unit}»")))?;
-    let count = v.plan.objectives[oi].indicators.len();
-    let n = n
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=count).contains(n))
-        .ok_or_else(|| {
-            AppError::NotFound(format!("un indicatore numero «{n}» in questo obiettivo"))
-        })?;
-    let o = &v.plan.objectives[oi];
-    may_report(&v, o, actor.as_ref()).map_err(AppError::refused)?;
-    Ok((v, actor, oi, n - 1))
+    let (oi, i) = v.find_indicator(unit, label, n)?;
+    may_report(&v, &v.plan.objectives[oi], actor.as_ref()).map_err(AppError::refused)?;
+    Ok((v, oi, i))
 }
 
 fn page(viewer: &Viewer, v: &PlanView, oi: usize, i: usize, status: StatusCode) -> Response {
@@ -163,7 +143,7 @@ pub async fn form_page(
     p: Result<Path<(String, String, String, String)>, PathRejection>,
 ) -> Result<Response, AppError> {
     let at = path(p)?;
-    let (v, _, oi, i) = locate(&state, &viewer, &at).await?;
+    let (v, oi, i) = locate(&state, &viewer, &at).await?;
     Ok(page(&viewer, &v, oi, i, StatusCode::OK))
 }
 
@@ -182,50 +162,27 @@ pub struct ActualForm {
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<(String, String, String, String)>, PathRejection>,
+    p: Result<Path<IndicatorPath>, PathRejection>,
     f: Result<Form<ActualForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let at = path(p)?;
+    let (id, unit, label, n) = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, _, oi, i) = locate(&state, &viewer, &at).await?;
-    let value: Decimal = f
-        .value
-        .trim()
-        .replace(',', ".")
-        .parse()
-        .ok()
-        .filter(|v: &Decimal| {
-            v.abs() <= domain::scoring::engine::LIMIT && v.normalize().scale() <= 6
-        })
-        .ok_or_else(|| {
-            AppError::Unprocessable(
-                "Il valore dev'essere un numero (al massimo mille miliardi, sei decimali).".into(),
-            )
-        })?;
-    let measured_on = plan_date(&f.measured_on, v.plan.year, "La data della misura")?;
-    let source = text(Field::IndicatorSource, &f.source)?;
-    if source.is_empty() {
-        return Err(AppError::Unprocessable(
-            "Indicare la fonte del valore (al massimo 500 caratteri).".into(),
-        ));
-    }
-    let o = &v.plan.objectives[oi];
-    state
-        .store
-        .report_actual(
-            v.id(),
-            o.unit.as_str(),
-            o.label.as_str(),
-            i + 1,
-            value,
-            measured_on,
-            &source,
-            v.monitoring.open_round().map(|r| r.id),
-            &stamp(&session.person),
+    let cycle = state.cycle();
+    cycle
+        .record_actual(
+            &id,
+            &session.person,
+            (&unit, &label),
+            &n,
+            &f.value,
+            &f.measured_on,
+            &f.source,
+            &cycle.stamp(&session.person),
         )
         .await?;
-    state.plans.invalidate(v.id()).await;
-    let to = format!("{}#indicatori", paths::objective(v.id(), o));
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+    Ok(see_other(format!(
+        "{}/obiettivi/{unit}/{label}#indicatori",
+        paths::plan(&id)
+    )))
 }

@@ -34,11 +34,9 @@ use domain::messages;
 use crate::error::{AppError, Problem};
 use crate::routes::Routes;
 
-pub use acts::record as record_act;
 pub use audit::{readable as readable_entries, readers_only};
 pub use evidence::MAX_BYTES as EVIDENCE_MAX_BYTES;
 pub use layout::error_page;
-pub use phase::{Mode, Wish, may_edit, plan_date, wished};
 pub use score::sentence as score_sentence;
 
 pub fn routes(r: Routes) -> Routes {
@@ -145,6 +143,11 @@ fn members_only(
         ))),
         (None, None) => Err(AppError::SignIn),
     }
+}
+
+/// After a form's write: the page to show next (303, so that reloading does not repeat it).
+fn see_other(to: String) -> Response {
+    (axum::http::StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to)]).into_response()
 }
 
 /// A form's fields, or a "bad form" page.

@@ -5,17 +5,15 @@
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::http::header::LOCATION;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use domain::access::{Action, decide};
-use domain::limits::Field;
 use domain::{Actor, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{form, path, text};
-use crate::auth::{Viewer, stamp};
+use super::{form, path, see_other};
+use cycle::Neutralising;
+use crate::auth::Viewer;
 use crate::cache::{Part, PlanView};
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -130,49 +128,30 @@ pub async fn save(
     let (id, unit, label) = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    let index = v.objective_index(&unit, &label).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "un obiettivo «{label}» dell'unità «{unit}» in questo piano"
-        ))
-    })?;
-    decide(actor.as_ref(), Action::Neutralise, v.summary.state).map_err(AppError::refused)?;
+    let cycle = state.cycle();
+    let (v, _) = state.view_fresh(&id, Some(&session.person)).await?;
+    let index = v.find_objective(&unit, &label)?;
     let part = parts(&v, index)
         .into_iter()
         .map(|(p, _)| p)
-        .find(|p| form_key(*p) == f.part)
-        .ok_or_else(|| AppError::Unprocessable("Scegliere la parte da neutralizzare.".into()))?;
-    let subject = v
-        .subject(index, part)
-        .ok_or_else(|| AppError::NotFound("questa parte dell'obiettivo".into()))?;
-    let reason = text(Field::Reason, &f.reason)?;
-    let reason = match f.decision.as_str() {
-        "neutralise" if reason.is_empty() => {
-            return Err(AppError::Unprocessable(
-                "Il motivo della neutralizzazione è obbligatorio.".into(),
-            ));
-        }
-        "neutralise" => Some(reason),
-        "lift" => None,
-        _ => {
-            return Err(AppError::BadRequest(
-                "Scegliere «Neutralizza» o «Revoca».".into(),
-            ));
-        }
+        .find(|p| form_key(*p) == f.part);
+    let decision = match f.decision.as_str() {
+        "neutralise" => Neutralising::Neutralise(&f.reason),
+        "lift" => Neutralising::Lift,
+        _ => Neutralising::Unknown,
     };
-    if reason.is_none() && v.monitoring.neutralisation(&subject).is_none() {
-        return Err(AppError::Conflict(
-            "Questa parte non è neutralizzata.".into(),
-        ));
-    }
-    state
-        .store
-        .neutralise(v.id(), &subject, reason.as_deref(), &stamp(&session.person))
+    cycle
+        .neutralise(
+            &id,
+            &session.person,
+            (&unit, &label),
+            part,
+            decision,
+            &cycle.stamp(&session.person),
+        )
         .await?;
-    state.plans.invalidate(v.id()).await;
-    let to = format!(
+    Ok(see_other(format!(
         "{}#punteggio",
         paths::objective(v.id(), &v.plan.objectives[index])
-    );
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+    )))
 }

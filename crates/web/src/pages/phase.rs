@@ -6,45 +6,24 @@ use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use domain::access::{Action, Refusal, decide};
-use domain::limits::{self, Field};
 use domain::monitoring::ReportStatus;
 use domain::schedule::{self, Standing};
-use domain::{Actor, Objective, Percent, PlanState, messages};
+use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::{EditConflict, Edited, PhaseFields, PhaseKey};
+use cycle::{PhaseAt, PhaseEdit};
+use domain::facts::PhaseFields;
+use domain::phase_edit::{Mode, Wish};
+use store::EditConflict;
 
 use super::layout::{Page, Section, render};
-use super::{form, path};
-use crate::auth::{Viewer, stamp};
+use super::{form, path, see_other};
+use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
-
-/// What a person may change on a phase in the plan's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Description and weight (a draft).
-    Plan,
-    /// Completion date and note (a plan running or measured).
-    Progress,
-}
-
-/// Which kind of edit the plan's state calls for, if any.
-pub fn mode(state: PlanState) -> Option<Mode> {
-    match state {
-        PlanState::Draft => Some(Mode::Plan),
-        PlanState::InExecution
-        | PlanState::Measured
-        | PlanState::MeasureValidated
-        | PlanState::Published => Some(Mode::Progress),
-        PlanState::Validated | PlanState::Approved => None,
-    }
-}
 
 /// Whether `actor` may edit phase `index` of objective `o` now, and if not, why.
 pub fn may_edit(
@@ -53,25 +32,10 @@ pub fn may_edit(
     index: usize,
     actor: Option<&Actor>,
 ) -> Result<Mode, Refusal> {
-    let state = v.summary.state;
-    let mode = mode(state).ok_or(Refusal::State(state))?;
-    let day = domain::schedule::planned(o, v.plan.year)
-        .get(index)
-        .and_then(|p| p.due.or(p.start));
-    let involved = o
-        .phases
-        .get(index)
-        .map(|p| v.phase_units(p))
-        .unwrap_or_default();
-    let action = match mode {
-        Mode::Plan => Action::EditPhase { unit: &o.unit, day },
-        Mode::Progress => Action::ReportPhase {
-            unit: &o.unit,
-            involved: &involved,
-            day,
-        },
-    };
-    decide(actor, action, state).map(|()| mode)
+    let objective = v
+        .objective_index(o.unit.as_str(), o.label.as_str())
+        .ok_or(Refusal::State(v.summary.state))?;
+    v.may_edit_phase(objective, index, actor)
 }
 
 pub fn phase_path(v: &PlanView, o: &Objective, position: usize) -> String {
@@ -211,64 +175,39 @@ pub fn light(s: Standing) -> Markup {
     html! { span class=(format!("semaforo {colour}")) { (messages::standing(s)) } }
 }
 
-type Located = (std::sync::Arc<PlanView>, Option<Actor>, usize, usize);
-
-/// The plan, the objective (by position) and the phase (by position) an address names.
-async fn locate(
-    state: &AppState,
-    viewer: &Viewer,
-    id: &str,
-    unit: &str,
-    label: &str,
-    n: &str,
-) -> Result<Located, AppError> {
-    let (v, actor) = state.view_fresh(id, viewer.person()).await?;
-    let index = v.objective_index(unit, label).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "un obiettivo «{label}» dell'unità «{unit}» in questo piano"
-        ))
-    })?;
-    let count = v.plan.objectives[index].phases.len();
-    let phase = n
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=count).contains(n))
-        .ok_or_else(|| AppError::NotFound(format!("una fase numero «{n}» in questo obiettivo")))?;
-    Ok((v, actor, index, phase - 1))
+fn at(p: &PhasePath) -> PhaseAt<'_> {
+    PhaseAt {
+        unit: &p.1,
+        label: &p.2,
+        number: &p.3,
+    }
 }
+
+type PhasePath = (String, String, String, String);
 
 pub async fn form_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<(String, String, String, String)>, PathRejection>,
+    p: Result<Path<PhasePath>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let (id, unit, label, n) = path(p)?;
-    let (v, actor, oi, pi) = locate(&state, &viewer, &id, &unit, &label, &n).await?;
-    let o = &v.plan.objectives[oi];
-    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(AppError::refused)?;
-    let key = key(&v, o, pi);
-    let (version, fields) = state.store.phase_fields(key).await?;
+    let p = path(p)?;
+    let form = state
+        .cycle()
+        .phase_for_edit(&p.0, viewer.person(), at(&p))
+        .await?;
+    let o = &form.view.plan.objectives[form.at.objective];
     Ok(edit_page(
         &viewer,
-        &v,
+        &form.view,
         o,
-        pi,
-        mode,
-        version,
-        &fields,
+        form.at.phase,
+        form.mode,
+        form.version,
+        &form.fields,
         None,
         StatusCode::OK,
     )
     .into_response())
-}
-
-fn key<'a>(v: &'a PlanView, o: &'a Objective, index: usize) -> PhaseKey<'a> {
-    PhaseKey {
-        plan: v.id(),
-        unit: o.unit.as_str(),
-        objective: o.label.as_str(),
-        position: index + 1,
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -415,177 +354,54 @@ pub struct PhaseForm {
     status: Option<String>,
 }
 
-/// What a form or an API call asks to change on a phase (absent fields stay as they are).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Wish<'a> {
-    pub description: Option<&'a str>,
-    pub weight_pct: Option<&'a str>,
-    pub completed_on: Option<&'a str>,
-    pub note: Option<&'a str>,
-    pub status: Option<&'a str>,
-}
-
-/// The fields a save asks for: the current ones, with those of `mode` replaced by the wish's,
-/// each within its limits (`domain::limits`: the text's length, the date's range for a plan
-/// of `year`).
-pub fn wished(
-    current: &PhaseFields,
-    state: PlanState,
-    year: i32,
-    mode: Mode,
-    wish: Wish<'_>,
-) -> Result<PhaseFields, AppError> {
-    let mut out = current.clone();
-    let other_mode = match mode {
-        Mode::Plan => wish.completed_on.is_some() || wish.note.is_some() || wish.status.is_some(),
-        Mode::Progress => wish.description.is_some() || wish.weight_pct.is_some(),
-    };
-    if other_mode {
-        return Err(AppError::Unprocessable(match mode {
-            Mode::Plan => "Il piano è in bozza: qui si cambiano descrizione e incidenza, non \
-                           l'avanzamento."
-                .into(),
-            Mode::Progress => format!(
-                "Il piano è {}: qui si registra solo l'avanzamento (conclusione, nota).",
-                messages::plan_state(state)
-            ),
-        }));
-    }
-    let text = |e: limits::TextError| AppError::Unprocessable(messages::text_error(&e));
-    match mode {
-        Mode::Plan => {
-            if let Some(d) = wish.description {
-                out.description = limits::required(Field::PhaseDescription, d).map_err(text)?;
-            }
-            if let Some(w) = wish.weight_pct {
-                out.weight_pct = match w.trim() {
-                    "" => None,
-                    w => Some(
-                        w.replace(',', ".")
-                            .parse::<rust_decimal::Decimal>()
-                            .ok()
-                            .and_then(|d| Percent::new(d).ok())
-                            .ok_or_else(|| {
-                                AppError::Unprocessable(
-                                    "L'incidenza dev'essere un numero da 0 a 100.".into(),
-                                )
-                            })?,
-                    ),
-                };
-            }
-        }
-        Mode::Progress => {
-            if let Some(c) = wish.completed_on {
-                out.completed_on = match c.trim() {
-                    "" => None,
-                    c => Some(plan_date(c, year, "La data di conclusione")?),
-                };
-            }
-            if let Some(n) = wish.note {
-                out.note = limits::optional(Field::PhaseNote, n).map_err(text)?;
-            }
-            out.status = reported_status(current, &out, wish.status)?;
-        }
-    }
-    Ok(out)
-}
-
-/// A date typed for a plan of `year`: readable (`AAAA-MM-GG`) and within the plan's reach.
-pub fn plan_date(text: &str, year: i32, what: &str) -> Result<NaiveDate, AppError> {
-    let date = limits::parse_date(text)
-        .ok_or_else(|| AppError::Unprocessable(format!("{what} non è valida (AAAA-MM-GG).")))?;
-    limits::plausible(date, year)
-        .map_err(|e| AppError::Unprocessable(messages::date_out_of_range(what, &e)))
-}
-
-/// The status a report gives a phase: as chosen, consistent with the completion date; when
-/// not chosen, done with a date, and no longer done without one.
-fn reported_status(
-    current: &PhaseFields,
-    wished: &PhaseFields,
-    status: Option<&str>,
-) -> Result<Option<ReportStatus>, AppError> {
-    let chosen = match status.map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(ReportStatus::parse(s).ok_or_else(|| {
-            AppError::Unprocessable(
-                "Lo stato della fase è uno tra: non avviata, in corso, conclusa.".into(),
-            )
-        })?),
-    };
-    match (chosen, wished.completed_on) {
-        (Some(ReportStatus::Done), None) => Err(AppError::Unprocessable(
-            "Per una fase conclusa serve la data di conclusione.".into(),
-        )),
-        (Some(s), Some(_)) if s != ReportStatus::Done => Err(AppError::Unprocessable(
-            "Una fase con la data di conclusione è conclusa: scegliere «conclusa» o togliere la data."
-                .into(),
-        )),
-        (Some(s), _) => Ok(Some(s)),
-        (None, Some(_)) => Ok(Some(ReportStatus::Done)),
-        (None, None) => Ok(match current.status {
-            Some(ReportStatus::Done) => Some(ReportStatus::InProgress),
-            other => other,
-        }),
-    }
-}
-
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<(String, String, String, String)>, PathRejection>,
+    p: Result<Path<PhasePath>, PathRejection>,
     f: Result<Form<PhaseForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let (id, unit, label, n) = path(p)?;
+    let p = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor, oi, pi) = locate(&state, &viewer, &id, &unit, &label, &n).await?;
-    let o = &v.plan.objectives[oi];
-    let mode = may_edit(&v, o, pi, actor.as_ref()).map_err(AppError::refused)?;
     let version: i64 = f
         .version
         .parse()
         .map_err(|_| AppError::BadRequest("Il modulo non indica la versione della fase.".into()))?;
-    let key = key(&v, o, pi);
-    let (_, current) = state.store.phase_fields(key).await?;
-    let wished = wished(
-        &current,
-        v.summary.state,
-        v.plan.year,
-        mode,
-        Wish {
-            description: f.description.as_deref(),
-            weight_pct: f.weight_pct.as_deref(),
-            completed_on: f.completed_on.as_deref(),
-            note: f.note.as_deref(),
-            status: f.status.as_deref(),
-        },
-    )?;
-    match state
-        .store
+    let wish = Wish {
+        description: f.description.as_deref(),
+        weight_pct: f.weight_pct.as_deref(),
+        completed_on: f.completed_on.as_deref(),
+        note: f.note.as_deref(),
+        status: f.status.as_deref(),
+    };
+    let cycle = state.cycle();
+    let (form, outcome) = cycle
         .edit_phase(
-            key,
+            &p.0,
+            &session.person,
+            at(&p),
             version,
-            v.summary.state,
-            &wished,
-            &stamp(&session.person),
+            wish,
+            &cycle.stamp(&session.person),
         )
-        .await?
-    {
-        Edited::Saved { .. } => {
-            state.plans.invalidate(v.id()).await;
-            let to = format!("{}#fase-{}", paths::objective(v.id(), o), pi + 1);
-            Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
-        }
-        Edited::Conflict(c) => Ok(edit_page(
+        .await?;
+    let v = &form.view;
+    let o = &v.plan.objectives[form.at.objective];
+    match outcome {
+        PhaseEdit::Saved { .. } => Ok(see_other(format!(
+            "{}#fase-{}",
+            paths::objective(v.id(), o),
+            form.at.phase + 1
+        ))),
+        PhaseEdit::Conflict { conflict, wished } => Ok(edit_page(
             &viewer,
-            &v,
+            v,
             o,
-            pi,
-            mode,
-            c.version,
+            form.at.phase,
+            form.mode,
+            conflict.version,
             &wished,
-            Some(&c),
+            Some(&conflict),
             StatusCode::CONFLICT,
         )
         .into_response()),

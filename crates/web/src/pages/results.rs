@@ -5,20 +5,16 @@
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::http::header::LOCATION;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use domain::access::{Action, decide};
-use domain::limits::Field;
 use domain::messages;
-use domain::scoring::engine::Settings;
 use maud::html;
 use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
 use super::score::words;
-use super::{PageResult, form, path, text};
-use crate::auth::{Viewer, stamp};
+use super::{PageResult, form, path, see_other};
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
@@ -36,7 +32,7 @@ pub async fn page(
     {
         return Err(AppError::refused(r.clone()));
     }
-    let s = v.scores();
+    let s = v.scores(crate::today());
     let settings = &v.settings;
     let body = html! {
         h1 { "Punteggi" }
@@ -129,18 +125,9 @@ pub async fn save(
     let id = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    decide(actor.as_ref(), Action::ConfigureScoring, v.summary.state)
-        .map_err(AppError::out_of_turn)?;
-    let text = text(Field::ScoringRules, &f.settings)?;
-    let settings = Settings::parse(if text.is_empty() { "{}" } else { &text }, &v.plan)
-        .map_err(|e| AppError::Unprocessable(messages::settings_error(&e)))?;
-    let stored = (settings != Settings::default()).then_some(text.as_str());
-    state
-        .store
-        .set_scoring(v.id(), stored, &stamp(&session.person))
+    let cycle = state.cycle();
+    cycle
+        .set_scoring(&id, &session.person, &f.settings, &cycle.stamp(&session.person))
         .await?;
-    state.plans.invalidate(v.id()).await;
-    let to = paths::scores(v.id());
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
+    Ok(see_other(paths::scores(&id)))
 }

@@ -5,40 +5,18 @@
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::http::header::LOCATION;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use domain::access::{Action, decide};
-use domain::limits::Field;
 use domain::messages;
-use domain::monitoring::{self, Figure, Figures, Pending};
 use maud::html;
 use serde::Deserialize;
-use store::PhaseRecord;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, form, members_only, path, plan_date, text};
-use crate::auth::{Viewer, stamp};
-use crate::cache::PlanView;
+use super::{PageResult, form, members_only, path, see_other};
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
-
-/// The units round `round` still waits for, as the domain counts them.
-pub fn pending(v: &PlanView, round: i64) -> Vec<Pending> {
-    let phases: Vec<Vec<Figure>> = v
-        .records
-        .iter()
-        .map(|o| o.iter().map(|r| PhaseRecord::figure(Some(r))).collect())
-        .collect();
-    let neutralised = v.monitoring.neutralised(&v.plan);
-    let figures = Figures {
-        phases: &phases,
-        indicators: &v.monitoring.indicator_figures(),
-        neutralised: &neutralised,
-    };
-    monitoring::pending(&v.plan, &v.settings, &figures, round)
-}
 
 pub async fn page(
     State(state): State<AppState>,
@@ -90,7 +68,7 @@ pub async fn page(
         }
         @if let Some(r) = latest {
             h2 id="mancano" { "Chi non ha ancora riferito per «" (r.name) "»" }
-            @let missing = pending(&v, r.id);
+            @let missing = v.pending(r.id);
             @if missing.is_empty() {
                 p { "Tutte le unità hanno riferito." }
             } @else {
@@ -158,13 +136,8 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-fn allowed(v: &PlanView, actor: Option<&domain::Actor>) -> Result<(), AppError> {
-    decide(actor, Action::ManageRounds, v.summary.state).map_err(AppError::out_of_turn)
-}
-
-fn back(v: &PlanView) -> Response {
-    let to = format!("{}/monitoraggi", paths::plan(v.id()));
-    (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
+fn back(id: &str) -> Response {
+    see_other(format!("{}/monitoraggi", paths::plan(id)))
 }
 
 pub async fn open(
@@ -176,27 +149,17 @@ pub async fn open(
     let id = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    allowed(&v, actor.as_ref())?;
-    let name = text(Field::RoundName, &f.name)?;
-    if name.is_empty() {
-        return Err(AppError::Unprocessable(
-            "Dare un nome al monitoraggio (al massimo 200 caratteri).".into(),
-        ));
-    }
-    let as_of = plan_date(&f.as_of, v.plan.year, "La data del monitoraggio")?;
-    state
-        .store
-        .open_round(v.id(), &name, as_of, &stamp(&session.person))
-        .await
-        .map_err(|e| match e {
-            store::StoreError::Conflict(_) => {
-                AppError::Conflict("Un monitoraggio è già aperto: chiuderlo prima.".into())
-            }
-            other => other.into(),
-        })?;
-    state.plans.invalidate(v.id()).await;
-    Ok(back(&v))
+    let cycle = state.cycle();
+    cycle
+        .open_round(
+            &id,
+            &session.person,
+            &f.name,
+            &f.as_of,
+            &cycle.stamp(&session.person),
+        )
+        .await?;
+    Ok(back(&id))
 }
 
 pub async fn close(
@@ -208,23 +171,9 @@ pub async fn close(
     let (id, round) = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let (v, actor) = state.view_fresh(&id, viewer.person()).await?;
-    allowed(&v, actor.as_ref())?;
-    let round = round
-        .parse::<i64>()
-        .ok()
-        .filter(|r| v.monitoring.rounds.iter().any(|x| x.id == *r))
-        .ok_or_else(|| AppError::NotFound("questo monitoraggio".into()))?;
-    state
-        .store
-        .close_round(v.id(), round, &stamp(&session.person))
-        .await
-        .map_err(|e| match e {
-            store::StoreError::Conflict(_) => {
-                AppError::Conflict("Il monitoraggio è già chiuso.".into())
-            }
-            other => other.into(),
-        })?;
-    state.plans.invalidate(v.id()).await;
-    Ok(back(&v))
+    let cycle = state.cycle();
+    cycle
+        .close_round(&id, &session.person, &round, &cycle.stamp(&session.person))
+        .await?;
+    Ok(back(&id))
 }

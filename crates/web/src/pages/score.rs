@@ -20,7 +20,7 @@ pub fn words(score: Option<Decimal>) -> String {
 
 /// The card's "Punteggio" section for objective `index` (by position).
 pub fn section(v: &PlanView, index: usize) -> Markup {
-    let scores = v.scores();
+    let scores = v.scores(crate::today());
     let Some(s) = scores.objectives.get(index) else {
         return html! {};
     };

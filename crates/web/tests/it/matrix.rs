@@ -78,10 +78,11 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
     if approved {
         match (method.as_str(), path) {
             ("GET", p) if PLAN_READS.contains(&p) => return 200,
-            // Phases change only by change requests once approved: refused to everyone.
-            ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => return 403,
+            // Phases change only by change requests once approved: out of turn for everyone
+            // (409, as the API answers the same refusal).
+            ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => return 409,
             ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => {
-                return if signed { 403 } else { 401 };
+                return if signed { 409 } else { 401 };
             }
             ("PUT", "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}")
             | ("POST", "/piani/{plan}/atti" | "/api/v1/plans/{plan}/acts") => {
@@ -92,9 +93,9 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}") => {
                 return if signed { 404 } else { 401 };
             }
-            // Reporting an indicator waits for the plan to run.
+            // Reporting an indicator waits for the plan to run: out of turn.
             ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}") => {
-                return if signed { 403 } else { 401 };
+                return if signed { 409 } else { 401 };
             }
             // Change requests: the head asks (an empty form: 422); the Nucleo and the Giunta
             // find no request to act on (404); others are refused.
@@ -211,20 +212,27 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
         }
         ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}") => {
             if signed {
-                403
+                409
             } else {
                 404
             }
         }
-        // Reports, evidence and neutralisations wait for the plan to run: refused to all.
-        // (Evidence goes as multipart: a urlencoded form carries no token it can read.)
+        // Reports and neutralisations wait for the plan to run: out of turn for all.
         (
             "POST",
             "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
             | "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni"
-            | "/piani/{plan}/obiettivi/{unit}/{label}/eventi"
-            | "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati",
+            | "/piani/{plan}/obiettivi/{unit}/{label}/eventi",
         ) => {
+            if signed {
+                409
+            } else {
+                401
+            }
+        }
+        // Evidence goes as multipart, with its token in the address: a urlencoded form
+        // carries none the guard can read, so it is refused before anything else.
+        ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati") => {
             if signed {
                 403
             } else {

@@ -1,0 +1,122 @@
+//! The use cases of the performance cycle: one function per thing a person does (report a
+//! phase, record an indicator's value, perform an act, open a round, ask for a change…). Each
+//! takes typed input, the person and a `Stamp`, decides through `domain`, writes through
+//! `store` in one transaction and returns a typed outcome or a typed `Refusal`. The pages, the
+//! API and the command line are adapters over these calls; none holds a rule of its own.
+
+mod acts;
+mod changes;
+mod monitoring;
+mod phases;
+mod plans;
+mod refusal;
+mod view;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{Action, Actor};
+use store::{Person, Stamp, Store, StoreError};
+
+pub use acts::ActRequest;
+pub use changes::{DecisionRequest, OpinionRequest};
+pub use monitoring::{Neutralising, PartChoice};
+pub use changes::proposal;
+pub use monitoring::events_of;
+pub use phases::{
+    EVIDENCE_MAX_BYTES, Located, PhaseAt, PhaseEdit, PhaseForm, evidence_name, evidence_type,
+};
+pub use refusal::{Outcome, Refusal};
+pub use view::{Part, View};
+
+/// Where the present comes from: the clock where the application runs, or a fixed day in
+/// tests and in the demo. The use cases never read the clock themselves.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> DateTime<Utc>;
+    /// Today where the administration works.
+    fn today(&self) -> NaiveDate;
+}
+
+/// The use cases over one store, with the plans read from it kept in memory.
+#[derive(Debug, Clone)]
+pub struct Cycle {
+    store: Store,
+    plans: Arc<plans::Plans>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Cycle {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Cycle {
+            plans: Arc::new(plans::Plans::new(store.clone())),
+            store,
+            clock,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// The stamp of a change `person` makes now.
+    pub fn stamp(&self, person: &Person) -> Stamp {
+        Stamp {
+            actor: person.username.clone(),
+            at: self.now(),
+        }
+    }
+
+    /// The plan with this id if `person` (`None`: the public) may read it, with who they are
+    /// in it. A plan they may not read does not exist for them: the same refusal as an
+    /// unknown id. `fresh` asks the store for the plan's revision first (for writes).
+    pub async fn view(
+        &self,
+        id: &str,
+        person: Option<&Person>,
+        fresh: bool,
+    ) -> Outcome<(Arc<View>, Option<Actor>)> {
+        let missing = || Refusal::NotFound(format!("il piano «{id}»"));
+        let view = self.plans.get(id, fresh).await.map_err(|e| match e {
+            StoreError::NotFound(_) => missing(),
+            other => other.into(),
+        })?;
+        let actor = person.and_then(|p| actor(p, &view));
+        match domain::access::decide(actor.as_ref(), Action::ReadPlan, view.summary.state) {
+            Ok(()) => Ok((view, actor)),
+            Err(_) => Err(missing()),
+        }
+    }
+
+    /// Forgets a plan this process changed, so that the next read sees it as stored.
+    pub async fn changed(&self, id: &str) {
+        self.plans.invalidate(id).await;
+    }
+
+    /// A plan for a write by `person`: read fresh, and only for a person of its
+    /// administration (another one's people read it as the public does, and act on nothing).
+    async fn for_write(&self, id: &str, person: &Person) -> Outcome<(Arc<View>, Actor)> {
+        let (view, actor) = self.view(id, Some(person), true).await?;
+        let actor = actor.ok_or(Refusal::Denied(domain::Refusal::OtherAdministration))?;
+        Ok((view, actor))
+    }
+}
+
+/// A person as the actor of a plan: none for a plan of another administration.
+pub fn actor(person: &Person, view: &View) -> Option<Actor> {
+    domain::access::actor(
+        &view.plan,
+        &view.entity,
+        person.entity.as_deref(),
+        &person.name,
+        &person.roles,
+        &person.units,
+    )
+}
