@@ -54,6 +54,10 @@ pub struct ServeArgs {
     /// senza HTTPS; sull'indirizzo locale non lo hanno comunque).
     #[arg(long, conflicts_with = "behind_proxy")]
     insecure_cookies: bool,
+    /// Su un database vuoto non carica la dimostrazione: si parte senza piani né persone
+    /// (poi `pegaso import` e `pegaso user add`).
+    #[arg(long)]
+    empty: bool,
     /// Dietro un proxy HTTPS di fiducia: cookie Secure, HSTS, e l'indirizzo del cliente
     /// dall'ultima voce di X-Forwarded-For (per i limiti agli accessi non riusciti).
     #[arg(long)]
@@ -115,20 +119,15 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let addr = args.addr;
     runtime()?.block_on(async {
         let store = open(db).await?;
-        if let Some(demo) = web::load_demo_if_empty(&store)
-            .await
-            .context("impossibile caricare il piano dimostrativo")?
-        {
-            output::stdout(&format!(
-                "Database vuoto: caricato il piano dimostrativo «{}» ({}, {}).\n",
-                demo.title, demo.entity, demo.year
-            ))?;
+        if !args.empty {
+            demo_year(&store).await?;
         }
         if store.people().await.map(|p| p.is_empty()).unwrap_or(false) {
             output::stdout(
                 "Nessun account: crearne uno con «pegaso user add NOME --name \"Nome Cognome\" --role admin».\n",
             )?;
         }
+        let demo = store.is_demo().await.unwrap_or(false);
         let listener = web::listen(addr)
             .with_context(|| format!("impossibile usare l'indirizzo {addr}"))?;
         let local = listener.local_addr().context("reading the bound address")?;
@@ -171,7 +170,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             listener,
             web::AppState::new(store.clone())
                 .with_settings(settings)
-                .with_limits(limits),
+                .with_limits(limits)
+                .with_demo(demo),
             shutdown_signal(),
         )
         .await
@@ -180,6 +180,51 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         output::stdout("Pegaso si è fermato.\n")?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// On a database with no plan, the demonstration: the demo plan played through its year, with
+/// its accounts printed once.
+async fn demo_year(store: &store::Store) -> Result<()> {
+    let watching = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let progress = |stage: &str| {
+        if watching {
+            output::stderr(&format!("  … {stage}\n"));
+        }
+        tracing::debug!(stage, "demo year");
+    };
+    let Some(demo) = web::load_demo_year(store, &progress)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.detail()))
+        .context("impossibile preparare la dimostrazione")?
+    else {
+        return Ok(());
+    };
+    let p = &demo.played;
+    let mut text = format!(
+        "Database vuoto: caricata la dimostrazione, il piano «{}» ({}, {}) con un anno di lavoro \
+         simulato: {} monitoraggi, {} resoconti di fasi ({} nei tempi, {} in ritardo, {} mai \
+         riferite), {} documenti, {} valori di indicatori, una richiesta di modifica approvata, \
+         una neutralizzazione; risultati pubblicati.\n\
+         Account dimostrativi (password mostrate solo ora):\n",
+        demo.plan.title,
+        demo.plan.entity,
+        demo.plan.year,
+        p.rounds,
+        p.reports,
+        p.on_time,
+        p.late,
+        p.never,
+        p.evidence,
+        p.actuals,
+    );
+    for a in &demo.accounts {
+        text.push_str(&format!(
+            "  {:<22} {:<16} {} ({})\n",
+            a.username, a.password, a.name, a.role
+        ));
+    }
+    text.push_str("Per partire senza dimostrazione: pegaso serve --empty su un database nuovo.\n");
+    output::stdout(&text)
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.

@@ -1,9 +1,9 @@
 //! The plan's acts: the Nucleo validates, the Giunta approves with its deliberation, the
 //! planning office starts and closes the measurement, and so on along `domain::workflow`.
 
+use domain::PlanState;
 use domain::messages;
 use domain::workflow::{self, Act, ActKind, BoardAct};
-use domain::PlanState;
 use store::{Person, Stamp};
 
 use crate::{Cycle, Outcome, Refusal};

@@ -41,9 +41,8 @@ pub fn proposal(o: &Objective, year: i32, what: &str, value: &str) -> Outcome<Pr
     if let Some(label) = what.strip_prefix("scadenza-") {
         let date = limits::parse_date(value)
             .ok_or_else(|| bad("La nuova scadenza è una data: GG/MM/AAAA."))?;
-        let date = limits::plausible(date, year).map_err(|e| {
-            Refusal::Invalid(messages::date_out_of_range("La nuova scadenza", &e))
-        })?;
+        let date = limits::plausible(date, year)
+            .map_err(|e| Refusal::Invalid(messages::date_out_of_range("La nuova scadenza", &e)))?;
         return Ok(Proposal::Deadline {
             phase: phase(label)?,
             date,
@@ -158,9 +157,9 @@ impl Cycle {
         let (v, actor) = self.for_write(plan, person).await?;
         decide(Some(&actor), Action::GiveOpinion, v.summary.state)?;
         let request = v.find_request(request)?;
-        let favourable = opinion.favourable.ok_or_else(|| {
-            Refusal::Invalid("Scegliere parere favorevole o contrario.".into())
-        })?;
+        let favourable = opinion
+            .favourable
+            .ok_or_else(|| Refusal::Invalid("Scegliere parere favorevole o contrario.".into()))?;
         let text = text(Field::Opinion, opinion.text)?;
         if text.is_empty() {
             return Err(Refusal::Invalid(

@@ -6,6 +6,7 @@
 
 mod acts;
 mod changes;
+pub mod demo;
 mod monitoring;
 mod phases;
 mod plans;
@@ -19,10 +20,10 @@ use domain::{Action, Actor};
 use store::{Person, Stamp, Store, StoreError};
 
 pub use acts::ActRequest;
-pub use changes::{DecisionRequest, OpinionRequest};
-pub use monitoring::{Neutralising, PartChoice};
 pub use changes::proposal;
+pub use changes::{DecisionRequest, OpinionRequest};
 pub use monitoring::events_of;
+pub use monitoring::{Neutralising, PartChoice};
 pub use phases::{
     EVIDENCE_MAX_BYTES, Located, PhaseAt, PhaseEdit, PhaseForm, evidence_name, evidence_type,
 };

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use domain::access::{Action, decide};
+use domain::facts::EvidenceInfo;
 use domain::facts::PhaseFields;
 use domain::limits::{self, Field};
 use domain::phase_edit::{self, Mode, Wish};
 use domain::{Actor, messages};
-use domain::facts::EvidenceInfo;
 use store::{EditConflict, Edited, NewEvidence, Person, PhaseKey, Stamp};
 
 use crate::{Cycle, Outcome, Refusal, View};
@@ -188,8 +188,9 @@ impl Cycle {
         let mut form = self.phase_for_edit(plan, Some(person), at).await?;
         let v = form.view.clone();
         let key = v.phase_key(form.at);
-        let wished = phase_edit::wished(&form.fields, v.summary.state, v.plan.year, form.mode, wish)
-            .map_err(|e| Refusal::Invalid(messages::phase_edit_error(&e)))?;
+        let wished =
+            phase_edit::wished(&form.fields, v.summary.state, v.plan.year, form.mode, wish)
+                .map_err(|e| Refusal::Invalid(messages::phase_edit_error(&e)))?;
         let outcome = match self
             .store
             .edit_phase(key, version, v.summary.state, &wished, stamp)
@@ -243,7 +244,9 @@ impl Cycle {
     ) -> Outcome<i64> {
         let (view, located) = self.may_attach(plan, person, at).await?;
         if file_name.is_empty() && content.is_empty() {
-            return Err(Refusal::Invalid("Scegliere il documento da allegare.".into()));
+            return Err(Refusal::Invalid(
+                "Scegliere il documento da allegare.".into(),
+            ));
         }
         let name = evidence_name(file_name)
             .ok_or_else(|| Refusal::Invalid("Il documento non ha un nome valido.".into()))?;
@@ -281,7 +284,9 @@ impl Cycle {
         let located = view.find_phase(at)?;
         decide(actor.as_ref(), Action::ReadProgress, view.summary.state)?;
         let missing = || Refusal::NotFound("questo documento".into());
-        let file: i64 = file.parse().map_err(|_| missing())?;
+        // `12-verbale.pdf` or `12`: the id comes first; the name after it is for people.
+        let id = file.split_once('-').map_or(file, |(id, _)| id);
+        let file: i64 = id.parse().map_err(|_| missing())?;
         self.store
             .evidence(view.phase_key(located), file)
             .await
@@ -342,7 +347,10 @@ mod tests {
         let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n";
         assert_eq!(evidence_type("verbale.pdf", pdf), Ok("application/pdf"));
         assert_eq!(evidence_type("VERBALE.PDF", pdf), Ok("application/pdf"));
-        assert!(evidence_type("verbale.png", pdf).is_err(), "a PDF named .png");
+        assert!(
+            evidence_type("verbale.png", pdf).is_err(),
+            "a PDF named .png"
+        );
         assert!(evidence_type("nota.txt", pdf).is_err(), "a PDF named .txt");
         assert_eq!(
             evidence_type("nota.txt", "Fase conclusa il 30/06.".as_bytes()),

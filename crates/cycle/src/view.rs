@@ -304,4 +304,3 @@ fn compute(
         engine::score(plan, &Settings::default(), &phases_only, today)
     })
 }
-

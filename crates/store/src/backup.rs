@@ -54,6 +54,7 @@ pub const BACKED_UP: &[&str] = &[
     "change_request",
     "plan_version",
     "calendar_feed",
+    "installation",
 ];
 
 /// Runtime state, left out of backups: a restored database starts with nobody signed in, no

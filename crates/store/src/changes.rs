@@ -7,12 +7,12 @@ use domain::change::{Proposal, RequestState};
 use domain::{BoardAct, Objective, Plan};
 use sqlx::{Any, Transaction};
 
-use domain::facts::{ChangeRequest, Decision, Opinion, VersionInfo};
 use crate::audit::{Change, Stamp, append};
 use crate::error::Result;
 use crate::monitoring::instant;
 use crate::text::{date, date_text};
 use crate::{Store, StoreError};
+use domain::facts::{ChangeRequest, Decision, Opinion, VersionInfo};
 
 type RequestRow = (
     i64,

@@ -179,6 +179,28 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Marks this database as a demonstration's: its data are not an administration's.
+    pub async fn mark_demo(&self) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO installation (key, value) VALUES ('demo', '1') \
+             ON CONFLICT (key) DO UPDATE SET value = '1'",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether this database holds a demonstration's data.
+    pub async fn is_demo(&self) -> Result<bool> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM installation WHERE key = 'demo'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some_and(|(v,)| v == "1"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::database_url;

@@ -18,11 +18,11 @@ mod text;
 
 pub use audit::{AuditFilter, Stamp};
 pub use backup::{BackupSummary, Contents, RestoreSummary, TableCount};
+pub use db::{Backend, Store, database_url};
 pub use domain::facts::{
     Actual, ChangeRequest, Decision, EvidenceInfo, Facts, Monitoring, Neutralisation, Opinion,
     PhaseFields, PhaseRecord, PlanSummary, Round, VersionInfo,
 };
-pub use db::{Backend, Store, database_url};
 pub use error::StoreError;
 pub use lifecycle::{EditConflict, Edited, PhaseKey};
 pub use monitoring::NewEvidence;

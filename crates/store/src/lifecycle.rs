@@ -1,16 +1,16 @@
 //! The plan's lifecycle on the database: its state, the acts that move it, and the edits of
 //! phases, each guarded against lost updates and recorded in the audit log.
 
-use domain::monitoring::ReportStatus;
 use domain::PlanState;
+use domain::monitoring::ReportStatus;
 use serde::Serialize;
 
-use domain::facts::{PhaseFields, PhaseRecord};
 use crate::audit::{Change, Stamp, append};
 use crate::db::Backend;
 use crate::error::Result;
 use crate::text::{date, date_text, percent};
 use crate::{Store, StoreError};
+use domain::facts::{PhaseFields, PhaseRecord};
 
 /// Where a phase is: plan, unit, objective label and the phase's position (from 1).
 #[derive(Debug, Clone, Copy)]

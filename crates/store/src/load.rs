@@ -9,10 +9,10 @@ use domain::{
 };
 use sqlx::{AnyConnection, FromRow};
 
-use domain::facts::PlanSummary;
+use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::text::{date, from_name, narrow, parsed, percent};
-use crate::Store;
+use domain::facts::PlanSummary;
 
 #[derive(FromRow)]
 struct PlanRow {

@@ -2,18 +2,17 @@
 //! actuals, the evaluator's neutralisations and the recorded dates of events. Each write bumps
 //! the plan's revision (so every cache reads it again) and goes into the audit log.
 
-
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
-use domain::facts::{Actual, EvidenceInfo, Monitoring, Neutralisation, Round};
 use crate::audit::{Change, Stamp, append};
 use crate::db::Backend;
 use crate::error::Result;
 use crate::text::{date, date_text};
 use crate::{Store, StoreError};
+use domain::facts::{Actual, EvidenceInfo, Monitoring, Neutralisation, Round};
 
 /// A new evidence file, already checked by its caller.
 #[derive(Debug, Clone)]

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use domain::{Anchor, Deadline, Diagnostic, Offset, Plan, PlanState, When};
 use sqlx::{Any, Transaction};
 
-use domain::facts::PlanSummary;
+use crate::Store;
 use crate::audit::{Change, Stamp};
 use crate::error::{Result, StoreError};
 use crate::text::{date_text, name_of};
-use crate::Store;
+use domain::facts::PlanSummary;
 
 /// The ids every row of a plan carries.
 #[derive(Clone, Copy)]

@@ -4,6 +4,7 @@
 mod api;
 pub mod auth;
 mod cache;
+pub mod demo;
 mod error;
 mod guard;
 mod headers;
@@ -20,13 +21,14 @@ use axum::Router;
 use axum::http::{Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use cycle::Cycle;
-use domain::{Actor, Plan};
-use store::{Person, PlanSummary, Stamp, Store, StoreError};
+use domain::Actor;
+use store::{Person, Store};
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use cache::PlanView;
+pub use demo::{DEMO_PLAN, DemoYear, load_demo_plan, load_demo_year};
 pub use error::AppError;
 pub use openapi::openapi;
 pub use server::{ServerLimits, listen};
@@ -41,6 +43,8 @@ pub struct AppState {
     provider: Arc<dyn auth::AuthProvider>,
     hasher: Arc<auth::Hasher>,
     limits: ServerLimits,
+    /// The database holds a demonstration's data: every page says so.
+    demo: bool,
     /// Uploads being received at once (each holds its file in memory until it is stored).
     uploads: Arc<tokio::sync::Semaphore>,
 }
@@ -70,6 +74,7 @@ impl AppState {
             settings: Arc::new(settings),
             provider: Arc::new(auth::PasswordProvider),
             limits: ServerLimits::default(),
+            demo: false,
             uploads: Arc::new(tokio::sync::Semaphore::new(ServerLimits::default().uploads)),
         }
     }
@@ -86,6 +91,12 @@ impl AppState {
             self.hasher = Arc::new(auth::Hasher::new(settings.hashing));
         }
         self.settings = Arc::new(settings);
+        self
+    }
+
+    /// Whether the pages say that the data are for demonstration.
+    pub fn with_demo(mut self, demo: bool) -> Self {
+        self.demo = demo;
         self
     }
 
@@ -126,29 +137,6 @@ impl AppState {
     ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
         Ok(self.cycle.view(id, person, true).await?)
     }
-}
-
-/// The demo plan (Città di Alessandria, PEG 2021), built into the binary so that `serve`
-/// works from any folder.
-pub const DEMO_PLAN: &str = include_str!("../../../data/demo/alessandria-2021.plan.json");
-
-/// Saves the demo plan, with what the plan's rules find in it, when the database has no plan
-/// at all; returns it when it did.
-pub async fn load_demo_if_empty(store: &Store) -> Result<Option<PlanSummary>, StoreError> {
-    if !store.plans().await?.is_empty() {
-        return Ok(None);
-    }
-    let plan: Plan = serde_json::from_str(DEMO_PLAN)
-        .map_err(|e| StoreError::Invalid(format!("embedded demo plan: {e}")))?;
-    let findings = domain::validate(&plan);
-    let stamp = Stamp {
-        actor: "system".into(),
-        at: now(),
-    };
-    store
-        .save_plan(&plan, &findings, false, &stamp)
-        .await
-        .map(Some)
 }
 
 /// Every route: method and path pattern, as the router has them.

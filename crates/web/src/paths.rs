@@ -38,3 +38,19 @@ pub fn scores(plan: &str) -> String {
 pub fn rounds(plan: &str) -> String {
     format!("/piani/{plan}/monitoraggi")
 }
+
+/// An evidence file of the phase at `phase_path`: its id, then its name as letters, digits and
+/// `.-_` (the id finds it; the name tells browsers and people what it is).
+pub fn evidence(phase_path: &str, id: i64, file_name: &str) -> String {
+    let name: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{phase_path}/allegati/{id}-{name}")
+}

@@ -129,10 +129,11 @@ fn get(addr: &str, path: &str) -> (String, String) {
     (status, body)
 }
 
-#[test]
-fn serve_loads_the_demo_prints_its_address_and_stops_on_sigterm() {
-    let dir = scratch("serve");
-    let db = dir.join("pegaso.db");
+/// `pegaso serve` with `extra` arguments on database `db`: the child and its standard output.
+fn serve(
+    db: &std::path::Path,
+    extra: &[&str],
+) -> (std::process::Child, impl Iterator<Item = String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pegaso"))
         .args([
             "serve",
@@ -141,27 +142,116 @@ fn serve_loads_the_demo_prints_its_address_and_stops_on_sigterm() {
             "--addr",
             "127.0.0.1:0",
         ])
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    assert!(first.contains("caricato il piano dimostrativo"), "{first}");
-    let hint = lines.next().unwrap().unwrap();
-    assert!(hint.contains("pegaso user add"), "{hint}");
-    let ready = lines.next().unwrap().unwrap();
-    let addr = ready
+    let lines = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok);
+    (child, lines)
+}
+
+/// The address a "ready" line names.
+fn address(ready: &str) -> String {
+    ready
         .split("http://")
         .nth(1)
         .and_then(|r| r.split('/').next())
         .unwrap_or_else(|| panic!("no address in {ready:?}"))
-        .to_owned();
+        .to_owned()
+}
+
+/// Stops `child` with SIGTERM; what it printed after.
+fn stop(mut child: std::process::Child, lines: impl Iterator<Item = String>) -> Vec<String> {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    lines.collect()
+}
+
+#[test]
+fn serve_plays_the_demo_year_prints_its_accounts_and_stops_on_sigterm() {
+    let dir = scratch("serve");
+    let db = dir.join("pegaso.db");
+    let (child, mut lines) = serve(&db, &[]);
+    let first = lines.next().unwrap();
+    assert!(first.contains("caricata la dimostrazione"), "{first}");
+    assert!(first.contains("risultati pubblicati"), "{first}");
+    let mut printed = vec![first];
+    let ready = loop {
+        let line = lines.next().unwrap();
+        if line.contains("Pegaso è pronto") {
+            break line;
+        }
+        printed.push(line);
+    };
+    let printed = printed.join("\n");
+    for role in ["programmazione ", "nucleo ", "giunta ", "revisore "] {
+        assert!(printed.contains(role), "no {role}account in {printed}");
+    }
+    assert_eq!(
+        printed.matches("responsabile:").count(),
+        2,
+        "two heads are shown: {printed}"
+    );
+    assert!(printed.contains("pegaso serve --empty"), "{printed}");
+    let addr = address(&ready);
     let (status, body) = get(&addr, "/healthz");
     assert!(status.contains("200"), "{status}");
     assert_eq!(body, r#"{"status":"ok"}"#);
-    // The demo plan is a draft: not public until the Giunta approves it.
+    // The demo year is published: the public reads results, lights and scores, on pages that
+    // say the data are a demonstration's.
+    let (status, card) = get(
+        &addr,
+        "/piani/citta-di-alessandria-2021/obiettivi/avvocatura/A",
+    );
+    assert!(status.contains("200"), "{status}");
+    assert!(card.contains("semaforo"), "no traffic light on the card");
+    assert!(card.contains("Dati dimostrativi"), "{card}");
+    let (_, home) = get(&addr, "/");
+    assert!(home.contains("Punteggio organizzativo"), "{home}");
+    let (status, _) = get(&addr, "/piani/citta-di-alessandria-2021/punteggi");
+    assert!(status.contains("200"), "{status}");
+    assert_eq!(stop(child, lines), ["Pegaso si è fermato."]);
+    assert!(db.exists(), "the SQLite file is created where asked");
+    // A second start finds the data and plays nothing again.
+    let (child, mut lines) = serve(&db, &[]);
+    let first = lines.next().unwrap();
+    assert!(first.contains("Pegaso è pronto"), "{first}");
+    stop(child, lines);
+}
+
+#[test]
+fn serve_empty_starts_without_the_demonstration() {
+    let dir = scratch("serve-empty");
+    let db = dir.join("pegaso.db");
+    let (child, mut lines) = serve(&db, &["--empty"]);
+    let hint = lines.next().unwrap();
+    assert!(hint.contains("pegaso user add"), "{hint}");
+    let addr = address(&lines.next().unwrap());
+    let (_, home) = get(&addr, "/");
+    assert!(!home.contains("Dati dimostrativi"), "{home}");
+    assert!(!home.contains("citta-di-alessandria"), "{home}");
+    stop(child, lines);
+    // A plan imported then is a draft: not public until the Giunta approves it.
+    let plan = demo();
+    let run = pegaso(&[
+        "import",
+        plan.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let (child, mut lines) = serve(&db, &["--empty"]);
+    assert!(lines.next().unwrap().contains("pegaso user add"));
+    let addr = address(&lines.next().unwrap());
     let (status, body) = get(
         &addr,
         "/piani/citta-di-alessandria-2021/obiettivi/avvocatura/A",
@@ -172,16 +262,7 @@ fn serve_loads_the_demo_prints_its_address_and_stops_on_sigterm() {
     );
     let (_, home) = get(&addr, "/");
     assert!(home.contains("Piani in preparazione"), "{home}");
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert!(status.success(), "{status:?}");
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert_eq!(rest, ["Pegaso si è fermato."]);
-    assert!(db.exists(), "the SQLite file is created where asked");
+    assert_eq!(stop(child, lines), ["Pegaso si è fermato."]);
 }
 
 #[tokio::test]

@@ -52,6 +52,10 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
     let second = backup(&middle).await;
     let last = Store::open(&last_db.url).await.unwrap();
     restore(&last, &second).await.unwrap();
+    assert!(
+        last.is_demo().await.unwrap(),
+        "the demonstration's mark comes along"
+    );
     let third = backup(&last).await;
 
     // Row for row the same on every backend, in the same order.

@@ -93,6 +93,8 @@ pub async fn filled(url: &str) -> Store {
         .set_calendar_feed("capo", Some("calendar-hash"), &stamp("capo"))
         .await
         .unwrap();
+    // A demonstration's database stays one when restored.
+    store.mark_demo().await.unwrap();
     store
         .open_session(
             &ada,

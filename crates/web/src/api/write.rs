@@ -9,13 +9,13 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use cycle::{PhaseAt, PhaseEdit};
 use domain::access::{Action, decide};
+use domain::facts::PhaseFields;
+use domain::phase_edit::{Mode, Wish};
 use domain::workflow::{ActKind, BoardAct};
 use domain::{Percent, PlanState};
 use serde::{Deserialize, Serialize};
-use cycle::{PhaseAt, PhaseEdit};
-use domain::facts::PhaseFields;
-use domain::phase_edit::{Mode, Wish};
 use store::EditConflict;
 
 use super::{ApiResult, path};

@@ -83,9 +83,14 @@ pub struct Session {
     pub(crate) token_hash: String,
 }
 
-/// The person asking for a page, if signed in.
+/// The person asking for a page, if signed in, and whether the site shows demonstration data
+/// (every page says so).
 #[derive(Debug, Clone, Default)]
-pub struct Viewer(pub Option<Session>);
+pub struct Viewer(pub Option<Session>, pub Demo);
+
+/// Whether the database holds a demonstration's data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Demo(pub bool);
 
 impl Viewer {
     pub fn person(&self) -> Option<&Person> {
@@ -161,20 +166,21 @@ impl FromRequestParts<AppState> for Viewer {
         if let Some(viewer) = parts.extensions.get::<Viewer>() {
             return Ok(viewer.clone());
         }
-        let viewer = match cookie(parts, SESSION_COOKIE) {
+        let session = match cookie(parts, SESSION_COOKIE) {
             Some(secret) => session(state, secret).await?,
-            None => Viewer(None),
+            None => None,
         };
+        let viewer = Viewer(session, Demo(state.demo));
         parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }
 }
 
-async fn session(state: &AppState, secret: &str) -> Result<Viewer, AppError> {
+async fn session(state: &AppState, secret: &str) -> Result<Option<Session>, AppError> {
     let token_hash = secret_hash(secret);
     let now = now();
     let Some(row) = state.store.session(&token_hash, now).await? else {
-        return Ok(Viewer(None));
+        return Ok(None);
     };
     // Move the idle deadline on at most once a minute: one write per active minute, not per
     // request.
@@ -186,17 +192,17 @@ async fn session(state: &AppState, secret: &str) -> Result<Viewer, AppError> {
     let settings = &state.settings;
     // However active, a session ends `session_max` after sign-in.
     if now - time(&row.created_at) > settings.session_max {
-        return Ok(Viewer(None));
+        return Ok(None);
     }
     if now - time(&row.last_seen) > Duration::minutes(1) {
         let until = (now + settings.session_idle).min(time(&row.created_at) + settings.session_max);
         state.store.touch_session(&token_hash, now, until).await?;
     }
-    Ok(Viewer(Some(Session {
+    Ok(Some(Session {
         person: row.person,
         csrf: row.csrf,
         token_hash,
-    })))
+    }))
 }
 
 /// The machine or person calling the API with a token, if any; a token that is not valid is

@@ -15,11 +15,11 @@ use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, form, members_only, path, see_other};
-use cycle::{DecisionRequest, OpinionRequest};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
+use cycle::{DecisionRequest, OpinionRequest};
 
 /// What a request form may change on `o`: its key and its name.
 fn choices(o: &Objective) -> Vec<(String, String)> {

@@ -11,13 +11,13 @@ use axum::response::{IntoResponse, Response};
 use domain::messages;
 use maud::{Markup, html};
 
-use super::{path, see_other};
 use super::phase::phase_path;
-use cycle::PhaseAt;
-use crate::AppState;
+use super::{path, see_other};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
+use crate::{AppState, paths};
+use cycle::PhaseAt;
 
 /// The largest evidence file accepted.
 pub const MAX_BYTES: usize = cycle::EVIDENCE_MAX_BYTES;
@@ -48,7 +48,7 @@ pub fn section(
             ul {
                 @for f in files {
                     li {
-                        a href=(format!("{base}/allegati/{}", f.id)) { (f.file_name) }
+                        a href=(paths::evidence(&base, f.id, &f.file_name)) { (f.file_name) }
                         " (" (size(f.size)) ", caricato da " (f.uploaded_by) " il "
                         (messages::date(f.uploaded_at.date_naive())) ")"
                     }

@@ -80,7 +80,6 @@ pub fn section(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup 
     }
 }
 
-
 type IndicatorPath = (String, String, String, String);
 
 /// The plan and the indicator an address names, for a person who may report it now.

@@ -42,6 +42,15 @@ pub fn render(page: Page<'_>) -> Markup {
             }
             body {
                 a class="salta" href="#contenuto" { "Vai al contenuto" }
+                @if page.who.1.0 {
+                    div class="demo" role="note" {
+                        div class="contenitore" {
+                            strong { "Dati dimostrativi." }
+                            " Il piano viene da un documento pubblico; persone, resoconti, valori, "
+                            "atti e punteggi sono simulati per provare Pegaso e non sono dell'ente."
+                        }
+                    }
+                }
                 header class="testata" {
                     div class="contenitore" {
                         a class="marchio" href="/" { "Pegaso" }

@@ -147,7 +147,11 @@ fn members_only(
 
 /// After a form's write: the page to show next (303, so that reloading does not repeat it).
 fn see_other(to: String) -> Response {
-    (axum::http::StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to)]).into_response()
+    (
+        axum::http::StatusCode::SEE_OTHER,
+        [(axum::http::header::LOCATION, to)],
+    )
+        .into_response()
 }
 
 /// A form's fields, or a "bad form" page.

@@ -12,11 +12,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{form, path, see_other};
-use cycle::Neutralising;
 use crate::auth::Viewer;
 use crate::cache::{Part, PlanView};
 use crate::error::AppError;
 use crate::{AppState, paths};
+use cycle::Neutralising;
 
 /// Every part of objective `index` the evaluator may neutralise: its key in forms and its name.
 fn parts(v: &PlanView, index: usize) -> Vec<(Part, String)> {

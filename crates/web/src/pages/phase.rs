@@ -7,15 +7,15 @@ use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use cycle::{PhaseAt, PhaseEdit};
 use domain::access::{Action, Refusal, decide};
+use domain::facts::PhaseFields;
 use domain::monitoring::ReportStatus;
+use domain::phase_edit::{Mode, Wish};
 use domain::schedule::{self, Standing};
 use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
-use cycle::{PhaseAt, PhaseEdit};
-use domain::facts::PhaseFields;
-use domain::phase_edit::{Mode, Wish};
 use store::EditConflict;
 
 use super::layout::{Page, Section, render};
@@ -92,7 +92,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                                         @let files = v.monitoring.evidence.get(objective).and_then(|p| p.get(i)).map_or(&[][..], Vec::as_slice);
                                         @if files.is_empty() { "—" }
                                         @for f in files {
-                                            a href=(format!("{}/allegati/{}", phase_path(v, o, i + 1), f.id)) { (f.file_name) } br;
+                                            a href=(paths::evidence(&phase_path(v, o, i + 1), f.id, &f.file_name)) { (f.file_name) } br;
                                         }
                                     }
                                     td {

@@ -127,7 +127,12 @@ pub async fn save(
     let session = viewer.checked(&f.csrf)?;
     let cycle = state.cycle();
     cycle
-        .set_scoring(&id, &session.person, &f.settings, &cycle.stamp(&session.person))
+        .set_scoring(
+            &id,
+            &session.person,
+            &f.settings,
+            &cycle.stamp(&session.person),
+        )
         .await?;
     Ok(see_other(paths::scores(&id)))
 }

@@ -55,7 +55,7 @@ impl TestApp {
         limits: web::ServerLimits,
     ) -> TestApp {
         let store = Store::open(&db.url).await.unwrap();
-        web::load_demo_if_empty(&store)
+        web::load_demo_plan(&store)
             .await
             .unwrap()
             .expect("an empty database");
