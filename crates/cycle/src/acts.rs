@@ -72,7 +72,7 @@ impl Cycle {
         }
         let details = serde_json::json!({ "reason": act.reason, "board_act": act.board_act });
         self.store
-            .record_act(v.id(), act.kind.as_str(), current, to, details, stamp)
+            .record_act(v.id(), act.kind, current, to, details, stamp)
             .await?;
         self.changed(v.id()).await;
         Ok(to)

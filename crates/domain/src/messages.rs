@@ -319,31 +319,43 @@ pub fn actor(name: &str) -> &str {
 
 /// What an audit entry's action did, as a history reads it.
 pub fn audit_action(action: &str) -> String {
-    let known = match action {
-        "plan.import" => "piano importato",
-        "plan.replace" => "piano sostituito da una nuova importazione",
-        "phase.edit" => "fase modificata",
-        "person.add" => "persona aggiunta",
-        "person.disable" => "account disattivato",
-        "person.enable" => "account riattivato",
-        "person.reset_password" => "password reimpostata",
-        "session.open" => "accesso",
-        "session.close" => "uscita",
-        "audit.head_missing" => "anomalia: mancava la registrazione dell'ultima voce del registro",
-        "token.add" => "chiave API creata",
-        "token.revoke" => "chiave API revocata",
-        _ => "",
+    use crate::audit::AuditAction as A;
+    let Some(kind) = A::parse(action) else {
+        // A code of another version: shown as it is rather than hidden.
+        return action.to_string();
     };
-    if !known.is_empty() {
-        return known.to_string();
-    }
-    match action
-        .strip_prefix("plan.act.")
-        .and_then(crate::workflow::ActKind::parse)
-    {
-        Some(kind) => format!("atto: {}", act(kind).to_lowercase()),
-        None => action.to_string(),
-    }
+    let label = match kind {
+        A::PlanAct(kind) => return format!("atto: {}", act(kind).to_lowercase()),
+        A::PlanImport => "piano importato",
+        A::PlanReplace => "piano sostituito da una nuova importazione",
+        A::PlanScoring => "regole di misurazione cambiate",
+        A::PhaseEdit => "fase modificata",
+        A::PhaseEvidence => "documento allegato a una fase",
+        A::RoundOpen => "monitoraggio aperto",
+        A::RoundClose => "monitoraggio chiuso",
+        A::RoundReminder => "promemoria di monitoraggio inviato",
+        A::IndicatorActual => "valore di un indicatore riferito",
+        A::Neutralise => "neutralizzazione del Nucleo",
+        A::NeutraliseLift => "neutralizzazione revocata",
+        A::EventDate => "data di un evento registrata",
+        A::ChangeRequest => "richiesta di modifica presentata",
+        A::ChangeOpinion => "parere del Nucleo su una richiesta",
+        A::ChangeApprove => "richiesta di modifica approvata dalla Giunta",
+        A::ChangeReject => "richiesta di modifica respinta dalla Giunta",
+        A::PersonAdd => "persona aggiunta",
+        A::PersonDisable => "account disattivato",
+        A::PersonEnable => "account riattivato",
+        A::PersonResetPassword => "password reimpostata",
+        A::PersonEmail => "indirizzo di posta cambiato",
+        A::PersonCalendar => "calendario personale creato",
+        A::PersonCalendarRevoke => "calendario personale revocato",
+        A::SessionOpen => "accesso",
+        A::SessionClose => "uscita",
+        A::TokenAdd => "chiave API creata",
+        A::TokenRevoke => "chiave API revocata",
+        A::AuditHeadMissing => "anomalia: mancava la registrazione dell'ultima voce del registro",
+    };
+    label.to_string()
 }
 
 /// A field an audit entry records, as a history names it.

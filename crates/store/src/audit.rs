@@ -2,7 +2,7 @@
 //! hash (`domain::audit`), and read back for histories, exports and verification.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use domain::audit::{Entry, GENESIS, chain};
+use domain::audit::{AuditAction, Entry, GENESIS, chain};
 use sqlx::{Any, Transaction};
 
 use crate::db::Backend;
@@ -31,7 +31,7 @@ pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
 /// What a change did, before it is chained.
 #[derive(Debug)]
 pub(crate) struct Change<'a> {
-    pub action: &'a str,
+    pub action: AuditAction,
     pub subject: String,
     pub plan: Option<&'a str>,
     pub before: Option<serde_json::Value>,
@@ -41,7 +41,7 @@ pub(crate) struct Change<'a> {
 impl<'a> Change<'a> {
     /// A change to an account (no plan): `person/{username}`.
     pub fn person(
-        action: &'a str,
+        action: AuditAction,
         username: &str,
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
@@ -116,7 +116,7 @@ pub(crate) async fn append(
                     &hash,
                     stamp.text(),
                     "system",
-                    "audit.head_missing",
+                    &AuditAction::AuditHeadMissing.code(),
                     "audit",
                     None,
                     None,
@@ -134,7 +134,7 @@ pub(crate) async fn append(
         &prev,
         stamp.text(),
         &stamp.actor,
-        change.action,
+        &change.action.code(),
         &change.subject,
         change.plan,
         json(change.before),
@@ -241,7 +241,7 @@ impl Store {
     pub async fn record(
         &self,
         stamp: &Stamp,
-        action: &str,
+        action: AuditAction,
         subject: &str,
         plan: Option<&str>,
         after: Option<serde_json::Value>,

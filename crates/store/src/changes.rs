@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::monitoring::instant;
 use crate::text::{date, date_text};
 use crate::{Store, StoreError};
+use domain::audit::AuditAction;
 use domain::facts::{ChangeRequest, Decision, Opinion, VersionInfo};
 
 type RequestRow = (
@@ -130,7 +131,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "change.request",
+                action: AuditAction::ChangeRequest,
                 subject: format!("{plan}/richieste/{id}"),
                 plan: Some(plan),
                 before: None,
@@ -182,7 +183,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "change.opinion",
+                action: AuditAction::ChangeOpinion,
                 subject: format!("{plan}/richieste/{id}"),
                 plan: Some(plan),
                 before: None,
@@ -283,9 +284,9 @@ impl Store {
             stamp,
             Change {
                 action: if version.is_some() {
-                    "change.approve"
+                    AuditAction::ChangeApprove
                 } else {
-                    "change.reject"
+                    AuditAction::ChangeReject
                 },
                 subject: format!("{plan}/richieste/{id}"),
                 plan: Some(plan),

@@ -1,8 +1,8 @@
 //! The plan's lifecycle on the database: its state, the acts that move it, and the edits of
 //! phases, each guarded against lost updates and recorded in the audit log.
 
-use domain::PlanState;
 use domain::monitoring::ReportStatus;
+use domain::{ActKind, PlanState};
 use serde::Serialize;
 
 use crate::audit::{Change, Stamp, append};
@@ -10,6 +10,7 @@ use crate::db::Backend;
 use crate::error::Result;
 use crate::text::{date, date_text, percent};
 use crate::{Store, StoreError};
+use domain::audit::AuditAction;
 use domain::facts::{PhaseFields, PhaseRecord};
 
 /// Where a phase is: plan, unit, objective label and the phase's position (from 1).
@@ -93,7 +94,7 @@ impl Store {
     pub async fn record_act(
         &self,
         plan: &str,
-        kind: &str,
+        kind: ActKind,
         from: PlanState,
         to: PlanState,
         details: serde_json::Value,
@@ -123,7 +124,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: &format!("plan.act.{kind}"),
+                action: AuditAction::PlanAct(kind),
                 subject: plan.to_string(),
                 plan: Some(plan),
                 before: Some(serde_json::json!({ "state": from.as_str() })),
@@ -132,7 +133,12 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        tracing::info!(plan, act = kind, to = to.as_str(), "plan act recorded");
+        tracing::info!(
+            plan,
+            act = kind.as_str(),
+            to = to.as_str(),
+            "plan act recorded"
+        );
         Ok(())
     }
 
@@ -236,7 +242,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "phase.edit",
+                action: AuditAction::PhaseEdit,
                 subject: key.subject(),
                 plan: Some(key.plan),
                 before: Some(serde_json::to_value(&current)?),

@@ -12,6 +12,7 @@ use crate::db::Backend;
 use crate::error::Result;
 use crate::text::{date, date_text};
 use crate::{Store, StoreError};
+use domain::audit::AuditAction;
 use domain::facts::{Actual, EvidenceInfo, Monitoring, Neutralisation, Round};
 
 /// A new evidence file, already checked by its caller.
@@ -249,7 +250,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "plan.scoring",
+                action: AuditAction::PlanScoring,
                 subject: plan.to_string(),
                 plan: Some(plan),
                 before: value(before.as_deref()),
@@ -297,7 +298,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "round.open",
+                action: AuditAction::RoundOpen,
                 subject: format!("{plan}/monitoraggi/{id}"),
                 plan: Some(plan),
                 before: None,
@@ -333,7 +334,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "round.close",
+                action: AuditAction::RoundClose,
                 subject: format!("{plan}/monitoraggi/{id}"),
                 plan: Some(plan),
                 before: None,
@@ -392,7 +393,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "phase.evidence",
+                action: AuditAction::PhaseEvidence,
                 subject: key.subject(),
                 plan: Some(key.plan),
                 before: None,
@@ -514,7 +515,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "indicator.actual",
+                action: AuditAction::IndicatorActual,
                 subject: format!("{plan}/{unit}/{label}/i{position}"),
                 plan: Some(plan),
                 before: before.map(
@@ -577,9 +578,9 @@ impl Store {
             stamp,
             Change {
                 action: if reason.is_some() {
-                    "neutralise"
+                    AuditAction::Neutralise
                 } else {
-                    "neutralise.lift"
+                    AuditAction::NeutraliseLift
                 },
                 subject: format!("{plan}/{subject}"),
                 plan: Some(plan),
@@ -633,7 +634,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "event.date",
+                action: AuditAction::EventDate,
                 subject: format!("{plan}/eventi"),
                 plan: Some(plan),
                 before: before.map(|(d,)| serde_json::json!({ "event": event, "day": d })),
@@ -691,7 +692,7 @@ impl Store {
             self.backend(),
             stamp,
             Change {
-                action: "round.reminder",
+                action: AuditAction::RoundReminder,
                 subject: format!("{plan}/monitoraggi/{round}"),
                 plan: Some(plan),
                 before: None,

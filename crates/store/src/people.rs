@@ -10,6 +10,7 @@ use sqlx::{Any, Transaction};
 use crate::audit::{Change, Stamp, append, timestamp};
 use crate::error::Result;
 use crate::{Store, StoreError};
+use domain::audit::AuditAction;
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -176,7 +177,7 @@ impl Store {
             self.backend(),
             stamp,
             Change::person(
-                "person.email",
+                AuditAction::PersonEmail,
                 &username,
                 Some(serde_json::json!({ "email": before })),
                 Some(serde_json::json!({ "email": email })),
@@ -228,9 +229,9 @@ impl Store {
             stamp,
             Change::person(
                 if hash.is_some() {
-                    "person.calendar"
+                    AuditAction::PersonCalendar
                 } else {
-                    "person.calendar.revoke"
+                    AuditAction::PersonCalendarRevoke
                 },
                 &username,
                 None,
@@ -333,7 +334,7 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change::person("person.add", &new.username, None, Some(after)),
+            Change::person(AuditAction::PersonAdd, &new.username, None, Some(after)),
         )
         .await?;
         tx.commit().await?;
@@ -358,9 +359,9 @@ impl Store {
             stamp,
             Change::person(
                 if disabled {
-                    "person.disable"
+                    AuditAction::PersonDisable
                 } else {
-                    "person.enable"
+                    AuditAction::PersonEnable
                 },
                 &person.username,
                 Some(serde_json::json!({ "disabled": person.disabled })),
@@ -388,7 +389,12 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change::person("person.reset_password", &person.username, None, None),
+            Change::person(
+                AuditAction::PersonResetPassword,
+                &person.username,
+                None,
+                None,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -426,7 +432,7 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change::person("session.open", &person.username, None, None),
+            Change::person(AuditAction::SessionOpen, &person.username, None, None),
         )
         .await?;
         tx.commit().await?;
@@ -493,7 +499,7 @@ impl Store {
             &mut tx,
             self.backend(),
             stamp,
-            Change::person("session.close", &person.username, None, None),
+            Change::person(AuditAction::SessionClose, &person.username, None, None),
         )
         .await?;
         tx.commit().await?;
@@ -525,7 +531,7 @@ impl Store {
             self.backend(),
             stamp,
             Change::person(
-                "token.add",
+                AuditAction::TokenAdd,
                 &person.username,
                 None,
                 Some(serde_json::json!({ "token": id, "name": name })),
@@ -559,7 +565,7 @@ impl Store {
             self.backend(),
             stamp,
             Change::person(
-                "token.revoke",
+                AuditAction::TokenRevoke,
                 &person.username,
                 None,
                 Some(serde_json::json!({ "token": id })),

@@ -9,6 +9,7 @@ use crate::Store;
 use crate::audit::{Change, Stamp};
 use crate::error::{Result, StoreError};
 use crate::text::{date_text, name_of};
+use domain::audit::AuditAction;
 use domain::facts::PlanSummary;
 
 /// The ids every row of a plan carries.
@@ -150,9 +151,9 @@ impl Store {
             stamp,
             Change {
                 action: if revision > 1 {
-                    "plan.replace"
+                    AuditAction::PlanReplace
                 } else {
-                    "plan.import"
+                    AuditAction::PlanImport
                 },
                 subject: slug.clone(),
                 plan: Some(&slug),

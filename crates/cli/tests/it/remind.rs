@@ -145,7 +145,14 @@ async fn reminders_go_once_before_and_once_after_the_round_date() {
             (PlanState::Approved, "start", PlanState::InExecution),
         ] {
             store
-                .record_act(&id, kind, from, to, serde_json::json!({}), &stamp("t"))
+                .record_act(
+                    &id,
+                    domain::ActKind::parse(kind).unwrap(),
+                    from,
+                    to,
+                    serde_json::json!({}),
+                    &stamp("t"),
+                )
                 .await
                 .unwrap();
         }

@@ -22,7 +22,7 @@ async fn with_history(url: &str) -> Store {
         store
             .record_act(
                 &saved.id,
-                kind,
+                domain::ActKind::parse(kind).unwrap(),
                 from,
                 to,
                 serde_json::json!({}),

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use cycle::ActRequest;
-use domain::audit::Entry;
+use domain::audit::{AuditAction, Entry};
 use domain::workflow::{self, ActKind, BoardAct};
 use domain::{Actor, messages};
 use maud::{Markup, html};
@@ -26,7 +26,7 @@ pub fn panel(v: &PlanView, actor: Option<&Actor>, viewer: &Viewer, history: &[En
     let approval = history
         .iter()
         .rev()
-        .find(|e| e.action == "plan.act.approve")
+        .find(|e| AuditAction::parse(&e.action) == Some(AuditAction::PlanAct(ActKind::Approve)))
         .and_then(|e| serde_json::from_str::<Value>(e.after.as_deref()?).ok())
         .and_then(|after| serde_json::from_value::<BoardAct>(after.get("board_act")?.clone()).ok());
     html! {

@@ -111,7 +111,14 @@ impl TestApp {
             "board_act": (kind == "approve").then(|| serde_json::json!({"number": "12", "date": "2021-03-01"})),
         });
         self.store
-            .record_act(PLAN, kind, from, to, details, &stamp("test"))
+            .record_act(
+                PLAN,
+                domain::ActKind::parse(kind).unwrap(),
+                from,
+                to,
+                details,
+                &stamp("test"),
+            )
             .await
             .unwrap();
     }
