@@ -41,15 +41,6 @@ pub struct Played {
     pub version: Option<i64>,
 }
 
-/// The monitoring rounds of the year: name, as-of day, when they open, when reports are made
-/// (the first day; a report a day after), when they close.
-struct RoundPlan {
-    name: &'static str,
-    as_of: NaiveDate,
-    open: NaiveDate,
-    close: NaiveDate,
-}
-
 fn day(year: i32, month: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, d).unwrap_or_default()
 }
@@ -190,6 +181,153 @@ fn latin1(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// One step of the year, on its day.
+#[derive(Debug, Clone)]
+enum Step {
+    Act(ActKind),
+    OpenRound(usize),
+    CloseRound(usize),
+    /// Event `event` (from 0) of objective `objective` happened on `day`.
+    Event {
+        objective: usize,
+        event: usize,
+        day: NaiveDate,
+    },
+    /// A report of a phase: done on `done`, or still in progress.
+    Report {
+        objective: usize,
+        phase: usize,
+        done: Option<NaiveDate>,
+    },
+    /// The value of an objective's first indicator, as a percentage achieved.
+    Actual {
+        objective: usize,
+        value: u64,
+    },
+    AskChange,
+    GiveOpinion,
+    DecideChange,
+    Neutralise,
+}
+
+/// The monitoring rounds of the year: name, as-of day, opening and closing day.
+fn rounds(y: i32) -> [(&'static str, NaiveDate, NaiveDate, NaiveDate); 3] {
+    [
+        (
+            "Monitoraggio al 30/06",
+            day(y, 6, 30),
+            day(y, 6, 21),
+            day(y, 7, 21),
+        ),
+        (
+            "Monitoraggio al 30/09",
+            day(y, 9, 30),
+            day(y, 9, 20),
+            day(y, 10, 21),
+        ),
+        (
+            "Monitoraggio finale al 31/12",
+            day(y, 12, 31),
+            day(y + 1, 1, 8),
+            day(y + 1, 2, 5),
+        ),
+    ]
+}
+
+/// The year's steps, in the order of their days: acts, rounds, each phase reported a few days
+/// after it is done (or, when its work runs past the year, as still in progress), events,
+/// indicator values, the change request and the neutralisation.
+fn agenda(plan: &domain::Plan) -> Vec<(DateTime<Utc>, Step)> {
+    let y = plan.year;
+    let started = day(y, 2, 15);
+    let last_report = day(y + 1, 2, 3);
+    let rounds = rounds(y);
+    let mut steps = vec![
+        (at(day(y, 1, 28), 11), Step::Act(ActKind::Validate)),
+        (at(day(y, 2, 10), 16), Step::Act(ActKind::Approve)),
+        (at(started, 9), Step::Act(ActKind::Start)),
+        (at(day(y, 7, 8), 11), Step::AskChange),
+        (at(day(y, 7, 13), 12), Step::GiveOpinion),
+        (at(day(y, 7, 20), 16), Step::DecideChange),
+        (at(day(y, 10, 20), 10), Step::Neutralise),
+        (
+            at(day(y + 1, 2, 12), 10),
+            Step::Act(ActKind::CloseMeasurement),
+        ),
+        (
+            at(day(y + 1, 3, 18), 12),
+            Step::Act(ActKind::ValidateMeasurement),
+        ),
+        (at(day(y + 1, 4, 12), 9), Step::Act(ActKind::Publish)),
+    ];
+    for (n, (_, _, open, close)) in rounds.iter().enumerate() {
+        steps.push((at(*open, 8), Step::OpenRound(n)));
+        steps.push((at(*close, 17), Step::CloseRound(n)));
+    }
+    for (oi, o) in plan.objectives.iter().enumerate() {
+        for (e, _) in events_of(o).iter().enumerate() {
+            let when = day(y, 3, 1) + Days::new(dice(o, 100 + e) % 60);
+            let event = Step::Event {
+                objective: oi,
+                event: e,
+                day: when,
+            };
+            steps.push((at(when + Days::new(2), 9), event));
+        }
+        let planned = schedule::planned(o, y);
+        for (pi, _) in o.phases.iter().enumerate() {
+            let due = planned
+                .get(pi)
+                .and_then(|p| p.due)
+                .unwrap_or(day(y, 12, 31));
+            if due > day(y, 12, 31) {
+                continue; // a later year's slice
+            }
+            let lag = Days::new(dice(o, pi) % 3);
+            let done = match fate(o, pi) {
+                Fate::OnTime(before) => due.checked_sub_days(Days::new(before)).unwrap_or(due),
+                Fate::Late(after) => due + Days::new(after),
+                Fate::Never => continue,
+            };
+            let reported = done.max(started + Days::new(1)) + lag;
+            let report = |done| Step::Report {
+                objective: oi,
+                phase: pi,
+                done,
+            };
+            // A report in a round before the work is done: still in progress.
+            for (_, as_of, open, _) in &rounds {
+                let when = *open + Days::new(3 + dice(o, pi) % 7);
+                if *as_of < done
+                    && when < reported
+                    && due <= *as_of + Days::new(120)
+                    && dice(o, pi).is_multiple_of(3)
+                {
+                    steps.push((at(when, 11), report(None)));
+                }
+            }
+            if reported <= last_report {
+                steps.push((at(reported, 10 + (pi as u32 % 6)), report(Some(done))));
+            }
+        }
+        if !o.indicators.is_empty() {
+            let value = match dice(o, 200) {
+                0..=59 => 100,
+                d => 70 + d % 30,
+            };
+            steps.push((
+                at(day(y + 1, 1, 20), 15),
+                Step::Actual {
+                    objective: oi,
+                    value,
+                },
+            ));
+        }
+    }
+    steps.sort_by_key(|(at, _)| *at);
+    steps
+}
+
 impl Cycle {
     /// Plays the demonstration year of plan `plan` (a draft) with `cast`, calling `progress`
     /// with a sentence at each stage.
@@ -206,8 +344,9 @@ impl Cycle {
             ));
         }
         let y = view.plan.year;
+        let rounds = rounds(y);
         let mut played = Played::default();
-        progress("regole di misurazione, validazione del Nucleo, approvazione della Giunta");
+        progress("regole di misurazione");
         self.set_scoring(
             plan,
             &cast.admin,
@@ -215,258 +354,205 @@ impl Cycle {
             &stamp(&cast.admin, day(y, 1, 20), 9),
         )
         .await?;
-        let act = |kind, reason: Option<&str>, board_act| ActRequest {
-            kind,
-            reason: reason.map(str::to_owned),
-            board_act,
-            from: None,
-        };
-        self.perform_act(
-            plan,
-            &cast.evaluator,
-            act(ActKind::Validate, None, None),
-            &stamp(&cast.evaluator, day(y, 1, 28), 11),
-        )
-        .await?;
-        let approval = BoardAct {
-            number: "35".into(),
-            date: day(y, 2, 10),
-        };
-        self.perform_act(
-            plan,
-            &cast.board,
-            act(ActKind::Approve, None, Some(approval)),
-            &stamp(&cast.board, day(y, 2, 10), 16),
-        )
-        .await?;
-        self.perform_act(
-            plan,
-            &cast.admin,
-            act(ActKind::Start, None, None),
-            &stamp(&cast.admin, day(y, 2, 15), 9),
-        )
-        .await?;
-
-        let rounds = [
-            RoundPlan {
-                name: "Monitoraggio al 30/06",
-                as_of: day(y, 6, 30),
-                open: day(y, 7, 1),
-                close: day(y, 7, 22),
-            },
-            RoundPlan {
-                name: "Monitoraggio al 30/09",
-                as_of: day(y, 9, 30),
-                open: day(y, 10, 1),
-                close: day(y, 10, 22),
-            },
-            RoundPlan {
-                name: "Monitoraggio finale al 31/12",
-                as_of: day(y, 12, 31),
-                open: day(y + 1, 1, 11),
-                close: day(y + 1, 2, 5),
-            },
-        ];
-        for (n, round) in rounds.iter().enumerate() {
-            progress(round.name);
-            let id = self
-                .open_round(
-                    plan,
-                    &cast.admin,
-                    round.name,
-                    &round.as_of.to_string(),
-                    &stamp(&cast.admin, round.open, 8),
-                )
-                .await?;
-            played.rounds += 1;
-            self.report_round(plan, cast, &rounds, n, &mut played)
-                .await?;
-            if n == 0 {
-                played.version = self.demo_change(plan, cast, y).await?;
-            }
-            if n == 1 {
-                self.demo_neutralisation(plan, cast, y).await?;
-            }
-            self.close_round(
-                plan,
-                &cast.admin,
-                &id.to_string(),
-                &stamp(&cast.admin, round.close, 17),
-            )
-            .await?;
-        }
-
-        progress("chiusura della misurazione, validazione del Nucleo, pubblicazione");
-        self.perform_act(
-            plan,
-            &cast.admin,
-            act(ActKind::CloseMeasurement, None, None),
-            &stamp(&cast.admin, day(y + 1, 2, 12), 10),
-        )
-        .await?;
-        self.perform_act(
-            plan,
-            &cast.evaluator,
-            act(ActKind::ValidateMeasurement, None, None),
-            &stamp(&cast.evaluator, day(y + 1, 3, 18), 12),
-        )
-        .await?;
-        self.perform_act(
-            plan,
-            &cast.admin,
-            act(ActKind::Publish, None, None),
-            &stamp(&cast.admin, day(y + 1, 4, 12), 9),
-        )
-        .await?;
-        Ok(played)
-    }
-
-    /// The reports of round `n`: each phase done since the last round, with evidence for
-    /// about half; in the first rounds, some phases still in progress; events' dates; and in
-    /// the final round, the indicators' values.
-    async fn report_round(
-        &self,
-        plan: &str,
-        cast: &Cast,
-        rounds: &[RoundPlan],
-        n: usize,
-        played: &mut Played,
-    ) -> Outcome<()> {
-        let (view, _) = self.view(plan, Some(&cast.admin), true).await?;
-        let y = view.plan.year;
-        let round = &rounds[n];
-        let since = n.checked_sub(1).map(|p| rounds[p].as_of);
-        let last = n + 1 == rounds.len();
-        let mut hour = 0u64;
-        for (oi, o) in view.plan.objectives.iter().enumerate() {
-            let at_obj = (o.unit.as_str(), o.label.as_str());
-            if n == 0 {
-                // The events the card's deadlines count from happened in spring.
-                for (e, _) in events_of(o).iter().enumerate() {
-                    let when = day(y, 3, 1) + Days::new(dice(o, 100 + e) % 60);
-                    let who = self.reporter(&view, cast, oi, None, round.open);
+        let mut round_ids: Vec<Option<i64>> = vec![None; rounds.len()];
+        let mut request: Option<(i64, Person)> = None;
+        let mut reported: std::collections::HashSet<(usize, usize)> = Default::default();
+        for (when, step) in agenda(&view.plan) {
+            let on = when.date_naive();
+            let hour = |p: &Person| Stamp {
+                actor: p.username.clone(),
+                at: when,
+            };
+            match step {
+                Step::Act(kind) => {
+                    progress(domain::messages::act(kind));
+                    let (who, board_act) = match kind {
+                        ActKind::Validate | ActKind::ValidateMeasurement => (&cast.evaluator, None),
+                        ActKind::Approve => (
+                            &cast.board,
+                            Some(BoardAct {
+                                number: "35".into(),
+                                date: on,
+                            }),
+                        ),
+                        _ => (&cast.admin, None),
+                    };
+                    let act = ActRequest {
+                        kind,
+                        reason: None,
+                        board_act,
+                        from: None,
+                    };
+                    self.perform_act(plan, who, act, &hour(who)).await?;
+                }
+                Step::OpenRound(n) => {
+                    progress(rounds[n].0);
+                    let id = self
+                        .open_round(
+                            plan,
+                            &cast.admin,
+                            rounds[n].0,
+                            &rounds[n].1.to_string(),
+                            &hour(&cast.admin),
+                        )
+                        .await?;
+                    round_ids[n] = Some(id);
+                    played.rounds += 1;
+                }
+                Step::CloseRound(n) => {
+                    if let Some(id) = round_ids[n] {
+                        self.close_round(plan, &cast.admin, &id.to_string(), &hour(&cast.admin))
+                            .await?;
+                    }
+                }
+                Step::Event {
+                    objective,
+                    event,
+                    day,
+                } => {
+                    let (v, _) = self.view(plan, Some(&cast.admin), true).await?;
+                    let o = &v.plan.objectives[objective];
+                    let who = self.reporter(&v, cast, objective, None, on);
                     self.record_event(
                         plan,
                         who,
-                        at_obj,
-                        &(e + 1).to_string(),
-                        &when.to_string(),
-                        &stamp(who, round.open, 9),
+                        (o.unit.as_str(), o.label.as_str()),
+                        &(event + 1).to_string(),
+                        &day.to_string(),
+                        &hour(who),
                     )
                     .await?;
                 }
-            }
-            let planned = schedule::planned(o, y);
-            for (pi, phase) in o.phases.iter().enumerate() {
-                let due = planned
-                    .get(pi)
-                    .and_then(|p| p.due)
-                    .unwrap_or(day(y, 12, 31));
-                if due > day(y, 12, 31) {
-                    continue; // a later year's slice
-                }
-                let reported_on = round.open + Days::new(1 + hour % 12);
-                hour += 1;
-                let fate = fate(o, pi);
-                let done = match fate {
-                    Fate::OnTime(before) => {
-                        Some(due.checked_sub_days(Days::new(before)).unwrap_or(due))
-                    }
-                    Fate::Late(after) => Some(due + Days::new(after)),
-                    Fate::Never => None,
-                };
-                let in_this_round = done.is_some_and(|d| {
-                    d <= round
-                        .as_of
-                        .max(if last { reported_on } else { round.as_of })
-                        && since.is_none_or(|s| d > s)
-                });
-                let who = self.reporter(&view, cast, oi, Some(pi), reported_on);
-                let number = (pi + 1).to_string();
-                let at_phase = PhaseAt {
-                    unit: at_obj.0,
-                    label: at_obj.1,
-                    number: &number,
-                };
-                let when = stamp(who, reported_on, 10);
-                if in_this_round && let Some(d) = done {
-                    let note = format!(
-                        "Fase {} conclusa il {}.",
-                        phase.label,
-                        domain::messages::date(d)
-                    );
-                    self.demo_report(plan, who, at_phase, Some(d), &note, &when)
-                        .await?;
-                    played.reports += 1;
-                    match fate {
-                        Fate::OnTime(_) => played.on_time += 1,
-                        _ => played.late += 1,
-                    }
-                    if dice(o, pi).is_multiple_of(2) {
-                        let file = format!("verbale-fase-{}.pdf", phase.label);
-                        let lines = [
-                            view.plan.entity.name.clone(),
-                            format!("Verbale di conclusione della fase {}", phase.label),
-                            format!("Obiettivo {}: {}", o.label, o.title),
-                            format!("Fase {}: {}", phase.label, phase.description),
-                            note.clone(),
-                            format!("Il responsabile: {}", who.name),
-                            "Documento dimostrativo generato da Pegaso.".to_string(),
-                        ];
-                        self.attach_evidence(plan, who, at_phase, &file, &pdf(&lines), &when)
-                            .await?;
-                        played.evidence += 1;
-                    }
-                } else if last && done.is_none_or(|d| d > reported_on) {
-                    if fate == Fate::Never {
-                        played.never += 1;
-                    } else {
-                        // Not done by the year's end: reported as still in progress.
-                        self.demo_report(
-                            plan,
-                            who,
-                            at_phase,
-                            None,
-                            "Attività avviata, non conclusa entro l'anno.",
-                            &when,
-                        )
-                        .await?;
-                        played.reports += 1;
-                    }
-                } else if !last
-                    && done.is_some_and(|d| d > round.as_of)
-                    && due > round.as_of
-                    && dice(o, pi).is_multiple_of(3)
-                    && since.is_none_or(|s| due <= s + Days::new(200))
-                {
-                    self.demo_report(plan, who, at_phase, None, "Attività in corso.", &when)
-                        .await?;
-                    played.reports += 1;
-                }
-            }
-            if last {
-                for (i, _) in o.indicators.iter().enumerate().take(1) {
-                    let achieved = match dice(o, 200 + i) {
-                        0..=59 => 100,
-                        d => 70 + d % 30,
+                Step::Report {
+                    objective,
+                    phase,
+                    done,
+                } => {
+                    let (v, _) = self.view(plan, Some(&cast.admin), true).await?;
+                    let o = &v.plan.objectives[objective];
+                    let label = o.phases[phase].label.to_string();
+                    let who = self.reporter(&v, cast, objective, Some(phase), on);
+                    let number = (phase + 1).to_string();
+                    let at_phase = PhaseAt {
+                        unit: o.unit.as_str(),
+                        label: o.label.as_str(),
+                        number: &number,
                     };
-                    let who = self.reporter(&view, cast, oi, None, round.open + Days::new(3));
+                    let note = match done {
+                        Some(d) => {
+                            format!("Fase {label} conclusa il {}.", domain::messages::date(d))
+                        }
+                        None => "Attività in corso.".to_string(),
+                    };
+                    self.demo_report(plan, who, at_phase, done, &note, &hour(who))
+                        .await?;
+                    played.reports += 1;
+                    if let Some(d) = done {
+                        reported.insert((objective, phase));
+                        let due = schedule::planned(o, y)
+                            .get(phase)
+                            .and_then(|p| p.due)
+                            .unwrap_or(day(y, 12, 31));
+                        if d <= due {
+                            played.on_time += 1;
+                        } else {
+                            played.late += 1;
+                        }
+                        if dice(o, phase).is_multiple_of(2) {
+                            let lines = [
+                                v.plan.entity.name.clone(),
+                                format!("Verbale di conclusione della fase {label}"),
+                                format!("Obiettivo {}: {}", o.label, o.title),
+                                format!("Fase {label}: {}", o.phases[phase].description),
+                                note.clone(),
+                                format!("Il responsabile: {}", who.name),
+                                "Documento dimostrativo generato da Pegaso.".to_string(),
+                            ];
+                            let file = format!("verbale-fase-{label}.pdf");
+                            self.attach_evidence(
+                                plan,
+                                who,
+                                at_phase,
+                                &file,
+                                &pdf(&lines),
+                                &hour(who),
+                            )
+                            .await?;
+                            played.evidence += 1;
+                        }
+                    }
+                }
+                Step::Actual { objective, value } => {
+                    let (v, _) = self.view(plan, Some(&cast.admin), true).await?;
+                    let o = &v.plan.objectives[objective];
+                    let who = self.reporter(&v, cast, objective, None, on);
                     self.record_actual(
                         plan,
                         who,
-                        at_obj,
-                        &(i + 1).to_string(),
-                        &achieved.to_string(),
-                        &round.as_of.to_string(),
+                        (o.unit.as_str(), o.label.as_str()),
+                        "1",
+                        &value.to_string(),
+                        &rounds[2].1.to_string(),
                         "Relazione finale del responsabile",
-                        &stamp(who, round.open + Days::new(3), 15),
+                        &hour(who),
                     )
                     .await?;
                     played.actuals += 1;
                 }
+                Step::AskChange => request = self.demo_ask(plan, cast, when).await?,
+                Step::GiveOpinion => {
+                    if let Some((id, _)) = &request {
+                        self.give_opinion(
+                            plan,
+                            &cast.evaluator,
+                            &id.to_string(),
+                            OpinionRequest {
+                                favourable: Some(true),
+                                text: "Parere favorevole: il ritardo non dipende dall'ufficio.",
+                            },
+                            &hour(&cast.evaluator),
+                        )
+                        .await?;
+                    }
+                }
+                Step::DecideChange => {
+                    if let Some((id, _)) = &request {
+                        let (_, version) = self
+                            .decide_change(
+                                plan,
+                                &cast.board,
+                                &id.to_string(),
+                                DecisionRequest {
+                                    approve: Some(true),
+                                    act_number: "128",
+                                    act_date: &on.to_string(),
+                                },
+                                &hour(&cast.board),
+                            )
+                            .await?;
+                        played.version = version;
+                    }
+                }
+                Step::Neutralise => self.demo_neutralisation(plan, cast, when).await?,
             }
         }
-        Ok(())
+        // Phases of the year never reported as done.
+        let (v, _) = self.view(plan, Some(&cast.admin), true).await?;
+        played.never = v
+            .plan
+            .objectives
+            .iter()
+            .enumerate()
+            .flat_map(|(oi, o)| {
+                schedule::planned(o, y)
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.due.is_none_or(|d| d <= day(y, 12, 31)))
+                    .map(move |(pi, _)| (oi, pi))
+            })
+            .filter(|k| !reported.contains(k))
+            .count();
+        Ok(played)
     }
 
     /// One report of a phase: done on `done`, or in progress.
@@ -524,13 +610,19 @@ impl Cycle {
             .unwrap_or(&cast.admin)
     }
 
-    /// In July a head asks to move a later deadline by two months; the Nucleo agrees and the
-    /// Giunta approves: a new version of the plan.
-    async fn demo_change(&self, plan: &str, cast: &Cast, y: i32) -> Outcome<Option<i64>> {
+    /// In July a head asks to move a later deadline by two months (the Nucleo agrees and the
+    /// Giunta approves in the steps after). Returns the request and who asked.
+    async fn demo_ask(
+        &self,
+        plan: &str,
+        cast: &Cast,
+        when: DateTime<Utc>,
+    ) -> Outcome<Option<(i64, Person)>> {
         let (view, _) = self.view(plan, Some(&cast.admin), true).await?;
-        let asked = day(y, 7, 8);
+        let y = view.plan.year;
+        let asked = when.date_naive();
         let mut chosen = None;
-        'search: for (oi, o) in view.plan.objectives.iter().enumerate() {
+        'search: for o in &view.plan.objectives {
             let may_ask = |h: &&Person| {
                 let actor = crate::actor(h, &view);
                 let ask = domain::Action::RequestChange {
@@ -548,15 +640,14 @@ impl Cycle {
                     && due <= day(y, 10, 31)
                     && matches!(o.phases[pi].deadline.when, domain::When::Date { .. })
                 {
-                    chosen = Some((oi, pi, due, head.clone()));
+                    chosen = Some((o, pi, due, head.clone()));
                     break 'search;
                 }
             }
         }
-        let Some((oi, pi, due, head)) = chosen else {
+        let Some((o, pi, due, head)) = chosen else {
             return Ok(None);
         };
-        let o = &view.plan.objectives[oi];
         let moved = due + Days::new(61);
         let request = self
             .ask_change(
@@ -567,40 +658,22 @@ impl Cycle {
                 &moved.to_string(),
                 "La gara è slittata per il ricorso di un concorrente: serve più tempo per \
                  l'aggiudicazione.",
-                &stamp(&head, asked, 11),
-            )
-            .await?;
-        let id = request.to_string();
-        self.give_opinion(
-            plan,
-            &cast.evaluator,
-            &id,
-            OpinionRequest {
-                favourable: Some(true),
-                text: "Parere favorevole: il ritardo non dipende dall'ufficio.",
-            },
-            &stamp(&cast.evaluator, day(y, 7, 13), 12),
-        )
-        .await?;
-        let date = day(y, 7, 20).to_string();
-        let (_, version) = self
-            .decide_change(
-                plan,
-                &cast.board,
-                &id,
-                DecisionRequest {
-                    approve: Some(true),
-                    act_number: "128",
-                    act_date: &date,
+                &Stamp {
+                    actor: head.username.clone(),
+                    at: when,
                 },
-                &stamp(&cast.board, day(y, 7, 20), 16),
             )
             .await?;
-        Ok(version)
+        Ok(Some((request, head)))
     }
 
     /// In October the Nucleo neutralises a phase that external causes held up.
-    async fn demo_neutralisation(&self, plan: &str, cast: &Cast, y: i32) -> Outcome<()> {
+    async fn demo_neutralisation(
+        &self,
+        plan: &str,
+        cast: &Cast,
+        when: DateTime<Utc>,
+    ) -> Outcome<()> {
         let (view, _) = self.view(plan, Some(&cast.admin), true).await?;
         let late = view.plan.objectives.iter().find_map(|o| {
             (0..o.phases.len())
@@ -619,7 +692,10 @@ impl Cycle {
                 "Ritardo dovuto al finanziamento regionale arrivato a settembre: causa esterna \
                  all'ufficio.",
             ),
-            &stamp(&cast.evaluator, day(y, 10, 20), 10),
+            &Stamp {
+                actor: cast.evaluator.username.clone(),
+                at: when,
+            },
         )
         .await
     }

@@ -96,6 +96,46 @@ impl Cycle {
         }
     }
 
+    /// `view`, as the plan stood at the end of `day` (facts recorded by then, the version in
+    /// force then); the plan as it is for today, a later day or none.
+    pub async fn view_on(
+        &self,
+        id: &str,
+        person: Option<&Person>,
+        day: Option<NaiveDate>,
+    ) -> Outcome<(Arc<View>, Option<Actor>)> {
+        let (view, actor) = self.view(id, person, false).await?;
+        let Some(day) = day.filter(|d| *d < self.today()) else {
+            return Ok((view, actor));
+        };
+        if let Some(past) = view.past(day) {
+            return Ok((past, actor));
+        }
+        let at = day
+            .succ_opt()
+            .unwrap_or(day)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        let facts = view.facts();
+        let last = facts.versions.iter().map(|v| v.number).max();
+        let plan = match (domain::facts::version_at(&facts, at), &facts.original) {
+            (None, Some(original)) => original.clone(),
+            (Some(n), _) if Some(n) != last => self.store.version(id, n).await?,
+            _ => facts.plan.clone(),
+        };
+        let filter = store::AuditFilter {
+            plan: Some(id.to_owned()),
+            ..store::AuditFilter::default()
+        };
+        let log = self.store.audit_log(&filter).await?;
+        let mut then = View::new(domain::facts::as_of(&facts, &log, at, plan))?;
+        then.day = Some(day);
+        let then = Arc::new(then);
+        view.keep_past(day, then.clone());
+        Ok((then, actor))
+    }
+
     /// Forgets a plan this process changed, so that the next read sees it as stored.
     pub async fn changed(&self, id: &str) {
         self.plans.invalidate(id).await;

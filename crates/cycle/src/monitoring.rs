@@ -70,6 +70,9 @@ impl View {
         actor: Option<&Actor>,
         day: NaiveDate,
     ) -> Result<(), domain::Refusal> {
+        if self.day.is_some() {
+            return Err(domain::Refusal::PastDay);
+        }
         decide(
             actor,
             Action::ReportPhase {

@@ -106,6 +106,9 @@ impl View {
         actor: Option<&Actor>,
     ) -> Result<Mode, domain::Refusal> {
         let state = self.summary.state;
+        if self.day.is_some() {
+            return Err(domain::Refusal::PastDay);
+        }
         let mode = Mode::of(state).ok_or(domain::Refusal::State(state))?;
         let Some(o) = self.plan.objectives.get(objective) else {
             return Err(domain::Refusal::State(state));

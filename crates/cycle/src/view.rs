@@ -42,6 +42,11 @@ pub struct View {
     /// The scores of the days asked for so far (a few), computed once each: the facts do not
     /// change while this view lives.
     scores: Mutex<Vec<(NaiveDate, Arc<PlanScores>)>>,
+    /// The day this view shows the plan as it stood on (its facts recorded by the end of
+    /// it); `None` for the plan as it is now.
+    pub day: Option<NaiveDate>,
+    /// Views of earlier days asked for so far (a few), built once each from this revision.
+    past: Mutex<Vec<(NaiveDate, Arc<View>)>>,
     /// Units by the responsibility code that names them.
     by_code: HashMap<String, usize>,
     /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it (shared by
@@ -115,6 +120,8 @@ impl View {
             settings,
             settings_error,
             scores: Mutex::new(Vec::new()),
+            day: None,
+            past: Mutex::new(Vec::new()),
             cards: (0..plan.objectives.len())
                 .map(|_| OnceLock::new())
                 .collect(),
@@ -127,6 +134,46 @@ impl View {
             involved,
             involves,
         })
+    }
+
+    /// The facts this view was made from.
+    pub fn facts(&self) -> Facts {
+        Facts {
+            summary: self.summary.clone(),
+            plan: self.plan.clone(),
+            records: self.records.clone(),
+            history: self.history.clone(),
+            monitoring: self.monitoring.clone(),
+            requests: self.requests.clone(),
+            versions: self.versions.clone(),
+            original: self.original.clone(),
+        }
+    }
+
+    /// The view of `day` built before from this one, if any.
+    pub(crate) fn past(&self, day: NaiveDate) -> Option<Arc<View>> {
+        let memo = self
+            .past
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        memo.iter().find(|(d, _)| *d == day).map(|(_, v)| v.clone())
+    }
+
+    /// Keeps the view of `day`, built from this one.
+    pub(crate) fn keep_past(&self, day: NaiveDate, view: Arc<View>) {
+        let mut memo = self
+            .past
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if memo.len() >= SCORED_DAYS {
+            memo.remove(0);
+        }
+        memo.push((day, view));
+    }
+
+    /// The day the situation is shown for: this view's, or `today` for the plan as it is.
+    pub fn situation_day(&self, today: NaiveDate) -> NaiveDate {
+        self.day.unwrap_or(today)
     }
 
     /// The plan scored as of `day`, computed once for each day asked.

@@ -223,6 +223,9 @@ pub enum Refusal {
     ActRequired,
     #[error("the plan belongs to another administration")]
     OtherAdministration,
+    /// The plan is shown as it stood on a past day: read, not changed.
+    #[error("a past day is shown")]
+    PastDay,
 }
 
 /// Decides whether `actor` (`None`: the public) may do `action` on a plan in `state`.

@@ -4,6 +4,10 @@
 
 use std::collections::BTreeSet;
 
+mod history;
+
+pub use history::{as_of, version_at};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -58,7 +62,7 @@ impl PhaseRecord {
 }
 
 /// The editable fields of a phase, as they are (for conflicts) or as wished.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PhaseFields {
     pub description: String,
     pub weight_pct: Option<Percent>,

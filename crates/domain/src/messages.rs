@@ -299,6 +299,11 @@ pub fn refusal(r: &crate::access::Refusal) -> String {
         }
         Refusal::State(s) => format!("Non è possibile ora: il piano è {}.", plan_state(*s)),
         Refusal::OtherAdministration => "Questo piano è di un'altra amministrazione.".into(),
+        Refusal::PastDay => {
+            "Si sta guardando il piano com'era in un giorno passato: per modificarlo, tornare \
+             alla situazione di oggi."
+                .into()
+        }
         Refusal::Locked => {
             "Le misure sono state validate: per cambiarle serve l'atto che riapre la misurazione."
                 .into()

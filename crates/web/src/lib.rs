@@ -129,6 +129,16 @@ impl AppState {
         Ok(self.cycle.view(id, person, false).await?)
     }
 
+    /// `view`, as the plan stood at the end of `day` (today's when `None`).
+    pub(crate) async fn view_on(
+        &self,
+        id: &str,
+        person: Option<&Person>,
+        day: Option<chrono::NaiveDate>,
+    ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
+        Ok(self.cycle.view_on(id, person, day).await?)
+    }
+
     /// `view`, reading the stored revision first: for writes.
     pub(crate) async fn view_fresh(
         &self,

@@ -154,6 +154,56 @@ fn see_other(to: String) -> Response {
         .into_response()
 }
 
+/// The day a page shows a plan's situation on: `?al=AAAA-MM-GG`, or today.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Situation {
+    #[serde(default)]
+    al: Option<String>,
+}
+
+impl Situation {
+    /// The day asked for (`None`: today), or a 400 that says how to write it.
+    fn day(
+        q: Result<axum::extract::Query<Situation>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<Option<chrono::NaiveDate>, AppError> {
+        let Ok(axum::extract::Query(q)) = q else {
+            return Err(AppError::BadRequest(
+                "L'indirizzo della pagina non è valido.".into(),
+            ));
+        };
+        match q.al.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => Ok(None),
+            Some(d) => limits::parse_date(d).map(Some).ok_or_else(|| {
+                AppError::BadRequest("La data della situazione si scrive AAAA-MM-GG.".into())
+            }),
+        }
+    }
+}
+
+/// The form that chooses the day a situation is shown for, and, when it is a past day, the
+/// notice that says so.
+fn situation(action: &str, v: &crate::cache::PlanView) -> Markup {
+    let day = v.situation_day(crate::today());
+    maud::html! {
+        form class="giorno" method="get" action=(action) {
+            label for="al" { "Situazione al" }
+            " "
+            input id="al" name="al" type="date" value=(day.to_string());
+            " "
+            button type="submit" { "Mostra" }
+            @if v.day.is_some() {
+                " " a href=(action) { "Torna a oggi" }
+            }
+        }
+        @if let Some(d) = v.day {
+            p class="avviso" role="status" {
+                "Il piano com'era alla fine del " (messages::date(d))
+                ": si contano solo i fatti registrati entro quel giorno."
+            }
+        }
+    }
+}
+
 /// A form's fields, or a "bad form" page.
 fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     f.map(|Form(t)| t).map_err(|e| {

@@ -21,15 +21,16 @@ struct Fixed;
 
 impl cycle::Clock for Fixed {
     fn now(&self) -> DateTime<Utc> {
-        at(2021, 1, 5)
+        self::now()
     }
     fn today(&self) -> NaiveDate {
         self::now().date_naive()
     }
 }
 
+/// The tests run after the plan's year: its days are in the past.
 fn now() -> DateTime<Utc> {
-    at(2021, 1, 5)
+    at(2023, 1, 5)
 }
 
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -169,6 +170,72 @@ async fn the_demonstration_year_plays_to_publication_through_the_use_cases() {
         let head = cycle.store().audit_head().await.unwrap();
         let breaks = domain::audit::verify(&entries, head.as_ref().map(|(s, h)| (*s, h.as_str())));
         assert!(breaks.is_empty(), "{b}: {breaks:?}");
+        // The plan as it stood on 30 June: only what was recorded by then.
+        let june = NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
+        let (then, _) = cycle.view_on(&plan, None, Some(june)).await.unwrap();
+        assert_eq!(then.day, Some(june));
+        let end_of_june = at(2021, 7, 1);
+        let done_then = |v: &cycle::View| {
+            v.records
+                .iter()
+                .flatten()
+                .filter(|r| r.completed_on.is_some())
+                .count()
+        };
+        assert!(done_then(&then) > 0, "{b}: phases were done by June");
+        assert!(done_then(&then) < done_then(&view), "{b}: and more after");
+        assert!(
+            then.records
+                .iter()
+                .flatten()
+                .filter_map(|r| r.reported_at)
+                .all(|at| at < end_of_june),
+            "{b}: nothing reported after the day"
+        );
+        assert_eq!(
+            then.monitoring.rounds.len(),
+            1,
+            "{b}: one round opened by June"
+        );
+        assert!(
+            then.monitoring.rounds[0].is_open(),
+            "{b}: and still open then"
+        );
+        assert!(
+            then.monitoring.neutralisations.is_empty(),
+            "{b}: neutralised in October"
+        );
+        assert!(
+            then.monitoring
+                .actuals
+                .iter()
+                .flatten()
+                .all(Option::is_none)
+        );
+        assert!(then.versions.is_empty(), "{b}: the change came in July");
+        assert_eq!(then.summary.state, PlanState::Published, "{b}: read as now");
+        let june_score = then.scores(june).administration.unwrap_or_default();
+        assert!(
+            june_score < total,
+            "{b}: {june_score} in June, {total} at the end"
+        );
+        // The plan in force in June is the one approved: the deadline moved in July had not.
+        let (changed, _) = view
+            .requests
+            .first()
+            .map(|r| (r.objective.clone(), r.proposal.clone()))
+            .expect("a change request");
+        let before = then
+            .plan
+            .objectives
+            .iter()
+            .find(|o| o.id.as_str() == changed);
+        let after = view
+            .plan
+            .objectives
+            .iter()
+            .find(|o| o.id.as_str() == changed);
+        assert_ne!(before, after, "{b}: the version of June differs from now");
         // Played once: a second time is out of turn.
         let again = cycle.play_demo_year(&plan, &cast, &|_| {}).await;
         assert!(

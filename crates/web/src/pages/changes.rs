@@ -86,15 +86,17 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
         .iter()
         .filter(|r| r.objective == o.id.as_str())
         .collect();
-    let open = decide(
-        actor,
-        Action::RequestChange {
-            unit: &o.unit,
-            day: Some(crate::today()),
-        },
-        v.summary.state,
-    )
-    .is_ok();
+    // A past day is read, not changed.
+    let open = v.day.is_none()
+        && decide(
+            actor,
+            Action::RequestChange {
+                unit: &o.unit,
+                day: Some(crate::today()),
+            },
+            v.summary.state,
+        )
+        .is_ok();
     html! {
         @if actor.is_some() && (open || !mine.is_empty()) {
             h2 id="richieste" { "Richieste di modifica" }

@@ -21,6 +21,8 @@ const WINDOW_DAYS: u64 = 30;
 pub struct HomeQuery {
     /// The day the 30 days start from (`AAAA-MM-GG`); today when absent.
     dal: Option<String>,
+    /// The day the plans' situation is shown for (`AAAA-MM-GG`); today when absent.
+    al: Option<String>,
 }
 
 /// A deadline falling in the window.
@@ -36,7 +38,12 @@ pub async fn page(
     viewer: Viewer,
     q: Result<Query<HomeQuery>, QueryRejection>,
 ) -> PageResult {
-    let asked = q.ok().and_then(|Query(q)| q.dal).filter(|d| !d.is_empty());
+    let q = q.ok().map(|Query(q)| q);
+    let situation = q
+        .as_ref()
+        .and_then(|q| q.al.as_deref())
+        .and_then(domain::limits::parse_date);
+    let asked = q.and_then(|q| q.dal).filter(|d| !d.is_empty());
     let parsed = asked
         .as_deref()
         .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"));
@@ -51,7 +58,7 @@ pub async fn page(
     let mut views = Vec::new();
     let mut unseen = Vec::new();
     for summary in state.store.plans().await? {
-        match state.view(&summary.id, viewer.person()).await {
+        match state.view_on(&summary.id, viewer.person(), situation).await {
             Ok((v, actor)) => {
                 let results = domain::access::decide(
                     actor.as_ref(),
@@ -90,6 +97,14 @@ pub async fn page(
                 p id="dal-errore" class="nota" { "La data indicata non è valida: si mostrano le scadenze da oggi." }
             }
         }
+        @if views.iter().any(|(_, results)| *results) {
+            form class="cerca" method="get" action="/" {
+                label for="al" { "Situazione dei piani al" }
+                input id="al" name="al" type="date" value=(situation.unwrap_or_else(today).format("%Y-%m-%d"));
+                input type="hidden" name="dal" value=(from.format("%Y-%m-%d"));
+                button type="submit" { "Mostra" }
+            }
+        }
         @for (v, results) in &views {
             (plan_card(v, from, to, *results))
         }
@@ -105,7 +120,7 @@ pub async fn page(
 
 /// How the plan's objectives stand today, with a traffic light and a count for each.
 fn standings(v: &PlanView) -> Markup {
-    let today = today();
+    let today = v.situation_day(today());
     let mut counts: Vec<(Standing, usize)> = Vec::new();
     for oi in 0..v.plan.objectives.len() {
         let cal = super::phase::calendar(v, oi, today);
@@ -125,7 +140,7 @@ fn standings(v: &PlanView) -> Markup {
         Standing::NoDeadline,
     ];
     counts.sort_by_key(|(s, _)| order.iter().position(|o| o == s));
-    let score = v.scores(crate::today()).administration;
+    let score = v.scores(today).administration;
     html! {
         h3 id=(format!("situazione-{}", v.id())) { "Situazione degli obiettivi al " (messages::date(today)) }
         ul class="cifre" aria-labelledby=(format!("situazione-{}", v.id())) {

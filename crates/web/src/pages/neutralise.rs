@@ -60,7 +60,8 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
             Some((name, v.monitoring.neutralisation(&key)?))
         })
         .collect();
-    let open = decide(actor, Action::Neutralise, v.summary.state).is_ok();
+    // A past day is read, not changed.
+    let open = v.day.is_none() && decide(actor, Action::Neutralise, v.summary.state).is_ok();
     // Neutralisations are part of the results: not shown before they may be read.
     if decide(actor, Action::ReadProgress, v.summary.state).is_err() {
         return html! {};

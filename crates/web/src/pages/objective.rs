@@ -1,14 +1,14 @@
 //! An objective card, laid out like the plan's own: every field, the phases table, and the
 //! Gantt of the phases against the plan year.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use domain::change::{Difference, Field};
 use domain::{Objective, Percent, messages};
 use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, path};
+use super::{PageResult, Situation, path, situation};
 use super::{acts, changes, events, indicator, neutralise, phase, score};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -20,9 +20,11 @@ pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
     p: Result<Path<(String, String, String)>, PathRejection>,
+    q: Result<Query<Situation>, QueryRejection>,
 ) -> PageResult {
     let (id, unit_id, label) = path(p)?;
-    let (v, actor) = state.view(&id, viewer.person()).await?;
+    let day = Situation::day(q)?;
+    let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
     let index = v.objective_index(&unit_id, &label).ok_or_else(|| {
         AppError::NotFound(format!(
             "un obiettivo «{label}» dell'unità «{unit_id}» in questo piano"
@@ -57,6 +59,9 @@ pub async fn page(
     };
     let body = html! {
         (PreEscaped(card))
+        @if readable {
+            (situation(&paths::objective(v.id(), o), &v))
+        }
         (phase::progress(&v, index, actor.as_ref()))
         (events::section(&v, index, actor.as_ref(), viewer.csrf()))
         (indicator::section(&v, index, actor.as_ref()))

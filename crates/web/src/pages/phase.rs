@@ -49,7 +49,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
     };
     let readable = decide(actor, Action::ReadProgress, v.summary.state).is_ok();
     let latest_round = v.monitoring.rounds.last().map(|r| r.opened_at);
-    let today = crate::today();
+    let today = v.situation_day(crate::today());
     let Calendar {
         due,
         done,

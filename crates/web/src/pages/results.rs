@@ -3,8 +3,8 @@
 //! the planning office sets the rules here.
 
 use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use domain::access::{Action, decide};
 use domain::messages;
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::layout::{Page, Section, render};
 use super::score::words;
-use super::{PageResult, form, path, see_other};
+use super::{PageResult, Situation, form, path, see_other, situation};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -22,9 +22,11 @@ pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
     p: Result<Path<String>, PathRejection>,
+    q: Result<Query<Situation>, QueryRejection>,
 ) -> PageResult {
     let id = path(p)?;
-    let (v, actor) = state.view(&id, viewer.person()).await?;
+    let day = Situation::day(q)?;
+    let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
     let readable = decide(actor.as_ref(), Action::ReadProgress, v.summary.state);
     let configure = decide(actor.as_ref(), Action::ConfigureScoring, v.summary.state);
     if let Err(r) = &readable
@@ -32,10 +34,14 @@ pub async fn page(
     {
         return Err(AppError::refused(r.clone()));
     }
-    let s = v.scores(crate::today());
+    let today = v.situation_day(crate::today());
+    let s = v.scores(today);
     let settings = &v.settings;
     let body = html! {
         h1 { "Punteggi" }
+        @if readable.is_ok() {
+            (situation(&paths::scores(v.id()), &v))
+        }
         h2 { "Regole di misurazione del piano" }
         ul {
             li { "Fasi: " (messages::phase_method(&settings.phases)) "." }
@@ -55,7 +61,7 @@ pub async fn page(
             p class="avviso" role="alert" { "Le regole salvate non valgono più per questo piano, e si usano quelle predefinite: " (e) }
         }
         @if readable.is_ok() {
-            p class="punteggio" { "Punteggio organizzativo dell'ente al " (messages::date(crate::today())) ": "
+            p class="punteggio" { "Punteggio organizzativo dell'ente al " (messages::date(today)) ": "
                 strong { (words(s.administration)) } }
             table {
                 caption { "Punteggio di ciascuna unità e dei suoi obiettivi" }

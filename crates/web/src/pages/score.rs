@@ -20,7 +20,8 @@ pub fn words(score: Option<Decimal>) -> String {
 
 /// The card's "Punteggio" section for objective `index` (by position).
 pub fn section(v: &PlanView, index: usize) -> Markup {
-    let scores = v.scores(crate::today());
+    let today = v.situation_day(crate::today());
+    let scores = v.scores(today);
     let Some(s) = scores.objectives.get(index) else {
         return html! {};
     };
@@ -30,7 +31,7 @@ pub fn section(v: &PlanView, index: usize) -> Markup {
     html! {
         h2 id="punteggio" { "Punteggio" }
         p class="punteggio" {
-            "Punteggio dell'obiettivo al " (messages::date(crate::today())) ": "
+            "Punteggio dell'obiettivo al " (messages::date(today)) ": "
             strong { (words(s.score)) }
             @if s.blocked { " — un indicatore attende il suo valore" }
         }

@@ -1,13 +1,13 @@
 //! A unit: its heads with their periods, functions, staff, its objectives and the objectives of
 //! others it takes part in.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use domain::messages;
 use maud::html;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, path, phase};
+use super::{PageResult, Situation, path, phase, situation};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -20,11 +20,13 @@ pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
     p: Result<Path<(String, String)>, PathRejection>,
+    q: Result<Query<Situation>, QueryRejection>,
 ) -> PageResult {
     let (id, unit_id) = path(p)?;
-    let (v, actor) = state.view(&id, viewer.person()).await?;
+    let day = Situation::day(q)?;
+    let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
     let readable = decide(actor.as_ref(), Action::ReadProgress, v.summary.state).is_ok();
-    let today = crate::today();
+    let today = v.situation_day(crate::today());
     let (index, unit) = v
         .unit(&unit_id)
         .ok_or_else(|| AppError::NotFound(format!("un'unità «{unit_id}» in questo piano")))?;
@@ -42,6 +44,9 @@ pub async fn page(
     let body = html! {
         p class="occhiello" { (messages::unit_kind(unit.kind)) }
         h1 { (unit.name) }
+        @if readable {
+            (situation(&paths::unit(v.id(), &unit.id), &v))
+        }
         dl class="campi" {
             dt { "Responsabili" }
             dd {

@@ -345,3 +345,57 @@ async fn a_unit_offers_its_deadlines_as_an_icalendar_feed() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn situation_pages_show_the_plan_as_it_stood_on_a_day() {
+    let plan = demo();
+    let o = &plan.objectives[0];
+    for app in TestApp::each().await {
+        for (from, kind, to) in [
+            (PlanState::Draft, "validate", PlanState::Validated),
+            (PlanState::Validated, "approve", PlanState::Approved),
+            (PlanState::Approved, "start", PlanState::InExecution),
+            (
+                PlanState::InExecution,
+                "close_measurement",
+                PlanState::Measured,
+            ),
+            (
+                PlanState::Measured,
+                "validate_measurement",
+                PlanState::MeasureValidated,
+            ),
+            (PlanState::MeasureValidated, "publish", PlanState::Published),
+        ] {
+            app.act(from, kind, to).await;
+        }
+        let card = format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label);
+        for path in [
+            card.clone(),
+            format!("/piani/{PLAN}/unita/{}", o.unit),
+            format!("/piani/{PLAN}/punteggi"),
+        ] {
+            let today = app.page(&path).await;
+            assert!(
+                today.contains("name=\"al\""),
+                "{path}: a field to choose the day"
+            );
+            assert!(!today.contains("com'era alla fine"), "{path}");
+            let june = app.page(&format!("{path}?al=2021-06-30")).await;
+            assert!(
+                june.contains("Il piano com'era alla fine del 30/06/2021"),
+                "{path}: {june}"
+            );
+            assert!(june.contains("value=\"2021-06-30\""), "{path}");
+            assert!(june.contains("Torna a oggi"), "{path}");
+        }
+        let bad = app.get(&format!("{card}?al=30-06")).await;
+        assert_eq!(bad.status().as_u16(), 400);
+        let home = app.page("/?al=2021-06-30").await;
+        assert!(
+            home.contains("Situazione degli obiettivi al 30/06/2021"),
+            "{home}"
+        );
+        app.stop().await;
+    }
+}
