@@ -19,6 +19,7 @@ use crate::db::Backend;
 use crate::error::Result;
 use crate::{Store, StoreError};
 use archive::{FORMAT, Header, TableHeader, Value, Writer};
+pub use schema::TableShape;
 use schema::{Column, Kind, Table, quoted};
 
 /// The tables a backup holds, in an order where each comes after the tables it references
@@ -299,6 +300,22 @@ fn other_name(kind: AnyTypeInfoKind) -> String {
 }
 
 impl Store {
+    /// Every table of the live schema, as the migrations made it, in name order: for checking
+    /// that both backends' migrations agree.
+    pub async fn schema(&self) -> Result<Vec<TableShape>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut names = schema::tables(&mut conn, self.backend()).await?;
+        names.retain(|n| n != MIGRATIONS_TABLE);
+        names.sort();
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let table = schema::table(&mut conn, self.backend(), &name).await?;
+            let unique = schema::unique(&mut conn, self.backend(), &name).await?;
+            out.push(table.shape(unique));
+        }
+        Ok(out)
+    }
+
     /// Writes every table of [`BACKED_UP`] to `out` as a `pegaso.backup/1` archive, read in
     /// one snapshot while the application goes on (SQLite's WAL, PostgreSQL's repeatable
     /// read), one row at a time. `progress` hears of each table when it is done. A table in

@@ -36,6 +36,9 @@ pub fn seed() -> Option<PathBuf> {
     let path = dir.join("piano-performance-alessandria-2021.txt");
     if path.exists() {
         Some(path)
+    } else if std::env::var_os("CI").is_some() {
+        // On CI the seed is always beside the repository: missing, it is a failure.
+        panic!("CI is set but the seed is not at {}", path.display())
     } else {
         eprintln!(
             "SKIPPED: the seed is not at {}; set PEGASO_SEED_DIR to run this test",

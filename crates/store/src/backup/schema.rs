@@ -46,6 +46,95 @@ impl Table {
     }
 }
 
+/// A table as both backends must make it: what the migrations of each must agree on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableShape {
+    pub name: String,
+    /// Each column: name, kind (`integer`, `real`, `text`, `blob`), whether it may be null.
+    pub columns: Vec<(String, &'static str, bool)>,
+    /// The primary key's columns.
+    pub key: Vec<String>,
+    /// The tables its foreign keys reference, sorted, and its references to itself.
+    pub references: Vec<String>,
+    pub self_references: Vec<String>,
+    /// Its unique indexes and constraints besides the primary key, each as its columns
+    /// (`<expr>` for an expression such as `lower(username)`), sorted.
+    pub unique: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub(crate) fn shape(&self, unique: Vec<Vec<String>>) -> TableShape {
+        let mut references = self.references.clone();
+        references.sort();
+        let mut unique = unique;
+        unique.sort();
+        TableShape {
+            name: self.name.clone(),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| {
+                    let kind = match c.kind {
+                        Kind::Integer => "integer",
+                        Kind::Real => "real",
+                        Kind::Text => "text",
+                        Kind::Blob => "blob",
+                    };
+                    (c.name.clone(), kind, c.nullable)
+                })
+                .collect(),
+            key: self.key.clone(),
+            references,
+            self_references: self.self_references.clone(),
+            unique,
+        }
+    }
+}
+
+/// The unique indexes of table `name` other than its primary key, each as its columns.
+pub(crate) async fn unique(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    name: &str,
+) -> Result<Vec<Vec<String>>> {
+    let rows: Vec<(String, i64, Option<String>)> = match backend {
+        Backend::Sqlite => {
+            sqlx::query_as(
+                "SELECT il.name, ii.seqno, ii.name FROM pragma_index_list($1) il \
+                 JOIN pragma_index_info(il.name) ii WHERE il.\"unique\" = 1 AND il.origin != 'pk' \
+                 ORDER BY il.name, ii.seqno",
+            )
+            .bind(name)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        Backend::Postgres => {
+            sqlx::query_as(
+                "SELECT i.relname::text, k.position::bigint, a.attname::text \
+                 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
+                 JOIN pg_class t ON t.oid = x.indrelid \
+                 JOIN pg_namespace n ON n.oid = t.relnamespace \
+                 CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, position) \
+                 LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+                 WHERE x.indisunique AND NOT x.indisprimary AND n.nspname = current_schema() \
+                 AND t.relname::text = $1 ORDER BY i.relname, k.position",
+            )
+            .bind(name)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for (index, _, column) in rows {
+        let column = column.unwrap_or_else(|| "<expr>".into());
+        match out.last_mut() {
+            Some((i, columns)) if *i == index => columns.push(column),
+            _ => out.push((index, vec![column])),
+        }
+    }
+    Ok(out.into_iter().map(|(_, c)| c).collect())
+}
+
 /// Names go into SQL between double quotes: only plain ones are taken.
 fn plain(name: &str) -> Result<&str> {
     let ok = !name.is_empty()

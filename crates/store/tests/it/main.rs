@@ -8,6 +8,7 @@ mod backup;
 mod backup_fixture;
 mod backup_refusals;
 mod people;
+mod schema;
 
 use domain::{Code, Diagnostic, Plan};
 use store::testing::{fresh_databases, stamp};

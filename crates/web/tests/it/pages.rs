@@ -256,6 +256,12 @@ async fn import_diagnostics_are_shown_with_their_lines() {
     let seed = std::env::var("PEGASO_SEED_DIR").unwrap_or_else(|_| "../../../shared/seeds".into());
     let path = std::path::Path::new(&seed).join("piano-performance-alessandria-2021.txt");
     let Ok(text) = std::fs::read_to_string(&path) else {
+        // On CI the seed is always beside the repository: missing, it is a failure.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but the seed is not at {}",
+            path.display()
+        );
         eprintln!("SKIPPED: no seed at {}", path.display());
         return;
     };
