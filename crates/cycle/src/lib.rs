@@ -11,6 +11,7 @@ mod monitoring;
 mod phases;
 mod plans;
 mod refusal;
+pub mod reminders;
 mod view;
 
 use std::sync::Arc;

@@ -49,9 +49,9 @@ pub struct AppState {
     uploads: Arc<tokio::sync::Semaphore>,
 }
 
-/// The clock where the server runs: the use cases' present.
+/// The clock where the server runs: the use cases' present (the command line's too).
 #[derive(Debug)]
-struct ServerClock;
+pub struct ServerClock;
 
 impl cycle::Clock for ServerClock {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
