@@ -128,6 +128,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             )?;
         }
         let demo = store.is_demo().await.unwrap_or(false);
+        // Signals are heard from before the address is printed.
+        let shutdown = shutdown_signal();
         let listener = web::listen(addr)
             .with_context(|| format!("impossibile usare l'indirizzo {addr}"))?;
         let local = listener.local_addr().context("reading the bound address")?;
@@ -172,7 +174,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
                 .with_settings(settings)
                 .with_limits(limits)
                 .with_demo(demo),
-            shutdown_signal(),
+            shutdown,
         )
         .await
         .context("il server si è fermato per un errore")?;
@@ -227,33 +229,39 @@ async fn demo_year(store: &store::Store) -> Result<()> {
     output::stdout(&text)
 }
 
-/// Completes on Ctrl-C or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes on Ctrl-C or, on Unix, SIGTERM. The handlers are installed when this is called,
+/// not when it is first awaited: a signal that comes right after the "ready" line stops the
+/// server gracefully rather than killing it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        match signals {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!(%e, "cannot listen for signals");
+                std::future::pending::<()>().await;
+            }
+        }
+        #[cfg(not(unix))]
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::error!(%e, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(%e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
 }
 
 /// Writes an imported plan into a database; returns the id it is found under.

@@ -15,6 +15,16 @@ use crate::error::{Result, StoreError};
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, when it is one (not in memory).
+    file: Option<std::path::PathBuf>,
+}
+
+/// What the files of a SQLite database look like now (size and time of the database and of
+/// its write-ahead log): every commit, by any process, changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeMark {
+    main: (u64, std::time::SystemTime),
+    wal: Option<(u64, std::time::SystemTime)>,
 }
 
 /// The databases we run on.
@@ -91,7 +101,14 @@ impl Store {
         };
         migrator.run(&pool).await?;
         tracing::debug!(?backend, "database ready");
-        Ok(Store { pool, backend })
+        let file = (backend == Backend::Sqlite)
+            .then(|| sqlite_file(&url))
+            .flatten();
+        Ok(Store {
+            pool,
+            backend,
+            file,
+        })
     }
 
     /// A transaction that will write: on SQLite it takes the write lock at once, so that a
@@ -179,7 +196,32 @@ impl Store {
     }
 }
 
+/// The file a SQLite URL names (`sqlite://path?…`, `sqlite:path`); none in memory.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && !path.starts_with(":memory:") && !url.contains("mode=memory"))
+        .then(|| std::path::PathBuf::from(path))
+}
+
 impl Store {
+    /// The mark of the database's files now, when it is a SQLite file: equal marks mean no
+    /// commit came between (two `stat`s, no query). `None` on PostgreSQL: ask the database.
+    pub fn change_mark(&self) -> Option<ChangeMark> {
+        let file = self.file.as_ref()?;
+        let of = |p: &std::path::Path| {
+            let m = std::fs::metadata(p).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        };
+        let mut wal = file.clone().into_os_string();
+        wal.push("-wal");
+        Some(ChangeMark {
+            main: of(file)?,
+            wal: of(std::path::Path::new(&wal)),
+        })
+    }
+
     /// Marks this database as a demonstration's: its data are not an administration's.
     pub async fn mark_demo(&self) -> Result<()> {
         sqlx::query(
@@ -203,7 +245,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::database_url;
+    use super::{database_url, sqlite_file};
 
     #[test]
     fn sqlite_files_are_created_whichever_way_they_are_named() {
@@ -225,5 +267,18 @@ mod tests {
         for (value, url) in cases {
             assert_eq!(database_url(value), url, "{value}");
         }
+    }
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        let file = |u: &str| sqlite_file(u).map(|p| p.display().to_string());
+        assert_eq!(
+            file("sqlite:///srv/p.db?mode=rwc").as_deref(),
+            Some("/srv/p.db")
+        );
+        assert_eq!(file("sqlite://p.db?mode=rwc").as_deref(), Some("p.db"));
+        assert_eq!(file("sqlite:p.db").as_deref(), Some("p.db"));
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("postgres://h/db"), None);
     }
 }

@@ -18,7 +18,7 @@ mod text;
 
 pub use audit::{AuditFilter, Stamp};
 pub use backup::{BackupSummary, Contents, RestoreSummary, TableCount};
-pub use db::{Backend, Store, database_url};
+pub use db::{Backend, ChangeMark, Store, database_url};
 pub use domain::facts::{
     Actual, ChangeRequest, Decision, EvidenceInfo, Facts, Monitoring, Neutralisation, Opinion,
     PhaseFields, PhaseRecord, PlanSummary, Round, VersionInfo,

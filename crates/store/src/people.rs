@@ -51,6 +51,8 @@ pub struct SessionRow {
     pub csrf: String,
     pub created_at: String,
     pub last_seen: String,
+    /// When it ends unless moved on (its idle deadline).
+    pub expires_at: String,
 }
 
 /// An API token as listed (never its secret).
@@ -81,6 +83,7 @@ struct SessionJoin {
     csrf: String,
     created_at: String,
     last_seen: String,
+    expires_at: String,
 }
 
 const PERSON: &str =
@@ -446,7 +449,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<SessionRow>> {
         let sql = format!(
-            "SELECT {PERSON}, s.csrf, s.created_at, s.last_seen FROM session s \
+            "SELECT {PERSON}, s.csrf, s.created_at, s.last_seen, s.expires_at FROM session s \
              JOIN person p ON p.id = s.person_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND p.disabled = 0"
         );
@@ -464,6 +467,7 @@ impl Store {
             csrf: row.csrf,
             created_at: row.created_at,
             last_seen: row.last_seen,
+            expires_at: row.expires_at,
         }))
     }
 

@@ -176,27 +176,103 @@ impl FromRequestParts<AppState> for Viewer {
     }
 }
 
+/// Sessions read lately, by their secret's hash: a signed-in page needs no query to know who
+/// asks. An entry is trusted only while the database has not changed since it was read (on a
+/// SQLite file, the files' `ChangeMark`: any commit by any process, the command line's
+/// disabling an account included, moves it; on PostgreSQL nothing is cached), for `FRESH` at
+/// most, and never past its own deadlines. A session ended here (sign-out, an account
+/// disabled) leaves the cache at once too.
+#[derive(Debug, Default)]
+pub struct SessionCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, Cached>>,
+}
+
+type Cached = (store::SessionRow, std::time::Instant, store::ChangeMark);
+
+/// How long a session read from the store is trusted at most without asking again.
+const FRESH: std::time::Duration = std::time::Duration::from_secs(30);
+/// Sessions kept at most (a burst of new ones empties the cache rather than grow it).
+const CACHED: usize = 10_000;
+
+impl SessionCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Cached>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, token_hash: &str, mark: Option<store::ChangeMark>) -> Option<store::SessionRow> {
+        let mark = mark?;
+        let entries = self.lock();
+        let (row, read, seen) = entries.get(token_hash)?;
+        (*seen == mark && read.elapsed() < FRESH).then(|| row.clone())
+    }
+
+    /// Keeps `row`, read when the database's files were at `mark` (none: not kept).
+    fn put(&self, token_hash: &str, row: store::SessionRow, mark: Option<store::ChangeMark>) {
+        let Some(mark) = mark else {
+            return;
+        };
+        let mut entries = self.lock();
+        if entries.len() >= CACHED {
+            entries.clear();
+        }
+        entries.insert(
+            token_hash.to_owned(),
+            (row, std::time::Instant::now(), mark),
+        );
+    }
+
+    /// Forgets one session (signed out).
+    pub fn forget(&self, token_hash: &str) {
+        self.lock().remove(token_hash);
+    }
+
+    /// Forgets every session of an account (disabled, its password reset).
+    pub fn forget_person(&self, username: &str) {
+        self.lock()
+            .retain(|_, (row, _, _)| !row.person.username.eq_ignore_ascii_case(username));
+    }
+}
+
 async fn session(state: &AppState, secret: &str) -> Result<Option<Session>, AppError> {
     let token_hash = secret_hash(secret);
     let now = now();
-    let Some(row) = state.store.session(&token_hash, now).await? else {
-        return Ok(None);
-    };
-    // Move the idle deadline on at most once a minute: one write per active minute, not per
-    // request.
     let time = |t: &str| {
         DateTime::parse_from_rfc3339(t)
             .map(|d| d.to_utc())
             .unwrap_or(now)
+    };
+    // The mark is taken before the query: a commit landing meanwhile leaves the entry stale.
+    let mark = state.store.change_mark();
+    let row = match state.sessions.get(&token_hash, mark) {
+        // Its deadlines are checked here as the query checks them.
+        Some(row) if time(&row.expires_at) > now => Some(row),
+        Some(_) => None,
+        None => {
+            let row = state.store.session(&token_hash, now).await?;
+            match &row {
+                Some(r) => state.sessions.put(&token_hash, r.clone(), mark),
+                None => state.sessions.forget(&token_hash),
+            }
+            row
+        }
+    };
+    let Some(row) = row else {
+        return Ok(None);
     };
     let settings = &state.settings;
     // However active, a session ends `session_max` after sign-in.
     if now - time(&row.created_at) > settings.session_max {
         return Ok(None);
     }
+    // Move the idle deadline on at most once a minute: one write per active minute, not per
+    // request.
     if now - time(&row.last_seen) > Duration::minutes(1) {
         let until = (now + settings.session_idle).min(time(&row.created_at) + settings.session_max);
         state.store.touch_session(&token_hash, now, until).await?;
+        // The write moved the mark: the next request reads the session again.
+        state.sessions.forget(&token_hash);
     }
     Ok(Some(Session {
         person: row.person,

@@ -42,6 +42,8 @@ pub struct AppState {
     settings: Arc<auth::Settings>,
     provider: Arc<dyn auth::AuthProvider>,
     hasher: Arc<auth::Hasher>,
+    /// Sessions read lately (a signed-in page needs no query to know who asks).
+    sessions: Arc<auth::SessionCache>,
     limits: ServerLimits,
     /// The database holds a demonstration's data: every page says so.
     demo: bool,
@@ -71,6 +73,7 @@ impl AppState {
             cycle: Cycle::new(store.clone(), Arc::new(ServerClock)),
             store,
             hasher: Arc::new(auth::Hasher::new(settings.hashing)),
+            sessions: Arc::default(),
             settings: Arc::new(settings),
             provider: Arc::new(auth::PasswordProvider),
             limits: ServerLimits::default(),

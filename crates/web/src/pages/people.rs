@@ -615,6 +615,7 @@ pub async fn set_state(
     if !target.is_some_and(|t| within(person.entity.as_deref(), t.entity.as_deref())) {
         return Err(AppError::NotFound(format!("la persona «{username}»")));
     }
+    state.sessions.forget_person(&username);
     state
         .store
         .set_disabled(&username, f.disabled, &stamp(&person))
@@ -623,5 +624,7 @@ pub async fn set_state(
             StoreError::NotFound(_) => AppError::NotFound(format!("la persona «{username}»")),
             e => e.into(),
         })?;
+    // Also after: a request that read the session before the write committed kept it.
+    state.sessions.forget_person(&username);
     Ok((StatusCode::SEE_OTHER, [(LOCATION, "/persone")]).into_response())
 }

@@ -419,6 +419,7 @@ pub async fn sign_out(
 ) -> Result<Response, AppError> {
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
+    state.sessions.forget(&session.token_hash);
     state
         .store
         .close_session(
@@ -427,6 +428,8 @@ pub async fn sign_out(
             &stamp(&session.person),
         )
         .await?;
+    // Also after: a request that read the session before the write committed kept it.
+    state.sessions.forget(&session.token_hash);
     let cookie = set_cookie(&state.settings, SESSION_COOKIE, "", "/", 0);
     Ok((
         StatusCode::SEE_OTHER,
