@@ -125,12 +125,7 @@ impl Cycle {
             (Some(n), _) if Some(n) != last => self.store.version(id, n).await?,
             _ => facts.plan.clone(),
         };
-        let filter = store::AuditFilter {
-            plan: Some(id.to_owned()),
-            ..store::AuditFilter::default()
-        };
-        let log = self.store.audit_log(&filter).await?;
-        let mut then = View::new(domain::facts::as_of(&facts, &log, at, plan))?;
+        let mut then = View::new(domain::facts::as_of(&facts, &facts.log, at, plan))?;
         then.day = Some(day);
         let then = Arc::new(then);
         view.keep_past(day, then.clone());

@@ -113,7 +113,8 @@ impl View {
         let Some(o) = self.plan.objectives.get(objective) else {
             return Err(domain::Refusal::State(state));
         };
-        let day = domain::schedule::planned(o, self.plan.year)
+        let day = self
+            .planned(objective)
             .get(phase)
             .and_then(|p| p.due.or(p.start));
         let involved = o

@@ -27,6 +27,8 @@ pub struct View {
     pub records: Vec<Vec<PhaseRecord>>,
     /// The plan's own recorded acts and imports (its audit entries about the plan itself).
     pub history: Vec<domain::audit::Entry>,
+    /// Every audit entry of the plan, oldest first.
+    pub log: Vec<domain::audit::Entry>,
     /// What monitoring recorded: rounds, actuals, evidence, neutralisations, events.
     pub monitoring: Monitoring,
     /// The plan's scoring settings (the defaults when none are stored, or when the stored
@@ -42,6 +44,9 @@ pub struct View {
     /// The scores of the days asked for so far (a few), computed once each: the facts do not
     /// change while this view lives.
     scores: Mutex<Vec<(NaiveDate, Arc<PlanScores>)>>,
+    /// Parts of pages that depend on an objective and a day, not on who reads (an objective's
+    /// score and its explanation), rendered once each.
+    by_day: Mutex<HashMap<(usize, NaiveDate), Arc<str>>>,
     /// The day this view shows the plan as it stood on (its facts recorded by the end of
     /// it); `None` for the plan as it is now.
     pub day: Option<NaiveDate>,
@@ -57,6 +62,8 @@ pub struct View {
     cards: Vec<OnceLock<String>>,
     /// For each unit (by position), the objectives of other units whose phases name it.
     involved: Vec<Vec<usize>>,
+    /// For each objective (by position), its phases' planned dates (before any fact).
+    planned: Vec<Vec<domain::schedule::Planned>>,
     /// For each objective (by position), the units its phases name, in plan order.
     involves: Vec<Vec<usize>>,
 }
@@ -69,6 +76,7 @@ impl View {
             plan,
             records,
             history,
+            log,
             monitoring,
             requests,
             versions,
@@ -111,6 +119,11 @@ impl View {
             }
             involves.push(units);
         }
+        let planned = plan
+            .objectives
+            .iter()
+            .map(|o| domain::schedule::planned(o, plan.year))
+            .collect();
         Ok(View {
             summary,
             monitoring,
@@ -120,6 +133,7 @@ impl View {
             settings,
             settings_error,
             scores: Mutex::new(Vec::new()),
+            by_day: Mutex::new(HashMap::new()),
             day: None,
             past: Mutex::new(Vec::new()),
             cards: (0..plan.objectives.len())
@@ -129,11 +143,60 @@ impl View {
             plan,
             records,
             history,
+            log,
             by_code,
             json: Bytes::from(json),
             involved,
             involves,
+            planned,
         })
+    }
+
+    /// The history of objective `objective` (by position): the entries of its phases, oldest
+    /// first.
+    pub fn objective_history(&self, objective: usize) -> Vec<domain::audit::Entry> {
+        let Some(o) = self.plan.objectives.get(objective) else {
+            return Vec::new();
+        };
+        let prefix = format!("{}/{}/{}/", self.id(), o.unit, o.label);
+        self.log
+            .iter()
+            .filter(|e| e.subject.starts_with(&prefix))
+            .cloned()
+            .collect()
+    }
+
+    /// The part of a page about objective `objective` on `day`, rendered by `render` the first
+    /// time it is asked.
+    pub fn by_day(
+        &self,
+        objective: usize,
+        day: NaiveDate,
+        render: impl FnOnce() -> String,
+    ) -> Arc<str> {
+        let key = (objective, day);
+        if let Some(s) = self.lock_by_day().get(&key) {
+            return s.clone();
+        }
+        let rendered: Arc<str> = render().into();
+        let mut memo = self.lock_by_day();
+        // Bounded: a crawler asking every day of every objective empties it.
+        if memo.len() >= 4096 {
+            memo.clear();
+        }
+        memo.insert(key, rendered.clone());
+        rendered
+    }
+
+    fn lock_by_day(&self) -> std::sync::MutexGuard<'_, HashMap<(usize, NaiveDate), Arc<str>>> {
+        self.by_day
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The planned dates of objective `objective`'s phases (by positions).
+    pub fn planned(&self, objective: usize) -> &[domain::schedule::Planned] {
+        self.planned.get(objective).map_or(&[], Vec::as_slice)
     }
 
     /// The facts this view was made from.
@@ -143,6 +206,7 @@ impl View {
             plan: self.plan.clone(),
             records: self.records.clone(),
             history: self.history.clone(),
+            log: self.log.clone(),
             monitoring: self.monitoring.clone(),
             requests: self.requests.clone(),
             versions: self.versions.clone(),

@@ -233,6 +233,9 @@ pub struct Facts {
     pub records: Vec<Vec<PhaseRecord>>,
     /// The audit entries about the plan itself (acts, imports), oldest first.
     pub history: Vec<Entry>,
+    /// Every audit entry of the plan (its objectives', phases', rounds'…), oldest first: the
+    /// histories pages show, and what a past day is replayed from.
+    pub log: Vec<Entry>,
     pub monitoring: Monitoring,
     /// Oldest first.
     pub requests: Vec<ChangeRequest>,

@@ -14,13 +14,17 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let (summary, plan) = Self::read_plan(&mut tx, plan_id).await?;
         let records = Self::read_records(&mut tx, plan_id).await?;
-        // Acts and imports change the revision, so the plan's history lives as long as it.
+        // Every change of the plan bumps its revision, so its log lives as long as it.
         let filter = AuditFilter {
             plan: Some(plan_id.to_owned()),
-            subject: Some(plan_id.to_owned()),
             ..AuditFilter::default()
         };
-        let history = Self::read_log(&mut tx, &filter).await?;
+        let log = Self::read_log(&mut tx, &filter).await?;
+        let history = log
+            .iter()
+            .filter(|e| e.subject == plan_id)
+            .cloned()
+            .collect();
         let monitoring = Self::read_monitoring(&mut tx, plan_id).await?;
         let requests = Self::read_requests(&mut tx, plan_id).await?;
         let versions = Self::read_versions(&mut tx, plan_id).await?;
@@ -34,6 +38,7 @@ impl Store {
             plan,
             records,
             history,
+            log,
             monitoring,
             requests,
             versions,

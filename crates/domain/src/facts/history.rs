@@ -251,6 +251,7 @@ pub fn as_of(facts: &Facts, log: &[Entry], at: DateTime<Utc>, plan: Plan) -> Fac
             .filter(|e| e.at < cut)
             .cloned()
             .collect(),
+        log: log.iter().map(|e| (*e).clone()).collect(),
         monitoring,
         requests,
         original: facts.original.clone().filter(|_| !versions.is_empty()),

@@ -14,7 +14,6 @@ use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
-use store::AuditFilter;
 
 pub async fn page(
     State(state): State<AppState>,
@@ -46,17 +45,8 @@ pub async fn page(
         v.summary.state,
     )
     .is_ok();
-    let history = match actor {
-        Some(_) => {
-            let filter = AuditFilter {
-                plan: Some(id.clone()),
-                subject_prefix: Some(format!("{id}/{unit_id}/{label}/")),
-                ..AuditFilter::default()
-            };
-            Some(state.store.audit_log(&filter).await?)
-        }
-        None => None,
-    };
+    // Read with the plan (its log lives as long as its revision): no query here.
+    let history = actor.as_ref().map(|_| v.objective_history(index));
     let body = html! {
         (PreEscaped(card))
         @if readable {
@@ -66,7 +56,10 @@ pub async fn page(
         (events::section(&v, index, actor.as_ref(), viewer.csrf()))
         (indicator::section(&v, index, actor.as_ref()))
         @if readable {
-            (score::section(&v, index))
+            // Not the reader's: rendered once a day for everyone.
+            (PreEscaped(&*v.by_day(index, v.situation_day(crate::today()), || {
+                score::section(&v, index).into_string()
+            })))
         }
         (neutralise::section(&v, index, actor.as_ref(), viewer.csrf()))
         (changes::section(&v, index, actor.as_ref(), viewer.csrf()))
