@@ -197,7 +197,10 @@ async fn demo_year(store: &store::Store) -> Result<()> {
     let Some(demo) = web::load_demo_year(store, &progress)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.detail()))
-        .context("impossibile preparare la dimostrazione")?
+        .context(
+            "impossibile preparare la dimostrazione: il database è rimasto a metà; \
+             cancellarlo e riavviare (o avviare con --empty su un database nuovo)",
+        )?
     else {
         return Ok(());
     };

@@ -35,11 +35,20 @@ impl ActRequest {
                 date,
             })
         };
+        // The state the form was made in: one this version does not know is not the plan's.
+        let from = match from.trim() {
+            "" => None,
+            f => Some(PlanState::parse(f).ok_or_else(|| {
+                Refusal::OutOfTurn(
+                    "Il modulo non viene da questo piano: ricaricare la pagina.".into(),
+                )
+            })?),
+        };
         Ok(ActRequest {
             kind,
             reason: Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
             board_act,
-            from: PlanState::parse(from),
+            from,
         })
     }
 }
@@ -61,6 +70,9 @@ impl Cycle {
             reason: request.reason.filter(|r| !r.trim().is_empty()),
             board_act: request.board_act,
         };
+        // Whose act it is comes first; then its details, within their limits (and, once
+        // cleaned, still there where the act needs them).
+        workflow::perform(current, &act, &actor)?;
         let act = workflow::bounded(&act, v.plan.year)
             .map_err(|e| Refusal::Invalid(messages::act_detail_error(&e)))?;
         let to = workflow::perform(current, &act, &actor)?;

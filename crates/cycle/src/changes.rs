@@ -123,7 +123,7 @@ impl Cycle {
             Some(&actor),
             Action::RequestChange {
                 unit: &o.unit,
-                day: Some(stamp.at.date_naive()),
+                day: Some(self.day_of(stamp)),
             },
             v.summary.state,
         )?;
@@ -215,7 +215,8 @@ impl Cycle {
                 .ok_or_else(|| Refusal::OutOfTurn("L'obiettivo non c'è più nel piano.".into()))?;
             let next = change::apply(&v.plan, index, &r.proposal)
                 .map_err(|e| Refusal::OutOfTurn(messages::change_error(&e)))?;
-            let current = std::str::from_utf8(&v.json)
+            let json = v.json();
+            let current = std::str::from_utf8(&json)
                 .map_err(|e| StoreError::Corrupt(format!("plan JSON: {e}")))?;
             self.store
                 .decide_change(

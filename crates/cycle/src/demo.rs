@@ -577,7 +577,7 @@ impl Cycle {
             }),
             ..Wish::default()
         };
-        self.edit_phase(plan, who, at, form.version, wish, stamp)
+        self.edit_phase(plan, who, at, Some(form.version), wish, stamp)
             .await?;
         Ok(())
     }

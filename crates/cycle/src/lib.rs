@@ -37,6 +37,18 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> DateTime<Utc>;
     /// Today where the administration works.
     fn today(&self) -> NaiveDate;
+    /// The day an instant falls on where the administration works (UTC's, unless told).
+    fn day_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.date_naive()
+    }
+    /// The instant `day` ends (the next begins) where the administration works.
+    fn day_end(&self, day: NaiveDate) -> DateTime<Utc> {
+        day.succ_opt()
+            .unwrap_or(day)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+    }
 }
 
 /// The use cases over one store, with the plans read from it kept in memory.
@@ -66,6 +78,12 @@ impl Cycle {
 
     pub fn today(&self) -> NaiveDate {
         self.clock.today()
+    }
+
+    /// The day a change is made on, for the rules that depend on it (a head acts in their own
+    /// period), where the administration works.
+    pub fn day_of(&self, stamp: &Stamp) -> NaiveDate {
+        self.clock.day_of(stamp.at)
     }
 
     /// The stamp of a change `person` makes now.
@@ -112,12 +130,7 @@ impl Cycle {
         if let Some(past) = view.past(day) {
             return Ok((past, actor));
         }
-        let at = day
-            .succ_opt()
-            .unwrap_or(day)
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
+        let at = self.clock.day_end(day);
         let facts = view.facts();
         let last = facts.versions.iter().map(|v| v.number).max();
         let plan = match (domain::facts::version_at(&facts, at), &facts.original) {

@@ -40,12 +40,6 @@ pub(crate) fn date(raw: &str, year: i32, what: &str) -> Outcome<NaiveDate> {
     plan_date(raw, year).map_err(|e| Refusal::Invalid(messages::plan_date_error(what, &e)))
 }
 
-/// The day a change is made on, for the rules that depend on it (a head acts in their own
-/// period).
-fn day(stamp: &Stamp) -> NaiveDate {
-    stamp.at.date_naive()
-}
-
 impl View {
     /// The units round `round` still waits for, as the domain counts them.
     pub fn pending(&self, round: i64) -> Vec<Pending> {
@@ -177,7 +171,7 @@ impl Cycle {
         let (v, actor) = self.for_write(plan, person).await?;
         let (oi, i) = v.find_indicator(unit, label, number)?;
         let o = &v.plan.objectives[oi];
-        v.may_report(o, Some(&actor), day(stamp))?;
+        v.may_report(o, Some(&actor), self.day_of(stamp))?;
         let value: Decimal = value
             .trim()
             .replace(',', ".")
@@ -230,7 +224,7 @@ impl Cycle {
         let (v, actor) = self.for_write(plan, person).await?;
         let oi = v.find_objective(unit, label)?;
         let o = &v.plan.objectives[oi];
-        v.may_report(o, Some(&actor), day(stamp))?;
+        v.may_report(o, Some(&actor), self.day_of(stamp))?;
         let events = events_of(o);
         let event = number
             .parse::<usize>()

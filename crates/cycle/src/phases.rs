@@ -165,6 +165,9 @@ impl Cycle {
         at: PhaseAt<'_>,
     ) -> Outcome<PhaseForm> {
         let (view, actor) = self.view(plan, person, true).await?;
+        if person.is_some() && actor.is_none() {
+            return Err(Refusal::Denied(domain::Refusal::OtherAdministration));
+        }
         let located = view.find_phase(at)?;
         let mode = view.may_edit_phase(located.objective, located.phase, actor.as_ref())?;
         let (version, fields) = self.store.phase_fields(view.phase_key(located)).await?;
@@ -185,11 +188,15 @@ impl Cycle {
         plan: &str,
         person: &Person,
         at: PhaseAt<'_>,
-        version: i64,
+        version: Option<i64>,
         wish: Wish<'_>,
         stamp: &Stamp,
     ) -> Outcome<(PhaseForm, PhaseEdit)> {
         let mut form = self.phase_for_edit(plan, Some(person), at).await?;
+        // Who may edit comes first; then whether the request says what it edits.
+        let version = version.ok_or_else(|| {
+            Refusal::Malformed("Il modulo non indica la versione della fase.".into())
+        })?;
         let v = form.view.clone();
         let key = v.phase_key(form.at);
         let wished =
@@ -225,7 +232,8 @@ impl Cycle {
         person: &Person,
         at: PhaseAt<'_>,
     ) -> Outcome<(Arc<View>, Located)> {
-        let (view, actor) = self.view(plan, Some(person), true).await?;
+        let (view, actor) = self.for_write(plan, person).await?;
+        let actor = Some(actor);
         let located = view.find_phase(at)?;
         match view.may_edit_phase(located.objective, located.phase, actor.as_ref())? {
             Mode::Progress => Ok((view, located)),

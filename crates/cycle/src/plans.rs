@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use store::{Store, StoreError};
@@ -22,6 +23,9 @@ struct Entry {
 pub struct Plans {
     store: Store,
     entries: RwLock<HashMap<String, Entry>>,
+    /// Moves on at every `invalidate`: a view whose reading began before a write of this
+    /// process is served to its reader but not kept (it may predate the write).
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for Plans {
@@ -35,12 +39,15 @@ impl Plans {
         Plans {
             store,
             entries: RwLock::new(HashMap::new()),
+            generation: AtomicU64::new(0),
         }
     }
 
     /// Forgets a plan this process just changed, so that the next request reads it again.
     pub async fn invalidate(&self, id: &str) {
-        self.entries.write().await.remove(id);
+        let mut entries = self.entries.write().await;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        entries.remove(id);
     }
 
     /// The plan with this id, from memory when it is still the stored revision. `fresh` asks
@@ -63,14 +70,21 @@ impl Plans {
             }
             return Ok(view);
         }
+        let began = self.generation.load(Ordering::SeqCst);
         let view = Arc::new(View::new(self.store.facts(id).await?)?);
-        self.entries.write().await.insert(
-            id.to_owned(),
-            Entry {
-                view: view.clone(),
-                checked: Instant::now(),
-            },
-        );
+        let mut entries = self.entries.write().await;
+        let newer = entries
+            .get(id)
+            .is_some_and(|e| e.view.summary.revision > view.summary.revision);
+        if self.generation.load(Ordering::SeqCst) == began && !newer {
+            entries.insert(
+                id.to_owned(),
+                Entry {
+                    view: view.clone(),
+                    checked: Instant::now(),
+                },
+            );
+        }
         Ok(view)
     }
 }

@@ -54,9 +54,8 @@ pub struct View {
     past: Mutex<Vec<(NaiveDate, Arc<View>)>>,
     /// Units by the responsibility code that names them.
     by_code: HashMap<String, usize>,
-    /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it (shared by
-    /// every response, not copied).
-    pub json: Bytes,
+    /// The plan as `pegaso.plan/1` text (`json()`), made on first use.
+    json: OnceLock<Bytes>,
     /// Each objective's card as HTML, rendered on first request: a card is a function of the
     /// plan's revision alone, and this view lives exactly as long as its revision.
     cards: Vec<OnceLock<String>>,
@@ -92,9 +91,6 @@ impl View {
                 }
             },
         };
-        let mut json = serde_json::to_string_pretty(&plan)
-            .map_err(|e| StoreError::Corrupt(format!("plan JSON: {e}")))?;
-        json.push('\n');
         let by_code: HashMap<String, usize> = plan
             .units
             .iter()
@@ -145,7 +141,7 @@ impl View {
             history,
             log,
             by_code,
-            json: Bytes::from(json),
+            json: OnceLock::new(),
             involved,
             involves,
             planned,
@@ -197,6 +193,18 @@ impl View {
     /// The planned dates of objective `objective`'s phases (by positions).
     pub fn planned(&self, objective: usize) -> &[domain::schedule::Planned] {
         self.planned.get(objective).map_or(&[], Vec::as_slice)
+    }
+
+    /// The plan as `pegaso.plan/1` text, exactly as `pegaso export` writes it: made on first
+    /// use, then shared (not copied) by every answer.
+    pub fn json(&self) -> Bytes {
+        self.json
+            .get_or_init(|| {
+                let mut json = serde_json::to_string_pretty(&self.plan).unwrap_or_default();
+                json.push('\n');
+                Bytes::from(json)
+            })
+            .clone()
     }
 
     /// The facts this view was made from.

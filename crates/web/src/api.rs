@@ -196,11 +196,7 @@ async fn plan(
 ) -> ApiResult<Response> {
     let id = path(p)?;
     let view = state.view(&id, caller.0.as_ref()).await?.0;
-    Ok((
-        [(header::CONTENT_TYPE, "application/json")],
-        view.json.clone(),
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "application/json")], view.json()).into_response())
 }
 
 async fn units(

@@ -189,8 +189,10 @@ pub struct SessionCache {
 
 type Cached = (store::SessionRow, std::time::Instant, store::ChangeMark);
 
-/// How long a session read from the store is trusted at most without asking again.
-const FRESH: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long a session read from the store is trusted at most without asking again: the files'
+/// times move in steps of a few milliseconds and a reused write-ahead log keeps its size, so two
+/// commits in one step could leave the mark as it was; this bounds that case.
+const FRESH: std::time::Duration = std::time::Duration::from_secs(2);
 /// Sessions kept at most (a burst of new ones empties the cache rather than grow it).
 const CACHED: usize = 10_000;
 

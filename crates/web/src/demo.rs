@@ -90,13 +90,14 @@ fn password() -> Result<String, AppError> {
     Ok(new_secret()?.chars().take(16).collect())
 }
 
-/// On a database with no plan: the demo plan, its people and its year, marked as a
-/// demonstration. `progress` hears each stage. `None` when the database had a plan.
+/// On a database with neither plans nor people: the demo plan, its people and its year,
+/// marked as a demonstration. `progress` hears each stage. `None` when the database had a plan
+/// or an account (an installation being set up is never given demonstration data).
 pub async fn load_demo_year(
     store: &Store,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Option<DemoYear>, AppError> {
-    if !store.plans().await?.is_empty() {
+    if !store.plans().await?.is_empty() || !store.people().await?.is_empty() {
         return Ok(None);
     }
     let plan = demo_plan()?;

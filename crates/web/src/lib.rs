@@ -63,6 +63,23 @@ impl cycle::Clock for ServerClock {
     fn today(&self) -> chrono::NaiveDate {
         today()
     }
+
+    fn day_of(&self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        at.with_timezone(&chrono::Local).date_naive()
+    }
+
+    fn day_end(&self, day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+        use chrono::TimeZone;
+        let next = day
+            .succ_opt()
+            .unwrap_or(day)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default();
+        chrono::Local
+            .from_local_datetime(&next)
+            .earliest()
+            .map_or_else(|| next.and_utc(), |t| t.with_timezone(&chrono::Utc))
+    }
 }
 
 impl AppState {

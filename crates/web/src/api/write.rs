@@ -221,7 +221,7 @@ pub async fn edit_phase(
             &p.0,
             &person,
             at(&p),
-            request.version,
+            Some(request.version),
             wish,
             &cycle.stamp(&person),
         )

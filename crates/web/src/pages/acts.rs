@@ -102,6 +102,11 @@ pub async fn perform(
     let id = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
+    // The plan, and whether it is theirs to act on, come before what the form says.
+    let (_, actor) = state.view_fresh(&id, Some(&session.person)).await?;
+    if actor.is_none() {
+        return Err(AppError::refused(domain::Refusal::OtherAdministration));
+    }
     let act = ActRequest::typed(&f.kind, &f.reason, &f.act_number, &f.act_date, &f.from)?;
     let cycle = state.cycle();
     cycle

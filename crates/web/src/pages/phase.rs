@@ -363,10 +363,7 @@ pub async fn save(
     let p = path(p)?;
     let f = form(f)?;
     let session = viewer.checked(&f.csrf)?;
-    let version: i64 = f
-        .version
-        .parse()
-        .map_err(|_| AppError::BadRequest("Il modulo non indica la versione della fase.".into()))?;
+    let version = f.version.parse::<i64>().ok();
     let wish = Wish {
         description: f.description.as_deref(),
         weight_pct: f.weight_pct.as_deref(),

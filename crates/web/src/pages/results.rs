@@ -87,7 +87,8 @@ pub async fn page(
                 }
             }
         }
-        @if configure.is_ok() {
+        // A past day is read, not changed.
+        @if configure.is_ok() && v.day.is_none() {
             h2 id="regole" { "Cambia le regole" }
             p { "Le regole si scrivono in JSON, come descrive docs/scoring.md: "
                 code { "phases" } " (metodo, tolleranza, incidenze vuote), " code { "phases_weight" } ", "
