@@ -1,0 +1,134 @@
+//! Evidence files of a phase's reports, kept in the database with their digest.
+
+use domain::audit::AuditAction;
+
+use domain::facts::EvidenceInfo;
+use sha2::{Digest, Sha256};
+
+use super::{bump, instant};
+use crate::audit::{Change, Stamp, append};
+use crate::error::Result;
+use crate::{Store, StoreError};
+
+/// A new evidence file, already checked by its caller.
+#[derive(Debug, Clone)]
+pub struct NewEvidence<'a> {
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub content: &'a [u8],
+}
+
+impl Store {
+    /// Keeps an evidence file with phase `position` (from 1) of objective `label` of `unit`.
+    pub async fn add_evidence(
+        &self,
+        key: crate::PhaseKey<'_>,
+        round: Option<i64>,
+        file: &NewEvidence<'_>,
+        stamp: &Stamp,
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let position = i64::try_from(key.position).unwrap_or(i64::MAX) - 1;
+        let phase: Option<(i64,)> = sqlx::query_as(
+            "SELECT ph.id FROM phase ph JOIN objective o ON o.id = ph.objective_id \
+             JOIN unit u ON u.id = o.unit_id JOIN plan p ON p.id = ph.plan_id \
+             WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4",
+        )
+        .bind(key.plan)
+        .bind(key.unit)
+        .bind(key.objective)
+        .bind(position)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (phase,) =
+            phase.ok_or_else(|| StoreError::NotFound(format!("phase {}", key.subject())))?;
+        bump(&mut tx, key.plan).await?;
+        let sha = hex(&Sha256::digest(file.content));
+        let size = i64::try_from(file.content.len()).unwrap_or(i64::MAX);
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO evidence (phase_id, round_id, file_name, content_type, size, sha256, \
+             content, uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING id",
+        )
+        .bind(phase)
+        .bind(round)
+        .bind(file.file_name)
+        .bind(file.content_type)
+        .bind(size)
+        .bind(&sha)
+        .bind(file.content)
+        .bind(stamp.text())
+        .bind(&stamp.actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            self.backend(),
+            stamp,
+            Change {
+                action: AuditAction::PhaseEvidence,
+                subject: key.subject(),
+                plan: Some(key.plan),
+                before: None,
+                after: Some(serde_json::json!({
+                    "file": file.file_name, "type": file.content_type, "size": size, "sha256": sha,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// An evidence file of a phase: its description and content.
+    pub async fn evidence(
+        &self,
+        key: crate::PhaseKey<'_>,
+        id: i64,
+    ) -> Result<(EvidenceInfo, Vec<u8>)> {
+        type Row = (
+            String,
+            String,
+            i64,
+            String,
+            Option<i64>,
+            String,
+            String,
+            Vec<u8>,
+        );
+        let position = i64::try_from(key.position).unwrap_or(i64::MAX) - 1;
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT e.file_name, e.content_type, e.size, e.sha256, e.round_id, e.uploaded_at, \
+             e.uploaded_by, e.content FROM evidence e JOIN phase ph ON ph.id = e.phase_id \
+             JOIN objective o ON o.id = ph.objective_id JOIN unit u ON u.id = o.unit_id \
+             JOIN plan p ON p.id = ph.plan_id \
+             WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4 AND e.id = $5",
+        )
+        .bind(key.plan)
+        .bind(key.unit)
+        .bind(key.objective)
+        .bind(position)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (file_name, content_type, size, sha256, round, at, by, content) =
+            row.ok_or_else(|| StoreError::NotFound(format!("evidence {id}")))?;
+        Ok((
+            EvidenceInfo {
+                id,
+                file_name,
+                content_type,
+                size,
+                sha256,
+                round,
+                uploaded_at: instant("evidence.uploaded_at", &at)?,
+                uploaded_by: by,
+            },
+            content,
+        ))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
