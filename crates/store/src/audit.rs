@@ -39,6 +39,23 @@ pub(crate) struct Change<'a> {
 }
 
 impl<'a> Change<'a> {
+    /// A change to something of plan `plan` (its subject says what).
+    pub fn plan(
+        action: AuditAction,
+        plan: &'a str,
+        subject: String,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Self {
+        Change {
+            action,
+            subject,
+            plan: Some(plan),
+            before,
+            after,
+        }
+    }
+
     /// A change to an account (no plan): `person/{username}`.
     pub fn person(
         action: AuditAction,
@@ -235,6 +252,18 @@ impl Store {
         Ok(sqlx::query_as("SELECT seq, hash FROM audit_head")
             .fetch_optional(&self.pool)
             .await?)
+    }
+
+    /// Ends a write: its audit entry appended last, then everything committed together.
+    pub(crate) async fn audited(
+        &self,
+        mut tx: Transaction<'static, Any>,
+        stamp: &Stamp,
+        change: Change<'_>,
+    ) -> Result<()> {
+        append(&mut tx, self.backend(), stamp, change).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records a change made outside the store's own operations (a command, an import).

@@ -7,7 +7,7 @@ use domain::change::{Proposal, RequestState};
 use domain::{BoardAct, Objective, Plan};
 use sqlx::{Any, Transaction};
 
-use crate::audit::{Change, Stamp, append};
+use crate::audit::{Change, Stamp};
 use crate::error::Result;
 use crate::monitoring::instant;
 use crate::text::{date, date_text};
@@ -126,9 +126,8 @@ impl Store {
         .bind(&stamp.actor)
         .fetch_one(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change {
                 action: AuditAction::ChangeRequest,
@@ -142,7 +141,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -178,21 +176,18 @@ impl Store {
             )));
         }
         bump(&mut tx, plan_id).await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
-            Change {
-                action: AuditAction::ChangeOpinion,
-                subject: format!("{plan}/richieste/{id}"),
-                plan: Some(plan),
-                before: None,
-                after: Some(serde_json::json!({ "favourable": favourable, "opinion": text })),
-            },
+            Change::plan(
+                AuditAction::ChangeOpinion,
+                plan,
+                format!("{plan}/richieste/{id}"),
+                None,
+                Some(serde_json::json!({ "favourable": favourable, "opinion": text })),
+            ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// The Giunta's decision on request `id`, which must have the Nucleo's opinion. An
@@ -278,9 +273,8 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change {
                 action: if version.is_some() {
@@ -298,7 +292,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(version)
     }
 

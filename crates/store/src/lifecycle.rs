@@ -5,7 +5,7 @@ use domain::monitoring::ReportStatus;
 use domain::{ActKind, PlanState};
 use serde::Serialize;
 
-use crate::audit::{Change, Stamp, append};
+use crate::audit::{Change, Stamp};
 use crate::db::Backend;
 use crate::error::Result;
 use crate::text::{date, date_text, percent};
@@ -119,9 +119,8 @@ impl Store {
         if let Some(map) = after.as_object_mut() {
             map.insert("state".into(), to.as_str().into());
         }
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change {
                 action: AuditAction::PlanAct(kind),
@@ -132,7 +131,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         tracing::info!(
             plan,
             act = kind.as_str(),
@@ -237,9 +235,8 @@ impl Store {
                 current,
             })));
         }
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change {
                 action: AuditAction::PhaseEdit,
@@ -250,7 +247,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(Edited::Saved { version: revision })
     }
 

@@ -7,7 +7,7 @@ use domain::{Role, UnitId};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
-use crate::audit::{Change, Stamp, append, timestamp};
+use crate::audit::{Change, Stamp, timestamp};
 use crate::error::Result;
 use crate::{Store, StoreError};
 use domain::audit::AuditAction;
@@ -175,9 +175,8 @@ impl Store {
             .bind(&username)
             .execute(&mut *tx)
             .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(
                 AuditAction::PersonEmail,
@@ -186,9 +185,7 @@ impl Store {
                 Some(serde_json::json!({ "email": email })),
             ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Gives `username` a calendar feed whose secret hashes to `hash` (replacing the one they
@@ -226,9 +223,8 @@ impl Store {
                 "{username} has no calendar feed"
             )));
         }
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(
                 if hash.is_some() {
@@ -241,9 +237,7 @@ impl Store {
                 None,
             ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Whether `username` has a calendar feed.
@@ -333,14 +327,12 @@ impl Store {
             "username": new.username, "name": name.as_str(), "entity": new.entity,
             "roles": new.roles, "units": new.units,
         });
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(AuditAction::PersonAdd, &new.username, None, Some(after)),
         )
         .await?;
-        tx.commit().await?;
         self.person(&new.username).await
     }
 
@@ -356,9 +348,8 @@ impl Store {
         if disabled {
             end_access(&mut tx, person.id, stamp).await?;
         }
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(
                 if disabled {
@@ -371,9 +362,7 @@ impl Store {
                 Some(serde_json::json!({ "disabled": disabled })),
             ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Sets a new password hash and ends the account's sessions, API tokens and trusted
@@ -388,9 +377,8 @@ impl Store {
             .await?;
         // A new password ends every way in the old one opened: sessions, tokens, trust.
         end_access(&mut tx, person.id, stamp).await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(
                 AuditAction::PersonResetPassword,
@@ -399,9 +387,7 @@ impl Store {
                 None,
             ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Opens a session for `person`; the cookie's secret is stored only as its hash.
@@ -431,15 +417,12 @@ impl Store {
         .bind(timestamp(expires_at))
         .execute(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(AuditAction::SessionOpen, &person.username, None, None),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// The live session with this secret hash, with its (enabled) person.
@@ -499,15 +482,12 @@ impl Store {
             .bind(token_hash)
             .execute(&mut *tx)
             .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(AuditAction::SessionClose, &person.username, None, None),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Makes an API token for `username`; the secret is stored only as its hash.
@@ -530,9 +510,8 @@ impl Store {
         .bind(stamp.text())
         .fetch_one(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(
                 AuditAction::TokenAdd,
@@ -542,7 +521,6 @@ impl Store {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -564,9 +542,8 @@ impl Store {
                 "live token {id} of {username}"
             )));
         }
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change::person(
                 AuditAction::TokenRevoke,
@@ -575,9 +552,7 @@ impl Store {
                 Some(serde_json::json!({ "token": id })),
             ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// The tokens of `username`, newest first.

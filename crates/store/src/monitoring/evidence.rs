@@ -6,7 +6,7 @@ use domain::facts::EvidenceInfo;
 use sha2::{Digest, Sha256};
 
 use super::{bump, instant};
-use crate::audit::{Change, Stamp, append};
+use crate::audit::{Change, Stamp};
 use crate::error::Result;
 use crate::{Store, StoreError};
 
@@ -61,9 +61,8 @@ impl Store {
         .bind(&stamp.actor)
         .fetch_one(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change {
                 action: AuditAction::PhaseEvidence,
@@ -76,7 +75,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 

@@ -8,7 +8,7 @@ use domain::audit::AuditAction;
 use rust_decimal::Decimal;
 
 use super::bump;
-use crate::audit::{Change, Stamp, append};
+use crate::audit::{Change, Stamp};
 use crate::error::Result;
 use crate::text::date_text;
 use crate::{Store, StoreError};
@@ -33,21 +33,18 @@ impl Store {
         let value = |j: Option<&str>| {
             j.map(|j| serde_json::from_str(j).unwrap_or(serde_json::Value::String(j.into())))
         };
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
-            Change {
-                action: AuditAction::PlanScoring,
-                subject: plan.to_string(),
-                plan: Some(plan),
-                before: value(before.as_deref()),
-                after: value(json),
-            },
+            Change::plan(
+                AuditAction::PlanScoring,
+                plan,
+                plan.to_string(),
+                value(before.as_deref()),
+                value(json),
+            ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Records the actual of indicator `position` (from 1) of objective `label` of `unit`.
@@ -105,26 +102,23 @@ impl Store {
         .bind(&stamp.actor)
         .execute(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
-            Change {
-                action: AuditAction::IndicatorActual,
-                subject: format!("{plan}/{unit}/{label}/i{position}"),
-                plan: Some(plan),
-                before: before.map(
+            Change::plan(
+                AuditAction::IndicatorActual,
+                plan,
+                format!("{plan}/{unit}/{label}/i{position}"),
+                before.map(
                     |(v, d, s)| serde_json::json!({ "value": v, "measured_on": d, "source": s }),
                 ),
-                after: Some(serde_json::json!({
+                Some(serde_json::json!({
                     "value": value.normalize().to_string(), "measured_on": date_text(measured_on),
                     "source": source,
                 })),
-            },
+            ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Neutralises `subject` with a reason, or (`reason: None`) lifts its neutralisation.
@@ -167,25 +161,22 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
-            Change {
-                action: if reason.is_some() {
+            Change::plan(
+                if reason.is_some() {
                     AuditAction::Neutralise
                 } else {
                     AuditAction::NeutraliseLift
                 },
-                subject: format!("{plan}/{subject}"),
-                plan: Some(plan),
-                before: before.map(|(r,)| serde_json::json!({ "reason": r })),
-                after: reason.map(|r| serde_json::json!({ "reason": r })),
-            },
+                plan,
+                format!("{plan}/{subject}"),
+                before.map(|(r,)| serde_json::json!({ "reason": r })),
+                reason.map(|r| serde_json::json!({ "reason": r })),
+            ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Records the date of an event relative deadlines count from (by the document's words),
@@ -224,20 +215,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
-            Change {
-                action: AuditAction::EventDate,
-                subject: format!("{plan}/eventi"),
-                plan: Some(plan),
-                before: before.map(|(d,)| serde_json::json!({ "event": event, "day": d })),
-                after: day.map(|d| serde_json::json!({ "event": event, "day": date_text(d) })),
-            },
+            Change::plan(
+                AuditAction::EventDate,
+                plan,
+                format!("{plan}/eventi"),
+                before.map(|(d,)| serde_json::json!({ "event": event, "day": d })),
+                day.map(|d| serde_json::json!({ "event": event, "day": date_text(d) })),
+            ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 }

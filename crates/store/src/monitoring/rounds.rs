@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use domain::audit::AuditAction;
 
 use super::bump;
-use crate::audit::{Change, Stamp, append};
+use crate::audit::{Change, Stamp};
 use crate::error::Result;
 use crate::text::date_text;
 use crate::{Store, StoreError};
@@ -42,9 +42,8 @@ impl Store {
         .bind(&stamp.actor)
         .fetch_one(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
             Change {
                 action: AuditAction::RoundOpen,
@@ -55,7 +54,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -78,21 +76,18 @@ impl Store {
             return Err(StoreError::Conflict(format!("round {id} is not open")));
         }
         bump(&mut tx, plan).await?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
-            Change {
-                action: AuditAction::RoundClose,
-                subject: format!("{plan}/monitoraggi/{id}"),
-                plan: Some(plan),
-                before: None,
-                after: None,
-            },
+            Change::plan(
+                AuditAction::RoundClose,
+                plan,
+                format!("{plan}/monitoraggi/{id}"),
+                None,
+                None,
+            ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Whether reminder `kind` of round `round` already went to `person`.
@@ -136,20 +131,17 @@ impl Store {
             }
             _ => StoreError::Database(e),
         })?;
-        append(
-            &mut tx,
-            self.backend(),
+        self.audited(
+            tx,
             stamp,
-            Change {
-                action: AuditAction::RoundReminder,
-                subject: format!("{plan}/monitoraggi/{round}"),
-                plan: Some(plan),
-                before: None,
-                after: Some(serde_json::json!({ "to": username, "kind": kind })),
-            },
+            Change::plan(
+                AuditAction::RoundReminder,
+                plan,
+                format!("{plan}/monitoraggi/{round}"),
+                None,
+                Some(serde_json::json!({ "to": username, "kind": kind })),
+            ),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 }

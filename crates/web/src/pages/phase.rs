@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cycle::{PhaseAt, PhaseEdit};
-use domain::access::{Action, Refusal, decide};
+use domain::access::{Action, decide};
 use domain::facts::PhaseFields;
 use domain::monitoring::ReportStatus;
 use domain::phase_edit::{Mode, Wish};
@@ -24,19 +24,6 @@ use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
-
-/// Whether `actor` may edit phase `index` of objective `o` now, and if not, why.
-pub fn may_edit(
-    v: &PlanView,
-    o: &Objective,
-    index: usize,
-    actor: Option<&Actor>,
-) -> Result<Mode, Refusal> {
-    let objective = v
-        .objective_index(o.unit.as_str(), o.label.as_str())
-        .ok_or(Refusal::State(v.summary.state))?;
-    v.may_edit_phase(objective, index, actor)
-}
 
 pub fn phase_path(v: &PlanView, o: &Objective, position: usize) -> String {
     format!("{}/fasi/{position}", paths::objective(v.id(), o))
@@ -107,7 +94,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                                 }
                                 @if actor.is_some() {
                                     td {
-                                        @match may_edit(v, o, i, actor) {
+                                        @match v.may_edit_phase(objective, i, actor) {
                                             Ok(_) => { a href=(phase_path(v, o, i + 1)) { "Modifica la fase " (phase.label) } }
                                             Err(r) => { span class="nota" { (messages::refusal(&r)) } }
                                         }
