@@ -6,8 +6,8 @@ pub(crate) mod scores;
 pub(crate) mod write;
 
 use axum::Json;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use domain::audit::Entry;
@@ -18,38 +18,27 @@ use store::AuditFilter;
 use crate::auth::Caller;
 use crate::cache::PlanView;
 use crate::error::{AppError, Problem};
+use crate::paths;
 use crate::routes::Routes;
 use crate::{AppState, openapi};
 
 type ApiResult<T> = Result<T, Problem>;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/openapi.json", openapi_document)
-        .get("/api/v1/me", me)
-        .get("/api/v1/audit", audit)
-        .get("/api/v1/plans", plans)
-        .get("/api/v1/plans/{plan}", plan)
-        .post("/api/v1/plans/{plan}/acts", write::act)
-        .get("/api/v1/plans/{plan}/scores", scores::scores)
-        .get("/api/v1/plans/{plan}/units", units)
-        .get("/api/v1/plans/{plan}/units/{unit}", unit)
-        .get("/api/v1/plans/{plan}/objectives", objectives)
-        .get(
-            "/api/v1/plans/{plan}/units/{unit}/objectives/{label}",
-            objective,
-        )
-        .get(
-            "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases",
-            phases,
-        )
-        .get(
-            "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
-            write::phase,
-        )
-        .put(
-            "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
-            write::edit_phase,
-        )
+    r.get(openapi_document)
+        .get(me)
+        .get(audit)
+        .get(plans)
+        .get(plan)
+        .post(write::act)
+        .get(scores::scores)
+        .get(units)
+        .get(unit)
+        .get(objectives)
+        .get(objective)
+        .get(phases)
+        .get(write::phase)
+        .put(write::edit_phase)
 }
 
 /// A plan as listed by `GET /plans`.
@@ -72,15 +61,6 @@ pub struct ObjectivesQuery {
     unit: Option<String>,
 }
 
-fn path<T>(p: Result<Path<T>, PathRejection>) -> ApiResult<T> {
-    p.map(|Path(t)| t).map_err(|e| {
-        tracing::debug!(error = %e.body_text(), "bad path");
-        Problem(AppError::BadRequest(
-            "L'indirizzo non è valido: ogni parte deve essere testo UTF-8.".into(),
-        ))
-    })
-}
-
 fn unit_of<'a>(view: &'a PlanView, id: &str) -> ApiResult<&'a Unit> {
     view.unit(id).map(|(_, u)| u).ok_or_else(|| {
         Problem(AppError::NotFound(format!(
@@ -100,7 +80,10 @@ fn objective_of<'a>(view: &'a PlanView, unit: &str, label: &str) -> ApiResult<&'
 
 /// The document, with the first stored plan's ids as the examples of the path parameters,
 /// so that a reader (or a fuzzer) has addresses that answer.
-async fn openapi_document(State(state): State<AppState>) -> ApiResult<Response> {
+async fn openapi_document(
+    _: paths::api::OpenApi,
+    State(state): State<AppState>,
+) -> ApiResult<Response> {
     let mut doc = openapi().clone();
     let mut first = None;
     for summary in state.store.plans().await? {
@@ -121,7 +104,11 @@ async fn openapi_document(State(state): State<AppState>) -> ApiResult<Response> 
     Ok(Json(doc).into_response())
 }
 
-async fn plans(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<PlanItem>>> {
+async fn plans(
+    _: paths::api::Plans,
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<PlanItem>>> {
     let mut items = Vec::new();
     for p in state.store.plans().await? {
         // Plans this caller may not read are not listed.
@@ -150,7 +137,7 @@ pub struct Me {
     pub units: Vec<UnitId>,
 }
 
-async fn me(caller: Caller) -> ApiResult<Json<Me>> {
+async fn me(_: paths::api::Me, caller: Caller) -> ApiResult<Json<Me>> {
     let person = caller.0.ok_or(Problem(AppError::SignIn))?;
     Ok(Json(Me {
         username: person.username,
@@ -169,6 +156,7 @@ pub struct AuditQuery {
 }
 
 async fn audit(
+    _: paths::api::Audit,
     State(state): State<AppState>,
     caller: Caller,
     q: Result<Query<AuditQuery>, QueryRejection>,
@@ -190,21 +178,19 @@ async fn audit(
 }
 
 async fn plan(
+    paths::api::Plan { plan: id }: paths::api::Plan,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Response> {
-    let id = path(p)?;
     let view = state.view(&id, caller.0.as_ref()).await?.0;
     Ok(([(header::CONTENT_TYPE, "application/json")], view.json()).into_response())
 }
 
 async fn units(
+    paths::api::Units { plan: id }: paths::api::Units,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Json<Vec<Unit>>> {
-    let id = path(p)?;
     Ok(Json(
         state
             .view(&id, caller.0.as_ref())
@@ -217,22 +203,20 @@ async fn units(
 }
 
 async fn unit(
+    paths::api::Unit { plan: id, unit }: paths::api::Unit,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<(String, String)>, PathRejection>,
 ) -> ApiResult<Json<Unit>> {
-    let (id, unit) = path(p)?;
     let view = state.view(&id, caller.0.as_ref()).await?.0;
     Ok(Json(unit_of(&view, &unit)?.clone()))
 }
 
 async fn objectives(
+    paths::api::Objectives { plan: id }: paths::api::Objectives,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<String>, PathRejection>,
     q: Result<Query<ObjectivesQuery>, QueryRejection>,
 ) -> ApiResult<Json<Vec<Objective>>> {
-    let id = path(p)?;
     let Query(q) = q.map_err(|e| {
         tracing::debug!(error = %e.body_text(), "bad query");
         Problem(AppError::BadRequest(
@@ -251,21 +235,27 @@ async fn objectives(
 }
 
 async fn objective(
+    paths::api::Objective {
+        plan: id,
+        unit,
+        label,
+    }: paths::api::Objective,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<(String, String, String)>, PathRejection>,
 ) -> ApiResult<Json<Objective>> {
-    let (id, unit, label) = path(p)?;
     let view = state.view(&id, caller.0.as_ref()).await?.0;
     Ok(Json(objective_of(&view, &unit, &label)?.clone()))
 }
 
 async fn phases(
+    paths::api::Phases {
+        plan: id,
+        unit,
+        label,
+    }: paths::api::Phases,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<(String, String, String)>, PathRejection>,
 ) -> ApiResult<Json<Vec<Phase>>> {
-    let (id, unit, label) = path(p)?;
     let view = state.view(&id, caller.0.as_ref()).await?.0;
     Ok(Json(objective_of(&view, &unit, &label)?.phases.clone()))
 }

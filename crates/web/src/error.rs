@@ -187,6 +187,31 @@ impl From<cycle::Refusal> for AppError {
     }
 }
 
+/// A malformed address (a parameter that is not UTF-8, or not the number it must be).
+impl From<axum::extract::rejection::PathRejection> for AppError {
+    fn from(e: axum::extract::rejection::PathRejection) -> Self {
+        tracing::debug!(error = %e.body_text(), "bad path");
+        AppError::BadRequest(
+            "L'indirizzo non è valido: controllare di averlo copiato per intero.".into(),
+        )
+    }
+}
+
+/// What an address without parameters answers a request it does not match (the router never
+/// sends one there).
+impl Default for AppError {
+    fn default() -> Self {
+        AppError::NotFound("questo indirizzo".into())
+    }
+}
+
+/// The same for an address of the API.
+impl Default for Problem {
+    fn default() -> Self {
+        Problem(AppError::default())
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -18,6 +18,8 @@ use crate::AppState;
 use crate::auth::{Caller, Viewer, plan_of};
 use crate::error::{AppError, Problem};
 use crate::pages::EVIDENCE_MAX_BYTES;
+use crate::paths;
+use axum_extra::routing::TypedPath;
 
 /// The largest form or JSON body, where no other limit is written below.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -26,10 +28,10 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub fn body_limit(route: &str) -> usize {
     match route {
         // A username and a password (1,024 characters, percent-encoded).
-        "/accesso" => 16 * 1024,
+        paths::SignIn::PATH => 16 * 1024,
         // The scoring rules: JSON of up to 100,000 characters, percent-encoded.
-        "/piani/{plan}/punteggi" => 1024 * 1024,
-        r if r.ends_with("/allegati") => EVIDENCE_MAX_BYTES + BODY_LIMIT,
+        paths::Scores::PATH => 1024 * 1024,
+        paths::PhaseEvidence::PATH => EVIDENCE_MAX_BYTES + BODY_LIMIT,
         _ => BODY_LIMIT,
     }
 }
@@ -98,7 +100,7 @@ pub async fn writes(State(state): State<AppState>, req: Request, next: Next) -> 
         );
     }
     let (mut parts, body) = req.into_parts();
-    if route != "/accesso" {
+    if route != paths::SignIn::PATH {
         let person = if api {
             match Caller::from_request_parts(&mut parts, &state).await {
                 Ok(Caller(person)) => person,

@@ -175,9 +175,7 @@ pub fn route_table() -> Vec<(Method, &'static str)> {
 }
 
 fn routes() -> routes::Routes {
-    let r = routes::Routes::new()
-        .get("/healthz", healthz)
-        .get("/static/pegaso.css", stylesheet);
+    let r = routes::Routes::new().get(healthz).get(stylesheet);
     api::routes(pages::routes(r))
 }
 
@@ -277,14 +275,14 @@ async fn method_not_allowed(uri: Uri) -> Response {
 }
 
 /// Liveness: the process answers. The framework's floor in the load test.
-async fn healthz() -> impl IntoResponse {
+async fn healthz(_: paths::Healthz) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],
         r#"{"status":"ok"}"#,
     )
 }
 
-async fn stylesheet() -> impl IntoResponse {
+async fn stylesheet(_: paths::Stylesheet) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),

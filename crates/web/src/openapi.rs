@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::api::write::{ActDone, ActRequest, PhaseConflict, PhaseEditRequest, PhaseRecordBody};
 use crate::api::{Me, PlanItem};
 use crate::error::ProblemBody;
+use crate::paths::api::{self as a, documented};
 
 /// The document, built once.
 pub fn openapi() -> &'static Value {
@@ -132,7 +133,7 @@ fn build() -> Value {
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
-            "/plans": {"get": {
+            (documented::<a::Plans>()): {"get": {
                 "operationId": "listPlans",
                 "summary": "The plans in this database: id, administration, year, title.",
                 "responses": {
@@ -140,7 +141,7 @@ fn build() -> Value {
                     "401": unauthorized.clone(),
                 }
             }},
-            "/me": {"get": {
+            (documented::<a::Me>()): {"get": {
                 "operationId": "getMe",
                 "summary": "The person the bearer token belongs to.",
                 "security": [{"bearer": []}],
@@ -149,7 +150,7 @@ fn build() -> Value {
                     "401": unauthorized.clone(),
                 }
             }},
-            "/audit": {"get": {
+            (documented::<a::Audit>()): {"get": {
                 "operationId": "getAudit",
                 "summary": "The audit log, in order, for the planning office, the Nucleo and auditors. \
                     Each entry carries the hash of the one before.",
@@ -166,7 +167,7 @@ fn build() -> Value {
                     "403": problem("The caller's roles do not include reading the log."),
                 }
             }},
-            "/plans/{plan}/acts": {"post": {
+            (documented::<a::Acts>()): {"post": {
                 "operationId": "performAct",
                 "summary": "Performs an act of the plan's lifecycle (validate, approve, start, close_measurement, \
                     validate_measurement, publish, send_back, reopen).",
@@ -183,7 +184,7 @@ fn build() -> Value {
                     "422": problem("A reason or the board's act is missing, or a value is not valid."),
                 }
             }},
-            "/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}": {
+            (documented::<a::Phase>()): {
                 "get": {
                     "operationId": "getPhaseRecord",
                     "summary": "A phase's editable fields with its version.",
@@ -215,7 +216,7 @@ fn build() -> Value {
                     }
                 }
             },
-            "/plans/{plan}/scores": {"get": {
+            (documented::<a::Scores>()): {"get": {
                 "operationId": "getScores",
                 "security": [{"bearer": []}, {}],
                 "summary": "Every objective's, unit's and the administration's score, with what each was \
@@ -229,21 +230,21 @@ fn build() -> Value {
                     "404": problem("No such plan, or not one this caller may read."),
                 }
             }},
-            "/plans/{plan}": op("getPlan", "One whole plan as a `pegaso.plan/1` document.",
+            (documented::<a::Plan>()): op("getPlan", "One whole plan as a `pegaso.plan/1` document.",
                 vec![&plan_param], ok("The plan.", r("Plan"))),
-            "/plans/{plan}/units": op("listUnits", "The units of a plan.",
+            (documented::<a::Units>()): op("listUnits", "The units of a plan.",
                 vec![&plan_param], ok("The units.", list("Unit"))),
-            "/plans/{plan}/units/{unit}": op("getUnit", "One unit.",
+            (documented::<a::Unit>()): op("getUnit", "One unit.",
                 vec![&plan_param, &unit_param], ok("The unit.", r("Unit"))),
-            "/plans/{plan}/objectives": op("listObjectives", "The objectives of a plan, or of one unit.",
+            (documented::<a::Objectives>()): op("listObjectives", "The objectives of a plan, or of one unit.",
                 vec![&plan_param, &json!({
                     "name": "unit", "in": "query", "required": false,
                     "description": "Only the objectives of this unit.",
                     "schema": {"type": "string"}
                 })], ok("The objectives.", list("Objective"))),
-            "/plans/{plan}/units/{unit}/objectives/{label}": op("getObjective", "One objective card.",
+            (documented::<a::Objective>()): op("getObjective", "One objective card.",
                 vec![&plan_param, &unit_param, &label_param], ok("The objective.", r("Objective"))),
-            "/plans/{plan}/units/{unit}/objectives/{label}/phases": op("listPhases",
+            (documented::<a::Phases>()): op("listPhases",
                 "The phases of an objective, in order.",
                 vec![&plan_param, &unit_param, &label_param], ok("The phases.", list("Phase"))),
         },

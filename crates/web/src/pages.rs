@@ -6,6 +6,7 @@ mod changes;
 mod diagnostics;
 mod events;
 mod evidence;
+mod forms;
 mod home;
 mod indicator;
 mod layout;
@@ -21,9 +22,6 @@ mod search;
 mod signin;
 mod unit;
 
-use axum::Form;
-use axum::extract::Path;
-use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
@@ -40,88 +38,52 @@ pub use layout::error_page;
 pub use score::sentence as score_sentence;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/", home::page)
-        .get("/accesso", signin::form_page)
-        .post("/accesso", signin::sign_in)
-        .get("/accesso/ritorno", signin::callback)
-        .post("/uscita", signin::sign_out)
-        .get("/account", people::account)
-        .post("/account/token", people::add_token)
-        .post("/account/calendario", people::add_feed)
-        .post("/account/calendario/revoca", people::revoke_feed)
-        .get("/calendari/{feed}", people::feed)
-        .post("/account/token/{id}/revoca", people::revoke_token)
-        .get("/persone", people::list)
-        .post("/persone", people::add)
-        .post("/persone/{username}/stato", people::set_state)
-        .get("/registro", audit::page)
-        .get("/registro.csv", audit::csv)
-        .get("/registro.json", audit::json)
-        .get("/piani/{plan}", plan::tree)
-        .post("/piani/{plan}/atti", acts::perform)
-        .get("/piani/{plan}/matrice", plan::matrix)
-        .get("/piani/{plan}/richieste", changes::list)
-        .post("/piani/{plan}/richieste/{request}/parere", changes::opinion)
-        .post(
-            "/piani/{plan}/richieste/{request}/decisione",
-            changes::decision,
-        )
-        .get("/piani/{plan}/versioni", changes::versions)
-        .post(
-            "/piani/{plan}/obiettivi/{unit}/{label}/richieste",
-            changes::ask,
-        )
-        .get("/piani/{plan}/punteggi", results::page)
-        .post("/piani/{plan}/punteggi", results::save)
-        .get("/piani/{plan}/monitoraggi", rounds::page)
-        .post("/piani/{plan}/monitoraggi", rounds::open)
-        .post("/piani/{plan}/monitoraggi/{round}/chiusura", rounds::close)
-        .get("/piani/{plan}/unita/{unit}", unit::page)
-        .get("/piani/{plan}/calendari/{unit}", unit::calendar)
-        .get("/piani/{plan}/obiettivi/{unit}/{label}", objective::page)
-        .get(
-            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}",
-            phase::form_page,
-        )
-        .post(
-            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}",
-            phase::save,
-        )
-        .post(
-            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati",
-            evidence::upload,
-        )
-        .get(
-            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}",
-            evidence::download,
-        )
-        .get(
-            "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}",
-            indicator::form_page,
-        )
-        .post(
-            "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}",
-            indicator::save,
-        )
-        .post(
-            "/piani/{plan}/obiettivi/{unit}/{label}/eventi",
-            events::save,
-        )
-        .post(
-            "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni",
-            neutralise::save,
-        )
-        .get("/piani/{plan}/cerca", search::page)
-        .get("/piani/{plan}/diagnostica", diagnostics::page)
+    r.get(home::page)
+        .get(signin::form_page)
+        .post(signin::sign_in)
+        .get(signin::callback)
+        .post(signin::sign_out)
+        .get(people::account)
+        .post(people::add_token)
+        .post(people::add_feed)
+        .post(people::revoke_feed)
+        .get(people::feed)
+        .post(people::revoke_token)
+        .get(people::list)
+        .post(people::add)
+        .post(people::set_state)
+        .get(audit::page)
+        .get(audit::csv)
+        .get(audit::json)
+        .get(plan::tree)
+        .post(acts::perform)
+        .get(plan::matrix)
+        .get(changes::list)
+        .post(changes::opinion)
+        .post(changes::decision)
+        .get(changes::versions)
+        .post(changes::ask)
+        .get(results::page)
+        .post(results::save)
+        .get(rounds::page)
+        .post(rounds::open)
+        .post(rounds::close)
+        .get(unit::page)
+        .get(unit::calendar)
+        .get(objective::page)
+        .get(phase::form_page)
+        .post(phase::save)
+        .post(evidence::upload)
+        .get(evidence::download)
+        .get(indicator::form_page)
+        .post(indicator::save)
+        .post(events::save)
+        .post(neutralise::save)
+        .get(search::page)
+        .get(diagnostics::page)
 }
 
 type PageResult = Result<Markup, AppError>;
-
-/// The path parameters of a page, or a "bad address" page.
-fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
-    p.map(|Path(t)| t)
-        .map_err(|_| AppError::BadRequest("L'indirizzo della pagina non è valido.".into()))
-}
 
 /// `raw` as `domain::limits` keeps it for `field` (cleaned, bounded; empty allowed), or a
 /// 422 that names the field.
@@ -146,12 +108,14 @@ fn members_only(
 }
 
 /// After a form's write: the page to show next (303, so that reloading does not repeat it).
-fn see_other(to: String) -> Response {
-    (
-        axum::http::StatusCode::SEE_OTHER,
-        [(axum::http::header::LOCATION, to)],
-    )
-        .into_response()
+fn see_other(to: impl std::fmt::Display) -> Response {
+    let to = to.to_string();
+    if axum::http::HeaderValue::from_str(&to).is_err() {
+        // Typed addresses are percent-encoded: only a bug gets here.
+        return AppError::Internal(format!("redirect to {to:?} is not a header value"))
+            .into_response();
+    }
+    axum::response::Redirect::to(&to).into_response()
 }
 
 /// The day a page shows a plan's situation on: `?al=AAAA-MM-GG`, or today.
@@ -202,19 +166,6 @@ fn situation(action: &str, v: &crate::cache::PlanView) -> Markup {
             }
         }
     }
-}
-
-/// A form's fields, or a "bad form" page.
-fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
-    f.map(|Form(t)| t).map_err(|e| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            return AppError::TooLarge { max_bytes: None };
-        }
-        tracing::debug!(error = %e.body_text(), "bad form");
-        AppError::BadRequest(
-            "Il modulo inviato non è valido: ricaricare la pagina e riprovare.".into(),
-        )
-    })
 }
 
 /// Anything no route answers: a problem under `/api`, a page elsewhere.

@@ -1,48 +1,160 @@
-//! The addresses of the pages, in one place so that links and routes agree.
+//! Every address of the application, each defined once: the pattern the router matches, the
+//! parameters a handler extracts (its first argument) and the link pages print all come from
+//! one `TypedPath` type. A malformed address is a 400 page ([`AppError`]) or problem
+//! ([`Problem`](crate::error::Problem)).
 
 use domain::{Objective, UnitId};
 
-pub fn plan(plan: &str) -> String {
-    format!("/piani/{plan}")
+use crate::error::AppError;
+
+pub mod api;
+
+/// Defines address types: `Name "pattern" { fields };` (no braces for an address without
+/// parameters), each rejecting a malformed address as `$rejection`.
+macro_rules! addresses {
+    ($rejection:ident;) => {};
+    ($rejection:ident; $(#[$doc:meta])* $name:ident $pattern:literal; $($rest:tt)*) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, ::axum_extra::routing::TypedPath, ::serde::Deserialize)]
+        #[typed_path($pattern, rejection($rejection))]
+        pub struct $name;
+        $crate::paths::addresses!($rejection; $($rest)*);
+    };
+    ($rejection:ident; $(#[$doc:meta])* $name:ident $pattern:literal
+        { $($field:ident: $ty:ty),* }; $($rest:tt)*) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, ::axum_extra::routing::TypedPath, ::serde::Deserialize)]
+        #[typed_path($pattern, rejection($rejection))]
+        pub struct $name { $(pub $field: $ty),* }
+        $crate::paths::addresses!($rejection; $($rest)*);
+    };
+}
+pub(crate) use addresses;
+
+addresses! { AppError;
+    /// The home page: the plans, and the situation of each.
+    Home "/";
+    /// Whether the server is up (for load balancers and the floor of the load test).
+    Healthz "/healthz";
+    Stylesheet "/static/pegaso.css";
+    SignIn "/accesso";
+    /// Where a single sign-on provider sends people back.
+    SignInReturn "/accesso/ritorno";
+    SignOut "/uscita";
+    Account "/account";
+    AccountToken "/account/token";
+    AccountTokenRevoke "/account/token/{id}/revoca" { id: i64 };
+    AccountFeed "/account/calendario";
+    AccountFeedRevoke "/account/calendario/revoca";
+    /// A person's calendar feed, by its secret.
+    Feed "/calendari/{feed}" { feed: String };
+    People "/persone";
+    PersonState "/persone/{username}/stato" { username: String };
+    Log "/registro";
+    LogCsv "/registro.csv";
+    LogJson "/registro.json";
+    Plan "/piani/{plan}" { plan: String };
+    Acts "/piani/{plan}/atti" { plan: String };
+    Matrix "/piani/{plan}/matrice" { plan: String };
+    Requests "/piani/{plan}/richieste" { plan: String };
+    Opinion "/piani/{plan}/richieste/{request}/parere" { plan: String, request: String };
+    Decision "/piani/{plan}/richieste/{request}/decisione" { plan: String, request: String };
+    Versions "/piani/{plan}/versioni" { plan: String };
+    Scores "/piani/{plan}/punteggi" { plan: String };
+    Rounds "/piani/{plan}/monitoraggi" { plan: String };
+    RoundClose "/piani/{plan}/monitoraggi/{round}/chiusura" { plan: String, round: String };
+    Unit "/piani/{plan}/unita/{unit}" { plan: String, unit: String };
+    /// A unit's deadlines as an iCalendar feed: `{unit}` is the unit's code and `.ics`.
+    UnitCalendar "/piani/{plan}/calendari/{unit}" { plan: String, unit: String };
+    ObjectivePage "/piani/{plan}/obiettivi/{unit}/{label}" { plan: String, unit: String, label: String };
+    ObjectiveRequests "/piani/{plan}/obiettivi/{unit}/{label}/richieste"
+        { plan: String, unit: String, label: String };
+    ObjectiveEvents "/piani/{plan}/obiettivi/{unit}/{label}/eventi"
+        { plan: String, unit: String, label: String };
+    ObjectiveNeutralise "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni"
+        { plan: String, unit: String, label: String };
+    /// A phase of an objective, by its position from 1.
+    Phase "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}"
+        { plan: String, unit: String, label: String, n: String };
+    PhaseEvidence "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati"
+        { plan: String, unit: String, label: String, n: String };
+    /// An evidence file: `{file}` is its id, a dash and its name.
+    EvidenceFile "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}"
+        { plan: String, unit: String, label: String, n: String, file: String };
+    /// An indicator of an objective, by its position from 1.
+    Indicator "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
+        { plan: String, unit: String, label: String, n: String };
+    Search "/piani/{plan}/cerca" { plan: String };
+    Diagnostics "/piani/{plan}/diagnostica" { plan: String };
 }
 
-pub fn unit(plan: &str, unit: &UnitId) -> String {
-    format!("/piani/{plan}/unita/{unit}")
+/// The same address for any objective of the plan: its unit and label as they stand.
+macro_rules! of_objective {
+    ($($name:ident),*) => {$(
+        impl $name {
+            pub fn of(plan: &str, o: &Objective) -> Self {
+                $name { plan: plan.into(), unit: o.unit.to_string(), label: o.label.to_string() }
+            }
+        }
+    )*};
+}
+of_objective!(
+    ObjectivePage,
+    ObjectiveRequests,
+    ObjectiveEvents,
+    ObjectiveNeutralise
+);
+
+/// The phase an address names, as the use cases look it up.
+macro_rules! at_phase {
+    ($($name:path),*) => {$(
+        impl $name {
+            pub fn at(&self) -> cycle::PhaseAt<'_> {
+                cycle::PhaseAt { unit: &self.unit, label: &self.label, number: &self.n }
+            }
+        }
+    )*};
+}
+at_phase!(Phase, PhaseEvidence, EvidenceFile, api::Phase);
+
+impl Phase {
+    /// Phase `position` (from 1) of objective `o`.
+    pub fn of(plan: &str, o: &Objective, position: usize) -> Self {
+        Phase {
+            plan: plan.into(),
+            unit: o.unit.to_string(),
+            label: o.label.to_string(),
+            n: position.to_string(),
+        }
+    }
+
+    /// Where this phase's evidence files are sent.
+    pub fn uploads(&self) -> PhaseEvidence {
+        PhaseEvidence {
+            plan: self.plan.clone(),
+            unit: self.unit.clone(),
+            label: self.label.clone(),
+            n: self.n.clone(),
+        }
+    }
+
+    /// This phase's evidence file `id`, named by `file_name` (the id finds it; the name tells
+    /// browsers and people what it is).
+    pub fn evidence(&self, id: i64, file_name: &str) -> EvidenceFile {
+        EvidenceFile {
+            plan: self.plan.clone(),
+            unit: self.unit.clone(),
+            label: self.label.clone(),
+            n: self.n.clone(),
+            file: format!("{id}-{}", ascii_name(file_name)),
+        }
+    }
 }
 
-/// The unit's deadlines as an iCalendar feed.
-pub fn unit_calendar(plan: &str, unit: &UnitId) -> String {
-    format!("/piani/{plan}/calendari/{unit}.ics")
-}
-
-pub fn objective(plan: &str, o: &Objective) -> String {
-    format!("/piani/{plan}/obiettivi/{}/{}", o.unit, o.label)
-}
-
-pub fn matrix(plan: &str) -> String {
-    format!("/piani/{plan}/matrice")
-}
-
-pub fn search(plan: &str) -> String {
-    format!("/piani/{plan}/cerca")
-}
-
-pub fn diagnostics(plan: &str) -> String {
-    format!("/piani/{plan}/diagnostica")
-}
-
-pub fn scores(plan: &str) -> String {
-    format!("/piani/{plan}/punteggi")
-}
-
-pub fn rounds(plan: &str) -> String {
-    format!("/piani/{plan}/monitoraggi")
-}
-
-/// An evidence file of the phase at `phase_path`: its id, then its name as letters, digits and
-/// `.-_` (the id finds it; the name tells browsers and people what it is).
-pub fn evidence(phase_path: &str, id: i64, file_name: &str) -> String {
-    let name: String = file_name
+/// A file's name as letters, digits and `.-_` (anything else `_`), safe in an address and in a
+/// header's plain `filename`.
+pub fn ascii_name(file_name: &str) -> String {
+    file_name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || ".-_".contains(c) {
@@ -51,6 +163,76 @@ pub fn evidence(phase_path: &str, id: i64, file_name: &str) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("{phase_path}/allegati/{id}-{name}")
+        .collect()
+}
+
+/// A plan-wide page's link: `paths::plan(id)`, `paths::scores(id)`…
+macro_rules! plan_links {
+    ($($fn:ident => $name:ident),*) => {$(
+        pub fn $fn(plan: &str) -> String {
+            $name { plan: plan.into() }.to_string()
+        }
+    )*};
+}
+plan_links!(
+    plan => Plan,
+    matrix => Matrix,
+    search => Search,
+    diagnostics => Diagnostics,
+    scores => Scores,
+    rounds => Rounds,
+    requests => Requests,
+    versions => Versions,
+    acts => Acts
+);
+
+pub fn unit(plan: &str, unit: &UnitId) -> String {
+    Unit {
+        plan: plan.into(),
+        unit: unit.to_string(),
+    }
+    .to_string()
+}
+
+/// The unit's deadlines as an iCalendar feed.
+pub fn unit_calendar(plan: &str, unit: &UnitId) -> String {
+    UnitCalendar {
+        plan: plan.into(),
+        unit: format!("{unit}.ics"),
+    }
+    .to_string()
+}
+
+pub fn objective(plan: &str, o: &Objective) -> String {
+    ObjectivePage::of(plan, o).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn links_fill_the_patterns_and_encode_what_would_break_them() {
+        let p = Phase {
+            plan: "roma-2021".into(),
+            unit: "1.2".into(),
+            label: "OB 1".into(),
+            n: "3".into(),
+        };
+        assert_eq!(
+            p.to_string(),
+            "/piani/roma-2021/obiettivi/1.2/OB%201/fasi/3"
+        );
+        assert_eq!(
+            p.evidence(7, "Relazione finale (v2).pdf").to_string(),
+            "/piani/roma-2021/obiettivi/1.2/OB%201/fasi/3/allegati/7-Relazione_finale__v2_.pdf"
+        );
+        assert_eq!(
+            p.uploads().to_string(),
+            "/piani/roma-2021/obiettivi/1.2/OB%201/fasi/3/allegati"
+        );
+        assert_eq!(plan("a/b"), "/piani/a%2Fb");
+    }
 }

@@ -1,10 +1,11 @@
-//! The route table: every route is added here, by method and path, so that the application
+//! The route table: every route is added here, by method and its handler's typed address, so that the application
 //! and the authorization matrix test read the same list and no route escapes the test.
 
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, on};
+use axum_extra::routing::{SecondElementIs, TypedPath};
 
 use crate::AppState;
 
@@ -39,16 +40,34 @@ impl Routes {
         self
     }
 
-    pub fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
-        self.add(Method::GET, MethodFilter::GET, path, h)
+    /// `GET` of the address the handler's first argument is.
+    pub fn get<H, T, P>(self, h: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: SecondElementIs<P> + 'static,
+        P: TypedPath,
+    {
+        self.add(Method::GET, MethodFilter::GET, P::PATH, h)
     }
 
-    pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
-        self.add(Method::POST, MethodFilter::POST, path, h)
+    /// `POST` to the address the handler's first argument is.
+    pub fn post<H, T, P>(self, h: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: SecondElementIs<P> + 'static,
+        P: TypedPath,
+    {
+        self.add(Method::POST, MethodFilter::POST, P::PATH, h)
     }
 
-    pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
-        self.add(Method::PUT, MethodFilter::PUT, path, h)
+    /// `PUT` to the address the handler's first argument is.
+    pub fn put<H, T, P>(self, h: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: SecondElementIs<P> + 'static,
+        P: TypedPath,
+    {
+        self.add(Method::PUT, MethodFilter::PUT, P::PATH, h)
     }
 
     pub fn into_parts(self) -> (Router<AppState>, Vec<(Method, &'static str)>) {

@@ -3,8 +3,7 @@
 //! same explanation the cards show as "come è calcolato".
 
 use axum::Json;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use domain::access::{Action, decide};
 use domain::messages;
 use domain::scoring::indicator::Outcome;
@@ -14,11 +13,12 @@ use rust_decimal::prelude::ToPrimitive;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{ApiResult, path};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::cache::Part;
 use crate::error::{AppError, Problem};
+use crate::paths;
 
 /// A plan's scores as of a day.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -119,11 +119,10 @@ fn num(d: Decimal) -> f64 {
 }
 
 pub async fn scores(
+    paths::api::Scores { plan: id }: paths::api::Scores,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Json<Scores>> {
-    let id = path(p)?;
     let (v, actor) = state.view(&id, caller.0.as_ref()).await?;
     decide(actor.as_ref(), Action::ReadProgress, v.summary.state)
         .map_err(|r| Problem(AppError::refused(r)))?;

@@ -4,12 +4,12 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use cycle::{PhaseAt, PhaseEdit};
+use cycle::PhaseEdit;
 use domain::access::{Action, decide};
 use domain::facts::PhaseFields;
 use domain::phase_edit::{Mode, Wish};
@@ -18,10 +18,11 @@ use domain::{Percent, PlanState};
 use serde::{Deserialize, Serialize};
 use store::EditConflict;
 
-use super::{ApiResult, path};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppError, Problem, ProblemBody};
+use crate::paths;
 
 /// An act asked for through the API.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -115,12 +116,11 @@ fn signed_in(caller: &Caller) -> ApiResult<&store::Person> {
 }
 
 pub async fn act(
+    paths::api::Acts { plan: id }: paths::api::Acts,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<String>, PathRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<ActDone>> {
-    let id = path(p)?;
     let person = signed_in(&caller)?;
     // Who asks and whether the plan is theirs to see come before the body.
     state.view_fresh(&id, Some(person)).await?;
@@ -140,16 +140,6 @@ pub async fn act(
         )
         .await?;
     Ok(Json(ActDone { state: to }))
-}
-
-type PhasePath = (String, String, String, String);
-
-fn at(p: &PhasePath) -> PhaseAt<'_> {
-    PhaseAt {
-        unit: &p.1,
-        label: &p.2,
-        number: &p.3,
-    }
 }
 
 fn record_body(
@@ -173,13 +163,12 @@ fn record_body(
 }
 
 pub async fn phase(
+    p: paths::api::Phase,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<PhasePath>, PathRejection>,
 ) -> ApiResult<Json<PhaseRecordBody>> {
-    let p = path(p)?;
-    let (v, actor) = state.view_fresh(&p.0, caller.0.as_ref()).await?;
-    let located = v.find_phase(at(&p))?;
+    let (v, actor) = state.view_fresh(&p.plan, caller.0.as_ref()).await?;
+    let located = v.find_phase(p.at())?;
     let (version, fields) = state
         .cycle()
         .store()
@@ -198,16 +187,15 @@ pub async fn phase(
 }
 
 pub async fn edit_phase(
+    p: paths::api::Phase,
     State(state): State<AppState>,
     caller: Caller,
-    p: Result<Path<PhasePath>, PathRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let person = signed_in(&caller)?.clone();
-    let p = path(p)?;
     // The phase, and whether it is this person's to edit now, come before the body.
     let cycle = state.cycle();
-    cycle.phase_for_edit(&p.0, Some(&person), at(&p)).await?;
+    cycle.phase_for_edit(&p.plan, Some(&person), p.at()).await?;
     let request: PhaseEditRequest = body(bytes)?;
     let wish = Wish {
         description: request.description.as_deref(),
@@ -218,9 +206,9 @@ pub async fn edit_phase(
     };
     let (form, outcome) = cycle
         .edit_phase(
-            &p.0,
+            &p.plan,
             &person,
-            at(&p),
+            p.at(),
             Some(request.version),
             wish,
             &cycle.stamp(&person),

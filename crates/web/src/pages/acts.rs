@@ -1,9 +1,7 @@
 //! The plan's lifecycle in the page: its state, the acts open to the person reading (and why
 //! the others are not), the form that performs one, and the history of recorded changes.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use cycle::ActRequest;
@@ -14,7 +12,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{form, path, see_other};
+use super::forms::Signed;
+use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -58,7 +57,7 @@ pub fn panel(v: &PlanView, actor: Option<&Actor>, viewer: &Viewer, history: &[En
 fn act_form(v: &PlanView, kind: ActKind, viewer: &Viewer) -> Markup {
     let id = |field: &str| format!("{}-{field}", kind.as_str());
     html! {
-        form class="modulo atto" method="post" action=(format!("{}/atti", paths::plan(v.id()))) {
+        form class="modulo atto" method="post" action=(paths::acts(v.id())) {
             input type="hidden" name="csrf" value=(viewer.csrf());
             input type="hidden" name="kind" value=(kind.as_str());
             input type="hidden" name="from" value=(v.summary.state.as_str());
@@ -80,8 +79,6 @@ fn act_form(v: &PlanView, kind: ActKind, viewer: &Viewer) -> Markup {
 #[derive(Debug, Deserialize)]
 pub struct ActForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     kind: String,
     #[serde(default)]
     from: String,
@@ -94,14 +91,11 @@ pub struct ActForm {
 }
 
 pub async fn perform(
+    paths::Acts { plan: id }: paths::Acts,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
-    f: Result<Form<ActForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<ActForm>,
 ) -> Result<Response, AppError> {
-    let id = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     // The plan, and whether it is theirs to act on, come before what the form says.
     let (_, actor) = state.view_fresh(&id, Some(&session.person)).await?;
     if actor.is_none() {

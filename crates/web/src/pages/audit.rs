@@ -15,6 +15,7 @@ use super::layout::{Page, render};
 use crate::AppState;
 use crate::auth::{Viewer, visible_entries};
 use crate::error::AppError;
+use crate::paths;
 
 /// Refuses everyone the log is not for.
 pub fn readers_only(person: Option<&store::Person>) -> Result<(), AppError> {
@@ -42,7 +43,7 @@ pub async fn readable(
     Ok(visible_entries(person.entity.as_deref(), &people, entries))
 }
 
-pub async fn page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub async fn page(_: paths::Log, State(state): State<AppState>, viewer: Viewer) -> PageResult {
     readers_only(viewer.person())?;
     let person = viewer.person().ok_or(AppError::SignIn)?;
     // The chain is checked whole; the reader sees the entries that are theirs to see.
@@ -84,7 +85,11 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     }))
 }
 
-pub async fn csv(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+pub async fn csv(
+    _: paths::LogCsv,
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
     readers_only(viewer.person())?;
     let person = viewer.person().ok_or(AppError::SignIn)?;
     let entries = readable(&state, person, &AuditFilter::default()).await?;
@@ -102,7 +107,11 @@ pub async fn csv(State(state): State<AppState>, viewer: Viewer) -> Result<Respon
         .into_response())
 }
 
-pub async fn json(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+pub async fn json(
+    _: paths::LogJson,
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
     readers_only(viewer.person())?;
     let person = viewer.person().ok_or(AppError::SignIn)?;
     let entries = readable(&state, person, &AuditFilter::default()).await?;

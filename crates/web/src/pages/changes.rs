@@ -3,9 +3,7 @@
 //! page the Nucleo gives its opinion and the Giunta decides with its act; an approval makes
 //! a new version, and the versions page shows what changed between two.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::access::{Action, decide};
 use domain::change::{self, RequestState};
@@ -13,8 +11,9 @@ use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::forms::Signed;
 use super::layout::{Page, Section, render};
-use super::{PageResult, form, members_only, path, see_other};
+use super::{PageResult, members_only, see_other};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -45,7 +44,7 @@ fn choices(o: &Objective) -> Vec<(String, String)> {
 }
 
 fn requests_path(v: &PlanView) -> String {
-    format!("{}/richieste", paths::plan(v.id()))
+    paths::requests(v.id())
 }
 
 /// One request as a list item: what, why, where it is, the opinion and the decision.
@@ -71,7 +70,7 @@ fn item(v: &PlanView, r: &store::ChangeRequest) -> Markup {
         }
         @if let Some(d) = &r.decision {
             p { "Decisione della Giunta: atto n. " (d.act_number) " del " (messages::date(d.act_date))
-                @if let Some(n) = r.version { " · " a href=(format!("{}/versioni", paths::plan(v.id()))) { "versione " (n) " del piano" } } }
+                @if let Some(n) = r.version { " · " a href=(paths::versions(v.id())) { "versione " (n) " del piano" } } }
         }
     }
 }
@@ -103,7 +102,7 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
             @for r in &mine { div class="richiesta" { (item(v, r)) } }
             @if !mine.is_empty() { p { a href=(requests_path(v)) { "Tutte le richieste del piano" } } }
             @if open {
-                form class="modulo" method="post" action=(format!("{}/richieste", paths::objective(v.id(), o))) {
+                form class="modulo" method="post" action=(paths::ObjectiveRequests::of(v.id(), o)) {
                     input type="hidden" name="csrf" value=(csrf);
                     p { label for="cosa" { "Che cosa cambiare" }
                         select id="cosa" name="what" {
@@ -123,8 +122,6 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
 #[derive(Debug, Deserialize)]
 pub struct RequestForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     what: String,
     #[serde(default)]
     value: String,
@@ -133,14 +130,15 @@ pub struct RequestForm {
 }
 
 pub async fn ask(
+    paths::ObjectiveRequests {
+        plan: id,
+        unit,
+        label,
+    }: paths::ObjectiveRequests,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<(String, String, String)>, PathRejection>,
-    f: Result<Form<RequestForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<RequestForm>,
 ) -> Result<Response, AppError> {
-    let (id, unit, label) = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let cycle = state.cycle();
     cycle
         .ask_change(
@@ -154,17 +152,20 @@ pub async fn ask(
         )
         .await?;
     Ok(see_other(format!(
-        "{}/obiettivi/{unit}/{label}#richieste",
-        paths::plan(&id)
+        "{}#richieste",
+        paths::ObjectivePage {
+            plan: id,
+            unit,
+            label
+        }
     )))
 }
 
 pub async fn list(
+    paths::Requests { plan: id }: paths::Requests,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
-    let id = path(p)?;
     let (v, actor) = state.view(&id, viewer.person()).await?;
     members_only(&viewer, actor.as_ref(), "Le richieste")?;
     let opine = decide(actor.as_ref(), Action::GiveOpinion, v.summary.state).is_ok();
@@ -174,7 +175,7 @@ pub async fn list(
         h1 { "Richieste di modifica" }
         p { "Il responsabile chiede, il Nucleo di Valutazione dà il parere, la Giunta approva o respinge con "
             "un suo atto. Ogni richiesta approvata fa una nuova versione del piano: "
-            a href=(format!("{}/versioni", paths::plan(v.id()))) { "le versioni" } "." }
+            a href=(paths::versions(v.id())) { "le versioni" } "." }
         @if v.requests.is_empty() { p { "Nessuna richiesta finora." } }
         @for r in v.requests.iter().rev() {
             section class="richiesta" aria-labelledby=(format!("richiesta-{}", r.id)) {
@@ -227,22 +228,17 @@ pub async fn list(
 #[derive(Debug, Deserialize)]
 pub struct OpinionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     favourable: String,
     #[serde(default)]
     text: String,
 }
 
 pub async fn opinion(
+    paths::Opinion { plan: id, request }: paths::Opinion,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<(String, String)>, PathRejection>,
-    f: Result<Form<OpinionForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<OpinionForm>,
 ) -> Result<Response, AppError> {
-    let (id, request) = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let favourable = match f.favourable.as_str() {
         "si" => Some(true),
         "no" => Some(false),
@@ -270,8 +266,6 @@ pub async fn opinion(
 #[derive(Debug, Deserialize)]
 pub struct DecisionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     decision: String,
     #[serde(default)]
     act_number: String,
@@ -280,14 +274,11 @@ pub struct DecisionForm {
 }
 
 pub async fn decision(
+    paths::Decision { plan: id, request }: paths::Decision,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<(String, String)>, PathRejection>,
-    f: Result<Form<DecisionForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let (id, request) = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let approve = match f.decision.as_str() {
         "approve" => Some(true),
         "reject" => Some(false),
@@ -308,18 +299,17 @@ pub async fn decision(
         )
         .await?;
     Ok(see_other(match version {
-        Some(_) => format!("{}/versioni", paths::plan(&id)),
-        None => format!("{}/richieste#richiesta-{request}", paths::plan(&id)),
+        Some(_) => paths::versions(&id),
+        None => format!("{}#richiesta-{request}", paths::requests(&id)),
     }))
 }
 
 /// The versions of the plan and, between each one and the next, what changed.
 pub async fn versions(
+    paths::Versions { plan: id }: paths::Versions,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
-    let id = path(p)?;
     let (v, _) = state.view(&id, viewer.person()).await?;
     let mut plans = Vec::with_capacity(v.versions.len());
     for info in &v.versions {
@@ -351,10 +341,7 @@ pub async fn versions(
         title: "Versioni del piano",
         crumbs: vec![
             (v.plan.title.clone(), paths::plan(v.id())),
-            (
-                "Versioni".into(),
-                format!("{}/versioni", paths::plan(v.id())),
-            ),
+            ("Versioni".into(), paths::versions(v.id())),
         ],
         plan: Some((&v, Section::Other)),
         body,

@@ -1,22 +1,20 @@
 //! What the importer found in the document the plan came from, grouped by severity, with the
 //! line of the document and the place in the plan.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use domain::{Severity, Tally, messages};
 use maud::html;
 
+use super::PageResult;
 use super::layout::{Page, Section, render};
-use super::{PageResult, path};
 use crate::auth::Viewer;
 use crate::{AppState, paths};
 
 pub async fn page(
+    paths::Diagnostics { plan: id }: paths::Diagnostics,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
-    let id = path(p)?;
     let (v, _) = state.view(&id, viewer.person()).await?;
     let diagnostics = state.store.diagnostics(&id).await?;
     let tally = Tally::of(&diagnostics);

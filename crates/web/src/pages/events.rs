@@ -2,9 +2,7 @@
 //! dell'istanza"): the card says whether each has a recorded date, and the people who report
 //! on the objective record it; the deadlines that follow it move at once.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use domain::access::{Action, decide};
@@ -12,7 +10,8 @@ use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{form, path, see_other};
+use super::forms::Signed;
+use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -55,7 +54,7 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
             }
         }
         @if open {
-            form class="modulo" method="post" action=(format!("{}/eventi", paths::objective(v.id(), o))) {
+            form class="modulo" method="post" action=(paths::ObjectiveEvents::of(v.id(), o)) {
                 input type="hidden" name="csrf" value=(csrf);
                 p { label for="evento" { "Evento" }
                     select id="evento" name="event" {
@@ -72,22 +71,21 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
 #[derive(Debug, Deserialize)]
 pub struct EventForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     event: String,
     #[serde(default)]
     day: String,
 }
 
 pub async fn save(
+    paths::ObjectiveEvents {
+        plan: id,
+        unit,
+        label,
+    }: paths::ObjectiveEvents,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<(String, String, String)>, PathRejection>,
-    f: Result<Form<EventForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<EventForm>,
 ) -> Result<Response, AppError> {
-    let (id, unit, label) = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let cycle = state.cycle();
     cycle
         .record_event(
@@ -100,7 +98,11 @@ pub async fn save(
         )
         .await?;
     Ok(see_other(format!(
-        "{}/obiettivi/{unit}/{label}#eventi",
-        paths::plan(&id)
+        "{}#eventi",
+        paths::ObjectivePage {
+            plan: id,
+            unit,
+            label
+        }
     )))
 }

@@ -2,9 +2,8 @@
 //! content matches its name), kept in the database with the record, listed on the phase's
 //! page and downloadable by whoever may read the plan's results.
 
+use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,12 +11,11 @@ use domain::messages;
 use maud::{Markup, html};
 
 use super::phase::phase_path;
-use super::{path, see_other};
+use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
-use cycle::PhaseAt;
 
 /// The largest evidence file accepted.
 pub const MAX_BYTES: usize = cycle::EVIDENCE_MAX_BYTES;
@@ -48,7 +46,7 @@ pub fn section(
             ul {
                 @for f in files {
                     li {
-                        a href=(paths::evidence(&base, f.id, &f.file_name)) { (f.file_name) }
+                        a href=(base.evidence(f.id, &f.file_name)) { (f.file_name) }
                         " (" (size(f.size)) ", caricato da " (f.uploaded_by) " il "
                         (messages::date(f.uploaded_at.date_naive())) ")"
                     }
@@ -57,7 +55,7 @@ pub fn section(
         }
         @if may_upload {
             // The token goes in the address: it is checked before the file is received.
-            form class="modulo" method="post" action=(format!("{base}/allegati?csrf={csrf}")) enctype="multipart/form-data" {
+            form class="modulo" method="post" action=(format!("{}?csrf={csrf}", base.uploads())) enctype="multipart/form-data" {
                 p {
                     label for="documento" { "Allega un documento (PDF, immagine, testo, foglio di calcolo; al massimo 10 MB)" }
                     input id="documento" name="file" type="file" required
@@ -76,18 +74,6 @@ fn size(bytes: i64) -> String {
         format!("{} kB", bytes / 1024)
     } else {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    }
-}
-
-type PhasePath = (String, String, String, String);
-/// A phase's path and a file's id.
-type FilePath = (String, String, String, String, String);
-
-fn at(p: &PhasePath) -> PhaseAt<'_> {
-    PhaseAt {
-        unit: &p.1,
-        label: &p.2,
-        number: &p.3,
     }
 }
 
@@ -124,15 +110,14 @@ async fn bounded(
 /// checked before the body is read (the guard, then here); the file is read in chunks up to
 /// its limit, a few uploads at a time.
 pub async fn upload(
+    p: paths::PhaseEvidence,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<PhasePath>, PathRejection>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let p = path(p)?;
     let session = viewer.0.as_ref().ok_or(AppError::SignIn)?;
     let cycle = state.cycle();
-    let (v, located) = cycle.may_attach(&p.0, &session.person, at(&p)).await?;
+    let (v, located) = cycle.may_attach(&p.plan, &session.person, p.at()).await?;
     let mut multipart = multipart.map_err(|_| {
         AppError::BadRequest("Il modulo inviato non è valido: ricaricare la pagina.".into())
     })?;
@@ -153,9 +138,9 @@ pub async fn upload(
     let (name, content) = file.unwrap_or_default();
     cycle
         .attach_evidence(
-            &p.0,
+            &p.plan,
             &session.person,
-            at(&p),
+            p.at(),
             &name,
             &content,
             &cycle.stamp(&session.person),
@@ -169,31 +154,15 @@ pub async fn upload(
 }
 
 pub async fn download(
+    p: paths::EvidenceFile,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<FilePath>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let (id, unit, label, n, file) = path(p)?;
-    let at = PhaseAt {
-        unit: &unit,
-        label: &label,
-        number: &n,
-    };
     let (info, content) = state
         .cycle()
-        .evidence(&id, viewer.person(), at, &file)
+        .evidence(&p.plan, viewer.person(), p.at(), &p.file)
         .await?;
-    let ascii: String = info
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let ascii = paths::ascii_name(&info.file_name);
     let encoded: String = info
         .file_name
         .bytes()

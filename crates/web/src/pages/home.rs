@@ -34,6 +34,7 @@ struct Due<'a> {
 }
 
 pub async fn page(
+    _: paths::Home,
     State(state): State<AppState>,
     viewer: Viewer,
     q: Result<Query<HomeQuery>, QueryRejection>,

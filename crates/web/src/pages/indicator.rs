@@ -2,9 +2,7 @@
 //! its date and source; the card lists each indicator with its last value, when and by whom
 //! it was updated, and whether it is stale.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -13,15 +11,21 @@ use domain::{Actor, Objective, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::forms::Signed;
 use super::layout::{Page, Section, render};
-use super::{form, path, see_other};
+use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
-fn indicator_path(v: &PlanView, o: &Objective, position: usize) -> String {
-    format!("{}/indicatori/{position}", paths::objective(v.id(), o))
+fn indicator_path(v: &PlanView, o: &Objective, position: usize) -> paths::Indicator {
+    paths::Indicator {
+        plan: v.id().into(),
+        unit: o.unit.to_string(),
+        label: o.label.to_string(),
+        n: position.to_string(),
+    }
 }
 
 /// Whether `actor` may report the indicators of `o` now.
@@ -80,16 +84,14 @@ pub fn section(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup 
     }
 }
 
-type IndicatorPath = (String, String, String, String);
-
 /// The plan and the indicator an address names, for a person who may report it now.
 async fn locate(
     state: &AppState,
     viewer: &Viewer,
-    (id, unit, label, n): &IndicatorPath,
+    p: &paths::Indicator,
 ) -> Result<(std::sync::Arc<PlanView>, usize, usize), AppError> {
-    let (v, actor) = state.view_fresh(id, viewer.person()).await?;
-    let (oi, i) = v.find_indicator(unit, label, n)?;
+    let (v, actor) = state.view_fresh(&p.plan, viewer.person()).await?;
+    let (oi, i) = v.find_indicator(&p.unit, &p.label, &p.n)?;
     may_report(&v, &v.plan.objectives[oi], actor.as_ref()).map_err(AppError::refused)?;
     Ok((v, oi, i))
 }
@@ -127,7 +129,10 @@ fn page(viewer: &Viewer, v: &PlanView, oi: usize, i: usize, status: StatusCode) 
                     format!("Obiettivo {}", o.label),
                     paths::objective(v.id(), o),
                 ),
-                (format!("Indicatore {}", i + 1), indicator_path(v, o, i + 1)),
+                (
+                    format!("Indicatore {}", i + 1),
+                    indicator_path(v, o, i + 1).to_string(),
+                ),
             ],
             plan: Some((v, Section::Other)),
             body,
@@ -137,19 +142,16 @@ fn page(viewer: &Viewer, v: &PlanView, oi: usize, i: usize, status: StatusCode) 
 }
 
 pub async fn form_page(
+    p: paths::Indicator,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<(String, String, String, String)>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let at = path(p)?;
-    let (v, oi, i) = locate(&state, &viewer, &at).await?;
+    let (v, oi, i) = locate(&state, &viewer, &p).await?;
     Ok(page(&viewer, &v, oi, i, StatusCode::OK))
 }
 
 #[derive(Debug, Deserialize)]
 pub struct ActualForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     value: String,
     #[serde(default)]
@@ -159,14 +161,16 @@ pub struct ActualForm {
 }
 
 pub async fn save(
+    paths::Indicator {
+        plan: id,
+        unit,
+        label,
+        n,
+    }: paths::Indicator,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<IndicatorPath>, PathRejection>,
-    f: Result<Form<ActualForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<ActualForm>,
 ) -> Result<Response, AppError> {
-    let (id, unit, label, n) = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let cycle = state.cycle();
     cycle
         .record_actual(
@@ -181,7 +185,11 @@ pub async fn save(
         )
         .await?;
     Ok(see_other(format!(
-        "{}/obiettivi/{unit}/{label}#indicatori",
-        paths::plan(&id)
+        "{}#indicatori",
+        paths::ObjectivePage {
+            plan: id,
+            unit,
+            label
+        }
     )))
 }

@@ -2,16 +2,15 @@
 //! taken out of the measurement, always with a reason, and shown where it applies; lifted the
 //! same way.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::access::{Action, decide};
 use domain::{Actor, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{form, path, see_other};
+use super::forms::Signed;
+use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::{Part, PlanView};
 use crate::error::AppError;
@@ -66,7 +65,7 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
     if decide(actor, Action::ReadProgress, v.summary.state).is_err() {
         return html! {};
     }
-    let action = format!("{}/neutralizzazioni", paths::objective(v.id(), o));
+    let action = paths::ObjectiveNeutralise::of(v.id(), o);
     html! {
         @if !current.is_empty() || open {
             h2 id="neutralizzazioni" { "Neutralizzazioni" }
@@ -111,8 +110,6 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
 #[derive(Debug, Deserialize)]
 pub struct NeutraliseForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     part: String,
     #[serde(default)]
     reason: String,
@@ -121,14 +118,15 @@ pub struct NeutraliseForm {
 }
 
 pub async fn save(
+    paths::ObjectiveNeutralise {
+        plan: id,
+        unit,
+        label,
+    }: paths::ObjectiveNeutralise,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<(String, String, String)>, PathRejection>,
-    f: Result<Form<NeutraliseForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<NeutraliseForm>,
 ) -> Result<Response, AppError> {
-    let (id, unit, label) = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let cycle = state.cycle();
     let (v, _) = state.view_fresh(&id, Some(&session.person)).await?;
     let index = v.find_objective(&unit, &label)?;

@@ -1,14 +1,14 @@
 //! An objective card, laid out like the plan's own: every field, the phases table, and the
 //! Gantt of the phases against the plan year.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use domain::change::{Difference, Field};
 use domain::{Objective, Percent, messages};
 use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, Situation, path, situation};
+use super::{PageResult, Situation, situation};
 use super::{acts, changes, events, indicator, neutralise, phase, score};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -16,12 +16,15 @@ use crate::error::AppError;
 use crate::{AppState, paths};
 
 pub async fn page(
+    paths::ObjectivePage {
+        plan: id,
+        unit: unit_id,
+        label,
+    }: paths::ObjectivePage,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<(String, String, String)>, PathRejection>,
     q: Result<Query<Situation>, QueryRejection>,
 ) -> PageResult {
-    let (id, unit_id, label) = path(p)?;
     let day = Situation::day(q)?;
     let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
     let index = v.objective_index(&unit_id, &label).ok_or_else(|| {

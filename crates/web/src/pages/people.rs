@@ -1,11 +1,8 @@
 //! People: a person's own account (roles, the units they answer for, API tokens) and the
 //! administrator's list, where accounts are created and disabled.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use domain::access::{Action, decide};
 use domain::limits::Field;
@@ -14,8 +11,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use store::{NewPerson, Person, StoreError};
 
+use super::forms::{Nothing, Signed};
 use super::layout::{Page, render};
-use super::{PageResult, form, path, text};
+use super::{PageResult, see_other, text};
 use crate::auth::{Viewer, new_token, secret_hash, stamp, within};
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -37,7 +35,11 @@ fn admin(viewer: &Viewer) -> Result<&Person, AppError> {
     Ok(person)
 }
 
-pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub async fn account(
+    _: paths::Account,
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> PageResult {
     let person = signed_in(&viewer)?;
     let tokens = state.store.tokens(&person.username).await?;
     account_page(&state, &viewer, person, &tokens, Fresh::Nothing).await
@@ -117,14 +119,14 @@ async fn account_page(
                 p { code { (url) } }
             }
         }
-        form class="modulo" method="post" action="/account/calendario" {
+        form class="modulo" method="post" action=(paths::AccountFeed) {
             input type="hidden" name="csrf" value=(viewer.csrf());
             p { button type="submit" {
                 @if has_feed { "Crea un nuovo indirizzo (il precedente smette di funzionare)" } @else { "Crea l'indirizzo del calendario" }
             } }
         }
         @if has_feed {
-            form method="post" action="/account/calendario/revoca" {
+            form method="post" action=(paths::AccountFeedRevoke) {
                 input type="hidden" name="csrf" value=(viewer.csrf());
                 p { button type="submit" { "Revoca l'indirizzo del calendario" } }
             }
@@ -149,7 +151,7 @@ async fn account_page(
                             td {
                                 @if let Some(r) = &t.revoked_at { "revocata il " (moment(r)) }
                                 @else {
-                                    form method="post" action=(format!("/account/token/{}/revoca", t.id)) {
+                                    form method="post" action=(paths::AccountTokenRevoke { id: t.id }) {
                                         input type="hidden" name="csrf" value=(viewer.csrf());
                                         button type="submit" { "Revoca " span class="nascosto" { (t.name) } }
                                     }
@@ -160,7 +162,7 @@ async fn account_page(
                 }
             }
         }
-        form class="modulo" method="post" action="/account/token" {
+        form class="modulo" method="post" action=(paths::AccountToken) {
             input type="hidden" name="csrf" value=(viewer.csrf());
             p {
                 label for="nome-chiave" { "Nome della nuova chiave" }
@@ -195,18 +197,16 @@ fn moment(at: &str) -> String {
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
 }
 
 pub async fn add_token(
+    _: paths::AccountToken,
     State(state): State<AppState>,
     viewer: Viewer,
-    f: Result<Form<TokenForm>, FormRejection>,
+    Signed { session, form: f }: Signed<TokenForm>,
 ) -> PageResult {
-    let f = form(f)?;
-    let person = &viewer.checked(&f.csrf)?.person;
+    let person = &session.person;
     let name = text(Field::TokenName, &f.name)?;
     if name.is_empty() {
         return Err(AppError::Unprocessable(
@@ -228,12 +228,12 @@ pub async fn add_token(
 }
 
 pub async fn add_feed(
+    _: paths::AccountFeed,
     State(state): State<AppState>,
     viewer: Viewer,
-    f: Result<Form<super::signin::CsrfOnly>, FormRejection>,
+    Signed { session, .. }: Signed<Nothing>,
 ) -> PageResult {
-    let f = form(f)?;
-    let person = &viewer.checked(&f.csrf)?.person;
+    let person = &session.person;
     let secret = new_token()?;
     state
         .store
@@ -246,17 +246,23 @@ pub async fn add_feed(
     let tokens = state.store.tokens(&person.username).await?;
     // A calendar program needs the whole address: the site's, as configured (never the
     // request's `Host`, which the client chooses).
-    let url = format!("{}/calendari/{secret}.ics", state.public_url());
+    let url = format!(
+        "{}{}",
+        state.public_url(),
+        paths::Feed {
+            feed: format!("{secret}.ics")
+        }
+    );
     account_page(&state, &viewer, person, &tokens, Fresh::Feed(&url)).await
 }
 
 pub async fn revoke_feed(
+    _: paths::AccountFeedRevoke,
     State(state): State<AppState>,
-    viewer: Viewer,
-    f: Result<Form<super::signin::CsrfOnly>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, .. }: Signed<Nothing>,
 ) -> Result<Response, AppError> {
-    let f = form(f)?;
-    let person = &viewer.checked(&f.csrf)?.person;
+    let person = &session.person;
     match state
         .store
         .set_calendar_feed(&person.username, None, &stamp(person))
@@ -265,20 +271,15 @@ pub async fn revoke_feed(
         Ok(()) | Err(store::StoreError::Conflict(_)) => {}
         Err(e) => return Err(e.into()),
     }
-    Ok((
-        axum::http::StatusCode::SEE_OTHER,
-        [(axum::http::header::LOCATION, "/account#calendario")],
-    )
-        .into_response())
+    Ok(see_other(format!("{}#calendario", paths::Account)))
 }
 
 /// A person's calendar feed, read by its secret address: the deadlines of the units they
 /// answer for, in every plan they may read.
 pub async fn feed(
+    paths::Feed { feed: file }: paths::Feed,
     State(state): State<AppState>,
-    p: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let file = path(p)?;
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
     let missing = || AppError::NotFound("un calendario a questo indirizzo".into());
     let person = state
@@ -305,14 +306,12 @@ pub async fn feed(
 }
 
 pub async fn revoke_token(
+    paths::AccountTokenRevoke { id }: paths::AccountTokenRevoke,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<i64>, PathRejection>,
-    f: Result<Form<super::signin::CsrfOnly>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, .. }: Signed<Nothing>,
 ) -> Result<Response, AppError> {
-    let id = path(p)?;
-    let f = form(f)?;
-    let person = &viewer.checked(&f.csrf)?.person;
+    let person = &session.person;
     state
         .store
         .revoke_token(&person.username, id, &stamp(person))
@@ -323,10 +322,10 @@ pub async fn revoke_token(
             }
             e => e.into(),
         })?;
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, "/account")]).into_response())
+    Ok(see_other(paths::Account))
 }
 
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub async fn list(_: paths::People, State(state): State<AppState>, viewer: Viewer) -> PageResult {
     admin(&viewer)?;
     people_page(&state, &viewer, StatusCode::OK, None)
         .await
@@ -367,7 +366,7 @@ async fn people_page(
                         td { (p.roles.iter().map(|r| messages::role(*r)).collect::<Vec<_>>().join(", ")) }
                         td { (p.units.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")) }
                         td {
-                            form method="post" action=(format!("/persone/{}/stato", p.username)) {
+                            form method="post" action=(paths::PersonState { username: p.username.clone() }) {
                                 input type="hidden" name="csrf" value=(viewer.csrf());
                                 @if p.disabled {
                                     "disattivato "
@@ -425,24 +424,15 @@ async fn people_page(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// The new-person form.
+#[derive(Debug, Default)]
 pub struct PersonForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     name: String,
-    /// Repeated checkboxes arrive as one comma-free list each; serde_urlencoded gives the last,
-    /// so roles come as a sequence.
-    #[serde(default)]
     roles: Vec<String>,
-    #[serde(default)]
     units: String,
-    #[serde(default)]
     password: String,
     /// The administration of the new person (only installation-wide administrators choose).
-    #[serde(default)]
     entity: String,
 }
 
@@ -450,19 +440,13 @@ pub struct PersonForm {
 pub const MIN_PASSWORD: usize = 12;
 
 pub async fn add(
+    _: paths::People,
     State(state): State<AppState>,
     viewer: Viewer,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    Signed { session, form }: Signed<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge { max_bytes: None }
-        } else {
-            AppError::BadRequest("Il modulo non è arrivato intero: riprovare.".into())
-        }
-    })?;
-    let f: PersonForm = parse_person(&body)?;
-    let person = viewer.checked(&f.csrf)?.person.clone();
+    let f = PersonForm::from_pairs(form);
+    let person = session.person;
     admin(&viewer)?;
     let roles = f
         .roles
@@ -537,7 +521,7 @@ pub async fn add(
         password_hash: Some(hash),
     };
     match state.store.add_person(&new, &stamp(&person)).await {
-        Ok(_) => Ok((StatusCode::SEE_OTHER, [(LOCATION, "/persone")]).into_response()),
+        Ok(_) => Ok(see_other(paths::People)),
         Err(e @ (StoreError::Conflict(_) | StoreError::Invalid(_))) => {
             let message = match e {
                 StoreError::Conflict(_) => "Questo nome utente è già in uso.",
@@ -556,54 +540,39 @@ pub async fn add(
     }
 }
 
-/// The new-person form, whose repeated `roles` fields the usual form extractor would not keep.
-fn parse_person(body: &[u8]) -> Result<PersonForm, AppError> {
-    let mut f = PersonForm {
-        csrf: String::new(),
-        username: String::new(),
-        name: String::new(),
-        roles: Vec::new(),
-        units: String::new(),
-        password: String::new(),
-        entity: String::new(),
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|_| {
-        AppError::BadRequest(
-            "Il modulo inviato non è valido: ricaricare la pagina e riprovare.".into(),
-        )
-    })?;
-    for (k, v) in pairs {
-        match k.as_str() {
-            "csrf" => f.csrf = v,
-            "username" => f.username = v,
-            "name" => f.name = v,
-            "roles" => f.roles.push(v),
-            "units" => f.units = v,
-            "password" => f.password = v,
-            "entity" => f.entity = v,
-            _ => {}
+impl PersonForm {
+    /// The new-person form from its fields in order: the repeated `roles` fields, which a
+    /// form of one value a name would not keep, each a role.
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut f = PersonForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "username" => f.username = v,
+                "name" => f.name = v,
+                "roles" => f.roles.push(v),
+                "units" => f.units = v,
+                "password" => f.password = v,
+                "entity" => f.entity = v,
+                _ => {}
+            }
         }
+        f
     }
-    Ok(f)
 }
 
 #[derive(Debug, Deserialize)]
 pub struct StateForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     disabled: bool,
 }
 
 pub async fn set_state(
+    paths::PersonState { username }: paths::PersonState,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
-    f: Result<Form<StateForm>, FormRejection>,
+    Signed { session, form: f }: Signed<StateForm>,
 ) -> Result<Response, AppError> {
-    let username = path(p)?;
-    let f = form(f)?;
-    let person = viewer.checked(&f.csrf)?.person.clone();
+    let person = session.person;
     admin(&viewer)?;
     if f.disabled && username.eq_ignore_ascii_case(&person.username) {
         return Err(AppError::Unprocessable(
@@ -626,5 +595,5 @@ pub async fn set_state(
         })?;
     // Also after: a request that read the session before the write committed kept it.
     state.sessions.forget_person(&username);
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, "/persone")]).into_response())
+    Ok(see_other(paths::People))
 }

@@ -2,12 +2,10 @@
 //! it achieved (completion date, note). Each save names the version it started from, and a
 //! save that finds another one shows what changed meanwhile instead of overwriting it.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cycle::{PhaseAt, PhaseEdit};
+use cycle::PhaseEdit;
 use domain::access::{Action, decide};
 use domain::facts::PhaseFields;
 use domain::monitoring::ReportStatus;
@@ -18,15 +16,16 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use store::EditConflict;
 
+use super::forms::Signed;
 use super::layout::{Page, Section, render};
-use super::{form, path, see_other};
+use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
-pub fn phase_path(v: &PlanView, o: &Objective, position: usize) -> String {
-    format!("{}/fasi/{position}", paths::objective(v.id(), o))
+pub fn phase_path(v: &PlanView, o: &Objective, position: usize) -> paths::Phase {
+    paths::Phase::of(v.id(), o, position)
 }
 
 /// The card's section on what each phase achieved, with the edits open to this person.
@@ -79,7 +78,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                                         @let files = v.monitoring.evidence.get(objective).and_then(|p| p.get(i)).map_or(&[][..], Vec::as_slice);
                                         @if files.is_empty() { "—" }
                                         @for f in files {
-                                            a href=(paths::evidence(&phase_path(v, o, i + 1), f.id, &f.file_name)) { (f.file_name) } br;
+                                            a href=(phase_path(v, o, i + 1).evidence(f.id, &f.file_name)) { (f.file_name) } br;
                                         }
                                     }
                                     td {
@@ -162,25 +161,14 @@ pub fn light(s: Standing) -> Markup {
     html! { span class=(format!("semaforo {colour}")) { (messages::standing(s)) } }
 }
 
-fn at(p: &PhasePath) -> PhaseAt<'_> {
-    PhaseAt {
-        unit: &p.1,
-        label: &p.2,
-        number: &p.3,
-    }
-}
-
-type PhasePath = (String, String, String, String);
-
 pub async fn form_page(
+    p: paths::Phase,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<PhasePath>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let p = path(p)?;
     let form = state
         .cycle()
-        .phase_for_edit(&p.0, viewer.person(), at(&p))
+        .phase_for_edit(&p.plan, viewer.person(), p.at())
         .await?;
     let o = &form.view.plan.objectives[form.at.objective];
     Ok(edit_page(
@@ -272,7 +260,10 @@ fn edit_page(
                     format!("Obiettivo {}", o.label),
                     paths::objective(v.id(), o),
                 ),
-                (format!("Fase {phase_label}"), phase_path(v, o, index + 1)),
+                (
+                    format!("Fase {phase_label}"),
+                    phase_path(v, o, index + 1).to_string(),
+                ),
             ],
             plan: Some((v, Section::Other)),
             body,
@@ -331,8 +322,6 @@ fn compare(now: &PhaseFields, mine: &PhaseFields) -> Markup {
 #[derive(Debug, Deserialize)]
 pub struct PhaseForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: String,
     description: Option<String>,
     weight_pct: Option<String>,
@@ -342,14 +331,11 @@ pub struct PhaseForm {
 }
 
 pub async fn save(
+    p: paths::Phase,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<PhasePath>, PathRejection>,
-    f: Result<Form<PhaseForm>, FormRejection>,
+    Signed { session, form: f }: Signed<PhaseForm>,
 ) -> Result<Response, AppError> {
-    let p = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let version = f.version.parse::<i64>().ok();
     let wish = Wish {
         description: f.description.as_deref(),
@@ -361,9 +347,9 @@ pub async fn save(
     let cycle = state.cycle();
     let (form, outcome) = cycle
         .edit_phase(
-            &p.0,
+            &p.plan,
             &session.person,
-            at(&p),
+            p.at(),
             version,
             wish,
             &cycle.stamp(&session.person),

@@ -1,24 +1,22 @@
 //! The plan as a whole: the tree (strategy → units → objectives) and the matrix of the units
 //! involved in each objective.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use domain::{Unit, messages};
 use maud::{Markup, html};
 
+use super::PageResult;
 use super::acts;
 use super::layout::{Page, Section, render};
-use super::{PageResult, path};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::{AppState, paths};
 
 pub async fn tree(
+    paths::Plan { plan: id }: paths::Plan,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
-    let id = path(p)?;
     let (v, actor) = state.view(&id, viewer.person()).await?;
     let plan = &v.plan;
     let history = &v.history;
@@ -95,11 +93,10 @@ fn unit_branch(v: &PlanView, unit: &Unit, depth: usize) -> Markup {
 }
 
 pub async fn matrix(
+    paths::Matrix { plan: id }: paths::Matrix,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
-    let id = path(p)?;
     let (v, _) = state.view(&id, viewer.person()).await?;
     let plan = &v.plan;
     let units = v.units_at_work();

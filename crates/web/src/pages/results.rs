@@ -2,29 +2,28 @@
 //! unit's and each objective's, with a link to the card that explains it; while drafting,
 //! the planning office sets the rules here.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::access::{Action, decide};
 use domain::messages;
 use maud::html;
 use serde::Deserialize;
 
+use super::forms::Signed;
 use super::layout::{Page, Section, render};
 use super::score::words;
-use super::{PageResult, Situation, form, path, see_other, situation};
+use super::{PageResult, Situation, see_other, situation};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
 pub async fn page(
+    paths::Scores { plan: id }: paths::Scores,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
     q: Result<Query<Situation>, QueryRejection>,
 ) -> PageResult {
-    let id = path(p)?;
     let day = Situation::day(q)?;
     let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
     let readable = decide(actor.as_ref(), Action::ReadProgress, v.summary.state);
@@ -95,7 +94,7 @@ pub async fn page(
                 code { "indicators_weight" } ", " code { "indicators" } " (per obiettivo e posizione: conversione, "
                 "target, fasce, valore mancante), " code { "objective_weights" } ", " code { "units" } ", "
                 code { "warn_days" } ". Un oggetto vuoto ripristina le regole predefinite." }
-            form class="modulo" method="post" action=(format!("{}/punteggi", paths::plan(v.id()))) {
+            form class="modulo" method="post" action=(paths::scores(v.id())) {
                 input type="hidden" name="csrf" value=(viewer.csrf());
                 p { label for="regole-json" { "Regole (JSON)" }
                     textarea id="regole-json" name="settings" rows="16" { (v.monitoring.scoring.as_deref().unwrap_or("{}")) } }
@@ -118,20 +117,15 @@ pub async fn page(
 #[derive(Debug, Deserialize)]
 pub struct SettingsForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     settings: String,
 }
 
 pub async fn save(
+    paths::Scores { plan: id }: paths::Scores,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
-    f: Result<Form<SettingsForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<SettingsForm>,
 ) -> Result<Response, AppError> {
-    let id = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let cycle = state.cycle();
     cycle
         .set_scoring(

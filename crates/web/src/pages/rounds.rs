@@ -2,9 +2,7 @@
 //! closes it; the page shows, for the latest round, which units have not reported yet and
 //! on how many phases and indicators.
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use domain::access::{Action, decide};
@@ -12,18 +10,18 @@ use domain::messages;
 use maud::html;
 use serde::Deserialize;
 
+use super::forms::Signed;
 use super::layout::{Page, Section, render};
-use super::{PageResult, form, members_only, path, see_other};
+use super::{PageResult, members_only, see_other};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
 pub async fn page(
+    paths::Rounds { plan: id }: paths::Rounds,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
 ) -> PageResult {
-    let id = path(p)?;
     let (v, actor) = state.view(&id, viewer.person()).await?;
     members_only(&viewer, actor.as_ref(), "I monitoraggi")?;
     let manage = decide(actor.as_ref(), Action::ManageRounds, v.summary.state);
@@ -53,7 +51,7 @@ pub async fn page(
                                     _ => {
                                         "aperto"
                                         @if manage.is_ok() {
-                                            form method="post" action=(format!("{}/monitoraggi/{}/chiusura", paths::plan(v.id()), r.id)) {
+                                            form method="post" action=(paths::RoundClose { plan: v.id().into(), round: r.id.to_string() }) {
                                                 input type="hidden" name="csrf" value=(viewer.csrf());
                                                 button type="submit" { "Chiudi «" (r.name) "»" }
                                             }
@@ -95,7 +93,7 @@ pub async fn page(
         @match manage {
             Ok(()) if v.monitoring.open_round().is_none() => {
                 h2 { "Apri un monitoraggio" }
-                form class="modulo" method="post" action=(format!("{}/monitoraggi", paths::plan(v.id()))) {
+                form class="modulo" method="post" action=(paths::rounds(v.id())) {
                     input type="hidden" name="csrf" value=(viewer.csrf());
                     p { label for="nome" { "Nome (per esempio «Monitoraggio al 30/06»)" }
                         input id="nome" name="name" type="text" required; }
@@ -123,32 +121,24 @@ pub async fn page(
 #[derive(Debug, Deserialize)]
 pub struct OpenForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     as_of: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+pub struct CsrfForm {}
 
 fn back(id: &str) -> Response {
-    see_other(format!("{}/monitoraggi", paths::plan(id)))
+    see_other(paths::rounds(id))
 }
 
 pub async fn open(
+    paths::Rounds { plan: id }: paths::Rounds,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
-    f: Result<Form<OpenForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: f }: Signed<OpenForm>,
 ) -> Result<Response, AppError> {
-    let id = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let cycle = state.cycle();
     cycle
         .open_round(
@@ -163,14 +153,11 @@ pub async fn open(
 }
 
 pub async fn close(
+    paths::RoundClose { plan: id, round }: paths::RoundClose,
     State(state): State<AppState>,
-    viewer: Viewer,
-    p: Result<Path<(String, String)>, PathRejection>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, form: _f }: Signed<CsrfForm>,
 ) -> Result<Response, AppError> {
-    let (id, round) = path(p)?;
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     let cycle = state.cycle();
     cycle
         .close_round(&id, &session.person, &round, &cycle.stamp(&session.person))

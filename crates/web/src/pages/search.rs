@@ -1,13 +1,13 @@
 //! Search over the objectives and phases of a plan, in their words, ignoring case and accents.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use domain::Objective;
 use maud::html;
 use serde::Deserialize;
 
+use super::PageResult;
 use super::layout::{Page, Section, render};
-use super::{PageResult, path};
 use crate::auth::Viewer;
 use crate::{AppState, paths};
 
@@ -35,12 +35,11 @@ struct Hit<'a> {
 }
 
 pub async fn page(
+    paths::Search { plan: id }: paths::Search,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<String>, PathRejection>,
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> PageResult {
-    let id = path(p)?;
     let (v, _) = state.view(&id, viewer.person()).await?;
     let query: String = q
         .ok()

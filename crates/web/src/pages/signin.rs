@@ -4,26 +4,26 @@
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::form;
 use super::layout::{Page, render};
 use domain::limits::{self, Field};
 use domain::signin::{self, Client, Failures, Verdict};
 
+use super::forms::{Fields, Nothing, Signed};
+use super::see_other;
 use crate::auth::{
     Attempt, LOGIN_COOKIE, LoginForm, SESSION_COOKIE, SignIn, Viewer, device_cookie, new_secret,
     same, secret_hash, set_cookie, stamp,
 };
 use crate::error::AppError;
+use crate::paths;
 use crate::{AppState, now};
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +47,7 @@ fn local(path: &str) -> &str {
 }
 
 pub async fn form_page(
+    _: paths::SignIn,
     State(state): State<AppState>,
     viewer: Viewer,
     q: Result<Query<Next>, axum::extract::rejection::QueryRejection>,
@@ -157,12 +158,12 @@ async fn before(
 }
 
 pub async fn sign_in(
+    _: paths::SignIn,
     State(state): State<AppState>,
     viewer: Viewer,
     parts: Parts,
-    f: Result<Form<LoginForm>, FormRejection>,
+    Fields(mut f): Fields<LoginForm>,
 ) -> Result<Response, AppError> {
-    let mut f = form(f)?;
     let dopo = local(&f.dopo).to_string();
     let cookie = crate::auth::cookie(&parts, LOGIN_COOKIE).unwrap_or_default();
     if !same(cookie, &f.csrf) {
@@ -274,7 +275,7 @@ pub async fn sign_in(
         }
         Ok(SignIn::Redirect(url)) => {
             state.store.forget_login_attempt(&attempt).await?;
-            Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response())
+            Ok(see_other(url))
         }
         Ok(SignIn::Refused) => {
             tracing::info!(account = ?typed, address = %address, provider = state.provider.name(), "login refused");
@@ -364,10 +365,14 @@ async fn trusted(
 
 /// Back from an outside sign-in service (the provider sees the whole request: its query and
 /// the cookies that bind it to this browser).
-pub async fn callback(State(state): State<AppState>, parts: Parts) -> Result<Response, AppError> {
+pub async fn callback(
+    _: paths::SignInReturn,
+    State(state): State<AppState>,
+    parts: Parts,
+) -> Result<Response, AppError> {
     match state.provider.callback(&state.store, &parts).await? {
         SignIn::Person(person) => open_session(&state, &person, &[], &[], "/").await,
-        SignIn::Redirect(url) => Ok((StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()),
+        SignIn::Redirect(url) => Ok(see_other(url)),
         SignIn::Refused => Err(AppError::SignIn),
     }
 }
@@ -400,25 +405,15 @@ async fn open_session(
             headers.append(SET_COOKIE, v);
         }
     }
-    if let Ok(v) = dopo.parse() {
-        headers.insert(LOCATION, v);
-    }
-    Ok((StatusCode::SEE_OTHER, headers).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    pub csrf: String,
+    Ok((headers, see_other(local(dopo)).into_response()).into_response())
 }
 
 pub async fn sign_out(
+    _: paths::SignOut,
     State(state): State<AppState>,
-    viewer: Viewer,
-    f: Result<Form<CsrfOnly>, FormRejection>,
+    _viewer: Viewer,
+    Signed { session, .. }: Signed<Nothing>,
 ) -> Result<Response, AppError> {
-    let f = form(f)?;
-    let session = viewer.checked(&f.csrf)?;
     state.sessions.forget(&session.token_hash);
     state
         .store
@@ -431,11 +426,7 @@ pub async fn sign_out(
     // Also after: a request that read the session before the write committed kept it.
     state.sessions.forget(&session.token_hash);
     let cookie = set_cookie(&state.settings, SESSION_COOKIE, "", "/", 0);
-    Ok((
-        StatusCode::SEE_OTHER,
-        [(SET_COOKIE, cookie), (LOCATION, "/".into())],
-    )
-        .into_response())
+    Ok(([(SET_COOKIE, cookie)], see_other(paths::Home)).into_response())
 }
 
 #[cfg(test)]

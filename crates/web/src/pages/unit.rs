@@ -1,13 +1,13 @@
 //! A unit: its heads with their periods, functions, staff, its objectives and the objectives of
 //! others it takes part in.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use domain::messages;
 use maud::html;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, Situation, path, phase, situation};
+use super::{PageResult, Situation, phase, situation};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -17,12 +17,14 @@ use domain::access::{Action, decide};
 use domain::schedule;
 
 pub async fn page(
+    paths::Unit {
+        plan: id,
+        unit: unit_id,
+    }: paths::Unit,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<(String, String)>, PathRejection>,
     q: Result<Query<Situation>, QueryRejection>,
 ) -> PageResult {
-    let (id, unit_id) = path(p)?;
     let day = Situation::day(q)?;
     let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
     let readable = decide(actor.as_ref(), Action::ReadProgress, v.summary.state).is_ok();
@@ -131,11 +133,13 @@ pub async fn page(
 /// The unit's deadlines as an iCalendar feed: its objectives' phases, and the phases of other
 /// objectives that name it.
 pub async fn calendar(
+    paths::UnitCalendar {
+        plan: id,
+        unit: file,
+    }: paths::UnitCalendar,
     State(state): State<AppState>,
     viewer: Viewer,
-    p: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, AppError> {
-    let (id, file) = path(p)?;
     let unit_id = file.strip_suffix(".ics").unwrap_or(&file).to_owned();
     let (v, _) = state.view(&id, viewer.person()).await?;
     let Some((_, unit)) = v.unit(&unit_id) else {

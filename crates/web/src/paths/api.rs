@@ -1,0 +1,28 @@
+//! The addresses of `/api/v1`; a malformed one is a problem response. The OpenAPI document
+//! names its paths from these patterns.
+
+use crate::error::Problem;
+
+super::addresses! { Problem;
+    OpenApi "/api/v1/openapi.json";
+    Me "/api/v1/me";
+    Audit "/api/v1/audit";
+    Plans "/api/v1/plans";
+    Plan "/api/v1/plans/{plan}" { plan: String };
+    Acts "/api/v1/plans/{plan}/acts" { plan: String };
+    Scores "/api/v1/plans/{plan}/scores" { plan: String };
+    Units "/api/v1/plans/{plan}/units" { plan: String };
+    Unit "/api/v1/plans/{plan}/units/{unit}" { plan: String, unit: String };
+    Objectives "/api/v1/plans/{plan}/objectives" { plan: String };
+    Objective "/api/v1/plans/{plan}/units/{unit}/objectives/{label}"
+        { plan: String, unit: String, label: String };
+    Phases "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases"
+        { plan: String, unit: String, label: String };
+    Phase "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}"
+        { plan: String, unit: String, label: String, n: String };
+}
+
+/// `P`'s pattern as the OpenAPI document writes it: below its server, `/api/v1`.
+pub fn documented<P: axum_extra::routing::TypedPath>() -> &'static str {
+    P::PATH.strip_prefix("/api/v1").unwrap_or(P::PATH)
+}
