@@ -6,8 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use domain::{Role, UnitId, messages};
-use store::{NewPerson, Stamp, StoreError};
+use domain::{UnitId, messages};
+use std::sync::Arc;
+
+use cycle::accounts::{EntityChoice, MIN_PASSWORD, NewAccount};
+use cycle::{Cycle, Refusal};
+use store::{Stamp, StoreError};
 
 use crate::db::{open, runtime};
 use crate::output;
@@ -97,8 +101,6 @@ pub enum TokenCommand {
     },
 }
 
-const MIN_PASSWORD: usize = 12;
-
 fn stamp() -> Stamp {
     Stamp {
         actor: "cli".into(),
@@ -123,6 +125,14 @@ fn password(from_stdin: bool) -> Result<(String, bool)> {
         let secret = web::auth::new_secret().map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
         Ok((secret.chars().take(20).collect(), true))
     }
+}
+
+/// An Italian sentence as the tail of an error line (`errore: …`).
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn hash(password: &str) -> Result<String> {
@@ -150,53 +160,24 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                 email,
                 db,
             } => {
-                let roles = roles
-                    .iter()
-                    .map(|r| {
-                        Role::parse(r).with_context(|| {
-                            format!("ruolo sconosciuto «{r}»: usare admin, evaluator, board o auditor")
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                let units = members
-                    .iter()
-                    .map(|u| UnitId::parse(u).map_err(|_| anyhow::anyhow!("unità non valida «{u}»")))
-                    .collect::<Result<Vec<_>>>()?;
                 let (password, generated) = password(password_stdin)?;
                 let store = open(&db).await?;
-                // People belong to an administration: the one named, or the only one there is.
-                let entities = store.entities().await.context("impossibile leggere gli enti")?;
-                let entity = match (entity, every_entity) {
-                    (Some(e), _) if !entities.contains(&e) => {
-                        store.close().await;
-                        bail!("nessun ente «{e}» nel database (ci sono: {})", entities.join(", "))
-                    }
-                    (Some(e), _) => Some(e),
-                    (None, true) => None,
-                    (None, false) if entities.len() == 1 => entities.first().cloned(),
-                    (None, false) if entities.is_empty() => None,
-                    (None, false) => {
-                        store.close().await;
-                        bail!(
-                            "indicare l'ente con --entity ({}), o --every-entity per un account di tutti",
-                            entities.join(", ")
-                        )
-                    }
+                let cycle = Cycle::new(store.clone(), Arc::new(web::ServerClock));
+                let new = NewAccount {
+                    username: &username,
+                    name: &name,
+                    roles: &roles,
+                    units: &members,
+                    entity: match (&entity, every_entity) {
+                        (Some(e), _) => EntityChoice::Named(e),
+                        (None, true) => EntityChoice::Every,
+                        (None, false) => EntityChoice::Sole,
+                    },
+                    password: &password,
+                    email: email.as_deref(),
                 };
-                let new = NewPerson {
-                    username: username.clone(),
-                    name,
-                    entity,
-                    roles,
-                    units,
-                    password_hash: Some(hash(&password)?),
-                };
-                let mut result = store.add_person(&new, &stamp()).await;
-                if let (Ok(_), Some(e)) = (&result, &email)
-                    && let Err(err) = store.set_email(&username, Some(e), &stamp()).await
-                {
-                    result = Err(err);
-                }
+                let hashed = async |p: String| hash(&p).map_err(|e| Refusal::Failed(e.to_string()));
+                let result = cycle.add_account(None, new, hashed, &stamp()).await;
                 store.close().await;
                 match result {
                     Ok(p) => {
@@ -207,15 +188,12 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                         }
                         output::stdout(&text)?;
                     }
-                    Err(StoreError::Conflict(_)) => bail!("il nome utente «{username}» è già in uso"),
-                    Err(StoreError::Invalid(what)) if what.starts_with("e-mail") => bail!(
+                    Err(Refusal::Store(StoreError::Invalid(what))) if what.starts_with("e-mail") => bail!(
                         "indirizzo di posta non valido: l'account «{username}» è creato, senza indirizzo \
                          (pegaso user email {username} INDIRIZZO)"
                     ),
-                    Err(StoreError::Invalid(_)) => bail!(
-                        "nome utente «{username}» non valido: lettere, cifre e . _ - @, al massimo 64"
-                    ),
-                    Err(e) => return Err(e).context("impossibile creare l'account"),
+                    Err(Refusal::Invalid(why)) => bail!("{}", lowercase_first(why.trim_end_matches('.'))),
+                    Err(e) => return Err(anyhow::Error::new(e).context("impossibile creare l'account")),
                 }
             }
             UserCommand::Email {
@@ -302,11 +280,26 @@ pub fn token(command: TokenCommand) -> Result<ExitCode> {
                 let token =
                     web::auth::new_token().map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
                 let store = open(&db).await?;
-                let result = store
-                    .add_token(&username, &name, &web::auth::secret_hash(&token), &stamp())
-                    .await;
+                let cycle = Cycle::new(store.clone(), Arc::new(web::ServerClock));
+                let result = match store.person(&username).await {
+                    Ok(person) => {
+                        cycle
+                            .add_token(&person, &name, &web::auth::secret_hash(&token), &stamp())
+                            .await
+                    }
+                    Err(e) => Err(e.into()),
+                };
                 store.close().await;
-                let id = result.map_err(not_found(&username))?;
+                let id = match result {
+                    Ok(id) => id,
+                    Err(Refusal::Invalid(why)) => {
+                        bail!("{}", lowercase_first(why.trim_end_matches('.')))
+                    }
+                    Err(Refusal::Store(e)) => return Err(not_found(&username)(e)),
+                    Err(e) => {
+                        return Err(anyhow::Error::new(e).context("impossibile creare la chiave"));
+                    }
+                };
                 output::stdout(&format!(
                     "Chiave {id} «{name}» per «{username}» (mostrata solo ora):\n{token}\n"
                 ))?;

@@ -4,6 +4,7 @@
 //! `store` in one transaction and returns a typed outcome or a typed `Refusal`. The pages, the
 //! API and the command line are adapters over these calls; none holds a rule of its own.
 
+pub mod accounts;
 mod acts;
 mod changes;
 pub mod demo;

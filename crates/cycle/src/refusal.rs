@@ -24,6 +24,12 @@ pub enum Refusal {
     /// Not a request this could answer (an unknown choice of a form's buttons).
     #[error("malformed: {0}")]
     Malformed(String),
+    /// The server is at its limit for this kind of work (password checks): try again shortly.
+    #[error("busy")]
+    Busy,
+    /// Something beneath failed (the detail is for the log).
+    #[error("failed: {0}")]
+    Failed(String),
     /// The store failed (not found and conflicts included, as the store says them).
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -317,12 +317,6 @@ async fn token_caller(parts: &Parts, state: &AppState) -> Result<Caller, Problem
     }
 }
 
-/// Whether someone scoped to administration `scope` (`None`: the whole installation) may see
-/// or manage a person of administration `other`.
-pub fn within(scope: Option<&str>, other: Option<&str>) -> bool {
-    scope.is_none_or(|e| other == Some(e))
-}
-
 /// Whether plan `plan` (`entity-year`) belongs to administration `entity`.
 pub fn plan_of(entity: &str, plan: &str) -> bool {
     plan.strip_prefix(entity)
@@ -366,9 +360,5 @@ mod tests {
         assert!(plan_of("roma", "roma-2021"));
         assert!(!plan_of("roma", "roma-capitale-2021"));
         assert!(!plan_of("roma", "roma-"));
-        assert!(within(None, Some("roma")));
-        assert!(within(Some("roma"), Some("roma")));
-        assert!(!within(Some("roma"), None));
-        assert!(!within(Some("roma"), Some("milano")));
     }
 }

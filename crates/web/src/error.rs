@@ -182,6 +182,8 @@ impl From<cycle::Refusal> for AppError {
             R::OutOfTurn(why) => AppError::Conflict(why),
             R::Invalid(why) => AppError::Unprocessable(why),
             R::Malformed(why) => AppError::BadRequest(why),
+            R::Busy => AppError::Busy,
+            R::Failed(detail) => AppError::Internal(detail),
             R::Store(e) => e.into(),
         }
     }

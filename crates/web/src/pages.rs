@@ -26,7 +26,7 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
-use domain::limits::{self, Field};
+use domain::limits::{self};
 use domain::messages;
 
 use crate::error::{AppError, Problem};
@@ -84,12 +84,6 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 type PageResult = Result<Markup, AppError>;
-
-/// `raw` as `domain::limits` keeps it for `field` (cleaned, bounded; empty allowed), or a
-/// 422 that names the field.
-fn text(field: Field, raw: &str) -> Result<String, AppError> {
-    limits::clean(field, raw).map_err(|e| AppError::Unprocessable(messages::text_error(&e)))
-}
 
 /// Pages of an administration's own work (rounds, requests): a person of another one is
 /// told whose they are; the public is asked to sign in.

@@ -4,17 +4,17 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::access::{Action, decide};
-use domain::limits::Field;
-use domain::{PlanState, Role, UnitId, messages};
+use cycle::Refusal;
+use cycle::accounts::{self, EntityChoice, NewAccount, within};
+use domain::{Role, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::{NewPerson, Person, StoreError};
+use store::Person;
 
 use super::forms::{Nothing, Signed};
 use super::layout::{Page, render};
-use super::{PageResult, see_other, text};
-use crate::auth::{Viewer, new_token, secret_hash, stamp, within};
+use super::{PageResult, see_other};
+use crate::auth::{Viewer, new_token, secret_hash};
 use crate::error::AppError;
 use crate::{AppState, paths};
 
@@ -25,13 +25,7 @@ fn signed_in(viewer: &Viewer) -> Result<&Person, AppError> {
 /// The administrator (of people): refused to everyone else, with the reason.
 fn admin(viewer: &Viewer) -> Result<&Person, AppError> {
     let person = signed_in(viewer)?;
-    let actor = domain::Actor {
-        name: person.name.clone(),
-        roles: person.roles.clone(),
-        units: vec![],
-    };
-    decide(Some(&actor), Action::ManagePeople, PlanState::Draft)
-        .map_err(|r| AppError::Forbidden(messages::refusal(&r)))?;
+    accounts::manager(person)?;
     Ok(person)
 }
 
@@ -207,21 +201,10 @@ pub async fn add_token(
     Signed { session, form: f }: Signed<TokenForm>,
 ) -> PageResult {
     let person = &session.person;
-    let name = text(Field::TokenName, &f.name)?;
-    if name.is_empty() {
-        return Err(AppError::Unprocessable(
-            "Dare alla chiave un nome di 1–80 caratteri.".into(),
-        ));
-    }
     let token = new_token()?;
-    state
-        .store
-        .add_token(
-            &person.username,
-            &name,
-            &secret_hash(&token),
-            &stamp(person),
-        )
+    let cycle = state.cycle();
+    cycle
+        .add_token(person, &f.name, &secret_hash(&token), &cycle.stamp(person))
         .await?;
     let tokens = state.store.tokens(&person.username).await?;
     account_page(&state, &viewer, person, &tokens, Fresh::Token(&token)).await
@@ -235,13 +218,9 @@ pub async fn add_feed(
 ) -> PageResult {
     let person = &session.person;
     let secret = new_token()?;
-    state
-        .store
-        .set_calendar_feed(
-            &person.username,
-            Some(&secret_hash(&secret)),
-            &stamp(person),
-        )
+    let cycle = state.cycle();
+    cycle
+        .set_feed(person, Some(&secret_hash(&secret)), &cycle.stamp(person))
         .await?;
     let tokens = state.store.tokens(&person.username).await?;
     // A calendar program needs the whole address: the site's, as configured (never the
@@ -259,18 +238,11 @@ pub async fn add_feed(
 pub async fn revoke_feed(
     _: paths::AccountFeedRevoke,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, .. }: Signed<Nothing>,
 ) -> Result<Response, AppError> {
     let person = &session.person;
-    match state
-        .store
-        .set_calendar_feed(&person.username, None, &stamp(person))
-        .await
-    {
-        Ok(()) | Err(store::StoreError::Conflict(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
+    let cycle = state.cycle();
+    cycle.set_feed(person, None, &cycle.stamp(person)).await?;
     Ok(see_other(format!("{}#calendario", paths::Account)))
 }
 
@@ -308,20 +280,11 @@ pub async fn feed(
 pub async fn revoke_token(
     paths::AccountTokenRevoke { id }: paths::AccountTokenRevoke,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, .. }: Signed<Nothing>,
 ) -> Result<Response, AppError> {
     let person = &session.person;
-    state
-        .store
-        .revoke_token(&person.username, id, &stamp(person))
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound(_) => {
-                AppError::NotFound("una chiave attiva con questo numero".into())
-            }
-            e => e.into(),
-        })?;
+    let cycle = state.cycle();
+    cycle.revoke_token(person, id, &cycle.stamp(person)).await?;
     Ok(see_other(paths::Account))
 }
 
@@ -436,9 +399,6 @@ pub struct PersonForm {
     entity: String,
 }
 
-/// Minimum length of a password set through the pages.
-pub const MIN_PASSWORD: usize = 12;
-
 pub async fn add(
     _: paths::People,
     State(state): State<AppState>,
@@ -447,91 +407,37 @@ pub async fn add(
 ) -> Result<Response, AppError> {
     let f = PersonForm::from_pairs(form);
     let person = session.person;
-    admin(&viewer)?;
-    let roles = f
-        .roles
-        .iter()
-        .map(|r| {
-            Role::parse(r)
-                .ok_or_else(|| AppError::Unprocessable(format!("Ruolo sconosciuto: «{r}».")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let units = f
-        .units
-        .split(',')
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(|u| {
-            UnitId::parse(u)
-                .map_err(|_| AppError::Unprocessable(format!("Unità non valida: «{u}».")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let name = text(Field::PersonName, &f.name)?;
-    let username = text(Field::Username, &f.username)?;
-    let problem = if f.password.chars().count() < MIN_PASSWORD {
-        Some(format!(
-            "La password deve avere almeno {MIN_PASSWORD} caratteri."
-        ))
-    } else if f.password.chars().count() > Field::Password.max_chars() {
-        Some(messages::text_error(&domain::limits::TextError::TooLong {
-            field: Field::Password,
-            max: Field::Password.max_chars(),
-        }))
-    } else if name.is_empty() {
-        Some("Indicare nome e cognome.".to_string())
-    } else {
-        None
+    let units: Vec<String> = f.units.split(',').map(str::to_string).collect();
+    let new = NewAccount {
+        username: &f.username,
+        name: &f.name,
+        roles: &f.roles,
+        units: &units,
+        entity: match f.entity.trim() {
+            "" => EntityChoice::Every,
+            chosen => EntityChoice::Named(chosen),
+        },
+        password: &f.password,
+        email: None,
     };
-    if let Some(problem) = problem {
-        let (status, page) = people_page(
-            &state,
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(problem),
-        )
-        .await?;
-        return Ok((status, page).into_response());
-    }
-    // A person belongs to the administrator's administration, or to the one an
-    // installation-wide administrator chose.
-    let entity = match (&person.entity, f.entity.trim()) {
-        (Some(own), _) => Some(own.clone()),
-        (None, "") => None,
-        (None, chosen) if state.store.entities().await?.iter().any(|e| e == chosen) => {
-            Some(chosen.to_string())
-        }
-        (None, chosen) => {
-            return Err(AppError::Unprocessable(format!(
-                "Amministrazione sconosciuta: «{chosen}»."
-            )));
-        }
+    let hasher = &state.hasher;
+    let hash = async |password: String| match hasher.hash(&password).await {
+        Ok(Some(hash)) => Ok(hash),
+        Ok(None) => Err(Refusal::Failed("password hashing failed".into())),
+        Err(_) => Err(Refusal::Busy),
     };
-    let hash = state
-        .hasher
-        .hash(&f.password)
+    let cycle = state.cycle();
+    match cycle
+        .add_account(Some(&person), new, hash, &cycle.stamp(&person))
         .await
-        .map_err(|_| AppError::Busy)?
-        .ok_or_else(|| AppError::Internal("password hashing failed".into()))?;
-    let new = NewPerson {
-        username,
-        name,
-        entity,
-        roles,
-        units,
-        password_hash: Some(hash),
-    };
-    match state.store.add_person(&new, &stamp(&person)).await {
+    {
         Ok(_) => Ok(see_other(paths::People)),
-        Err(e @ (StoreError::Conflict(_) | StoreError::Invalid(_))) => {
-            let message = match e {
-                StoreError::Conflict(_) => "Questo nome utente è già in uso.",
-                _ => "Il nome utente può contenere lettere, cifre e . _ - @ (al massimo 64).",
-            };
+        Err(Refusal::Invalid(problem)) => {
             let (status, page) = people_page(
                 &state,
                 &viewer,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(message.into()),
+                Some(problem),
             )
             .await?;
             Ok((status, page).into_response())
@@ -569,30 +475,14 @@ pub struct StateForm {
 pub async fn set_state(
     paths::PersonState { username }: paths::PersonState,
     State(state): State<AppState>,
-    viewer: Viewer,
     Signed { session, form: f }: Signed<StateForm>,
 ) -> Result<Response, AppError> {
     let person = session.person;
-    admin(&viewer)?;
-    if f.disabled && username.eq_ignore_ascii_case(&person.username) {
-        return Err(AppError::Unprocessable(
-            "Non puoi disattivare il tuo stesso account.".into(),
-        ));
-    }
-    // An administration's administrator manages that administration's people only.
-    let target = state.store.person(&username).await.ok();
-    if !target.is_some_and(|t| within(person.entity.as_deref(), t.entity.as_deref())) {
-        return Err(AppError::NotFound(format!("la persona «{username}»")));
-    }
+    let cycle = state.cycle();
     state.sessions.forget_person(&username);
-    state
-        .store
-        .set_disabled(&username, f.disabled, &stamp(&person))
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound(_) => AppError::NotFound(format!("la persona «{username}»")),
-            e => e.into(),
-        })?;
+    cycle
+        .set_account_disabled(&person, &username, f.disabled, &cycle.stamp(&person))
+        .await?;
     // Also after: a request that read the session before the write committed kept it.
     state.sessions.forget_person(&username);
     Ok(see_other(paths::People))
