@@ -11,6 +11,7 @@ mod hostile;
 mod lifecycle;
 mod matrix;
 mod monitoring;
+mod openapi;
 mod pages;
 
 use domain::{Plan, PlanState, Role, UnitId};

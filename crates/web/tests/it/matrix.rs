@@ -1,11 +1,13 @@
 //! The authorization matrix: every route the application has (read from its own route table,
-//! so a new route cannot escape) × every role and the public, on a draft plan and on the same
-//! plan once approved, each cell asserting the status that says allowed or refused. Writes are sent so that, when allowed,
-//! they stop short of changing the plan (a stale version or state: 409), and the statuses
-//! still tell authorization apart.
+//! so a new route cannot escape) × every role and the public, on one plan as it goes through
+//! its year by its own acts (draft, approved, running, measured), each cell asserting the
+//! status that says allowed or refused. Writes are sent so that, when allowed, they stop short
+//! of changing the plan (a stale version or state: 409; an empty form: 422; nothing of that
+//! number: 404), and the statuses still tell authorization apart; after each state's pass the
+//! plan's state and revision are as before.
 
 use axum::http::Method;
-use domain::Role;
+use domain::{PlanState, Role};
 
 use crate::{PLAN, TestApp, User, demo};
 
@@ -60,10 +62,36 @@ const RESULT_READS: &[&str] = &[
     "/api/v1/plans/{plan}/scores",
 ];
 
-/// The status each cell must answer on a draft plan, or once `approved` (public, not yet
-/// running: nothing is editable, and the acts the requests ask for are out of turn). Unknown
-/// routes fail the test.
-fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
+/// The plan's states the matrix walks, in the order of the cycle: each is reached from the one
+/// before by the application's own acts (through the API, as a client would).
+const STATES: [PlanState; 4] = [
+    PlanState::Draft,
+    PlanState::Approved,
+    PlanState::InExecution,
+    PlanState::Measured,
+];
+
+/// The act each state's pass asks for: the one that moves the plan on from there (domain.md:
+/// the Nucleo validates, the Giunta approves, the planning office starts the execution and
+/// closes the measurement, the Nucleo validates it), with a `from` one state further on, so that
+/// even for whose act it is the request is stale (409) and changes nothing; and whose act it is.
+fn act_of(state: PlanState) -> (&'static str, &'static str, &'static [Who]) {
+    match state {
+        PlanState::Draft => ("validate", "validated", &[Who::Evaluator]),
+        PlanState::Approved => ("start", "in_execution", &[Who::Admin]),
+        PlanState::InExecution => ("close_measurement", "measured", &[Who::Admin]),
+        PlanState::Measured => (
+            "validate_measurement",
+            "measure_validated",
+            &[Who::Evaluator],
+        ),
+        other => panic!("the matrix does not walk {other:?}"),
+    }
+}
+
+/// The status each cell must answer with the plan in `state`. Unknown routes fail the test.
+fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
+    use PlanState::{Approved, Draft, InExecution, Measured};
     use Who::*;
     let signed = who != Public;
     let by = |allowed: &[Who], yes: u16| -> u16 {
@@ -75,41 +103,24 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             401
         }
     };
-    if approved {
-        match (method.as_str(), path) {
-            ("GET", p) if PLAN_READS.contains(&p) => return 200,
-            // Phases change only by change requests once approved: out of turn for everyone
-            // (409, as the API answers the same refusal).
-            ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => return 409,
-            ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => {
-                return if signed { 409 } else { 401 };
-            }
-            ("PUT", "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}")
-            | ("POST", "/piani/{plan}/atti" | "/api/v1/plans/{plan}/acts") => {
-                return if signed { 409 } else { 401 };
-            }
-            // Results are the administration's until published.
-            ("GET", p) if RESULT_READS.contains(&p) => return if signed { 200 } else { 401 },
-            ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}") => {
-                return if signed { 404 } else { 401 };
-            }
-            // Reporting an indicator waits for the plan to run: out of turn.
-            ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}") => {
-                return if signed { 409 } else { 401 };
-            }
-            // Change requests: the head asks (an empty form: 422); the Nucleo and the Giunta
-            // find no request to act on (404); others are refused.
-            ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/richieste") => {
-                return by(&[Head], 422);
-            }
-            ("POST", "/piani/{plan}/richieste/{request}/parere") => return by(&[Evaluator], 404),
-            ("POST", "/piani/{plan}/richieste/{request}/decisione") => return by(&[Board], 404),
-            // The scoring rules are set while drafting.
-            ("POST", "/piani/{plan}/punteggi") => return if signed { 409 } else { 401 },
-            _ => {}
-        }
-    }
-    let draft_read = if signed { 200 } else { 404 };
+    // Out of turn for everyone in this state: the plan's people are told so (409), the public
+    // to sign in first.
+    let out_of_turn = if signed { 409 } else { 401 };
+    // The public reads a plan once it is approved, its results only once published (never
+    // here): before approval the plan does not exist for them.
+    let public_reads_plan = state >= Approved;
+    // The plan runs (or its measurement is in): rounds, reports and neutralisations are open.
+    let running = matches!(state, InExecution | Measured);
+    // Who reports what a phase or an indicator of the unit achieved: while the plan runs, its
+    // head and members and the planning office; once measured, corrections are the planning
+    // office's only.
+    let reporters: &[Who] = match state {
+        InExecution => &[Admin, Head, Member],
+        Measured => &[Admin],
+        _ => &[],
+    };
+    // Changes are asked, opined and decided between approval and the measurement.
+    let changes_open = matches!(state, Approved | InExecution);
     match (method.as_str(), path) {
         ("GET", "/healthz" | "/static/pegaso.css" | "/" | "/accesso") => 200,
         // No outside sign-in service is configured: nothing to come back from.
@@ -166,18 +177,6 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
         ("GET", "/registro" | "/registro.csv" | "/registro.json") => {
             by(&[Admin, Evaluator, Auditor], 200)
         }
-        ("GET", p) if PLAN_READS.contains(&p) => draft_read,
-        // Validating a draft the form believes validated: the evaluator's act, stale (409).
-        ("POST", "/piani/{plan}/atti") => by(&[Evaluator], 409),
-        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => {
-            if signed {
-                by(&[Admin, Head], 200)
-            } else {
-                404
-            }
-        }
-        // Saving from a version that never was: the editors' conflict (409).
-        ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => by(&[Admin, Head], 409),
         ("GET", "/api/v1/openapi.json" | "/api/v1/plans") => 200,
         ("GET", "/api/v1/me") => {
             if signed {
@@ -187,47 +186,127 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             }
         }
         ("GET", "/api/v1/audit") => by(&[Admin, Evaluator, Auditor], 200),
-
-        ("POST", "/api/v1/plans/{plan}/acts") => by(&[Evaluator], 409),
-        ("GET", p) if RESULT_READS.contains(&p) => draft_read,
-        // No evidence was uploaded: none to find (and a draft is not there for the public).
-        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}") => 404,
-        // Rules that are not JSON: refused as such (422) to the planning office.
-        ("POST", "/piani/{plan}/punteggi") => by(&[Admin], 422),
-        // Rounds open and close while the plan runs, changes are asked once it is approved:
-        // out of turn for everyone now.
-        (
-            "POST",
-            "/piani/{plan}/monitoraggi"
-            | "/piani/{plan}/monitoraggi/{round}/chiusura"
-            | "/piani/{plan}/obiettivi/{unit}/{label}/richieste"
-            | "/piani/{plan}/richieste/{request}/parere"
-            | "/piani/{plan}/richieste/{request}/decisione",
-        ) => {
-            if signed {
-                409
-            } else {
-                401
-            }
-        }
-        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}") => {
-            if signed {
-                409
+        ("GET", p) if PLAN_READS.contains(&p) => {
+            if signed || public_reads_plan {
+                200
             } else {
                 404
             }
         }
-        // Reports and neutralisations wait for the plan to run: out of turn for all.
+        // Results are the administration's until published.
+        ("GET", p) if RESULT_READS.contains(&p) => {
+            if signed {
+                200
+            } else if public_reads_plan {
+                401
+            } else {
+                404
+            }
+        }
+        // The act that moves the plan on, asked from a state it is not in: whose act it is
+        // gets the stale form's conflict (409), the others are refused (403).
+        ("POST", "/piani/{plan}/atti" | "/api/v1/plans/{plan}/acts") => by(act_of(state).2, 409),
+        // A phase's form: its plan while drafting (the planning office and the unit's head),
+        // nothing once approved (phases change only by change requests: out of turn for
+        // everyone, the public too), its progress while running.
+        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}") => match state {
+            Draft if !signed => 404,
+            Draft => by(&[Admin, Head], 200),
+            Approved => 409,
+            _ => by(reporters, 200),
+        },
+        // Saving from a version that never was: the editors' conflict (409).
+        (
+            "POST" | "PUT",
+            "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}"
+            | "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}",
+        ) => match state {
+            Draft => by(&[Admin, Head], 409),
+            Approved => out_of_turn,
+            _ => by(reporters, 409),
+        },
+        // No evidence was uploaded: none to find (and a draft is not there for the public, nor
+        // are results before publication).
+        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}") => {
+            if signed || !public_reads_plan {
+                404
+            } else {
+                401
+            }
+        }
+        // Reporting an indicator waits for the plan to run.
+        ("GET", "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}") => match state {
+            Draft if !signed => 404,
+            Draft | Approved => out_of_turn,
+            _ => by(reporters, 200),
+        },
+        // Reports of indicators and events while running: an empty form (422) to whom it is
+        // open.
         (
             "POST",
             "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
-            | "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni"
             | "/piani/{plan}/obiettivi/{unit}/{label}/eventi",
         ) => {
-            if signed {
-                409
+            if running {
+                by(reporters, 422)
             } else {
-                401
+                out_of_turn
+            }
+        }
+        // The Nucleo neutralises while the plan runs or is measured: an empty form (422).
+        ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni") => {
+            if running {
+                by(&[Evaluator], 422)
+            } else {
+                out_of_turn
+            }
+        }
+        // The planning office opens rounds (an empty form: 422) and closes them (no round 1
+        // was opened: 404) while the plan runs or is measured.
+        ("POST", "/piani/{plan}/monitoraggi") => {
+            if running {
+                by(&[Admin], 422)
+            } else {
+                out_of_turn
+            }
+        }
+        ("POST", "/piani/{plan}/monitoraggi/{round}/chiusura") => {
+            if running {
+                by(&[Admin], 404)
+            } else {
+                out_of_turn
+            }
+        }
+        // Rules that are not JSON: refused as such (422) to the planning office, while
+        // drafting only.
+        ("POST", "/piani/{plan}/punteggi") => {
+            if state == Draft {
+                by(&[Admin], 422)
+            } else {
+                out_of_turn
+            }
+        }
+        // Change requests, from approval until the measurement: the head asks (an empty form:
+        // 422); the Nucleo and the Giunta find no request to act on (404); others are refused.
+        ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/richieste") => {
+            if changes_open {
+                by(&[Head], 422)
+            } else {
+                out_of_turn
+            }
+        }
+        ("POST", "/piani/{plan}/richieste/{request}/parere") => {
+            if changes_open {
+                by(&[Evaluator], 404)
+            } else {
+                out_of_turn
+            }
+        }
+        ("POST", "/piani/{plan}/richieste/{request}/decisione") => {
+            if changes_open {
+                by(&[Board], 404)
+            } else {
+                out_of_turn
             }
         }
         // Evidence goes as multipart, with its token in the address: a urlencoded form
@@ -238,9 +317,6 @@ fn expected(method: &Method, path: &str, who: Who, approved: bool) -> u16 {
             } else {
                 401
             }
-        }
-        ("PUT", "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}") => {
-            by(&[Admin, Head], 409)
         }
         (m, p) => panic!("route {m} {p} is not in the authorization matrix: add its row"),
     }
@@ -339,34 +415,60 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             ("POST", "/uscita") => 2,
             _ => 1,
         });
-        for approved in [false, true] {
-            if approved {
-                // The Nucleo validates and the board approves, through the API (so this server
-                // knows at once); everyone signs in again (the draft pass signed them out).
-                let token = |w: Who| {
-                    people
-                        .iter()
-                        .find(|(x, _)| *x == w)
-                        .map(|(_, p)| p.token.clone())
-                        .unwrap()
+        let tokens: Vec<(Who, String)> =
+            people.iter().map(|(w, p)| (*w, p.token.clone())).collect();
+        let token = |w: Who| {
+            tokens
+                .iter()
+                .find(|(x, _)| *x == w)
+                .map(|(_, t)| t.clone())
+                .unwrap()
+        };
+        for (i, &state) in STATES.iter().enumerate() {
+            if i > 0 {
+                // The plan moves on by its own acts, through the API (so this server knows at
+                // once): from a draft the Nucleo validates and the Giunta approves; the
+                // planning office starts the execution, then closes the measurement.
+                let acts: &[(Who, serde_json::Value, PlanState)] = match state {
+                    PlanState::Approved => &[
+                        (
+                            Who::Evaluator,
+                            serde_json::json!({"kind": "validate"}),
+                            PlanState::Validated,
+                        ),
+                        (
+                            Who::Board,
+                            serde_json::json!({"kind": "approve", "board_act": {"number": "45", "date": "2021-03-15"}}),
+                            PlanState::Approved,
+                        ),
+                    ],
+                    PlanState::InExecution => &[(
+                        Who::Admin,
+                        serde_json::json!({"kind": "start"}),
+                        PlanState::InExecution,
+                    )],
+                    PlanState::Measured => &[(
+                        Who::Admin,
+                        serde_json::json!({"kind": "close_measurement"}),
+                        PlanState::Measured,
+                    )],
+                    other => panic!("no acts lead to {other:?} here"),
                 };
-                for (who, body) in [
-                    (Who::Evaluator, serde_json::json!({"kind": "validate"})),
-                    (
-                        Who::Board,
-                        serde_json::json!({"kind": "approve", "board_act": {"number": "45", "date": "2021-03-15"}}),
-                    ),
-                ] {
+                for (who, body, to) in acts {
                     let r = app
                         .client
                         .post(format!("{}/api/v1/plans/{PLAN}/acts", app.base))
-                        .bearer_auth(token(who))
-                        .json(&body)
+                        .bearer_auth(token(*who))
+                        .json(body)
                         .send()
                         .await
                         .unwrap();
-                    assert_eq!(r.status(), 200, "{b}: {who:?}");
+                    assert_eq!(r.status(), 200, "{b}: {who:?} {body}");
+                    let done: serde_json::Value = r.json().await.unwrap();
+                    assert_eq!(done["state"], to.as_str(), "{b}: {who:?} {body}");
                 }
+                // Everyone signs in again (the pass before signed them out) and has a new
+                // token to revoke (the pass before revoked theirs).
                 for (_, p) in &mut people {
                     p.user = app.login(p.username, &p.password).await;
                     let spare = web::auth::new_token().unwrap();
@@ -382,6 +484,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         .unwrap();
                 }
             }
+            assert_eq!(app.store.plan_state(PLAN).await.unwrap(), state, "{b}");
+            let revision = app.store.revision(PLAN).await.unwrap();
             for who in EVERYONE {
                 let person = people.iter().find(|(w, _)| *w == who).map(|(_, p)| p);
                 for (method, pattern) in &ordered {
@@ -395,29 +499,34 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         .replace("{file}", "1")
                         .replace("{username}", "mara")
                         .replace("{id}", &person.map_or(1, |p| p.spare_token).to_string());
-                    let status = call(&app, method, pattern, &path, person).await;
+                    let status = call(&app, method, pattern, &path, person, state).await;
                     assert_eq!(
                         status,
-                        expected(method, pattern, who, approved),
-                        "{b}: {method} {path} as {who:?}, approved: {approved}"
+                        expected(method, pattern, who, state),
+                        "{b}: {method} {path} as {who:?}, plan {}",
+                        state.as_str()
                     );
                     cells += 1;
                 }
             }
-            // The writes that were allowed changed nothing that matters.
-            let state = if approved {
-                domain::PlanState::Approved
-            } else {
-                domain::PlanState::Draft
-            };
+            // The writes that were allowed changed nothing of the plan: neither its state nor
+            // anything else (every change of a plan moves its revision).
             assert_eq!(app.store.plan_state(PLAN).await.unwrap(), state, "{b}");
+            assert_eq!(
+                app.store.revision(PLAN).await.unwrap(),
+                revision,
+                "{b}: a write changed the plan in state {}",
+                state.as_str()
+            );
         }
         app.stop().await;
     }
     eprintln!(
-        "authorization matrix: {} routes × {} roles × 2 plan states (draft, approved), {cells} cells over the databases",
+        "authorization matrix: {} routes × {} roles × {} plan states ({}), {cells} cells over the databases",
         routes.len(),
-        EVERYONE.len()
+        EVERYONE.len(),
+        STATES.len(),
+        STATES.map(PlanState::as_str).join(", ")
     );
 }
 
@@ -427,7 +536,12 @@ async fn call(
     pattern: &str,
     path: &str,
     person: Option<&Person>,
+    state: PlanState,
 ) -> u16 {
+    let (act, from, _) = act_of(state);
+    // A phase's save names a version that never was: its plan's fields while drafting, its
+    // progress's once running (the other mode's fields would be refused as such, 422).
+    let progress = matches!(state, PlanState::InExecution | PlanState::Measured);
     let url = format!("{}{path}", app.base);
     if pattern.starts_with("/api/") {
         let mut request = app.client.request(method.clone(), &url);
@@ -436,7 +550,9 @@ async fn call(
         }
         if *method != Method::GET {
             let body = if pattern.ends_with("/acts") {
-                serde_json::json!({"kind": "validate", "from": "validated"})
+                serde_json::json!({"kind": act, "from": from})
+            } else if progress {
+                serde_json::json!({"version": 0, "note": "x"})
             } else {
                 serde_json::json!({"version": 0, "description": "x"})
             };
@@ -458,7 +574,7 @@ async fn call(
             .as_u16();
     }
     let fields: Vec<(&str, &str)> = match pattern {
-        "/piani/{plan}/atti" => vec![("kind", "validate"), ("from", "validated")],
+        "/piani/{plan}/atti" => vec![("kind", act), ("from", from)],
         "/account/token" => vec![("name", "matrice")],
         "/persone" => vec![
             ("username", "nuovo"),
@@ -466,6 +582,7 @@ async fn call(
             ("password", "corta"),
         ],
         "/persone/{username}/stato" => vec![("disabled", "false")],
+        p if p.ends_with("/fasi/{n}") && progress => vec![("version", "0"), ("note", "x")],
         p if p.ends_with("/fasi/{n}") => vec![("version", "0"), ("description", "x")],
         "/piani/{plan}/punteggi" => vec![("settings", "non è JSON")],
         _ => vec![],
