@@ -65,10 +65,8 @@ fn build() -> Value {
             "AuditEntry",
             generator.subschema_for::<domain::audit::Entry>(),
         ),
-        ("ActRequest", generator.subschema_for::<ActRequest>()),
         ("ActDone", generator.subschema_for::<ActDone>()),
         ("PhaseRecord", generator.subschema_for::<PhaseRecordBody>()),
-        ("PhaseEdit", generator.subschema_for::<PhaseEditRequest>()),
         ("PhaseConflict", generator.subschema_for::<PhaseConflict>()),
         (
             "Scores",
@@ -78,6 +76,24 @@ fn build() -> Value {
         refs.insert(name.to_owned(), schema.to_value());
     }
     let mut schemas = generator.take_definitions(true);
+    // What a caller sends is read as the server deserialises it: a field it may leave out is
+    // not required.
+    let mut requests = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.contract = Contract::Deserialize;
+            s.meta_schema = None;
+        })
+        .into_generator();
+    for (name, schema) in [
+        ("ActRequest", requests.subschema_for::<ActRequest>()),
+        ("PhaseEdit", requests.subschema_for::<PhaseEditRequest>()),
+    ] {
+        refs.insert(name.to_owned(), schema.to_value());
+    }
+    for (name, schema) in requests.take_definitions(true) {
+        schemas.entry(name).or_insert(schema);
+    }
     // `$id` would change the base of the `$ref`s inside the plan's schema.
     if let Some(Value::Object(plan)) = schemas.get_mut("Plan") {
         plan.remove("$id");
@@ -133,6 +149,13 @@ fn build() -> Value {
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
+            (documented::<a::OpenApi>()): {"get": {
+                "operationId": "getOpenApi",
+                "summary": "This document, with the examples of this database's first plan.",
+                "responses": {
+                    "200": ok("The OpenAPI 3.1 document.", json!({"type": "object"})),
+                }
+            }},
             (documented::<a::Plans>()): {"get": {
                 "operationId": "listPlans",
                 "summary": "The plans in this database: id, administration, year, title.",
@@ -180,7 +203,9 @@ fn build() -> Value {
                     "401": unauthorized.clone(),
                     "403": problem("The act is not the caller's to perform."),
                     "404": problem("No such plan, or not one this caller may read."),
+                    "408": problem("The body did not arrive in time."),
                     "409": problem("The act cannot be performed in the plan's state, or the state changed."),
+                    "413": problem("The body is larger than 64 kB."),
                     "422": problem("A reason or the board's act is missing, or a value is not valid."),
                 }
             }},
@@ -208,10 +233,12 @@ fn build() -> Value {
                         "400": problem("The address or the body is malformed."),
                         "401": unauthorized.clone(),
                         "403": problem("The phase is not the caller's to edit."),
+                        "408": problem("The body did not arrive in time."),
                         "404": problem("No such plan, objective or phase, or not one this caller may read."),
                         "409": {"description": "Another edit came first (the body says what the phase holds now), \
                             or the plan's state does not allow edits.",
                             "content": {"application/problem+json": {"schema": {"anyOf": [r("PhaseConflict"), r("Problem")]}}}},
+                        "413": problem("The body is larger than 64 kB."),
                         "422": problem("A value is not valid."),
                     }
                 }
