@@ -21,8 +21,12 @@ use crate::workflow::PlanState;
     Serialize,
     Deserialize,
     schemars::JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// Programmazione e Controllo: builds the plan, manages people.
     Admin,
@@ -35,20 +39,15 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Evaluator, Role::Board, Role::Auditor];
+    pub const ALL: &'static [Role] = <Role as strum::VariantArray>::VARIANTS;
 
     /// The name used in commands and stored in the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Evaluator => "evaluator",
-            Role::Board => "board",
-            Role::Auditor => "auditor",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -347,7 +346,7 @@ mod tests {
 
     #[test]
     fn the_public_reads_approved_plans_and_published_results_only() {
-        for state in PlanState::ALL {
+        for state in PlanState::ALL.iter().copied() {
             assert_eq!(
                 decide(None, Action::ReadPlan, state).is_ok(),
                 state >= PlanState::Approved

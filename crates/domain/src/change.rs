@@ -28,8 +28,20 @@ pub enum Proposal {
 }
 
 /// Where a request is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RequestState {
     /// Waiting for the Nucleo's opinion.
     Requested,
@@ -40,24 +52,14 @@ pub enum RequestState {
 }
 
 impl RequestState {
-    pub const ALL: [RequestState; 4] = [
-        Self::Requested,
-        Self::Opined,
-        Self::Approved,
-        Self::Rejected,
-    ];
+    pub const ALL: &'static [RequestState] = <RequestState as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Opined => "opined",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -388,7 +390,7 @@ mod tests {
             ),
             Err(ChangeError::OutsidePeriod)
         );
-        for s in RequestState::ALL {
+        for s in RequestState::ALL.iter().copied() {
             assert_eq!(RequestState::parse(s.as_str()), Some(s));
         }
     }

@@ -14,8 +14,23 @@ pub enum Severity {
 }
 
 /// Stable identifiers of every diagnostic, for machines and logs (English, kebab-case).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Code {
     // Rules of the plan (validate).
     PeriodInvalid,
@@ -50,34 +65,7 @@ pub enum Code {
 
 impl Code {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::PeriodInvalid => "period-invalid",
-            Code::YearOutsidePeriod => "year-outside-period",
-            Code::DuplicateId => "duplicate-id",
-            Code::DuplicateLabel => "duplicate-label",
-            Code::DuplicateCode => "duplicate-code",
-            Code::ObjectiveIdMismatch => "objective-id-mismatch",
-            Code::UnknownUnit => "unknown-unit",
-            Code::UnknownResponsible => "unknown-responsible",
-            Code::HeadPeriod => "head-period",
-            Code::NoPhases => "no-phases",
-            Code::WeightMissing => "weight-missing",
-            Code::WeightsSum => "weights-sum",
-            Code::UnknownPhase => "unknown-phase",
-            Code::DeadlineCycle => "deadline-cycle",
-            Code::DeadlineOutsidePeriod => "deadline-outside-period",
-            Code::SurveySum => "survey-sum",
-            Code::TextTooLong => "text-too-long",
-            Code::DateImplausible => "date-implausible",
-            Code::UnplacedLine => "unplaced-line",
-            Code::DeadlineUnrecognised => "deadline-unrecognised",
-            Code::WeightUnreadable => "weight-unreadable",
-            Code::MissingField => "missing-field",
-            Code::NoObjectives => "no-objectives",
-            Code::UnmatchedRow => "unmatched-row",
-            Code::InvalidJson => "invalid-json",
-            Code::Schema => "schema",
-        }
+        self.into()
     }
 }
 

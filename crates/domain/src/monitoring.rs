@@ -8,8 +8,20 @@ use crate::plan::Plan;
 use crate::scoring::engine::{Settings, Subject};
 
 /// Where a phase is, as its unit reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ReportStatus {
     NotStarted,
     InProgress,
@@ -17,18 +29,14 @@ pub enum ReportStatus {
 }
 
 impl ReportStatus {
-    pub const ALL: [ReportStatus; 3] = [Self::NotStarted, Self::InProgress, Self::Done];
+    pub const ALL: &'static [ReportStatus] = <ReportStatus as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NotStarted => "not_started",
-            Self::InProgress => "in_progress",
-            Self::Done => "done",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -140,7 +148,10 @@ pub fn pending(
 
 /// Which reminder a round calls for on `today`: before its date (within `days_before`), or
 /// after it while it is still open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Reminder {
     Before,
     After,
@@ -148,10 +159,7 @@ pub enum Reminder {
 
 impl Reminder {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Reminder::Before => "before",
-            Reminder::After => "after",
-        }
+        self.into()
     }
 
     /// The reminder due on `today` for a round as of `as_of`, if any.
@@ -217,7 +225,7 @@ mod tests {
         assert!(Figure::default().stale(Some(at(1))));
         let done = Figure { done: true, ..f };
         assert!(!done.stale(Some(at(11))));
-        for s in ReportStatus::ALL {
+        for s in ReportStatus::ALL.iter().copied() {
             assert_eq!(ReportStatus::parse(s.as_str()), Some(s));
         }
     }

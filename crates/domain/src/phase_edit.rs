@@ -10,7 +10,10 @@ use crate::monitoring::ReportStatus;
 use crate::{Percent, PlanState};
 
 /// What a person may change on a phase in the plan's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Mode {
     /// Description and weight (a draft).
     Plan,
@@ -33,10 +36,7 @@ impl Mode {
 
     /// `plan` or `progress`, as the API names it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Plan => "plan",
-            Mode::Progress => "progress",
-        }
+        self.into()
     }
 }
 

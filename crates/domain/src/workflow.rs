@@ -18,8 +18,12 @@ use crate::access::{Actor, Refusal, Role};
     Serialize,
     Deserialize,
     schemars::JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PlanState {
     /// Being written by the planning office and the heads.
     Draft,
@@ -38,36 +42,34 @@ pub enum PlanState {
 }
 
 impl PlanState {
-    pub const ALL: [PlanState; 7] = [
-        PlanState::Draft,
-        PlanState::Validated,
-        PlanState::Approved,
-        PlanState::InExecution,
-        PlanState::Measured,
-        PlanState::MeasureValidated,
-        PlanState::Published,
-    ];
+    pub const ALL: &'static [PlanState] = <PlanState as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            PlanState::Draft => "draft",
-            PlanState::Validated => "validated",
-            PlanState::Approved => "approved",
-            PlanState::InExecution => "in_execution",
-            PlanState::Measured => "measured",
-            PlanState::MeasureValidated => "measure_validated",
-            PlanState::Published => "published",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<PlanState> {
-        PlanState::ALL.into_iter().find(|p| p.as_str() == s)
+        s.parse().ok()
     }
 }
 
 /// The kinds of act that move a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ActKind {
     /// The Nucleo validates the draft.
     Validate,
@@ -89,32 +91,14 @@ pub enum ActKind {
 }
 
 impl ActKind {
-    pub const ALL: [ActKind; 8] = [
-        ActKind::Validate,
-        ActKind::Approve,
-        ActKind::Start,
-        ActKind::CloseMeasurement,
-        ActKind::ValidateMeasurement,
-        ActKind::Publish,
-        ActKind::SendBack,
-        ActKind::Reopen,
-    ];
+    pub const ALL: &'static [ActKind] = <ActKind as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ActKind::Validate => "validate",
-            ActKind::Approve => "approve",
-            ActKind::Start => "start",
-            ActKind::CloseMeasurement => "close_measurement",
-            ActKind::ValidateMeasurement => "validate_measurement",
-            ActKind::Publish => "publish",
-            ActKind::SendBack => "send_back",
-            ActKind::Reopen => "reopen",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ActKind> {
-        ActKind::ALL.into_iter().find(|a| a.as_str() == s)
+        s.parse().ok()
     }
 
     /// Who may perform it.
@@ -229,7 +213,8 @@ pub fn open(state: PlanState, kind: ActKind, actor: &Actor) -> Result<PlanState,
 /// The acts that can be performed from `state` by someone, each with whether this actor may.
 pub fn options(state: PlanState, actor: &Actor) -> Vec<(ActKind, Result<PlanState, Refusal>)> {
     ActKind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|k| next(state, *k).is_some())
         .map(|k| (k, open(state, k, actor)))
         .collect()
@@ -238,6 +223,38 @@ pub fn options(state: PlanState, actor: &Actor) -> Vec<(ActKind, Result<PlanStat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each name the database, the command line and the pages use (`as_str`, `parse`) is the
+    /// one the JSON formats write: the enum's variants, named once.
+    fn names_agree<T>(all: &[T])
+    where
+        T: Copy + Serialize + PartialEq + std::fmt::Debug + Into<&'static str> + std::str::FromStr,
+    {
+        assert!(!all.is_empty());
+        for &v in all {
+            let name: &'static str = v.into();
+            assert_eq!(
+                serde_json::to_value(v).ok(),
+                Some(serde_json::Value::from(name))
+            );
+            assert_eq!(name.parse::<T>().ok(), Some(v), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_state_act_role_and_status_has_one_name() {
+        names_agree(PlanState::ALL);
+        names_agree(ActKind::ALL);
+        names_agree(Role::ALL);
+        names_agree(crate::change::RequestState::ALL);
+        names_agree(crate::monitoring::ReportStatus::ALL);
+        assert_eq!(
+            PlanState::parse("in_execution"),
+            Some(PlanState::InExecution)
+        );
+        assert_eq!(ActKind::CloseMeasurement.as_str(), "close_measurement");
+        assert_eq!(PlanState::parse("In_Execution"), None);
+    }
 
     fn actor(roles: &[Role]) -> Actor {
         Actor {
@@ -270,7 +287,7 @@ mod tests {
         ];
         let mut state = PlanState::Draft;
         for (kind, role) in steps {
-            for other in Role::ALL.into_iter().filter(|r| *r != role) {
+            for other in Role::ALL.iter().copied().filter(|r| *r != role) {
                 assert_eq!(
                     perform(state, &act(kind), &actor(&[other])),
                     Err(Refusal::Role(kind.roles())),
@@ -282,14 +299,14 @@ mod tests {
             state = to;
         }
         assert_eq!(state, PlanState::Published);
-        assert!(options(state, &actor(&Role::ALL)).is_empty());
+        assert!(options(state, &actor(Role::ALL)).is_empty());
     }
 
     #[test]
     fn acts_out_of_their_state_are_refused() {
-        let everyone = actor(&Role::ALL);
-        for state in PlanState::ALL {
-            for kind in ActKind::ALL {
+        let everyone = actor(Role::ALL);
+        for state in PlanState::ALL.iter().copied() {
+            for kind in ActKind::ALL.iter().copied() {
                 let result = perform(state, &act(kind), &everyone);
                 assert_eq!(result.is_ok(), next(state, kind).is_some());
                 if next(state, kind).is_none() {

@@ -75,7 +75,7 @@ impl AuditAction {
     /// Every kind, the lifecycle's acts one by one.
     pub fn all() -> Vec<AuditAction> {
         let mut all: Vec<AuditAction> = CODES.iter().map(|(a, _)| *a).collect();
-        all.extend(ActKind::ALL.into_iter().map(AuditAction::PlanAct));
+        all.extend(ActKind::ALL.iter().copied().map(AuditAction::PlanAct));
         all
     }
 

@@ -355,7 +355,7 @@ async fn people_page(
                 input id="p-name" name="name" type="text" required; }
             fieldset {
                 legend { "Ruoli" }
-                @for r in Role::ALL {
+                @for r in Role::ALL.iter().copied() {
                     p { input id=(format!("r-{}", r.as_str())) type="checkbox" name="roles" value=(r.as_str());
                         " " label for=(format!("r-{}", r.as_str())) { (messages::role(r)) } }
                 }

@@ -225,7 +225,7 @@ fn edit_page(
                     p class="testo" { (shown.description) }
                     fieldset {
                         legend { "Stato della fase" }
-                        @for s in ReportStatus::ALL {
+                        @for s in ReportStatus::ALL.iter().copied() {
                             @let id = format!("stato-{}", s.as_str());
                             p class="scelta" {
                                 input type="radio" id=(id) name="status" value=(s.as_str())
