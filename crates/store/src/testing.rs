@@ -70,7 +70,8 @@ async fn fresh_postgres(server: &str) -> TestDatabase {
     let mut conn = sqlx::PgConnection::connect(server)
         .await
         .expect("connect to PEGASO_TEST_DATABASE_URL");
-    // The databases of earlier test processes are dropped once, by the first test here.
+    // The databases of earlier test processes are dropped once, by the first test here: those
+    // of processes that are gone (another test process running now keeps its own).
     static TIDIED: std::sync::Once = std::sync::Once::new();
     let mut tidy = false;
     TIDIED.call_once(|| tidy = true);
@@ -83,7 +84,12 @@ async fn fresh_postgres(server: &str) -> TestDatabase {
         .fetch_all(&mut conn)
         .await
         .unwrap_or_default();
-        for (name,) in old {
+        let alive = |name: &str| {
+            name.strip_prefix("pegaso_test_")
+                .and_then(|rest| rest.split('_').next())
+                .is_some_and(|pid| std::path::Path::new("/proc").join(pid).exists())
+        };
+        for (name,) in old.into_iter().filter(|(n,)| !alive(n)) {
             let sql = format!("DROP DATABASE IF EXISTS \"{name}\"");
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
                 .execute(&mut conn)
