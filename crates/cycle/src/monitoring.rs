@@ -178,7 +178,7 @@ impl Cycle {
             .parse()
             .ok()
             .filter(|v: &Decimal| {
-                v.abs() <= domain::scoring::engine::LIMIT && v.normalize().scale() <= 6
+                v.abs() <= domain::scoring::settings::LIMIT && v.normalize().scale() <= 6
             })
             .ok_or_else(|| {
                 Refusal::Invalid(

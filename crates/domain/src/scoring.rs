@@ -5,3 +5,4 @@ pub mod engine;
 pub mod indicator;
 pub mod phases;
 pub mod rollup;
+pub mod settings;

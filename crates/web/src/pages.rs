@@ -1,5 +1,6 @@
 //! The pages people read: server-rendered Italian HTML that works without JavaScript.
 
+mod account;
 mod acts;
 mod audit;
 mod changes;
@@ -15,6 +16,7 @@ mod objective;
 mod people;
 mod phase;
 mod plan;
+mod progress;
 mod results;
 mod rounds;
 mod score;
@@ -43,12 +45,12 @@ pub fn routes(r: Routes) -> Routes {
         .post(signin::sign_in)
         .get(signin::callback)
         .post(signin::sign_out)
-        .get(people::account)
-        .post(people::add_token)
-        .post(people::add_feed)
-        .post(people::revoke_feed)
-        .get(people::feed)
-        .post(people::revoke_token)
+        .get(account::account)
+        .post(account::add_token)
+        .post(account::add_feed)
+        .post(account::revoke_feed)
+        .get(account::feed)
+        .post(account::revoke_token)
         .get(people::list)
         .post(people::add)
         .post(people::set_state)

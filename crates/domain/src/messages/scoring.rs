@@ -32,7 +32,7 @@ pub fn settings_error(e: &crate::scoring::engine::SettingsError) -> String {
         E::NoWeight => "Fasi e indicatori non possono pesare entrambi zero.".into(),
         E::OutOfRange => format!(
             "Un numero delle regole è troppo grande: al massimo {} in valore assoluto.",
-            crate::scoring::engine::LIMIT
+            crate::scoring::settings::LIMIT
         ),
         E::NoRoom => "Il punteggio massimo (max_score) dev'essere maggiore di zero.".into(),
         E::InvalidRule {

@@ -124,7 +124,7 @@ fn standings(v: &PlanView) -> Markup {
     let today = v.situation_day(today());
     let mut counts: Vec<(Standing, usize)> = Vec::new();
     for oi in 0..v.plan.objectives.len() {
-        let cal = super::phase::calendar(v, oi, today);
+        let cal = super::progress::calendar(v, oi, today);
         if let Some(s) = schedule::objective_standing(&cal.standings) {
             match counts.iter_mut().find(|(x, _)| *x == s) {
                 Some((_, n)) => *n += 1,
@@ -146,7 +146,7 @@ fn standings(v: &PlanView) -> Markup {
         h3 id=(format!("situazione-{}", v.id())) { "Situazione degli obiettivi al " (messages::date(today)) }
         ul class="cifre" aria-labelledby=(format!("situazione-{}", v.id())) {
             @for (s, n) in &counts {
-                li { strong { (n) } " " (super::phase::light(*s)) }
+                li { strong { (n) } " " (super::progress::light(*s)) }
             }
         }
         p { "Punteggio organizzativo: " a href=(paths::scores(v.id())) { (super::score::words(score)) } "." }

@@ -9,7 +9,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, Section, render};
 use super::{PageResult, Situation, situation};
-use super::{acts, changes, events, indicator, neutralise, phase, score};
+use super::{acts, changes, events, indicator, neutralise, progress, score};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -55,7 +55,7 @@ pub async fn page(
         @if readable {
             (situation(&paths::objective(v.id(), o), &v))
         }
-        (phase::progress(&v, index, actor.as_ref()))
+        (progress::progress(&v, index, actor.as_ref()))
         (events::section(&v, index, actor.as_ref(), viewer.csrf()))
         (indicator::section(&v, index, actor.as_ref()))
         @if readable {

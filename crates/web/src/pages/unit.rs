@@ -7,7 +7,7 @@ use domain::messages;
 use maud::html;
 
 use super::layout::{Page, Section, render};
-use super::{PageResult, Situation, phase, situation};
+use super::{PageResult, Situation, progress, situation};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -97,8 +97,8 @@ pub async fn page(
                         p { (o.title) }
                         p class="nota" { (o.phases.len()) " fasi · scadenza finale: " (messages::deadline(&o.final_deadline)) }
                         @if readable {
-                            @if let Some(s) = schedule::objective_standing(&phase::calendar(&v, oi, today).standings) {
-                                p { "Situazione: " (phase::light(s)) }
+                            @if let Some(s) = schedule::objective_standing(&progress::calendar(&v, oi, today).standings) {
+                                p { "Situazione: " (progress::light(s)) }
                             }
                         }
                     }
@@ -159,7 +159,7 @@ pub fn calendar_items(v: &crate::PlanView, units: &[domain::UnitId]) -> Vec<repo
     let mut items = Vec::new();
     for (oi, o) in v.plan.objectives.iter().enumerate() {
         let own = units.contains(&o.unit);
-        let cal = phase::calendar(v, oi, today);
+        let cal = progress::calendar(v, oi, today);
         for (pi, ph) in o.phases.iter().enumerate() {
             if !own && !v.phase_units(ph).iter().any(|u| units.contains(u)) {
                 continue;

@@ -2,6 +2,7 @@
 //! roll-ups, indicators with phases, neutralisation, and bounds under any facts.
 
 use super::*;
+use crate::scoring::phases::PhaseMethod;
 use proptest::prelude::*;
 use serde_json::json;
 
