@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod backup_fixture;
 mod backup_refusals;
+mod contract;
 mod people;
 mod schema;
 

@@ -1,0 +1,122 @@
+//! The plans' contract: saved, listed and read back with their summary; replaced only when
+//! asked and only while a draft, keeping scoring settings that still fit; each phase starting
+//! at its plan's revision; no versions until a change is approved.
+
+use domain::facts::PlanSummary;
+use domain::{ActKind, Plan, PlanState};
+use store::{entity_slug, plan_id};
+
+use super::{At, Refused, Run, on_every_backend, sample};
+use crate::json;
+
+impl Run {
+    /// Saves `plan`, new or replacing a draft: its summary says what was saved, at the next
+    /// revision.
+    pub async fn save(&self, plan: &Plan, replace: bool) -> PlanSummary {
+        let id = plan_id(plan);
+        let before = self.store.revision(&id).await.ok();
+        let action = if before.is_some() {
+            "plan.replace"
+        } else {
+            "plan.import"
+        };
+        let stamp = self.stamp("cli");
+        let save = self.store.save_plan(plan, &[], replace, &stamp);
+        let saved = self.write(action, |_| id.clone(), save).await;
+        let expected = PlanSummary {
+            id: id.clone(),
+            entity: plan.entity.name.clone(),
+            year: plan.year,
+            title: plan.title.clone(),
+            revision: before.map_or(1, |r| r + 1),
+            state: PlanState::Draft,
+        };
+        assert_eq!(saved, expected, "{}", self.backend);
+        saved
+    }
+
+    /// The version of the first phase of the first objective is the plan's revision, and its
+    /// fields are the document's.
+    async fn phases_start_at(&self, plan: &Plan, revision: i64) {
+        let id = plan_id(plan);
+        let at = At::new(&id, plan, 0, 1);
+        let (version, fields) = self.read("phase", self.store.phase_fields(at.key())).await;
+        let phase = &plan.objectives[0].phases[0];
+        assert_eq!(
+            (version, &fields.description, fields.weight_pct),
+            (revision, &phase.description, phase.weight_pct),
+            "{}",
+            self.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn plans_are_saved_listed_read_and_replaced_only_while_drafts() {
+    on_every_backend(async |run: &Run| {
+        let s = &run.store;
+        let plan = sample();
+        let id = plan_id(&plan);
+        assert!(run.read("plans", s.plans()).await.is_empty());
+        run.refuse(Refused::NotFound, s.plan(&id)).await;
+        run.refuse(Refused::NotFound, s.revision(&id)).await;
+        run.refuse(Refused::NotFound, s.plan_state(&id)).await;
+        run.refuse(Refused::NotFound, s.facts(&id)).await;
+
+        let first = run.save(&plan, false).await;
+        let mut next_year = sample();
+        next_year.year += 1;
+        next_year.objectives.truncate(2);
+        let second = run.save(&next_year, false).await;
+        assert_eq!(
+            run.read("plans", s.plans()).await,
+            [first.clone(), second.clone()]
+        );
+        assert_eq!(
+            run.read("entities", s.entities()).await,
+            [entity_slug(&plan)]
+        );
+        let (summary, back) = run.read("plan", s.plan_with_summary(&id)).await;
+        assert_eq!((summary, json(&back)), (first.clone(), json(&plan)));
+        assert_eq!(run.read("state", s.plan_state(&id)).await, PlanState::Draft);
+        run.phases_start_at(&plan, first.revision).await;
+
+        // Settings that name the first objective: kept by a replacement that still has it.
+        let o = plan.objectives[0].id.as_str();
+        let settings =
+            serde_json::json!({ "objective_weights": [{ "objective": o, "weight": 2 }] });
+        let settings = settings.to_string();
+        run.scoring(&id, Some(&settings)).await;
+        run.refuse(
+            Refused::Conflict,
+            s.save_plan(&plan, &[], false, &run.stamp("cli")),
+        )
+        .await;
+        let mut revised = sample();
+        revised.title = "Piano rivisto".into();
+        let replaced = run.save(&revised, true).await;
+        run.phases_start_at(&revised, replaced.revision).await;
+        let kept = run.read("monitoring", s.monitoring(&id)).await.scoring;
+        assert_eq!(kept.as_ref(), Some(&settings), "{}", run.backend);
+        // ... and dropped by one without it.
+        revised.objectives.remove(0);
+        let replaced = run.save(&revised, true).await;
+        run.phases_start_at(&revised, replaced.revision).await;
+        let dropped = run.read("monitoring", s.monitoring(&id)).await.scoring;
+        assert_eq!(dropped, None, "{}", run.backend);
+        assert_eq!(run.read("plans", s.plans()).await, [replaced, second]);
+
+        // Past its draft a plan is not replaced, asked or not.
+        run.act(&id, ActKind::Validate).await;
+        for replace in [true, false] {
+            let stamp = run.stamp("cli");
+            run.refuse(Refused::Conflict, s.save_plan(&plan, &[], replace, &stamp))
+                .await;
+        }
+        assert_eq!(json(&s.plan(&id).await.unwrap()), json(&revised));
+        // No versions before a change is approved.
+        assert!(run.read("versions", s.versions(&id)).await.is_empty());
+        run.refuse(Refused::NotFound, s.version(&id, 1)).await;
+    })
+    .await;
+}
