@@ -6,6 +6,7 @@
 //! validated and published — each step stamped on its own day of the plan's year.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use domain::Position;
 use domain::phase_edit::Wish;
 use domain::schedule;
 use domain::workflow::{ActKind, BoardAct};
@@ -231,11 +232,10 @@ impl Cycle {
                     let o = &v.plan.objectives[objective];
                     let label = o.phases[phase].label.to_string();
                     let who = self.reporter(&v, cast, objective, Some(phase), on);
-                    let number = (phase + 1).to_string();
                     let at_phase = PhaseAt {
                         unit: o.unit.as_str(),
                         label: o.label.as_str(),
-                        number: &number,
+                        number: Position::of_index(phase),
                     };
                     let note = match done {
                         Some(d) => {
@@ -289,7 +289,7 @@ impl Cycle {
                         plan,
                         who,
                         (o.unit.as_str(), o.label.as_str()),
-                        "1",
+                        Position::of_index(0),
                         &value.to_string(),
                         &rounds[2].1.to_string(),
                         "Relazione finale del responsabile",

@@ -4,6 +4,7 @@
 //! rules (set while drafting).
 
 use chrono::NaiveDate;
+use domain::Position;
 use domain::access::{Action, decide};
 use domain::facts::PhaseRecord;
 use domain::limits::{self, Field};
@@ -162,7 +163,7 @@ impl Cycle {
         plan: &str,
         person: &Person,
         (unit, label): (&str, &str),
-        number: &str,
+        number: Position,
         value: &str,
         measured_on: &str,
         source: &str,
@@ -311,18 +312,19 @@ impl Cycle {
 
 impl View {
     /// Indicator `number` (from 1, as typed) of objective `unit`/`label`: positions from 0.
-    pub fn find_indicator(&self, unit: &str, label: &str, number: &str) -> Outcome<(usize, usize)> {
+    pub fn find_indicator(
+        &self,
+        unit: &str,
+        label: &str,
+        number: Position,
+    ) -> Outcome<(usize, usize)> {
         let oi = self.find_objective(unit, label)?;
         let count = self.plan.objectives[oi].indicators.len();
-        let n = number
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=count).contains(n))
-            .ok_or_else(|| {
-                Refusal::NotFound(format!(
-                    "un indicatore numero «{number}» in questo obiettivo"
-                ))
-            })?;
-        Ok((oi, n - 1))
+        let i = number.within(count).ok_or_else(|| {
+            Refusal::NotFound(format!(
+                "un indicatore numero «{number}» in questo obiettivo"
+            ))
+        })?;
+        Ok((oi, i))
     }
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use domain::Position;
 use domain::access::{Action, decide};
 use domain::facts::EvidenceInfo;
 use domain::facts::PhaseFields;
@@ -37,12 +38,12 @@ const KINDS: &[(&str, &str)] = &[
 ];
 
 /// Where a phase is, as an address names it: the objective's unit and label, and the phase's
-/// number on the card (from 1, as typed).
+/// position on the card.
 #[derive(Debug, Clone, Copy)]
 pub struct PhaseAt<'a> {
     pub unit: &'a str,
     pub label: &'a str,
-    pub number: &'a str,
+    pub number: Position,
 }
 
 /// A phase found in a plan: the objective's and the phase's positions (from 0).
@@ -81,21 +82,13 @@ impl View {
     pub fn find_phase(&self, at: PhaseAt<'_>) -> Outcome<Located> {
         let objective = self.find_objective(at.unit, at.label)?;
         let count = self.plan.objectives[objective].phases.len();
-        let phase = at
-            .number
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=count).contains(n))
-            .ok_or_else(|| {
-                Refusal::NotFound(format!(
-                    "una fase numero «{}» in questo obiettivo",
-                    at.number
-                ))
-            })?;
-        Ok(Located {
-            objective,
-            phase: phase - 1,
-        })
+        let phase = at.number.within(count).ok_or_else(|| {
+            Refusal::NotFound(format!(
+                "una fase numero «{}» in questo obiettivo",
+                at.number
+            ))
+        })?;
+        Ok(Located { objective, phase })
     }
 
     /// Whether `actor` may edit phase `phase` of objective `objective` now, and how.

@@ -28,5 +28,7 @@ pub use plan::{
     SurveyResult, Unit, UnitKind,
 };
 pub use validate::validate;
-pub use values::{Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, UnitId, ValueError};
+pub use values::{
+    Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, Position, UnitId, ValueError,
+};
 pub use workflow::{Act, ActKind, BoardAct, PlanState};

@@ -115,6 +115,41 @@ impl JsonSchema for Percent {
     }
 }
 
+/// A position in a list as people count it, from 1: phase 3 of an objective, its indicator 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Position(std::num::NonZeroUsize);
+
+impl Position {
+    /// The position of the item at `index` (from 0).
+    pub fn of_index(index: usize) -> Position {
+        Position(std::num::NonZeroUsize::MIN.saturating_add(index))
+    }
+
+    /// As people count: from 1.
+    pub fn get(self) -> usize {
+        self.0.get()
+    }
+
+    /// The index (from 0) of this position in a list of `count` items, if it has one.
+    pub fn within(self, count: usize) -> Option<usize> {
+        (self.get() <= count).then(|| self.get() - 1)
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for Position {
+    type Err = std::num::ParseIntError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(Position)
+    }
+}
+
 /// Declares a string newtype whose constructor checks `$valid`, with serde and schema support.
 macro_rules! checked_string {
     ($(#[$doc:meta])* $name:ident, $err:ident, $valid:expr, $pattern:literal, $desc:literal) => {
@@ -305,6 +340,19 @@ impl JsonSchema for Format {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_count_from_one_and_find_their_item() {
+        assert!("0".parse::<Position>().is_err());
+        assert!("-1".parse::<Position>().is_err());
+        assert!("due".parse::<Position>().is_err());
+        let third: Position = "3".parse().unwrap();
+        assert_eq!(third, Position::of_index(2));
+        assert_eq!(third.to_string(), "3");
+        assert_eq!(third.within(3), Some(2));
+        assert_eq!(third.within(2), None);
+        assert_eq!(Position::of_index(usize::MAX).get(), usize::MAX);
+    }
 
     #[test]
     fn percent_accepts_the_range_and_refuses_outside() {

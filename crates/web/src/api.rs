@@ -79,10 +79,12 @@ fn objective_of<'a>(view: &'a PlanView, unit: &str, label: &str) -> ApiResult<&'
 }
 
 /// The document, with the first stored plan's ids as the examples of the path parameters,
-/// so that a reader (or a fuzzer) has addresses that answer.
+/// so that a reader (or a fuzzer) has addresses that answer. Anyone may read it; a token that
+/// is not valid is refused here as everywhere.
 async fn openapi_document(
     _: paths::api::OpenApi,
     State(state): State<AppState>,
+    _caller: Caller,
 ) -> ApiResult<Response> {
     let mut doc = openapi().clone();
     let mut first = None;

@@ -135,7 +135,7 @@ fn build() -> Value {
     let n_param = json!({
         "name": "n", "in": "path", "required": true,
         "description": "The phase's position in its objective, from 1.",
-        "schema": {"type": "string"}
+        "schema": {"type": "integer", "minimum": 1}
     });
     let json_body = |name: &str| json!({"required": true, "content": {"application/json": {"schema": r(name)}}});
     let phase_params = vec![&plan_param, &unit_param, &label_param, &n_param];
@@ -154,6 +154,7 @@ fn build() -> Value {
                 "summary": "This document, with the examples of this database's first plan.",
                 "responses": {
                     "200": ok("The OpenAPI 3.1 document.", json!({"type": "object"})),
+                    "401": unauthorized.clone(),
                 }
             }},
             (documented::<a::Plans>()): {"get": {

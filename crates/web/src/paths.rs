@@ -3,7 +3,7 @@
 //! one `TypedPath` type. A malformed address is a 400 page ([`AppError`]) or problem
 //! ([`Problem`](crate::error::Problem)).
 
-use domain::{Objective, UnitId};
+use domain::{Objective, Position, UnitId};
 
 use crate::error::AppError;
 
@@ -75,15 +75,15 @@ addresses! { AppError;
         { plan: String, unit: String, label: String };
     /// A phase of an objective, by its position from 1.
     Phase "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}"
-        { plan: String, unit: String, label: String, n: String };
+        { plan: String, unit: String, label: String, n: Position };
     PhaseEvidence "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati"
-        { plan: String, unit: String, label: String, n: String };
+        { plan: String, unit: String, label: String, n: Position };
     /// An evidence file: `{file}` is its id, a dash and its name.
     EvidenceFile "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}"
-        { plan: String, unit: String, label: String, n: String, file: String };
+        { plan: String, unit: String, label: String, n: Position, file: String };
     /// An indicator of an objective, by its position from 1.
     Indicator "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
-        { plan: String, unit: String, label: String, n: String };
+        { plan: String, unit: String, label: String, n: Position };
     Search "/piani/{plan}/cerca" { plan: String };
     Diagnostics "/piani/{plan}/diagnostica" { plan: String };
 }
@@ -110,7 +110,7 @@ macro_rules! at_phase {
     ($($name:path),*) => {$(
         impl $name {
             pub fn at(&self) -> cycle::PhaseAt<'_> {
-                cycle::PhaseAt { unit: &self.unit, label: &self.label, number: &self.n }
+                cycle::PhaseAt { unit: &self.unit, label: &self.label, number: self.n }
             }
         }
     )*};
@@ -118,13 +118,13 @@ macro_rules! at_phase {
 at_phase!(Phase, PhaseEvidence, EvidenceFile, api::Phase);
 
 impl Phase {
-    /// Phase `position` (from 1) of objective `o`.
-    pub fn of(plan: &str, o: &Objective, position: usize) -> Self {
+    /// Phase `index` (from 0) of objective `o`.
+    pub fn of(plan: &str, o: &Objective, index: usize) -> Self {
         Phase {
             plan: plan.into(),
             unit: o.unit.to_string(),
             label: o.label.to_string(),
-            n: position.to_string(),
+            n: Position::of_index(index),
         }
     }
 
@@ -134,7 +134,7 @@ impl Phase {
             plan: self.plan.clone(),
             unit: self.unit.clone(),
             label: self.label.clone(),
-            n: self.n.clone(),
+            n: self.n,
         }
     }
 
@@ -145,7 +145,7 @@ impl Phase {
             plan: self.plan.clone(),
             unit: self.unit.clone(),
             label: self.label.clone(),
-            n: self.n.clone(),
+            n: self.n,
             file: format!("{id}-{}", ascii_name(file_name)),
         }
     }
@@ -219,7 +219,7 @@ mod tests {
             plan: "roma-2021".into(),
             unit: "1.2".into(),
             label: "OB 1".into(),
-            n: "3".into(),
+            n: "3".parse().unwrap(),
         };
         assert_eq!(
             p.to_string(),

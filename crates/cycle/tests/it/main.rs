@@ -309,7 +309,7 @@ async fn each_mistake_gets_its_refusal() {
                 &plan,
                 &cast.admin,
                 ("avvocatura", "Z"),
-                "1",
+                domain::Position::of_index(0),
                 "1",
                 "2021-01-01",
                 "x",

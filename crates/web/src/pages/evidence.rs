@@ -37,7 +37,7 @@ pub fn section(
         .get(objective)
         .and_then(|p| p.get(phase))
         .map_or(&[][..], Vec::as_slice);
-    let base = phase_path(v, o, phase + 1);
+    let base = phase_path(v, o, phase);
     html! {
         h2 id="allegati" { "Documenti a supporto" }
         @if files.is_empty() {
@@ -149,7 +149,7 @@ pub async fn upload(
     let o = &v.plan.objectives[located.objective];
     Ok(see_other(format!(
         "{}#allegati",
-        phase_path(&v, o, located.phase + 1)
+        phase_path(&v, o, located.phase)
     )))
 }
 

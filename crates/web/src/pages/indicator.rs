@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use domain::access::{Action, decide};
-use domain::{Actor, Objective, messages};
+use domain::{Actor, Objective, Position, messages};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -19,12 +19,12 @@ use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
-fn indicator_path(v: &PlanView, o: &Objective, position: usize) -> paths::Indicator {
+fn indicator_path(v: &PlanView, o: &Objective, index: usize) -> paths::Indicator {
     paths::Indicator {
         plan: v.id().into(),
         unit: o.unit.to_string(),
         label: o.label.to_string(),
-        n: position.to_string(),
+        n: Position::of_index(index),
     }
 }
 
@@ -72,7 +72,7 @@ pub fn section(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup 
                             None => { td { "—" } td { "—" } td { "—" } td { "mai" } }
                         }
                         @if open {
-                            td { a href=(indicator_path(v, o, i + 1)) { "Riferisci l'indicatore " (i + 1) } }
+                            td { a href=(indicator_path(v, o, i)) { "Riferisci l'indicatore " (i + 1) } }
                         }
                     }
                     @if store::Actual::figure(a).stale(latest_round) {
@@ -91,7 +91,7 @@ async fn locate(
     p: &paths::Indicator,
 ) -> Result<(std::sync::Arc<PlanView>, usize, usize), AppError> {
     let (v, actor) = state.view_fresh(&p.plan, viewer.person()).await?;
-    let (oi, i) = v.find_indicator(&p.unit, &p.label, &p.n)?;
+    let (oi, i) = v.find_indicator(&p.unit, &p.label, p.n)?;
     may_report(&v, &v.plan.objectives[oi], actor.as_ref()).map_err(AppError::refused)?;
     Ok((v, oi, i))
 }
@@ -104,7 +104,7 @@ fn page(viewer: &Viewer, v: &PlanView, oi: usize, i: usize, status: StatusCode) 
         p class="occhiello" { a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) ": " (o.title) } }
         h1 { "Riferisci l'indicatore " (i + 1) }
         p class="testo" { (o.indicators[i]) }
-        form class="modulo" method="post" action=(indicator_path(v, o, i + 1)) {
+        form class="modulo" method="post" action=(indicator_path(v, o, i)) {
             input type="hidden" name="csrf" value=(viewer.csrf());
             p { label for="valore" { "Valore effettivo (un numero; la virgola per i decimali)" }
                 input id="valore" name="value" type="text" inputmode="decimal" required
@@ -131,7 +131,7 @@ fn page(viewer: &Viewer, v: &PlanView, oi: usize, i: usize, status: StatusCode) 
                 ),
                 (
                     format!("Indicatore {}", i + 1),
-                    indicator_path(v, o, i + 1).to_string(),
+                    indicator_path(v, o, i).to_string(),
                 ),
             ],
             plan: Some((v, Section::Other)),
@@ -177,7 +177,7 @@ pub async fn save(
             &id,
             &session.person,
             (&unit, &label),
-            &n,
+            n,
             &f.value,
             &f.measured_on,
             &f.source,

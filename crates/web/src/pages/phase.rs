@@ -22,8 +22,9 @@ use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
 
-pub fn phase_path(v: &PlanView, o: &Objective, position: usize) -> paths::Phase {
-    paths::Phase::of(v.id(), o, position)
+/// Phase `index` (from 0) of objective `o` in plan `v`.
+pub fn phase_path(v: &PlanView, o: &Objective, index: usize) -> paths::Phase {
+    paths::Phase::of(v.id(), o, index)
 }
 
 /// The card's section on what each phase achieved, with the edits open to this person.
@@ -76,7 +77,7 @@ fn edit_page(
                 (compare(&c.current, shown))
             }
         }
-        form class="modulo" method="post" action=(phase_path(v, o, index + 1)) {
+        form class="modulo" method="post" action=(phase_path(v, o, index)) {
             input type="hidden" name="csrf" value=(viewer.csrf());
             input type="hidden" name="version" value=(version);
             @match mode {
@@ -128,7 +129,7 @@ fn edit_page(
                 ),
                 (
                     format!("Fase {phase_label}"),
-                    phase_path(v, o, index + 1).to_string(),
+                    phase_path(v, o, index).to_string(),
                 ),
             ],
             plan: Some((v, Section::Other)),

@@ -59,7 +59,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                                         @let files = v.monitoring.evidence.get(objective).and_then(|p| p.get(i)).map_or(&[][..], Vec::as_slice);
                                         @if files.is_empty() { "—" }
                                         @for f in files {
-                                            a href=(phase_path(v, o, i + 1).evidence(f.id, &f.file_name)) { (f.file_name) } br;
+                                            a href=(phase_path(v, o, i).evidence(f.id, &f.file_name)) { (f.file_name) } br;
                                         }
                                     }
                                     td {
@@ -75,7 +75,7 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
                                 @if actor.is_some() {
                                     td {
                                         @match v.may_edit_phase(objective, i, actor) {
-                                            Ok(_) => { a href=(phase_path(v, o, i + 1)) { "Modifica la fase " (phase.label) } }
+                                            Ok(_) => { a href=(phase_path(v, o, i)) { "Modifica la fase " (phase.label) } }
                                             Err(r) => { span class="nota" { (messages::refusal(&r)) } }
                                         }
                                     }

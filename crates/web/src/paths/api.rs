@@ -19,7 +19,7 @@ super::addresses! { Problem;
     Phases "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases"
         { plan: String, unit: String, label: String };
     Phase "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}"
-        { plan: String, unit: String, label: String, n: String };
+        { plan: String, unit: String, label: String, n: domain::Position };
 }
 
 /// `P`'s pattern as the OpenAPI document writes it: below its server, `/api/v1`.
