@@ -290,9 +290,11 @@ impl Cycle {
                         who,
                         (o.unit.as_str(), o.label.as_str()),
                         Position::of_index(0),
-                        &value.to_string(),
-                        &rounds[2].1.to_string(),
-                        "Relazione finale del responsabile",
+                        (
+                            &value.to_string(),
+                            &rounds[2].1.to_string(),
+                            "Relazione finale del responsabile",
+                        ),
                         &hour(who),
                     )
                     .await?;

@@ -155,18 +155,15 @@ impl Cycle {
         Ok(())
     }
 
-    /// Records indicator `number` (from 1, as typed) of objective `unit`/`label`: its value,
-    /// the date it was measured on and its source, in the open round if one is.
-    #[allow(clippy::too_many_arguments)]
+    /// Records indicator `number` of objective `unit`/`label`: its value, the date it was
+    /// measured on and its source (as typed), in the open round if one is.
     pub async fn record_actual(
         &self,
         plan: &str,
         person: &Person,
         (unit, label): (&str, &str),
         number: Position,
-        value: &str,
-        measured_on: &str,
-        source: &str,
+        (value, measured_on, source): (&str, &str, &str),
         stamp: &Stamp,
     ) -> Outcome<()> {
         let (v, actor) = self.for_write(plan, person).await?;

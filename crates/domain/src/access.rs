@@ -8,46 +8,18 @@ use crate::plan::Plan;
 use crate::values::{UnitId, fold_accent};
 use crate::workflow::PlanState;
 
-/// A role held across the whole administration.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    /// Programmazione e Controllo: builds the plan, manages people.
-    Admin,
-    /// Nucleo di Valutazione.
-    Evaluator,
-    /// Giunta.
-    Board,
-    /// Reads everything, the audit log included, and changes nothing.
-    Auditor,
-}
-
-impl Role {
-    pub const ALL: &'static [Role] = <Role as strum::VariantArray>::VARIANTS;
-
-    /// The name used in commands and stored in the database.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        s.parse().ok()
+named_enum! { serde "snake_case";
+    /// A role held across the whole administration.
+    #[derive(Hash, PartialOrd, Ord, schemars::JsonSchema)]
+    pub enum Role {
+        /// Programmazione e Controllo: builds the plan, manages people.
+        Admin,
+        /// Nucleo di Valutazione.
+        Evaluator,
+        /// Giunta.
+        Board,
+        /// Reads everything, the audit log included, and changes nothing.
+        Auditor,
     }
 }
 

@@ -27,39 +27,15 @@ pub enum Proposal {
     Indicator { position: usize, text: String },
 }
 
-/// Where a request is.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum RequestState {
-    /// Waiting for the Nucleo's opinion.
-    Requested,
-    /// The Nucleo gave its opinion; waiting for the Giunta.
-    Opined,
-    Approved,
-    Rejected,
-}
-
-impl RequestState {
-    pub const ALL: &'static [RequestState] = <RequestState as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
+named_enum! { serde "snake_case";
+    /// Where a request is.
+    pub enum RequestState {
+        /// Waiting for the Nucleo's opinion.
+        Requested,
+        /// The Nucleo gave its opinion; waiting for the Giunta.
+        Opined,
+        Approved,
+        Rejected,
     }
 }
 

@@ -13,59 +13,39 @@ pub enum Severity {
     Info,
 }
 
-/// Stable identifiers of every diagnostic, for machines and logs (English, kebab-case).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Code {
-    // Rules of the plan (validate).
-    PeriodInvalid,
-    YearOutsidePeriod,
-    DuplicateId,
-    DuplicateLabel,
-    DuplicateCode,
-    ObjectiveIdMismatch,
-    UnknownUnit,
-    UnknownResponsible,
-    HeadPeriod,
-    NoPhases,
-    WeightMissing,
-    WeightsSum,
-    UnknownPhase,
-    DeadlineCycle,
-    DeadlineOutsidePeriod,
-    SurveySum,
-    TextTooLong,
-    DateImplausible,
-    // Reading documents (import).
-    UnplacedLine,
-    DeadlineUnrecognised,
-    WeightUnreadable,
-    MissingField,
-    NoObjectives,
-    UnmatchedRow,
-    // Reading plan JSON (check).
-    InvalidJson,
-    Schema,
-}
-
-impl Code {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+named_enum! { serde "kebab-case";
+    /// Stable identifiers of every diagnostic, for machines and logs (English, kebab-case).
+    #[derive(PartialOrd, Ord, Hash)]
+    pub enum Code {
+        // Rules of the plan (validate).
+        PeriodInvalid,
+        YearOutsidePeriod,
+        DuplicateId,
+        DuplicateLabel,
+        DuplicateCode,
+        ObjectiveIdMismatch,
+        UnknownUnit,
+        UnknownResponsible,
+        HeadPeriod,
+        NoPhases,
+        WeightMissing,
+        WeightsSum,
+        UnknownPhase,
+        DeadlineCycle,
+        DeadlineOutsidePeriod,
+        SurveySum,
+        TextTooLong,
+        DateImplausible,
+        // Reading documents (import).
+        UnplacedLine,
+        DeadlineUnrecognised,
+        WeightUnreadable,
+        MissingField,
+        NoObjectives,
+        UnmatchedRow,
+        // Reading plan JSON (check).
+        InvalidJson,
+        Schema,
     }
 }
 

@@ -1,6 +1,9 @@
 //! Pegaso's domain core: the plan model (`pegaso.plan/1`), its validation and the rules of the
 //! performance cycle. Pure functions over plain data: no I/O, no async, no clock.
 
+#[macro_use]
+mod names;
+
 pub mod access;
 pub mod audit;
 pub mod change;

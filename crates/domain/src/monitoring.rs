@@ -2,41 +2,16 @@
 //! and which figures are stale (not updated since the latest round opened).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::plan::Plan;
 use crate::scoring::engine::{Settings, Subject};
 
-/// Where a phase is, as its unit reports it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ReportStatus {
-    NotStarted,
-    InProgress,
-    Done,
-}
-
-impl ReportStatus {
-    pub const ALL: &'static [ReportStatus] = <ReportStatus as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
+named_enum! { serde "snake_case";
+    /// Where a phase is, as its unit reports it.
+    pub enum ReportStatus {
+        NotStarted,
+        InProgress,
+        Done,
     }
 }
 
@@ -146,22 +121,16 @@ pub fn pending(
     out
 }
 
-/// Which reminder a round calls for on `today`: before its date (within `days_before`), or
-/// after it while it is still open.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum Reminder {
-    Before,
-    After,
+named_enum! { "snake_case";
+    /// Which reminder a round calls for on `today`: before its date (within `days_before`), or
+    /// after it while it is still open.
+    pub enum Reminder {
+        Before,
+        After,
+    }
 }
 
 impl Reminder {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// The reminder due on `today` for a round as of `as_of`, if any.
     pub fn due(
         as_of: chrono::NaiveDate,

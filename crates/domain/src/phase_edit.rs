@@ -9,16 +9,14 @@ use crate::limits::{self, DateOutOfRange, Field, TextError};
 use crate::monitoring::ReportStatus;
 use crate::{Percent, PlanState};
 
-/// What a person may change on a phase in the plan's state.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum Mode {
-    /// Description and weight (a draft).
-    Plan,
-    /// Completion date, note and status (a plan running or measured).
-    Progress,
+named_enum! { "snake_case";
+    /// What a person may change on a phase in the plan's state.
+    pub enum Mode {
+        /// Description and weight (a draft).
+        Plan,
+        /// Completion date, note and status (a plan running or measured).
+        Progress,
+    }
 }
 
 impl Mode {
@@ -32,11 +30,6 @@ impl Mode {
             | PlanState::Published => Some(Mode::Progress),
             PlanState::Validated | PlanState::Approved => None,
         }
-    }
-
-    /// `plan` or `progress`, as the API names it.
-    pub fn as_str(self) -> &'static str {
-        self.into()
     }
 }
 

@@ -5,102 +5,52 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{Actor, Refusal, Role};
 
-/// Where a plan is in its year. The order is the order of the cycle.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum PlanState {
-    /// Being written by the planning office and the heads.
-    Draft,
-    /// Validated by the Nucleo di Valutazione.
-    Validated,
-    /// Approved by the Giunta with its act.
-    Approved,
-    /// Running: heads report progress.
-    InExecution,
-    /// The final measurement is in.
-    Measured,
-    /// The Nucleo di Valutazione validated the measurement: figures are locked.
-    MeasureValidated,
-    /// Results are public.
-    Published,
-}
-
-impl PlanState {
-    pub const ALL: &'static [PlanState] = <PlanState as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(s: &str) -> Option<PlanState> {
-        s.parse().ok()
+named_enum! { serde "snake_case";
+    /// Where a plan is in its year. The order is the order of the cycle.
+    #[derive(Hash, PartialOrd, Ord, schemars::JsonSchema)]
+    pub enum PlanState {
+        /// Being written by the planning office and the heads.
+        Draft,
+        /// Validated by the Nucleo di Valutazione.
+        Validated,
+        /// Approved by the Giunta with its act.
+        Approved,
+        /// Running: heads report progress.
+        InExecution,
+        /// The final measurement is in.
+        Measured,
+        /// The Nucleo di Valutazione validated the measurement: figures are locked.
+        MeasureValidated,
+        /// Results are public.
+        Published,
     }
 }
 
-/// The kinds of act that move a plan.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ActKind {
-    /// The Nucleo validates the draft.
-    Validate,
-    /// The Giunta approves the validated plan, with its act's number and date.
-    Approve,
-    /// The planning office starts the execution.
-    Start,
-    /// The planning office closes the measurement.
-    CloseMeasurement,
-    /// The Nucleo validates the measurement.
-    ValidateMeasurement,
-    /// The planning office publishes the results.
-    Publish,
-    /// Back one step, with a reason: a validated draft to the drafters, a measurement to the
-    /// heads.
-    SendBack,
-    /// The Giunta reopens validated figures, with its act and a reason.
-    Reopen,
+named_enum! { serde "snake_case";
+    /// The kinds of act that move a plan.
+    #[derive(Hash, schemars::JsonSchema)]
+    pub enum ActKind {
+        /// The Nucleo validates the draft.
+        Validate,
+        /// The Giunta approves the validated plan, with its act's number and date.
+        Approve,
+        /// The planning office starts the execution.
+        Start,
+        /// The planning office closes the measurement.
+        CloseMeasurement,
+        /// The Nucleo validates the measurement.
+        ValidateMeasurement,
+        /// The planning office publishes the results.
+        Publish,
+        /// Back one step, with a reason: a validated draft to the drafters, a measurement to the
+        /// heads.
+        SendBack,
+        /// The Giunta reopens validated figures, with its act and a reason.
+        Reopen,
+    }
 }
 
 impl ActKind {
-    pub const ALL: &'static [ActKind] = <ActKind as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(s: &str) -> Option<ActKind> {
-        s.parse().ok()
-    }
-
     /// Who may perform it.
     pub fn roles(self) -> &'static [Role] {
         match self {

@@ -117,6 +117,41 @@ macro_rules! at_phase {
 }
 at_phase!(Phase, PhaseEvidence, EvidenceFile, api::Phase);
 
+/// What an address below an objective's card names of it: the card, and the unit and label
+/// the use cases find the objective by.
+macro_rules! objective_part {
+    ($($name:path),*) => {$(
+        impl $name {
+            /// The objective's card.
+            pub fn objective(&self) -> ObjectivePage {
+                ObjectivePage {
+                    plan: self.plan.clone(),
+                    unit: self.unit.clone(),
+                    label: self.label.clone(),
+                }
+            }
+
+            /// The objective's unit and label.
+            pub fn unit_label(&self) -> (&str, &str) {
+                (&self.unit, &self.label)
+            }
+        }
+    )*};
+}
+objective_part!(
+    ObjectiveRequests,
+    ObjectiveEvents,
+    ObjectiveNeutralise,
+    Indicator
+);
+
+impl ObjectivePage {
+    /// The card's section with id `anchor`.
+    pub fn section(&self, anchor: &str) -> String {
+        format!("{self}#{anchor}")
+    }
+}
+
 impl Phase {
     /// Phase `index` (from 0) of objective `o`.
     pub fn of(plan: &str, o: &Objective, index: usize) -> Self {

@@ -310,9 +310,7 @@ async fn each_mistake_gets_its_refusal() {
                 &cast.admin,
                 ("avvocatura", "Z"),
                 domain::Position::of_index(0),
-                "1",
-                "2021-01-01",
-                "x",
+                ("1", "2021-01-01", "x"),
                 &s,
             )
             .await;

@@ -93,7 +93,6 @@ pub struct ActForm {
 pub async fn perform(
     paths::Acts { plan: id }: paths::Acts,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<ActForm>,
 ) -> Result<Response, AppError> {
     // The plan, and whether it is theirs to act on, come before what the form says.

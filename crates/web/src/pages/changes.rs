@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::forms::Signed;
-use super::layout::{Page, Section, render};
+use super::layout::{Page, render};
 use super::{PageResult, members_only, see_other};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -130,35 +130,24 @@ pub struct RequestForm {
 }
 
 pub async fn ask(
-    paths::ObjectiveRequests {
-        plan: id,
-        unit,
-        label,
-    }: paths::ObjectiveRequests,
+    at: paths::ObjectiveRequests,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<RequestForm>,
 ) -> Result<Response, AppError> {
-    let cycle = state.cycle();
+    let (cycle, who) = (state.cycle(), &session.person);
+    let stamp = cycle.stamp(who);
     cycle
         .ask_change(
-            &id,
-            &session.person,
-            (&unit, &label),
+            &at.plan,
+            who,
+            at.unit_label(),
             &f.what,
             &f.value,
             &f.reason,
-            &cycle.stamp(&session.person),
+            &stamp,
         )
         .await?;
-    Ok(see_other(format!(
-        "{}#richieste",
-        paths::ObjectivePage {
-            plan: id,
-            unit,
-            label
-        }
-    )))
+    Ok(see_other(at.objective().section("richieste")))
 }
 
 pub async fn list(
@@ -213,16 +202,13 @@ pub async fn list(
             }
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: "Richieste di modifica",
-        crumbs: vec![
-            (v.plan.title.clone(), paths::plan(v.id())),
-            ("Richieste di modifica".into(), base.clone()),
-        ],
-        plan: Some((&v, Section::Other)),
+    Ok(render(Page::in_plan(
+        &viewer,
+        &v,
+        "Richieste di modifica",
+        vec![("Richieste di modifica".into(), base.clone())],
         body,
-    }))
+    )))
 }
 
 #[derive(Debug, Deserialize)]
@@ -236,7 +222,6 @@ pub struct OpinionForm {
 pub async fn opinion(
     paths::Opinion { plan: id, request }: paths::Opinion,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<OpinionForm>,
 ) -> Result<Response, AppError> {
     let favourable = match f.favourable.as_str() {
@@ -276,7 +261,6 @@ pub struct DecisionForm {
 pub async fn decision(
     paths::Decision { plan: id, request }: paths::Decision,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<DecisionForm>,
 ) -> Result<Response, AppError> {
     let approve = match f.decision.as_str() {
@@ -336,16 +320,13 @@ pub async fn versions(
             }
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: "Versioni del piano",
-        crumbs: vec![
-            (v.plan.title.clone(), paths::plan(v.id())),
-            ("Versioni".into(), paths::versions(v.id())),
-        ],
-        plan: Some((&v, Section::Other)),
+    Ok(render(Page::in_plan(
+        &viewer,
+        &v,
+        "Versioni del piano",
+        vec![("Versioni".into(), paths::versions(v.id()))],
         body,
-    }))
+    )))
 }
 
 fn differences(v: &PlanView, old: &domain::Plan, new: &domain::Plan, number: i64) -> Markup {

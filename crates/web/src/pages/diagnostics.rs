@@ -54,19 +54,12 @@ pub async fn page(
             }
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: "Diagnostica d'importazione",
-        crumbs: vec![
-            (v.plan.title.clone(), paths::plan(v.id())),
-            (
-                "Diagnostica d'importazione".into(),
-                paths::diagnostics(v.id()),
-            ),
-        ],
-        plan: Some((&v, Section::Diagnostics)),
+    Ok(render(Page::section(
+        &viewer,
+        &v,
+        Section::Diagnostics,
         body,
-    }))
+    )))
 }
 
 fn class(s: Severity) -> &'static str {

@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use super::forms::Signed;
 use super::see_other;
-use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -77,32 +76,14 @@ pub struct EventForm {
 }
 
 pub async fn save(
-    paths::ObjectiveEvents {
-        plan: id,
-        unit,
-        label,
-    }: paths::ObjectiveEvents,
+    at: paths::ObjectiveEvents,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<EventForm>,
 ) -> Result<Response, AppError> {
-    let cycle = state.cycle();
+    let (cycle, who) = (state.cycle(), &session.person);
+    let stamp = cycle.stamp(who);
     cycle
-        .record_event(
-            &id,
-            &session.person,
-            (&unit, &label),
-            &f.event,
-            &f.day,
-            &cycle.stamp(&session.person),
-        )
+        .record_event(&at.plan, who, at.unit_label(), &f.event, &f.day, &stamp)
         .await?;
-    Ok(see_other(format!(
-        "{}#eventi",
-        paths::ObjectivePage {
-            plan: id,
-            unit,
-            label
-        }
-    )))
+    Ok(see_other(at.objective().section("eventi")))
 }

@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::forms::Signed;
-use super::layout::{Page, Section, render};
+use super::layout::{Page, render};
 use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -120,23 +120,17 @@ fn page(viewer: &Viewer, v: &PlanView, oi: usize, i: usize, status: StatusCode) 
     };
     (
         status,
-        render(Page {
-            who: viewer,
-            title: &title,
-            crumbs: vec![
-                (v.plan.title.clone(), paths::plan(v.id())),
-                (
-                    format!("Obiettivo {}", o.label),
-                    paths::objective(v.id(), o),
-                ),
-                (
-                    format!("Indicatore {}", i + 1),
-                    indicator_path(v, o, i).to_string(),
-                ),
-            ],
-            plan: Some((v, Section::Other)),
+        render(Page::in_objective(
+            viewer,
+            v,
+            o,
+            &title,
+            Some((
+                format!("Indicatore {}", i + 1),
+                indicator_path(v, o, i).to_string(),
+            )),
             body,
-        }),
+        )),
     )
         .into_response()
 }
@@ -161,35 +155,21 @@ pub struct ActualForm {
 }
 
 pub async fn save(
-    paths::Indicator {
-        plan: id,
-        unit,
-        label,
-        n,
-    }: paths::Indicator,
+    at: paths::Indicator,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<ActualForm>,
 ) -> Result<Response, AppError> {
-    let cycle = state.cycle();
+    let (cycle, who) = (state.cycle(), &session.person);
+    let value = (f.value.as_str(), f.measured_on.as_str(), f.source.as_str());
     cycle
         .record_actual(
-            &id,
-            &session.person,
-            (&unit, &label),
-            n,
-            &f.value,
-            &f.measured_on,
-            &f.source,
-            &cycle.stamp(&session.person),
+            &at.plan,
+            who,
+            at.unit_label(),
+            at.n,
+            value,
+            &cycle.stamp(who),
         )
         .await?;
-    Ok(see_other(format!(
-        "{}#indicatori",
-        paths::ObjectivePage {
-            plan: id,
-            unit,
-            label
-        }
-    )))
+    Ok(see_other(at.objective().section("indicatori")))
 }

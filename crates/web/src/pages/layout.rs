@@ -2,6 +2,8 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use domain::Objective;
+
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -19,6 +21,55 @@ pub enum Section {
     Other,
 }
 
+impl Section {
+    /// The plan's menu, in order.
+    const MENU: [Section; 6] = [
+        Section::Tree,
+        Section::Matrix,
+        Section::Search,
+        Section::Diagnostics,
+        Section::Scores,
+        Section::Rounds,
+    ];
+
+    /// The menu's name for this section, which is also its page's title.
+    fn name(self) -> &'static str {
+        match self {
+            Section::Tree => "Il piano",
+            Section::Matrix => "Matrice delle unità",
+            Section::Search => "Cerca",
+            Section::Diagnostics => "Diagnostica d'importazione",
+            Section::Scores => "Punteggi",
+            Section::Rounds => "Monitoraggi",
+            Section::Other => "",
+        }
+    }
+
+    /// The section's page in plan `plan`.
+    fn path(self, plan: &str) -> String {
+        match self {
+            Section::Tree | Section::Other => paths::plan(plan),
+            Section::Matrix => paths::matrix(plan),
+            Section::Search => paths::search(plan),
+            Section::Diagnostics => paths::diagnostics(plan),
+            Section::Scores => paths::scores(plan),
+            Section::Rounds => paths::rounds(plan),
+        }
+    }
+
+    /// Whether `who` finds this section in plan `view`'s menu: scores once published or
+    /// to people signed in, rounds to people signed in.
+    fn shown(self, who: &Viewer, view: &PlanView) -> bool {
+        match self {
+            Section::Scores => {
+                who.person().is_some() || view.summary.state == domain::PlanState::Published
+            }
+            Section::Rounds => who.person().is_some(),
+            _ => true,
+        }
+    }
+}
+
 /// A page: its title, where it sits (breadcrumbs: label and address, the last one is the
 /// page itself), the plan it belongs to if any, and its content.
 pub struct Page<'a> {
@@ -28,6 +79,73 @@ pub struct Page<'a> {
     pub crumbs: Vec<(String, String)>,
     pub plan: Option<(&'a PlanView, Section)>,
     pub body: Markup,
+}
+
+impl<'a> Page<'a> {
+    /// The page of a section of plan `v`'s menu, titled by it, below the plan.
+    pub fn section(who: &'a Viewer, v: &'a PlanView, section: Section, body: Markup) -> Self {
+        Page::in_plan(
+            who,
+            v,
+            section.name(),
+            vec![(section.name().into(), section.path(v.id()))],
+            body,
+        )
+        .at(section)
+    }
+
+    /// A page of plan `v` titled `title`: the breadcrumbs go from the plan down through
+    /// `trail`, whose last entry is this page.
+    pub fn in_plan(
+        who: &'a Viewer,
+        v: &'a PlanView,
+        title: &'a str,
+        trail: Vec<(String, String)>,
+        body: Markup,
+    ) -> Self {
+        let mut crumbs = vec![(v.plan.title.clone(), paths::plan(v.id()))];
+        crumbs.extend(trail);
+        Page {
+            who,
+            title,
+            crumbs,
+            plan: Some((v, Section::Other)),
+            body,
+        }
+    }
+
+    /// A page of objective `o` of plan `v`, or of one of its parts (`part`, its last
+    /// breadcrumb): the breadcrumbs go through the objective's unit and the objective.
+    pub fn in_objective(
+        who: &'a Viewer,
+        v: &'a PlanView,
+        o: &Objective,
+        title: &'a str,
+        part: Option<(String, String)>,
+        body: Markup,
+    ) -> Self {
+        let unit = v
+            .plan
+            .unit(&o.unit)
+            .map_or(o.unit.as_str(), |u| u.name.as_str());
+        let mut trail = vec![
+            (unit.to_owned(), paths::unit(v.id(), &o.unit)),
+            (
+                format!("Obiettivo {}", o.label),
+                paths::objective(v.id(), o),
+            ),
+        ];
+        trail.extend(part);
+        Page::in_plan(who, v, title, trail, body)
+    }
+
+    /// This page as the one of menu entry `section`.
+    pub fn at(mut self, section: Section) -> Self {
+        if let Some((_, current)) = &mut self.plan {
+            *current = section;
+        }
+        self
+    }
 }
 
 pub fn render(page: Page<'_>) -> Markup {
@@ -65,15 +183,8 @@ pub fn render(page: Page<'_>) -> Markup {
                 @if let Some((view, section)) = page.plan {
                     nav class="menu" aria-label="Sezioni del piano" {
                         ul {
-                            (menu_item(&paths::plan(view.id()), "Il piano", section == Section::Tree))
-                            (menu_item(&paths::matrix(view.id()), "Matrice delle unità", section == Section::Matrix))
-                            (menu_item(&paths::search(view.id()), "Cerca", section == Section::Search))
-                            (menu_item(&paths::diagnostics(view.id()), "Diagnostica d'importazione", section == Section::Diagnostics))
-                            @if page.who.person().is_some() || view.summary.state == domain::PlanState::Published {
-                                (menu_item(&paths::scores(view.id()), "Punteggi", section == Section::Scores))
-                            }
-                            @if page.who.person().is_some() {
-                                (menu_item(&paths::rounds(view.id()), "Monitoraggi", section == Section::Rounds))
+                            @for entry in Section::MENU.into_iter().filter(|s| s.shown(page.who, view)) {
+                                (menu_item(&entry.path(view.id()), entry.name(), section == entry))
                             }
                         }
                     }

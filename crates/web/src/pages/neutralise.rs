@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::forms::Signed;
 use super::see_other;
-use crate::auth::Viewer;
 use crate::cache::{Part, PlanView};
 use crate::error::AppError;
 use crate::{AppState, paths};
@@ -118,18 +117,13 @@ pub struct NeutraliseForm {
 }
 
 pub async fn save(
-    paths::ObjectiveNeutralise {
-        plan: id,
-        unit,
-        label,
-    }: paths::ObjectiveNeutralise,
+    at: paths::ObjectiveNeutralise,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<NeutraliseForm>,
 ) -> Result<Response, AppError> {
-    let cycle = state.cycle();
-    let (v, _) = state.view_fresh(&id, Some(&session.person)).await?;
-    let index = v.find_objective(&unit, &label)?;
+    let (cycle, who) = (state.cycle(), &session.person);
+    let (v, _) = state.view_fresh(&at.plan, Some(who)).await?;
+    let index = v.find_objective(&at.unit, &at.label)?;
     let part = parts(&v, index)
         .into_iter()
         .map(|(p, _)| p)
@@ -139,18 +133,9 @@ pub async fn save(
         "lift" => Neutralising::Lift,
         _ => Neutralising::Unknown,
     };
+    let stamp = cycle.stamp(who);
     cycle
-        .neutralise(
-            &id,
-            &session.person,
-            (&unit, &label),
-            part,
-            decision,
-            &cycle.stamp(&session.person),
-        )
+        .neutralise(&at.plan, who, at.unit_label(), part, decision, &stamp)
         .await?;
-    Ok(see_other(format!(
-        "{}#punteggio",
-        paths::objective(v.id(), &v.plan.objectives[index])
-    )))
+    Ok(see_other(at.objective().section("punteggio")))
 }

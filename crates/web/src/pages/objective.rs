@@ -7,7 +7,7 @@ use domain::change::{Difference, Field};
 use domain::{Objective, Percent, messages};
 use maud::{Markup, PreEscaped, html};
 
-use super::layout::{Page, Section, render};
+use super::layout::{Page, render};
 use super::{PageResult, Situation, situation};
 use super::{acts, changes, events, indicator, neutralise, progress, score};
 use crate::auth::Viewer;
@@ -71,20 +71,9 @@ pub async fn page(
             (acts::history(history, "Modifiche alle fasi, dalla più recente"))
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: &title,
-        crumbs: vec![
-            (plan.title.clone(), paths::plan(v.id())),
-            (unit_name.to_owned(), paths::unit(v.id(), &o.unit)),
-            (
-                format!("Obiettivo {}", o.label),
-                paths::objective(v.id(), o),
-            ),
-        ],
-        plan: Some((&v, Section::Other)),
-        body,
-    }))
+    Ok(render(Page::in_objective(
+        &viewer, &v, o, &title, None, body,
+    )))
 }
 
 /// The card itself: every field, the phases, the Gantt.

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use store::EditConflict;
 
 use super::forms::Signed;
-use super::layout::{Page, Section, render};
+use super::layout::{Page, render};
 use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -118,23 +118,17 @@ fn edit_page(
     };
     (
         status,
-        render(Page {
-            who: viewer,
-            title: &title,
-            crumbs: vec![
-                (v.plan.title.clone(), paths::plan(v.id())),
-                (
-                    format!("Obiettivo {}", o.label),
-                    paths::objective(v.id(), o),
-                ),
-                (
-                    format!("Fase {phase_label}"),
-                    phase_path(v, o, index).to_string(),
-                ),
-            ],
-            plan: Some((v, Section::Other)),
+        render(Page::in_objective(
+            viewer,
+            v,
+            o,
+            &title,
+            Some((
+                format!("Fase {phase_label}"),
+                phase_path(v, o, index).to_string(),
+            )),
             body,
-        }),
+        )),
     )
 }
 

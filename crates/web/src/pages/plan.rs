@@ -55,13 +55,9 @@ pub async fn tree(
             (acts::history(history, "Atti e importazioni del piano, dal più recente"))
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: &plan.title,
-        crumbs: vec![(plan.title.clone(), paths::plan(v.id()))],
-        plan: Some((&v, Section::Tree)),
-        body,
-    }))
+    Ok(render(
+        Page::in_plan(&viewer, &v, &plan.title, vec![], body).at(Section::Tree),
+    ))
 }
 
 fn unit_branch(v: &PlanView, unit: &Unit, depth: usize) -> Markup {
@@ -135,14 +131,5 @@ pub async fn matrix(
             }
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: "Matrice delle unità",
-        crumbs: vec![
-            (plan.title.clone(), paths::plan(v.id())),
-            ("Matrice delle unità".into(), paths::matrix(v.id())),
-        ],
-        plan: Some((&v, Section::Matrix)),
-        body,
-    }))
+    Ok(render(Page::section(&viewer, &v, Section::Matrix, body)))
 }

@@ -102,16 +102,7 @@ pub async fn page(
             }
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: "Punteggi",
-        crumbs: vec![
-            (v.plan.title.clone(), paths::plan(v.id())),
-            ("Punteggi".into(), paths::scores(v.id())),
-        ],
-        plan: Some((&v, Section::Scores)),
-        body,
-    }))
+    Ok(render(Page::section(&viewer, &v, Section::Scores, body)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,17 +114,11 @@ pub struct SettingsForm {
 pub async fn save(
     paths::Scores { plan: id }: paths::Scores,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<SettingsForm>,
 ) -> Result<Response, AppError> {
-    let cycle = state.cycle();
+    let (cycle, who) = (state.cycle(), &session.person);
     cycle
-        .set_scoring(
-            &id,
-            &session.person,
-            &f.settings,
-            &cycle.stamp(&session.person),
-        )
+        .set_scoring(&id, who, &f.settings, &cycle.stamp(who))
         .await?;
     Ok(see_other(paths::scores(&id)))
 }

@@ -10,7 +10,7 @@ use domain::messages;
 use maud::html;
 use serde::Deserialize;
 
-use super::forms::Signed;
+use super::forms::{Nothing, Signed};
 use super::layout::{Page, Section, render};
 use super::{PageResult, members_only, see_other};
 use crate::auth::Viewer;
@@ -106,16 +106,7 @@ pub async fn page(
             Err(r) => { p class="nota" { "Aprire e chiudere i monitoraggi: " (messages::refusal(&r)) } }
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: "Monitoraggi",
-        crumbs: vec![
-            (v.plan.title.clone(), paths::plan(v.id())),
-            ("Monitoraggi".into(), paths::rounds(v.id())),
-        ],
-        plan: Some((&v, Section::Rounds)),
-        body,
-    }))
+    Ok(render(Page::section(&viewer, &v, Section::Rounds, body)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,9 +117,6 @@ pub struct OpenForm {
     as_of: String,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {}
-
 fn back(id: &str) -> Response {
     see_other(paths::rounds(id))
 }
@@ -136,18 +124,12 @@ fn back(id: &str) -> Response {
 pub async fn open(
     paths::Rounds { plan: id }: paths::Rounds,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, form: f }: Signed<OpenForm>,
 ) -> Result<Response, AppError> {
-    let cycle = state.cycle();
+    let (cycle, who) = (state.cycle(), &session.person);
+    let stamp = cycle.stamp(who);
     cycle
-        .open_round(
-            &id,
-            &session.person,
-            &f.name,
-            &f.as_of,
-            &cycle.stamp(&session.person),
-        )
+        .open_round(&id, who, &f.name, &f.as_of, &stamp)
         .await?;
     Ok(back(&id))
 }
@@ -155,12 +137,11 @@ pub async fn open(
 pub async fn close(
     paths::RoundClose { plan: id, round }: paths::RoundClose,
     State(state): State<AppState>,
-    _viewer: Viewer,
-    Signed { session, form: _f }: Signed<CsrfForm>,
+    Signed { session, .. }: Signed<Nothing>,
 ) -> Result<Response, AppError> {
-    let cycle = state.cycle();
+    let (cycle, who) = (state.cycle(), &session.person);
     cycle
-        .close_round(&id, &session.person, &round, &cycle.stamp(&session.person))
+        .close_round(&id, who, &round, &cycle.stamp(who))
         .await?;
     Ok(back(&id))
 }

@@ -118,14 +118,5 @@ pub async fn page(
             }
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: "Cerca",
-        crumbs: vec![
-            (v.plan.title.clone(), paths::plan(v.id())),
-            ("Cerca".into(), paths::search(v.id())),
-        ],
-        plan: Some((&v, Section::Search)),
-        body,
-    }))
+    Ok(render(Page::section(&viewer, &v, Section::Search, body)))
 }

@@ -411,7 +411,6 @@ async fn open_session(
 pub async fn sign_out(
     _: paths::SignOut,
     State(state): State<AppState>,
-    _viewer: Viewer,
     Signed { session, .. }: Signed<Nothing>,
 ) -> Result<Response, AppError> {
     state.sessions.forget(&session.token_hash);

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use domain::messages;
 use maud::html;
 
-use super::layout::{Page, Section, render};
+use super::layout::{Page, render};
 use super::{PageResult, Situation, progress, situation};
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -118,16 +118,13 @@ pub async fn page(
             }
         }
     };
-    Ok(render(Page {
-        who: &viewer,
-        title: &unit.name,
-        crumbs: vec![
-            (plan.title.clone(), paths::plan(v.id())),
-            (unit.name.clone(), paths::unit(v.id(), &unit.id)),
-        ],
-        plan: Some((&v, Section::Other)),
+    Ok(render(Page::in_plan(
+        &viewer,
+        &v,
+        &unit.name,
+        vec![(unit.name.clone(), paths::unit(v.id(), &unit.id))],
         body,
-    }))
+    )))
 }
 
 /// The unit's deadlines as an iCalendar feed: its objectives' phases, and the phases of other
