@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use domain::{UnitId, messages};
+use domain::{Email, UnitId, messages};
 use std::sync::Arc;
 
 use cycle::accounts::{EntityChoice, MIN_PASSWORD, NewAccount};
@@ -188,10 +188,6 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                         }
                         output::stdout(&text)?;
                     }
-                    Err(Refusal::Store(StoreError::Invalid(what))) if what.starts_with("e-mail") => bail!(
-                        "indirizzo di posta non valido: l'account «{username}» è creato, senza indirizzo \
-                         (pegaso user email {username} INDIRIZZO)"
-                    ),
                     Err(Refusal::Invalid(why)) => bail!("{}", lowercase_first(why.trim_end_matches('.'))),
                     Err(e) => return Err(anyhow::Error::new(e).context("impossibile creare l'account")),
                 }
@@ -201,10 +197,12 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                 address,
                 db,
             } => {
+                let email = match address.as_deref().map(Email::parse).transpose() {
+                    Ok(email) => email,
+                    Err(_) => bail!("«{}» non è un indirizzo di posta valido", address.unwrap_or_default()),
+                };
                 let store = open(&db).await?;
-                let result = store
-                    .set_email(&username, address.as_deref(), &stamp())
-                    .await;
+                let result = store.set_email(&username, email.as_ref(), &stamp()).await;
                 store.close().await;
                 match (result, &address) {
                     (Ok(()), Some(a)) => output::stdout(&format!(
@@ -213,9 +211,6 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                     (Ok(()), None) => output::stdout(&format!(
                         "Tolto l'indirizzo di posta di «{username}»: niente promemoria.\n"
                     ))?,
-                    (Err(StoreError::Invalid(_)), Some(a)) => {
-                        bail!("«{a}» non è un indirizzo di posta valido")
-                    }
                     (Err(e), _) => return Err(not_found(&username)(e)),
                 }
             }

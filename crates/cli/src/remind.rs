@@ -140,13 +140,7 @@ async fn letters(
             ));
             continue;
         };
-        let Ok(to) = format!("{} <{email}>", person.name).parse::<Mailbox>() else {
-            output::stderr(&format!(
-                "L'indirizzo di {} non è valido: {email}\n",
-                person.username
-            ));
-            continue;
-        };
+        let to = Mailbox::new(Some(person.name.clone()), email.address().clone());
         let when = match due.kind {
             Reminder::Before => format!("entro il {}", messages::date(round.as_of)),
             Reminder::After => format!(

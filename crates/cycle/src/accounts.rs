@@ -4,7 +4,7 @@
 
 use domain::access::{Action, decide};
 use domain::limits::{self, Field, TextError};
-use domain::{Actor, PlanState, Role, UnitId, messages};
+use domain::{Actor, Email, PlanState, Role, UnitId, Username, messages};
 use store::{NewPerson, Person, Stamp, StoreError};
 
 use crate::{Cycle, Outcome, Refusal};
@@ -63,9 +63,19 @@ pub fn within(scope: Option<&str>, other: Option<&str>) -> bool {
     scope.is_none_or(|e| other == Some(e))
 }
 
+/// An account's fields as the rules keep them.
+#[derive(Debug)]
+struct Checked {
+    username: Username,
+    name: String,
+    roles: Vec<Role>,
+    units: Vec<UnitId>,
+    email: Option<Email>,
+}
+
 impl NewAccount<'_> {
     /// The account's fields as the rules keep them, or why not (in Italian).
-    fn checked(&self) -> Outcome<(String, String, Vec<Role>, Vec<UnitId>)> {
+    fn checked(&self) -> Outcome<Checked> {
         let roles = self
             .roles
             .iter()
@@ -95,12 +105,25 @@ impl NewAccount<'_> {
         if name.is_empty() {
             return Err(invalid("Indicare nome e cognome.".into()));
         }
-        if !limits::username_ok(&username) {
-            return Err(invalid(
-                "Il nome utente può contenere lettere, cifre e . _ - @ (al massimo 64).".into(),
-            ));
-        }
-        Ok((username, name, roles, units))
+        let username = Username::parse(username).map_err(|_| {
+            invalid("Il nome utente può contenere lettere, cifre e . _ - @ (al massimo 64).".into())
+        })?;
+        let email = self
+            .email
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                Email::parse(e)
+                    .map_err(|_| invalid(format!("Indirizzo di posta non valido: «{e}».")))
+            })
+            .transpose()?;
+        Ok(Checked {
+            username,
+            name,
+            roles,
+            units,
+            email,
+        })
     }
 }
 
@@ -121,7 +144,13 @@ impl Cycle {
         if let Some(by) = by {
             manager(by)?;
         }
-        let (username, name, roles, units) = new.checked()?;
+        let Checked {
+            username,
+            name,
+            roles,
+            units,
+            email,
+        } = new.checked()?;
         let entities = self.store.entities().await?;
         let known = |e: &str| entities.iter().any(|x| x == e);
         let entity = match (by.and_then(|p| p.entity.clone()), new.entity) {
@@ -142,14 +171,9 @@ impl Cycle {
                 )));
             }
         };
-        let email = new
-            .email
-            .map(|e| cleaned(Field::Email, e))
-            .transpose()?
-            .filter(|e| !e.is_empty());
         let password_hash = hash(new.password.to_string()).await?;
         let person = NewPerson {
-            username,
+            username: username.into(),
             name,
             entity,
             roles,
@@ -299,5 +323,11 @@ mod tests {
         let mut bad = account("dodici-caratteri", &none, &none);
         bad.username = "mario rossi";
         assert!(matches!(bad.checked(), Err(Refusal::Invalid(m)) if m.contains("nome utente")));
+        let mut mail = account("dodici-caratteri", &none, &none);
+        mail.email = Some(" mario@comune.example.it ");
+        let kept = mail.checked().unwrap().email.unwrap();
+        assert_eq!(kept.as_str(), "mario@comune.example.it");
+        mail.email = Some("mario@");
+        assert!(matches!(mail.checked(), Err(Refusal::Invalid(m)) if m.contains("«mario@»")));
     }
 }

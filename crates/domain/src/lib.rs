@@ -32,6 +32,7 @@ pub use plan::{
 };
 pub use validate::validate;
 pub use values::{
-    Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, Position, UnitId, ValueError,
+    Email, Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, Position, UnitId, Username,
+    ValueError,
 };
 pub use workflow::{Act, ActKind, BoardAct, PlanState};

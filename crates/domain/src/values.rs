@@ -25,6 +25,10 @@ pub enum ValueError {
     ObjectiveId(String),
     #[error("format {0:?} is not pegaso.plan/1")]
     Format(String),
+    #[error("username {0:?} is not 1-64 ASCII letters, digits and . - _ @")]
+    Username(String),
+    #[error("e-mail address {0:?} is not user@domain within 254 characters")]
+    Email(String),
 }
 
 /// A percentage between 0 and 100 inclusive, kept as a decimal (Incidenza %, survey shares).
@@ -249,6 +253,59 @@ checked_string!(
     "Objective id: unit id + '/' + label."
 );
 
+checked_string!(
+    /// An account's name: 1 to 64 ASCII letters, digits and `. - _ @`. One account whatever the
+    /// case: the store finds accounts lower-cased.
+    Username, Username, crate::limits::username_ok, "^[A-Za-z0-9._@-]{1,64}$",
+    "Account name: 1-64 ASCII letters, digits and . - _ @."
+);
+
+/// An e-mail address as mail servers read one (`user@domain`, by lettre's parser), within the
+/// 254 characters an address may have.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(lettre::Address);
+
+impl Email {
+    /// The address in `s` (spaces around it do not count).
+    pub fn parse(s: &str) -> Result<Email, ValueError> {
+        let s = s.trim();
+        s.parse::<lettre::Address>()
+            .ok()
+            .filter(|_| s.len() <= crate::limits::Field::Email.max_chars())
+            .map(Email)
+            .ok_or_else(|| ValueError::Email(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_ref()
+    }
+
+    /// The address, for a message's recipients.
+    pub fn address(&self) -> &lettre::Address {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = ValueError;
+    fn try_from(s: String) -> Result<Self, ValueError> {
+        Email::parse(&s)
+    }
+}
+
+impl From<Email> for String {
+    fn from(e: Email) -> String {
+        e.as_str().to_owned()
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl ObjectiveId {
     pub fn new(unit: &UnitId, label: &ObjectiveLabel) -> Self {
         ObjectiveId(format!("{unit}/{label}"))
@@ -340,6 +397,29 @@ impl JsonSchema for Format {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usernames_and_email_addresses_are_checked_once() {
+        assert!(Username::parse("mario.rossi@comune").is_ok());
+        for bad in ["", "mario rossi", "màrio", &"a".repeat(65)] {
+            assert!(Username::parse(bad).is_err(), "{bad:?}");
+        }
+        let e = Email::parse(" ada@comune.example.it ").unwrap();
+        assert_eq!(e.to_string(), "ada@comune.example.it");
+        assert_eq!(e.address().domain(), "comune.example.it");
+        let long = format!("{}@example.it", "a".repeat(250));
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.it",
+            "ada @example.it",
+            "a@b@c",
+            &long,
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn positions_count_from_one_and_find_their_item() {

@@ -5,7 +5,7 @@ mod sessions;
 mod tokens;
 
 use domain::limits::{self, Field};
-use domain::{Role, UnitId};
+use domain::{Email, Role, UnitId};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
@@ -32,7 +32,7 @@ pub struct Person {
     #[serde(skip)]
     pub password_hash: Option<String>,
     /// Where reminders go, when set.
-    pub email: Option<String>,
+    pub email: Option<Email>,
 }
 
 /// A new account.
@@ -99,22 +99,6 @@ fn roles_text(roles: &[Role]) -> String {
         .join(" ")
 }
 
-/// An address that can take mail: one `@`, something on each side, no spaces or controls.
-fn email_ok(e: &str) -> bool {
-    let mut parts = e.split('@');
-    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    e.len() <= Field::Email.max_chars()
-        && !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !e
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
-}
-
 impl Store {
     async fn finish(&self, rows: Vec<PersonRow>) -> Result<Vec<Person>> {
         let mut people = Vec::with_capacity(rows.len());
@@ -145,7 +129,11 @@ impl Store {
                 units,
                 disabled: r.disabled != 0,
                 password_hash: r.password_hash,
-                email: r.email,
+                email: r
+                    .email
+                    .map(|e| Email::parse(&e))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             });
         }
         Ok(people)
@@ -155,14 +143,10 @@ impl Store {
     pub async fn set_email(
         &self,
         username: &str,
-        email: Option<&str>,
+        email: Option<&Email>,
         stamp: &Stamp,
     ) -> Result<()> {
-        if let Some(e) = email
-            && !email_ok(e)
-        {
-            return Err(StoreError::Invalid(format!("e-mail address {e:?}")));
-        }
+        let email = email.map(Email::as_str);
         let mut tx = self.begin_write().await?;
         let before: Option<(String, Option<String>)> =
             sqlx::query_as("SELECT username, email FROM person WHERE lower(username) = lower($1)")

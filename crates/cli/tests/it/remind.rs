@@ -169,7 +169,11 @@ async fn reminders_go_once_before_and_once_after_the_round_date() {
                 password_hash: None,
             };
             store.add_person(&person, &stamp("t")).await.unwrap();
-            store.set_email(username, email, &stamp("t")).await.unwrap();
+            let email = email.map(|e| domain::Email::parse(e).unwrap());
+            store
+                .set_email(username, email.as_ref(), &stamp("t"))
+                .await
+                .unwrap();
         }
         // A member without an address is named on stderr, not mailed.
         let member = NewPerson {

@@ -82,7 +82,11 @@ pub async fn filled(url: &str) -> Store {
         .await
         .unwrap();
     store
-        .set_email("capo", Some("capo@comune.example.it"), &stamp("cli"))
+        .set_email(
+            "capo",
+            Some(&domain::Email::parse("capo@comune.example.it").unwrap()),
+            &stamp("cli"),
+        )
         .await
         .unwrap();
     store

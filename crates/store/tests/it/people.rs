@@ -36,7 +36,11 @@ async fn a_username_names_one_account_whatever_its_case() {
             .await
             .unwrap();
         store
-            .set_email("aDA", Some("ada@comune.example.it"), &stamp("cli"))
+            .set_email(
+                "aDA",
+                Some(&domain::Email::parse("ada@comune.example.it").unwrap()),
+                &stamp("cli"),
+            )
             .await
             .unwrap();
         let log = store

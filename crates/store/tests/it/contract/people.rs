@@ -81,14 +81,15 @@ impl Run {
     pub async fn email(&self, username: &str, email: Option<&str>) {
         let old = self.who(username).await.email;
         let stamp = self.stamp("cli");
-        let set = self.store.set_email(username, email, &stamp);
+        let address = email.map(|e| domain::Email::parse(e).unwrap());
+        let set = self.store.set_email(username, address.as_ref(), &stamp);
         self.write("person.email", subject(username), set).await;
         self.entry_says(
             Some(json!({ "email": old })),
             Some(json!({ "email": email })),
         );
         assert_eq!(
-            self.who(username).await.email.as_deref(),
+            self.who(username).await.email.as_ref().map(|e| e.as_str()),
             email,
             "{}",
             self.backend
@@ -273,11 +274,6 @@ async fn people_accounts_sessions_tokens_and_feeds_keep_their_contract() {
 
         run.email("ada", Some("ada@comune.example.it")).await;
         run.email("ada", None).await;
-        run.refuse(
-            Refused::Invalid,
-            s.set_email("ada", Some("ada@"), &run.stamp("cli")),
-        )
-        .await;
         run.refuse(
             Refused::NotFound,
             s.set_email(NOBODY, None, &run.stamp("cli")),
