@@ -1,5 +1,6 @@
 //! The real server on a random port against a fresh database: SQLite always, PostgreSQL when
-//! `PEGASO_TEST_DATABASE_URL` is set; a real headless Chromium when `PEGASO_BROWSER_TESTS` is.
+//! `PEGASO_TEST_DATABASE_URL` is set; a real headless Chromium when `PEGASO_BROWSER_TESTS` is;
+//! the router in-process, without a socket, for the pages' snapshots (`fragments`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
@@ -7,6 +8,7 @@ mod access;
 mod api;
 mod browser;
 mod changes;
+mod fragments;
 mod hostile;
 mod lifecycle;
 mod matrix;
@@ -296,7 +298,12 @@ impl User {
 
 /// A cookie the response sets.
 pub fn cookie_of(r: &reqwest::Response, name: &str) -> Option<String> {
-    r.headers()
+    cookie_in(r.headers(), name)
+}
+
+/// A cookie these response headers set.
+pub fn cookie_in(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
