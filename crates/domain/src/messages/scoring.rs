@@ -78,6 +78,12 @@ pub fn number(d: Decimal) -> String {
     d.normalize().to_string().replace('.', ",")
 }
 
+/// A computed figure (a share of a score): at most two decimals, half up, the Italian comma
+/// (`23,89`, `10`).
+pub fn figure(d: Decimal) -> String {
+    number(d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
 /// How phases become a score, in words.
 pub fn phase_method(rules: &crate::scoring::phases::PhaseRules) -> String {
     use crate::scoring::phases::{EmptyWeights, PhaseMethod};

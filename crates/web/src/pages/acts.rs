@@ -149,7 +149,12 @@ fn changes(e: &Entry) -> Markup {
         Some(Value::String(s)) if key == "state" => {
             domain::PlanState::parse(s).map_or(s.clone(), |st| messages::plan_state(st).to_string())
         }
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) if key == "status" => domain::monitoring::ReportStatus::parse(s)
+            .map_or(s.clone(), |st| messages::report_status(st).to_string()),
+        // Days as people write them.
+        Some(Value::String(s)) => {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_or_else(|_| s.clone(), messages::date)
+        }
         Some(Value::Object(act)) if key == "board_act" => format!(
             "n. {} del {}",
             act.get("number").and_then(Value::as_str).unwrap_or("?"),
@@ -172,9 +177,18 @@ fn changes(e: &Entry) -> Markup {
     let mut rows = Vec::new();
     if let Some(map) = after.as_object() {
         for (k, new) in map {
-            let old = before.get(k);
-            if old != Some(new) {
-                rows.push((messages::audit_field(k), show(k, old), show(k, Some(new))));
+            let old = before.get(k).unwrap_or(&Value::Null);
+            if old == new {
+                continue;
+            }
+            // Rules and lists are read on their own pages: the history says they changed.
+            let structured = matches!(new, Value::Object(_) | Value::Array(_))
+                && !matches!(k.as_str(), "board_act" | "roles");
+            if structured {
+                rows.push((messages::audit_field(k), None, "modificate".to_string()));
+            } else {
+                let old = before.is_object().then(|| show(k, Some(old)));
+                rows.push((messages::audit_field(k), old, show(k, Some(new))));
             }
         }
     }
@@ -182,7 +196,7 @@ fn changes(e: &Entry) -> Markup {
         @if !rows.is_empty() {
             ul class="cambi" {
                 @for (k, old, new) in rows {
-                    li { (k) ": " @if before.is_object() { (old) " → " } (new) }
+                    li { (k) ": " @if let Some(old) = old { (old) " → " } (new) }
                 }
             }
         }

@@ -83,7 +83,7 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
                                     td { (date_or_dash(s.due.get(i).copied().flatten())) }
                                     td { (date_or_dash(record(i).and_then(|r| r.completed_on))) }
                                     td { (messages::phase_status(line.status)) }
-                                    td class="numero" { (messages::number(line.earned)) }
+                                    td class="numero" { (messages::figure(line.earned)) }
                                 }
                             }
                         }
@@ -96,7 +96,7 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
                     @if matches!(v.settings.phases.method, domain::scoring::phases::PhaseMethod::AllOrNothing { .. }) {
                         " (tutto o niente)"
                     } @else {
-                        " = " (messages::number(earned)) " × 100 / " (messages::number(total))
+                        " = " (messages::figure(earned)) " × 100 / " (messages::number(total))
                     }
                 }
             }
@@ -170,16 +170,31 @@ pub fn sentence(s: &ObjectiveScore) -> String {
     } else if s.blocked {
         "Un indicatore attende il suo valore: l'obiettivo non si può ancora misurare.".into()
     } else {
-        format!(
-            "Punteggio dell'obiettivo = ({} × {} + {} × {}) / {} = {} (una parte non misurabile \
-             esce dalla media).",
-            messages::number(s.phases_weight),
-            words(s.phases_score()),
-            messages::number(s.indicators_weight),
-            words(s.indicators_score()),
-            messages::number(s.phases_weight + s.indicators_weight),
-            words(s.score)
-        )
+        match (s.phases_score(), s.indicators_score()) {
+            (Some(phases), Some(indicators)) => format!(
+                "Punteggio dell'obiettivo = ({} × {} + {} × {}) / {} = {}.",
+                messages::number(s.phases_weight),
+                words(Some(phases)),
+                messages::number(s.indicators_weight),
+                words(Some(indicators)),
+                messages::number(s.phases_weight + s.indicators_weight),
+                words(s.score)
+            ),
+            (Some(_), None) => format!(
+                "Gli indicatori non sono misurabili ed escono dalla media: il punteggio \
+                 dell'obiettivo è quello delle fasi, {}.",
+                words(s.score)
+            ),
+            (None, Some(_)) => format!(
+                "Le fasi non sono misurabili ed escono dalla media: il punteggio dell'obiettivo \
+                 è quello degli indicatori, {}.",
+                words(s.score)
+            ),
+            (None, None) => format!(
+                "Né le fasi né gli indicatori sono misurabili: punteggio {}.",
+                words(s.score)
+            ),
+        }
     }
 }
 

@@ -111,7 +111,8 @@ pub async fn page(
             ul {
                 @for o in &others {
                     li {
-                        a href=(paths::objective(v.id(), o)) { (o.id) }
+                        a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) }
+                        " di " (v.plan.unit(&o.unit).map_or(o.unit.as_str(), |u| u.name.as_str()))
                         " — " (o.title)
                     }
                 }
