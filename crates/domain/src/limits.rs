@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 /// A text field of the plan or of the records made on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum Field {
     // Written on the plan (by the importer, or while drafting).
     PlanTitle,
@@ -318,39 +318,7 @@ mod tests {
 
     #[test]
     fn every_field_has_a_sensible_limit() {
-        use Field::*;
-        for f in [
-            PlanTitle,
-            EntityName,
-            StrategyTitle,
-            AxisText,
-            ResponsibleTitle,
-            UnitName,
-            HeadName,
-            HeadRole,
-            UnitFunction,
-            ObjectiveTitle,
-            ObjectiveText,
-            DeadlineText,
-            PhaseDescription,
-            IndicatorText,
-            ServiceName,
-            PhaseNote,
-            Reason,
-            Opinion,
-            ProposedValue,
-            BoardActNumber,
-            RoundName,
-            IndicatorSource,
-            ScoringRules,
-            Username,
-            PersonName,
-            Email,
-            Password,
-            TokenName,
-            FileName,
-            SearchQuery,
-        ] {
+        for &f in <Field as strum::VariantArray>::VARIANTS {
             assert!((50..=100_000).contains(&f.max_chars()), "{f:?}");
         }
     }

@@ -237,27 +237,19 @@ async fn objectives(
 }
 
 async fn objective(
-    paths::api::Objective {
-        plan: id,
-        unit,
-        label,
-    }: paths::api::Objective,
+    p: paths::api::Objective,
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Objective>> {
-    let view = state.view(&id, caller.0.as_ref()).await?.0;
-    Ok(Json(objective_of(&view, &unit, &label)?.clone()))
+    let view = state.view(&p.plan, caller.0.as_ref()).await?.0;
+    Ok(Json(objective_of(&view, &p.unit, &p.label)?.clone()))
 }
 
 async fn phases(
-    paths::api::Phases {
-        plan: id,
-        unit,
-        label,
-    }: paths::api::Phases,
+    p: paths::api::Phases,
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Vec<Phase>>> {
-    let view = state.view(&id, caller.0.as_ref()).await?.0;
-    Ok(Json(objective_of(&view, &unit, &label)?.phases.clone()))
+    let view = state.view(&p.plan, caller.0.as_ref()).await?.0;
+    Ok(Json(objective_of(&view, &p.unit, &p.label)?.phases.clone()))
 }

@@ -16,6 +16,21 @@ pub struct Routes {
     list: Vec<(Method, &'static str)>,
 }
 
+/// `Routes::get`, `post`, `put`: one method each, routing a handler at its typed address.
+macro_rules! methods {
+    ($($(#[$doc:meta])* $name:ident $method:ident),*) => {$(
+        $(#[$doc])*
+        pub fn $name<H, T, P>(self, h: H) -> Self
+        where
+            H: Handler<T, AppState>,
+            T: SecondElementIs<P> + 'static,
+            P: TypedPath,
+        {
+            self.add(Method::$method, MethodFilter::$method, P::PATH, h)
+        }
+    )*};
+}
+
 impl Routes {
     pub fn new() -> Self {
         Routes {
@@ -40,34 +55,13 @@ impl Routes {
         self
     }
 
-    /// `GET` of the address the handler's first argument is.
-    pub fn get<H, T, P>(self, h: H) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: SecondElementIs<P> + 'static,
-        P: TypedPath,
-    {
-        self.add(Method::GET, MethodFilter::GET, P::PATH, h)
-    }
-
-    /// `POST` to the address the handler's first argument is.
-    pub fn post<H, T, P>(self, h: H) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: SecondElementIs<P> + 'static,
-        P: TypedPath,
-    {
-        self.add(Method::POST, MethodFilter::POST, P::PATH, h)
-    }
-
-    /// `PUT` to the address the handler's first argument is.
-    pub fn put<H, T, P>(self, h: H) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: SecondElementIs<P> + 'static,
-        P: TypedPath,
-    {
-        self.add(Method::PUT, MethodFilter::PUT, P::PATH, h)
+    methods! {
+        /// `GET` of the address the handler's first argument is.
+        get GET,
+        /// `POST` to the address the handler's first argument is.
+        post POST,
+        /// `PUT` to the address the handler's first argument is.
+        put PUT
     }
 
     pub fn into_parts(self) -> (Router<AppState>, Vec<(Method, &'static str)>) {

@@ -6,12 +6,97 @@ use chrono::NaiveDate;
 use domain::audit::AuditAction;
 
 use rust_decimal::Decimal;
+use sqlx::{Any, Transaction};
 
 use super::bump;
 use crate::audit::{Change, Stamp};
 use crate::error::Result;
 use crate::text::date_text;
 use crate::{Store, StoreError};
+
+/// A table that keeps one value per plan and key, with when and by whom it was set: the
+/// evaluator's neutralisations (a reason per subject), the dates of events.
+struct Keyed {
+    table: &'static str,
+    key: &'static str,
+    value: &'static str,
+    /// The columns of the stamp: when, by whom.
+    stamped: (&'static str, &'static str),
+}
+
+const NEUTRALISATION: Keyed = Keyed {
+    table: "neutralisation",
+    key: "subject",
+    value: "reason",
+    stamped: ("decided_at", "decided_by"),
+};
+
+const EVENT_DATE: Keyed = Keyed {
+    table: "event_date",
+    key: "event",
+    value: "day",
+    stamped: ("recorded_at", "recorded_by"),
+};
+
+impl Keyed {
+    /// The value kept for `key`, if any.
+    async fn read(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        plan_id: i64,
+        key: &str,
+    ) -> Result<Option<String>> {
+        let Keyed {
+            table,
+            key: k,
+            value,
+            ..
+        } = self;
+        let sql = format!("SELECT {value} FROM {table} WHERE plan_id = $1 AND {k} = $2");
+        let row: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(plan_id)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+        Ok(row.map(|(v,)| v))
+    }
+
+    /// Keeps `value` for `key` (`None`: keeps nothing), stamped.
+    async fn write(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        (plan_id, key): (i64, &str),
+        value: Option<&str>,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let Keyed {
+            table,
+            key: k,
+            value: v,
+            stamped: (at, by),
+        } = self;
+        let delete = format!("DELETE FROM {table} WHERE plan_id = $1 AND {k} = $2");
+        sqlx::query(sqlx::AssertSqlSafe(delete))
+            .bind(plan_id)
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+        if let Some(value) = value {
+            let insert = format!(
+                "INSERT INTO {table} (plan_id, {k}, {v}, {at}, {by}) VALUES ($1, $2, $3, $4, $5)"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(insert))
+                .bind(plan_id)
+                .bind(key)
+                .bind(value)
+                .bind(stamp.text())
+                .bind(&stamp.actor)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
 
 impl Store {
     /// Sets (or, with `None`, resets to the defaults) the plan's scoring settings, already
@@ -131,36 +216,16 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let plan_id = self.lock_plan(&mut tx, plan).await?;
-        let before: Option<(String,)> =
-            sqlx::query_as("SELECT reason FROM neutralisation WHERE plan_id = $1 AND subject = $2")
-                .bind(plan_id)
-                .bind(subject)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let before = NEUTRALISATION.read(&mut tx, plan_id, subject).await?;
         if before.is_none() && reason.is_none() {
             return Err(StoreError::Conflict(format!(
                 "{subject} is not neutralised"
             )));
         }
         bump(&mut tx, plan).await?;
-        sqlx::query("DELETE FROM neutralisation WHERE plan_id = $1 AND subject = $2")
-            .bind(plan_id)
-            .bind(subject)
-            .execute(&mut *tx)
+        NEUTRALISATION
+            .write(&mut tx, (plan_id, subject), reason, stamp)
             .await?;
-        if let Some(reason) = reason {
-            sqlx::query(
-                "INSERT INTO neutralisation (plan_id, subject, reason, decided_at, decided_by) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(plan_id)
-            .bind(subject)
-            .bind(reason)
-            .bind(stamp.text())
-            .bind(&stamp.actor)
-            .execute(&mut *tx)
-            .await?;
-        }
         self.audited(
             tx,
             stamp,
@@ -172,7 +237,7 @@ impl Store {
                 },
                 plan,
                 format!("{plan}/{subject}"),
-                before.map(|(r,)| serde_json::json!({ "reason": r })),
+                before.map(|r| serde_json::json!({ "reason": r })),
                 reason.map(|r| serde_json::json!({ "reason": r })),
             ),
         )
@@ -190,31 +255,12 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let plan_id = self.lock_plan(&mut tx, plan).await?;
-        let before: Option<(String,)> =
-            sqlx::query_as("SELECT day FROM event_date WHERE plan_id = $1 AND event = $2")
-                .bind(plan_id)
-                .bind(event)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let before = EVENT_DATE.read(&mut tx, plan_id, event).await?;
         bump(&mut tx, plan).await?;
-        sqlx::query("DELETE FROM event_date WHERE plan_id = $1 AND event = $2")
-            .bind(plan_id)
-            .bind(event)
-            .execute(&mut *tx)
+        let text = day.map(date_text);
+        EVENT_DATE
+            .write(&mut tx, (plan_id, event), text.as_deref(), stamp)
             .await?;
-        if let Some(day) = day {
-            sqlx::query(
-                "INSERT INTO event_date (plan_id, event, day, recorded_at, recorded_by) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(plan_id)
-            .bind(event)
-            .bind(date_text(day))
-            .bind(stamp.text())
-            .bind(&stamp.actor)
-            .execute(&mut *tx)
-            .await?;
-        }
         self.audited(
             tx,
             stamp,
@@ -222,7 +268,7 @@ impl Store {
                 AuditAction::EventDate,
                 plan,
                 format!("{plan}/eventi"),
-                before.map(|(d,)| serde_json::json!({ "event": event, "day": d })),
+                before.map(|d| serde_json::json!({ "event": event, "day": d })),
                 day.map(|d| serde_json::json!({ "event": event, "day": date_text(d) })),
             ),
         )
