@@ -163,7 +163,7 @@ impl Cycle {
 /// A person as the actor of a plan: none for a plan of another administration.
 pub fn actor(person: &Person, view: &View) -> Option<Actor> {
     domain::access::actor(
-        &view.plan,
+        &view.grants,
         &view.entity,
         person.entity.as_deref(),
         &person.name,

@@ -16,6 +16,9 @@ use store::StoreError;
 /// How many days' scores a view keeps.
 const SCORED_DAYS: usize = 8;
 
+/// A part of a page (its name), the objective it is about, the day it shows.
+type ByDay = (&'static str, usize, NaiveDate);
+
 /// One plan ready to show.
 #[derive(Debug)]
 pub struct View {
@@ -45,8 +48,8 @@ pub struct View {
     /// change while this view lives.
     scores: Mutex<Vec<(NaiveDate, Arc<PlanScores>)>>,
     /// Parts of pages that depend on an objective and a day, not on who reads (an objective's
-    /// score and its explanation), rendered once each.
-    by_day: Mutex<HashMap<(usize, NaiveDate), Arc<str>>>,
+    /// score and its explanation, its history), rendered once each, by the part's name.
+    by_day: Mutex<HashMap<ByDay, Arc<str>>>,
     /// The day this view shows the plan as it stood on (its facts recorded by the end of
     /// it); `None` for the plan as it is now.
     pub day: Option<NaiveDate>,
@@ -65,6 +68,8 @@ pub struct View {
     planned: Vec<Vec<domain::schedule::Planned>>,
     /// For each objective (by position), the units its phases name, in plan order.
     involves: Vec<Vec<usize>>,
+    /// Who heads which unit: a person's grants are a lookup.
+    pub grants: domain::access::Grants,
 }
 
 impl View {
@@ -136,6 +141,7 @@ impl View {
                 .map(|_| OnceLock::new())
                 .collect(),
             entity: store::entity_slug(&plan),
+            grants: domain::access::Grants::of_plan(&plan),
             plan,
             records,
             history,
@@ -150,7 +156,7 @@ impl View {
 
     /// The history of objective `objective` (by position): the entries of its phases, oldest
     /// first.
-    pub fn objective_history(&self, objective: usize) -> Vec<domain::audit::Entry> {
+    pub fn objective_history(&self, objective: usize) -> Vec<&domain::audit::Entry> {
         let Some(o) = self.plan.objectives.get(objective) else {
             return Vec::new();
         };
@@ -158,7 +164,6 @@ impl View {
         self.log
             .iter()
             .filter(|e| e.subject.starts_with(&prefix))
-            .cloned()
             .collect()
     }
 
@@ -166,11 +171,11 @@ impl View {
     /// time it is asked.
     pub fn by_day(
         &self,
-        objective: usize,
+        (part, objective): (&'static str, usize),
         day: NaiveDate,
         render: impl FnOnce() -> String,
     ) -> Arc<str> {
-        let key = (objective, day);
+        let key = (part, objective, day);
         if let Some(s) = self.lock_by_day().get(&key) {
             return s.clone();
         }
@@ -184,7 +189,7 @@ impl View {
         rendered
     }
 
-    fn lock_by_day(&self) -> std::sync::MutexGuard<'_, HashMap<(usize, NaiveDate), Arc<str>>> {
+    fn lock_by_day(&self) -> std::sync::MutexGuard<'_, HashMap<ByDay, Arc<str>>> {
         self.by_day
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -72,7 +72,7 @@ impl Actor {
 /// none for a person of another administration (they read the plan as the public does).
 /// `person_entity` `None` is an account of the whole installation.
 pub fn actor(
-    plan: &Plan,
+    plan: &Grants,
     plan_entity: &str,
     person_entity: Option<&str>,
     name: &str,
@@ -85,38 +85,66 @@ pub fn actor(
     Some(Actor {
         name: name.to_owned(),
         roles: roles.to_vec(),
-        units: unit_grants(plan, name, member_of),
+        units: plan.of(name, member_of),
     })
 }
 
-/// The unit roles of a person in a plan: head wherever the plan names them head (for the
-/// period the plan gives), member of the units an administrator assigned them to.
-pub fn unit_grants(plan: &Plan, person: &str, member_of: &[UnitId]) -> Vec<UnitGrant> {
-    let me = person_key(person);
-    let mut grants = Vec::new();
-    if !me.is_empty() {
+/// Who holds which unit of a plan: the heads it names, by their name's key, and its units.
+/// Made once per plan; each person's grants are then a lookup.
+#[derive(Debug, Clone, Default)]
+pub struct Grants {
+    heads: std::collections::HashMap<String, Vec<UnitGrant>>,
+    units: std::collections::HashSet<UnitId>,
+}
+
+impl Grants {
+    pub fn of_plan(plan: &Plan) -> Grants {
+        let mut heads: std::collections::HashMap<String, Vec<UnitGrant>> = Default::default();
         for unit in &plan.units {
-            for head in unit.heads.iter().filter(|h| person_key(&h.name) == me) {
-                grants.push(UnitGrant {
-                    unit: unit.id.clone(),
-                    role: UnitRole::Head,
-                    from: head.from,
-                    until: head.until,
-                });
+            for head in &unit.heads {
+                let key = person_key(&head.name);
+                if !key.is_empty() {
+                    heads.entry(key).or_default().push(UnitGrant {
+                        unit: unit.id.clone(),
+                        role: UnitRole::Head,
+                        from: head.from,
+                        until: head.until,
+                    });
+                }
             }
         }
-    }
-    for unit in member_of {
-        if plan.units.iter().any(|u| &u.id == unit) {
-            grants.push(UnitGrant {
-                unit: unit.clone(),
-                role: UnitRole::Member,
-                from: None,
-                until: None,
-            });
+        Grants {
+            heads,
+            units: plan.units.iter().map(|u| u.id.clone()).collect(),
         }
     }
-    grants
+
+    /// The unit roles of `person`: head wherever the plan names them head (for the period the
+    /// plan gives), member of the units an administrator assigned them to.
+    pub fn of(&self, person: &str, member_of: &[UnitId]) -> Vec<UnitGrant> {
+        let mut grants = self
+            .heads
+            .get(&person_key(person))
+            .cloned()
+            .unwrap_or_default();
+        grants.extend(
+            member_of
+                .iter()
+                .filter(|u| self.units.contains(*u))
+                .map(|unit| UnitGrant {
+                    unit: unit.clone(),
+                    role: UnitRole::Member,
+                    from: None,
+                    until: None,
+                }),
+        );
+        grants
+    }
+}
+
+/// The unit roles of a person in a plan (`Grants::of`, for one question).
+pub fn unit_grants(plan: &Plan, person: &str, member_of: &[UnitId]) -> Vec<UnitGrant> {
+    Grants::of_plan(plan).of(person, member_of)
 }
 
 /// A person's name without titles (`Dott.ssa`, `Ing.`: words with a full stop), case and

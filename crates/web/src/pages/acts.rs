@@ -109,7 +109,7 @@ pub async fn perform(
 }
 
 /// The history of a plan or an objective: who changed what, when, from what to what.
-pub fn history(entries: &[Entry], caption: &str) -> Markup {
+pub fn history<E: std::borrow::Borrow<Entry>>(entries: &[E], caption: &str) -> Markup {
     html! {
         @if entries.is_empty() {
             p { "Nessuna modifica registrata." }
@@ -121,7 +121,7 @@ pub fn history(entries: &[Entry], caption: &str) -> Markup {
                     th scope="col" { "Che cosa" } th scope="col" { "Cambiamenti" }
                 } }
                 tbody {
-                    @for e in entries.iter().rev() {
+                    @for e in entries.iter().rev().map(E::borrow) {
                         tr {
                             td { (e.seq) }
                             td { (e.at.replace('T', " ").trim_end_matches('Z')) }

@@ -48,8 +48,7 @@ pub async fn page(
         v.summary.state,
     )
     .is_ok();
-    // Read with the plan (its log lives as long as its revision): no query here.
-    let history = actor.as_ref().map(|_| v.objective_history(index));
+    let day = v.situation_day(crate::today());
     let body = html! {
         (PreEscaped(card))
         @if readable {
@@ -60,15 +59,19 @@ pub async fn page(
         (indicator::section(&v, index, actor.as_ref()))
         @if readable {
             // Not the reader's: rendered once a day for everyone.
-            (PreEscaped(&*v.by_day(index, v.situation_day(crate::today()), || {
+            (PreEscaped(&*v.by_day(("score", index), day, || {
                 score::section(&v, index).into_string()
             })))
         }
         (neutralise::section(&v, index, actor.as_ref(), viewer.csrf()))
         (changes::section(&v, index, actor.as_ref(), viewer.csrf()))
-        @if let Some(history) = &history {
-            h2 id="storia" { "Storia dell'obiettivo" }
-            (acts::history(history, "Modifiche alle fasi, dalla più recente"))
+        @if actor.is_some() {
+            // Read with the plan (its log lives as long as its revision): no query, and
+            // rendered once.
+            (PreEscaped(&*v.by_day(("history", index), day, || html! {
+                h2 id="storia" { "Storia dell'obiettivo" }
+                (acts::history(&v.objective_history(index), "Modifiche alle fasi, dalla più recente"))
+            }.into_string())))
         }
     };
     Ok(render(Page::in_objective(
