@@ -396,7 +396,7 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
         assert!(app.store.person("altro").await.is_err());
         // The new person signs in and reads the audit log, whose chain holds.
         let rita = app.login("revisore", "una-password-lunga").await;
-        let log = rita.get("/registro").await.text().await.unwrap();
+        let log = rita.text("/registro").await;
         assert!(log.contains("La catena del registro è integra"), "{b}");
         assert!(log.contains("persona aggiunta"));
         let csv = rita.get("/registro.csv").await;
@@ -420,7 +420,7 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
         // A head sees the units the plan gives them, with the period that is theirs.
         let head_password = app.person("capo", &name, &[], &[]).await;
         let head = app.login("capo", &head_password).await;
-        let account = head.get("/account").await.text().await.unwrap();
+        let account = head.text("/account").await;
         let until = domain::messages::date(first.until.unwrap());
         assert!(
             account.contains(&format!("fino al {until}")),
@@ -446,7 +446,7 @@ async fn the_audit_page_says_where_the_chain_breaks() {
             .execute_raw("UPDATE audit_entry SET after = '{}' WHERE seq = 1")
             .await
             .unwrap();
-        let page = aldo.get("/registro").await.text().await.unwrap();
+        let page = aldo.text("/registro").await;
         assert!(
             page.contains("La catena del registro è interrotta"),
             "{}",
@@ -528,7 +528,7 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
             200,
             "{b}"
         );
-        let people = zeno.get("/persone").await.text().await.unwrap();
+        let people = zeno.text("/persone").await;
         assert!(
             !people.contains("ada Rossi") && people.contains("zeno Rossi"),
             "{b}"

@@ -149,12 +149,7 @@ async fn the_plan_api_gives_back_the_imported_plan_as_export_writes_it() {
             list,
             json!([{"id": PLAN, "entity": "Città di Alessandria", "year": 2021, "title": "Piano della Performance 2021-2023", "state": "approved"}])
         );
-        let text = app
-            .get(&format!("/api/v1/plans/{PLAN}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let text = app.text(&format!("/api/v1/plans/{PLAN}")).await;
         assert!(
             text == web::DEMO_PLAN,
             "{}: the API differs from the imported plan",
