@@ -20,6 +20,13 @@ async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// `put`s `changes` to the phase at `path`, from the version the phase is at now.
+async fn save(app: &TestApp, token: &str, path: &str, changes: Value) -> (u16, Value) {
+    let mut body = changes;
+    body["version"] = app.api_json(token, path).await["version"].clone();
+    put(app, token, path, body).await
+}
+
 async fn act(app: &TestApp, token: &str, body: Value) -> u16 {
     app.client
         .post(format!("{}/api/v1/plans/{PLAN}/acts", app.base))
@@ -198,12 +205,11 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
             )
         };
         // While drafting, progress cannot be recorded: the plan is not running.
-        let v = app.api_json(&head, &phase(1)).await["version"].clone();
-        let (s, _) = put(
+        let (s, _) = save(
             &app,
             &head,
             &phase(1),
-            json!({"version": v, "completed_on": "2021-05-01"}),
+            json!({"completed_on": "2021-05-01"}),
         )
         .await;
         assert_eq!(
@@ -222,73 +228,26 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
             app.act(from, kind, to).await;
         }
         // Running: the head reports; a member of the unit the phase names reports on that phase.
-        let v = app.api_json(&head, &phase(1)).await["version"].clone();
-        let (s, body) = put(
-            &app,
-            &head,
-            &phase(1),
-            json!({"version": v, "completed_on": "2021-05-01", "note": "fatto"}),
-        )
-        .await;
+        let done = json!({"completed_on": "2021-05-01", "note": "fatto"});
+        let (s, body) = save(&app, &head, &phase(1), done).await;
         assert_eq!(
             (s, body["completed_on"].clone()),
             (200, json!("2021-05-01")),
             "{b}"
         );
-        let v = app.api_json(&mara, &phase(shared)).await["version"].clone();
-        assert_eq!(
-            put(
-                &app,
-                &mara,
-                &phase(shared),
-                json!({"version": v, "note": "contributo"})
-            )
-            .await
-            .0,
-            200,
-            "{b}"
-        );
-        let v = app.api_json(&ugo, &phase(shared)).await["version"].clone();
-        assert_eq!(
-            put(
-                &app,
-                &ugo,
-                &phase(shared),
-                json!({"version": v, "note": "x"})
-            )
-            .await
-            .0,
-            403,
-            "{b}"
-        );
+        for (who, note, status) in [(&mara, "contributo", 200), (&ugo, "x", 403)] {
+            let (s, _) = save(&app, who, &phase(shared), json!({"note": note})).await;
+            assert_eq!(s, status, "{b}");
+        }
         // Measured: corrections are the planning office's only.
         assert_eq!(
             act(&app, &admin, json!({"kind": "close_measurement"})).await,
             200
         );
-        let v = app.api_json(&head, &phase(1)).await["version"].clone();
-        assert_eq!(
-            put(
-                &app,
-                &head,
-                &phase(1),
-                json!({"version": v, "note": "tardi"})
-            )
-            .await
-            .0,
-            403
-        );
-        assert_eq!(
-            put(
-                &app,
-                &admin,
-                &phase(1),
-                json!({"version": v, "note": "corretta"})
-            )
-            .await
-            .0,
-            200
-        );
+        for (who, note, status) in [(&head, "tardi", 403), (&admin, "corretta", 200)] {
+            let (s, _) = save(&app, who, &phase(1), json!({"note": note})).await;
+            assert_eq!(s, status, "{b}");
+        }
         // Validated: locked for everyone.
         assert_eq!(
             act(&app, &evaluator, json!({"kind": "validate_measurement"})).await,
@@ -310,19 +269,10 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
                 .contains("serve l'atto che riapre")
         );
         // Reopening is the board's act, with its deliberation and a reason.
-        assert_eq!(
-            act(
-                &app,
-                &evaluator,
-                json!({"kind": "reopen", "reason": "errore"})
-            )
-            .await,
-            403
-        );
-        assert_eq!(
-            act(&app, &board, json!({"kind": "reopen", "reason": "errore"})).await,
-            422
-        );
+        for (who, status) in [(&evaluator, 403), (&board, 422)] {
+            let without_act = json!({"kind": "reopen", "reason": "errore"});
+            assert_eq!(act(&app, who, without_act).await, status, "{b}");
+        }
         let reopen = json!({"kind": "reopen", "reason": "errore materiale", "from": "measure_validated",
             "board_act": {"number": "77", "date": "2022-04-02"}});
         assert_eq!(act(&app, &board, reopen).await, 200);
@@ -493,14 +443,7 @@ async fn each_head_edits_the_phases_of_their_own_period() {
             (&dopo, early, 403),
             (&dopo, late, 200),
         ] {
-            let v = app.api_json(who, &path(n)).await["version"].clone();
-            let (s, _) = put(
-                &app,
-                who,
-                &path(n),
-                json!({"version": v, "description": "aggiornata"}),
-            )
-            .await;
+            let (s, _) = save(&app, who, &path(n), json!({"description": "aggiornata"})).await;
             assert_eq!(s, expected, "{} phase {n}", app.backend);
         }
         app.stop().await;

@@ -402,6 +402,17 @@ pub fn field(html: &str, name: &str) -> Option<String> {
     Some(html[start..end].to_owned())
 }
 
+/// A unit with one head and an objective, and its first objective.
+pub fn headed_unit(plan: &Plan) -> (&domain::Unit, &domain::Objective) {
+    let unit = plan
+        .units
+        .iter()
+        .find(|u| plan.objectives.iter().any(|o| o.unit == u.id) && u.heads.len() == 1)
+        .unwrap();
+    let objective = plan.objectives.iter().find(|o| o.unit == unit.id).unwrap();
+    (unit, objective)
+}
+
 /// The name a unit's first head signs in with: their name without initials.
 pub fn head_name(unit: &domain::Unit) -> String {
     without_initials(&unit.heads[0].name)
