@@ -76,16 +76,7 @@ async fn every_documented_path_answers_as_the_document_says() {
         // An auditor reads everything there is to read.
         app.person("aldo", "Aldo Neri", &[domain::Role::Auditor], &[])
             .await;
-        let token = web::auth::new_token().unwrap();
-        app.store
-            .add_token(
-                "aldo",
-                "t",
-                &web::auth::secret_hash(&token),
-                &store::testing::stamp("t"),
-            )
-            .await
-            .unwrap();
+        let token = app.token("aldo", "t").await;
         let paths: Vec<String> = doc["paths"]
             .as_object()
             .unwrap()

@@ -5,7 +5,7 @@
 use domain::{PlanState, Role};
 use serde_json::{Value, json};
 
-use crate::{PLAN, TestApp, demo, head_name, without_initials};
+use crate::{PLAN, TestApp, demo, head_name, objective_of, without_initials};
 
 async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     let r = app
@@ -220,13 +220,7 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
             app.api_json(&head, &phase(1)).await["completed_on"],
             Value::Null
         );
-        for (from, kind, to) in [
-            (PlanState::Draft, "validate", PlanState::Validated),
-            (PlanState::Validated, "approve", PlanState::Approved),
-            (PlanState::Approved, "start", PlanState::InExecution),
-        ] {
-            app.act(from, kind, to).await;
-        }
+        app.run_plan().await;
         // Running: the head reports; a member of the unit the phase names reports on that phase.
         let done = json!({"completed_on": "2021-05-01", "note": "fatto"});
         let (s, body) = save(&app, &head, &phase(1), done).await;
@@ -307,11 +301,7 @@ async fn futures_tokens<const N: usize>(app: &TestApp, users: [&str; N]) -> [Str
 #[tokio::test]
 async fn a_second_save_from_the_same_version_conflicts_and_nothing_is_lost() {
     let plan = demo();
-    let o = plan
-        .objectives
-        .iter()
-        .find(|o| o.unit.as_str() == "avvocatura")
-        .unwrap();
+    let o = objective_of(&plan, "avvocatura");
     let head_name = head_name(plan.unit(&o.unit).unwrap());
     for app in TestApp::each().await {
         let b = app.backend;
@@ -453,11 +443,7 @@ async fn each_head_edits_the_phases_of_their_own_period() {
 #[tokio::test]
 async fn simultaneous_saves_from_one_version_keep_exactly_one() {
     let plan = demo();
-    let o = plan
-        .objectives
-        .iter()
-        .find(|o| o.unit.as_str() == "avvocatura")
-        .unwrap();
+    let o = objective_of(&plan, "avvocatura");
     for app in TestApp::each().await {
         let b = app.backend;
         app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;

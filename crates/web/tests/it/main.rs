@@ -97,10 +97,7 @@ impl TestApp {
     pub async fn each_approved() -> Vec<TestApp> {
         let apps = Self::each().await;
         for app in &apps {
-            app.act(PlanState::Draft, "validate", PlanState::Validated)
-                .await;
-            app.act(PlanState::Validated, "approve", PlanState::Approved)
-                .await;
+            app.approve_plan().await;
         }
         apps
     }
@@ -254,8 +251,19 @@ impl TestApp {
 
     /// An API token for `username`, made as the account page makes them, named `name`.
     pub async fn token(&self, username: &str, name: &str) -> String {
+        self.add_token(username, name).await.0
+    }
+
+    /// The number of a new token of `username`'s named `spare`, there to be revoked.
+    pub async fn spare_token(&self, username: &str) -> i64 {
+        self.add_token(username, "spare").await.1
+    }
+
+    /// A new token and its number.
+    async fn add_token(&self, username: &str, name: &str) -> (String, i64) {
         let token = web::auth::new_token().unwrap();
-        self.store
+        let id = self
+            .store
             .add_token(
                 username,
                 name,
@@ -264,15 +272,20 @@ impl TestApp {
             )
             .await
             .unwrap();
-        token
+        (token, id)
     }
 
-    /// Takes the demo plan from its draft through validation and approval to running.
-    pub async fn run_plan(&self) {
+    /// Takes the demo plan from its draft through validation to approval.
+    pub async fn approve_plan(&self) {
         self.act(PlanState::Draft, "validate", PlanState::Validated)
             .await;
         self.act(PlanState::Validated, "approve", PlanState::Approved)
             .await;
+    }
+
+    /// Takes the demo plan from its draft through validation and approval to running.
+    pub async fn run_plan(&self) {
+        self.approve_plan().await;
         self.act(PlanState::Approved, "start", PlanState::InExecution)
             .await;
     }
@@ -411,6 +424,14 @@ pub fn headed_unit(plan: &Plan) -> (&domain::Unit, &domain::Objective) {
         .unwrap();
     let objective = plan.objectives.iter().find(|o| o.unit == unit.id).unwrap();
     (unit, objective)
+}
+
+/// The first objective of the unit `unit`.
+pub fn objective_of<'a>(plan: &'a Plan, unit: &str) -> &'a domain::Objective {
+    plan.objectives
+        .iter()
+        .find(|o| o.unit.as_str() == unit)
+        .unwrap()
 }
 
 /// The name a unit's first head signs in with: their name without initials.

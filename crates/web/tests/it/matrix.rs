@@ -377,13 +377,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             let password = app.person(username, &name, &roles, units).await;
             let user = app.login(username, &password).await;
             let token = app.token(username, "api").await;
-            let stamp = store::testing::stamp("test");
-            let spare = web::auth::new_token().unwrap();
-            let spare_token = app
-                .store
-                .add_token(username, "spare", &web::auth::secret_hash(&spare), &stamp)
-                .await
-                .unwrap();
+            let spare_token = app.spare_token(username).await;
             people.push((
                 who,
                 Person {
@@ -458,17 +452,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 // token to revoke (the pass before revoked theirs).
                 for (_, p) in &mut people {
                     p.user = app.login(p.username, &p.password).await;
-                    let spare = web::auth::new_token().unwrap();
-                    p.spare_token = app
-                        .store
-                        .add_token(
-                            p.username,
-                            "spare",
-                            &web::auth::secret_hash(&spare),
-                            &store::testing::stamp("t"),
-                        )
-                        .await
-                        .unwrap();
+                    p.spare_token = app.spare_token(p.username).await;
                 }
             }
             assert_eq!(app.store.plan_state(PLAN).await.unwrap(), state, "{b}");

@@ -281,10 +281,7 @@ async fn a_head_subscribes_to_a_calendar_of_their_deadlines() {
     let o = &plan.objectives[index];
     for app in TestApp::each().await {
         let b = app.backend;
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
-            .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
+        app.approve_plan().await;
         let head = app.signed_in("capo", &head_name, &[], &[]).await;
         let page = head.post("/account/calendario", &[]).await;
         assert_eq!(page.status(), 200, "{b}");

@@ -277,10 +277,7 @@ async fn import_diagnostics_are_shown_with_their_lines() {
             )
             .await
             .unwrap();
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
-            .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
+        app.approve_plan().await;
         let html = app.page(&format!("/piani/{PLAN}/diagnostica")).await;
         for d in &import.diagnostics {
             assert!(
