@@ -323,13 +323,15 @@ async fn a_second_save_from_the_same_version_conflicts_and_nothing_is_lost() {
             "{b}"
         );
         // …the head saves first…
-        let (s, _) = put(
-            &app,
-            &head,
-            &path,
-            json!({"version": version, "description": "Versione del responsabile"}),
-        )
-        .await;
+        let from_before = |description: &str| {
+            put(
+                &app,
+                &head,
+                &path,
+                json!({"version": version, "description": description}),
+            )
+        };
+        let (s, _) = from_before("Versione del responsabile").await;
         assert_eq!(s, 200, "{b}");
         // …so the admin's save from the old version is a conflict that shows both.
         let v = version.to_string();
@@ -353,13 +355,7 @@ async fn a_second_save_from_the_same_version_conflicts_and_nothing_is_lost() {
         let newer = crate::field(&html, "version").unwrap();
         assert_ne!(newer, version.to_string());
         // The API says the same to a second API client.
-        let (s, body) = put(
-            &app,
-            &head,
-            &path,
-            json!({"version": version, "description": "Di nuovo"}),
-        )
-        .await;
+        let (s, body) = from_before("Di nuovo").await;
         assert_eq!(s, 409);
         assert_eq!(body["current"]["description"], "Versione del responsabile");
         // Stored: the first save, recorded once, with before and after.
