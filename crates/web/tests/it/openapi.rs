@@ -597,43 +597,22 @@ async fn write_answers_are_what_the_document_declares() {
                 assert_eq!(body["current"]["version"], version, "{b}: {body}");
             }
         }
-        let saved = send(
-            &app,
-            "PUT",
-            &phase("1"),
-            Some(head.as_str()),
-            &edit(version),
-        )
-        .await;
+        let saved = send(&app, "PUT", &one, by_head, &edited).await;
         let saved = c.check(b, "the head plans the phase", "PUT", PHASE, saved, 200);
         assert_eq!(saved["description"], "Nuova descrizione", "{b}");
         assert_eq!(saved["editable"], "plan", "{b}");
         assert!(saved["version"].as_i64().unwrap() > version, "{b}");
 
-        let done = send(
-            &app,
-            "POST",
-            &acts,
-            Some(evaluator.as_str()),
-            r#"{"kind": "validate"}"#,
-        )
-        .await;
+        let done = send(&app, "POST", &acts, by_evaluator, validate).await;
         let done = c.check(b, "the Nucleo validates", "POST", ACTS, done, 200);
         assert_eq!(done["state"], "validated", "{b}");
 
         // Validated: nothing of a phase may change; the Giunta's act and a reason are needed.
-        let read = send(&app, "GET", &phase("1"), Some(admin.as_str()), "").await;
+        let read = send(&app, "GET", &one, by_admin, "").await;
         let version = serde_json::from_str::<Value>(&read.2).unwrap()["version"]
             .as_i64()
             .unwrap();
-        let answer = send(
-            &app,
-            "PUT",
-            &phase("1"),
-            Some(admin.as_str()),
-            &edit(version),
-        )
-        .await;
+        let answer = send(&app, "PUT", &one, by_admin, &edit(version)).await;
         c.check(b, "a validated plan's phase", "PUT", PHASE, answer, 409);
         for (what, token, body) in [
             (
@@ -675,7 +654,7 @@ async fn write_answers_are_what_the_document_declares() {
         }
 
         // Running: the head reports the phase's progress.
-        let read = send(&app, "GET", &phase("1"), Some(head.as_str()), "").await;
+        let read = send(&app, "GET", &one, by_head, "").await;
         let version = serde_json::from_str::<Value>(&read.2).unwrap()["version"]
             .as_i64()
             .unwrap();
@@ -697,36 +676,15 @@ async fn write_answers_are_what_the_document_declares() {
                 422,
             ),
         ] {
-            let answer = send(
-                &app,
-                "PUT",
-                &phase("1"),
-                Some(head.as_str()),
-                &body.to_string(),
-            )
-            .await;
+            let answer = send(&app, "PUT", &one, by_head, &body.to_string()).await;
             c.check(b, what, "PUT", PHASE, answer, status);
         }
-        let answer = send(
-            &app,
-            "PUT",
-            &phase("1"),
-            Some(head.as_str()),
-            &report.to_string(),
-        )
-        .await;
+        let answer = send(&app, "PUT", &one, by_head, &report.to_string()).await;
         let saved = c.check(b, "the head reports", "PUT", PHASE, answer, 200);
         assert_eq!(saved["editable"], "progress", "{b}");
         assert_eq!(saved["completed_on"], "2021-06-28", "{b}");
         // The same report again, from the version it started from: another came first.
-        let answer = send(
-            &app,
-            "PUT",
-            &phase("1"),
-            Some(admin.as_str()),
-            &report.to_string(),
-        )
-        .await;
+        let answer = send(&app, "PUT", &one, by_admin, &report.to_string()).await;
         let conflict = c.check(
             b,
             "a report from a stale version",
