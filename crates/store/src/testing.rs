@@ -125,6 +125,50 @@ pub fn stamp(actor: &str) -> crate::Stamp {
     }
 }
 
+/// An account with a username, a name and these roles: no administration, units or password.
+pub fn person(username: &str, name: &str, roles: &[domain::Role]) -> crate::NewPerson {
+    crate::NewPerson {
+        username: username.into(),
+        name: name.into(),
+        entity: None,
+        roles: roles.to_vec(),
+        units: vec![],
+        password_hash: None,
+    }
+}
+
+/// The whole audit log.
+///
+/// # Panics
+/// When it cannot be read.
+#[allow(clippy::expect_used)]
+pub async fn audit_log(store: &crate::Store) -> Vec<domain::audit::Entry> {
+    store
+        .audit_log(&crate::AuditFilter::default())
+        .await
+        .expect("the audit log")
+}
+
+/// Records these acts on `plan` in turn, with no details, as `actor`.
+///
+/// # Panics
+/// When one is refused.
+#[allow(clippy::expect_used)]
+pub async fn record_acts(
+    store: &crate::Store,
+    plan: &str,
+    acts: &[(domain::PlanState, &str, domain::PlanState)],
+    actor: &str,
+) {
+    for &(from, kind, to) in acts {
+        let kind = domain::ActKind::parse(kind).expect("an act's name");
+        store
+            .record_act(plan, kind, from, to, serde_json::json!({}), &stamp(actor))
+            .await
+            .expect("the act recorded");
+    }
+}
+
 impl crate::Store {
     /// Runs raw SQL against the database, as someone with direct access to it would: for
     /// tests that tamper with what the application protects.

@@ -6,7 +6,7 @@
 use store::testing::{TestDatabase, fresh_databases, fresh_sqlite, stamp};
 use store::{NewEvidence, PhaseKey, Store};
 
-use crate::commands::{demo, pegaso, scratch, text};
+use crate::commands::{ADD_ADA, assert_says, demo, pegaso, scratch, text};
 
 const PLAN: &str = "citta-di-alessandria-2021";
 
@@ -27,17 +27,7 @@ fn ok(args: &[&str]) -> String {
 async fn source(db: &TestDatabase) {
     let url = db.url.as_str();
     ok(&["import", demo().to_str().unwrap(), "--db", url]);
-    ok(&[
-        "user",
-        "add",
-        "ada",
-        "--name",
-        "Ada Rossi",
-        "--role",
-        "admin",
-        "--db",
-        url,
-    ]);
+    ok(&[&ADD_ADA[..], &["--db", url]].concat());
     ok(&["token", "add", "ada", "--name", "cruscotto", "--db", url]);
     let store = Store::open(url).await.unwrap();
     let key = PhaseKey {
@@ -168,11 +158,7 @@ async fn a_damaged_archive_or_a_filled_target_is_refused_with_exit_2_and_nothing
             );
             // Nothing was written: no plan, no person, an empty log.
             let run = pegaso(&["export", "--db", &db.url]);
-            assert!(
-                text(&run.stderr).contains("nessun piano"),
-                "{}",
-                text(&run.stderr)
-            );
+            assert_says(&run.stderr, "nessun piano");
             assert!(ok(&["user", "list", "--db", &db.url]).starts_with("Nessun account."));
             assert_eq!(
                 ok(&["audit", "verify", "--db", &db.url]),
@@ -184,11 +170,7 @@ async fn a_damaged_archive_or_a_filled_target_is_refused_with_exit_2_and_nothing
         let before = ok(&["audit", "verify", "--db", &db.url]);
         let run = pegaso(&["restore", archive.to_str().unwrap(), "--db", &db.url]);
         assert_eq!(run.status.code(), Some(2), "{}", db.backend);
-        assert!(
-            text(&run.stderr).contains("non è vuoto"),
-            "{}",
-            text(&run.stderr)
-        );
+        assert_says(&run.stderr, "non è vuoto");
         assert_eq!(ok(&["audit", "verify", "--db", &db.url]), before);
     }
     let missing = dir.join("nessuna.jsonl.gz");
@@ -209,11 +191,7 @@ fn a_backup_that_fails_leaves_no_file_behind() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(
-        text(&run.stderr).contains("impossibile aprire il database"),
-        "{}",
-        text(&run.stderr)
-    );
+    assert_says(&run.stderr, "impossibile aprire il database");
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
     let run = pegaso(&[

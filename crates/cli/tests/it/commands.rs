@@ -13,6 +13,47 @@ pub fn pegaso(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The arguments that add Ada Rossi, an administrator (`--db` still to be named).
+pub const ADD_ADA: [&str; 7] = [
+    "user",
+    "add",
+    "ada",
+    "--name",
+    "Ada Rossi",
+    "--role",
+    "admin",
+];
+
+/// `pegaso serve` on database `db`, on a port of the system's choosing.
+pub fn serve_command(db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pegaso"));
+    command.args([
+        "serve",
+        "--db",
+        db.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ]);
+    command
+}
+
+/// The address a "ready" line names.
+pub fn address(ready: &str) -> String {
+    ready
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {ready:?}"))
+        .to_owned()
+}
+
+/// Asserts that an output of the command says `wanted`; shows the whole of it when not.
+#[track_caller]
+pub fn assert_says(output: &[u8], wanted: &str) {
+    let said = text(output);
+    assert!(said.contains(wanted), "{said}");
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -157,11 +198,7 @@ fn check_reports_syntax_schema_and_rules() {
     let bad_json = write(&dir, "rotto.json", "{\n  \"format\": ");
     let run = pegaso(&["check", bad_json.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1));
-    assert!(
-        text(&run.stdout).contains("Il file non è un JSON valido: riga 2"),
-        "{}",
-        text(&run.stdout)
-    );
+    assert_says(&run.stdout, "Il file non è un JSON valido: riga 2");
 
     let demo_text = std::fs::read_to_string(demo()).unwrap();
     let mut plan: serde_json::Value = serde_json::from_str(&demo_text).unwrap();
@@ -289,10 +326,9 @@ fn unusual_input_and_output_are_explained() {
         "/nessuna/cartella/p.json",
     ]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(
-        text(&run.stderr).contains("\nerrore: impossibile scrivere /nessuna/cartella/p.json"),
-        "{}",
-        text(&run.stderr)
+    assert_says(
+        &run.stderr,
+        "\nerrore: impossibile scrivere /nessuna/cartella/p.json",
     );
 
     // `show` on something that is not a plan points to `check`.

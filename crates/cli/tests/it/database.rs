@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 
 use store::testing::fresh_databases;
 
-use crate::commands::{demo, pegaso, scratch, seed, text};
+use crate::commands::{
+    ADD_ADA, address, assert_says, demo, pegaso, scratch, seed, serve_command, text,
+};
 
 #[tokio::test]
 async fn import_into_a_database_then_export_gives_back_the_imported_plan() {
@@ -56,11 +58,7 @@ async fn import_into_a_database_then_export_gives_back_the_imported_plan() {
         // The same plan again is refused, and replaced when asked.
         let run = pegaso(&["import", &seed, "--db", url]);
         assert_eq!(run.status.code(), Some(2));
-        assert!(
-            text(&run.stderr).contains("--replace"),
-            "{}",
-            text(&run.stderr)
-        );
+        assert_says(&run.stderr, "--replace");
         let run = pegaso(&["import", &seed, "--db", url, "--replace"]);
         assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
 
@@ -76,11 +74,7 @@ async fn import_into_a_database_then_export_gives_back_the_imported_plan() {
 
         let run = pegaso(&["export", "--db", url, "--plan", "nessuno-1999"]);
         assert_eq!(run.status.code(), Some(2));
-        assert!(
-            text(&run.stderr).contains("ci sono: citta-di-alessandria-2021"),
-            "{}",
-            text(&run.stderr)
-        );
+        assert_says(&run.stderr, "ci sono: citta-di-alessandria-2021");
     }
 }
 
@@ -96,22 +90,14 @@ fn a_sqlite_url_names_a_new_file_as_a_path_does() {
     assert!(file.exists(), "{url} did not create its file");
     let run = pegaso(&["export", "--db", &url]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    assert!(
-        text(&run.stdout).contains("pegaso.plan/1"),
-        "{}",
-        text(&run.stdout)
-    );
+    assert_says(&run.stdout, "pegaso.plan/1");
 }
 
 #[test]
 fn a_database_url_that_cannot_be_used_is_explained() {
     let run = pegaso(&["export", "--db", "mysql://localhost/x"]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(
-        text(&run.stderr).contains("impossibile aprire il database"),
-        "{}",
-        text(&run.stderr)
-    );
+    assert_says(&run.stderr, "impossibile aprire il database");
 }
 
 /// A GET over a plain socket: status line and body.
@@ -134,14 +120,7 @@ fn serve(
     db: &std::path::Path,
     extra: &[&str],
 ) -> (std::process::Child, impl Iterator<Item = String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pegaso"))
-        .args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--addr",
-            "127.0.0.1:0",
-        ])
+    let mut child = serve_command(db)
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -152,16 +131,6 @@ fn serve(
         .lines()
         .map_while(Result::ok);
     (child, lines)
-}
-
-/// The address a "ready" line names.
-fn address(ready: &str) -> String {
-    ready
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {ready:?}"))
-        .to_owned()
 }
 
 /// Stops `child` with SIGTERM; what it printed after.
@@ -274,17 +243,7 @@ async fn people_tokens_and_the_audit_log_from_the_command_line() {
         let run = pegaso(&["import", demo.to_str().unwrap(), "--db", url]);
         assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
         // An account with a generated password, shown once.
-        let run = pegaso(&[
-            "user",
-            "add",
-            "ada",
-            "--name",
-            "Ada Rossi",
-            "--role",
-            "admin",
-            "--db",
-            url,
-        ]);
+        let run = pegaso(&[&ADD_ADA[..], &["--db", url]].concat());
         assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
         let out = text(&run.stdout);
         let password = out

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-use crate::commands::scratch;
+use crate::commands::{address, scratch, serve_command};
 
 /// One request on its own connection; the whole answer.
 fn exchange(addr: &str, request: &str) -> String {
@@ -33,14 +33,7 @@ fn a_username_with_a_line_break_cannot_forge_a_log_line() {
     let dir = scratch("log-forging");
     let db = dir.join("pegaso.db");
     let log = dir.join("serve.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pegaso"))
-        .args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--addr",
-            "127.0.0.1:0",
-        ])
+    let mut child = serve_command(&db)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&log).unwrap())
@@ -51,12 +44,7 @@ fn a_username_with_a_line_break_cannot_forge_a_log_line() {
         .map_while(Result::ok)
         .find(|l| l.contains("http://"))
         .unwrap();
-    let addr = ready
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap()
-        .to_owned();
+    let addr = address(&ready);
     // The login form, for its double-submit token.
     let form = exchange(
         &addr,

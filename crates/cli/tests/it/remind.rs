@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use domain::{PlanState, Role, UnitId};
-use store::testing::{fresh_databases, stamp};
+use store::testing::{fresh_databases, person, record_acts, stamp};
 use store::{NewPerson, Store};
 
-use crate::commands::{demo, pegaso, text};
+use crate::commands::{assert_says, demo, pegaso, text};
 
 /// One message the sink received: the envelope's recipients and the data.
 #[derive(Debug, Clone)]
@@ -139,36 +139,18 @@ async fn reminders_go_once_before_and_once_after_the_round_date() {
         assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
         let store = Store::open(&db.url).await.unwrap();
         let id = store.plans().await.unwrap()[0].id.clone();
-        for (from, kind, to) in [
+        let acts = [
             (PlanState::Draft, "validate", PlanState::Validated),
             (PlanState::Validated, "approve", PlanState::Approved),
             (PlanState::Approved, "start", PlanState::InExecution),
-        ] {
-            store
-                .record_act(
-                    &id,
-                    domain::ActKind::parse(kind).unwrap(),
-                    from,
-                    to,
-                    serde_json::json!({}),
-                    &stamp("t"),
-                )
-                .await
-                .unwrap();
-        }
+        ];
+        record_acts(&store, &id, &acts, "t").await;
         for (username, unit, email) in [
             ("late", units[0], Some("late@comune.example.it")),
             ("done", units[1], Some("done@comune.example.it")),
         ] {
-            let person = NewPerson {
-                username: username.into(),
-                name: name(unit),
-                entity: None,
-                roles: vec![],
-                units: vec![],
-                password_hash: None,
-            };
-            store.add_person(&person, &stamp("t")).await.unwrap();
+            let head = person(username, &name(unit), &[]);
+            store.add_person(&head, &stamp("t")).await.unwrap();
             let email = email.map(|e| domain::Email::parse(e).unwrap());
             store
                 .set_email(username, email.as_ref(), &stamp("t"))
@@ -281,9 +263,5 @@ async fn reminders_go_once_before_and_once_after_the_round_date() {
 fn without_a_mail_server_it_says_what_is_missing() {
     let run = pegaso(&["remind", "--db", "sqlite://nessuno.db"]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(
-        text(&run.stderr).contains("manca il server di posta"),
-        "{}",
-        text(&run.stderr)
-    );
+    assert_says(&run.stderr, "manca il server di posta");
 }

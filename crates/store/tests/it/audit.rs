@@ -3,8 +3,8 @@
 
 use domain::audit::{Break, verify};
 use domain::{PlanState, Role};
-use store::testing::{fresh_databases, stamp};
-use store::{AuditFilter, Backend, NewPerson, Store};
+use store::testing::{audit_log, fresh_databases, person, record_acts, stamp};
+use store::{Backend, Store};
 
 use crate::demo;
 
@@ -15,36 +15,18 @@ async fn with_history(url: &str) -> Store {
         .save_plan(&demo(), &[], false, &stamp("cli"))
         .await
         .unwrap();
-    for (from, kind, to) in [
+    let acts = [
         (PlanState::Draft, "validate", PlanState::Validated),
         (PlanState::Validated, "approve", PlanState::Approved),
-    ] {
-        store
-            .record_act(
-                &saved.id,
-                domain::ActKind::parse(kind).unwrap(),
-                from,
-                to,
-                serde_json::json!({}),
-                &stamp("nino"),
-            )
-            .await
-            .unwrap();
-    }
-    let person = NewPerson {
-        username: "ada".into(),
-        name: "Ada Rossi".into(),
-        entity: None,
-        roles: vec![Role::Admin],
-        units: vec![],
-        password_hash: None,
-    };
+    ];
+    record_acts(&store, &saved.id, &acts, "nino").await;
+    let person = person("ada", "Ada Rossi", &[Role::Admin]);
     store.add_person(&person, &stamp("cli")).await.unwrap();
     store
 }
 
 async fn breaks(store: &Store) -> Vec<Break> {
-    let log = store.audit_log(&AuditFilter::default()).await.unwrap();
+    let log = audit_log(store).await;
     let head = store.audit_head().await.unwrap();
     verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())))
 }
@@ -64,7 +46,7 @@ async fn lift_guard(store: &Store) {
 async fn every_change_is_chained_and_the_log_refuses_updates() {
     for db in fresh_databases().await {
         let store = with_history(&db.url).await;
-        let log = store.audit_log(&AuditFilter::default()).await.unwrap();
+        let log = audit_log(&store).await;
         let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
             actions,
@@ -209,16 +191,9 @@ async fn a_removed_head_record_is_found_and_the_log_goes_on_saying_so() {
             db.backend
         );
         // Work goes on: the next change is chained after an entry that records the anomaly.
-        let person = NewPerson {
-            username: "eva".into(),
-            name: "Eva Bruni".into(),
-            entity: None,
-            roles: vec![],
-            units: vec![],
-            password_hash: None,
-        };
-        store.add_person(&person, &stamp("cli")).await.unwrap();
-        let log = store.audit_log(&AuditFilter::default()).await.unwrap();
+        let eva = person("eva", "Eva Bruni", &[]);
+        store.add_person(&eva, &stamp("cli")).await.unwrap();
+        let log = audit_log(&store).await;
         let tail: Vec<(i64, &str)> = log
             .iter()
             .skip(4)

@@ -6,14 +6,21 @@
 use chrono::NaiveDate;
 use domain::audit::verify;
 use store::backup::{BACKED_UP, MIGRATIONS_TABLE, NOT_BACKED_UP};
-use store::testing::{TestDatabase, fresh_databases, fresh_sqlite, stamp};
-use store::{Backend, NewEvidence, NewPerson, PhaseKey, Store};
+use store::testing::{TestDatabase, fresh_databases, fresh_sqlite, person, stamp};
+use store::{Backend, NewEvidence, PhaseKey, Store};
 
 use crate::backup_fixture::{
     PLAN, SECOND, audit_of, backup, binary, chain, filled, lines, made_at, restore, rows,
     table_rows,
 };
 use crate::demo;
+
+/// Whether `store` holds the fixture's session, and whether it trusts the fixture's browser.
+async fn session_and_device(store: &Store) -> (bool, bool) {
+    let session = store.session("session-hash", made_at()).await.unwrap();
+    let device = store.device_trusted("device-hash", "ada", made_at()).await;
+    (session.is_some(), device.unwrap())
+}
 
 #[tokio::test]
 async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
@@ -102,20 +109,10 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
         let (_, content) = store.evidence(key, info.id).await.unwrap();
         assert_eq!(content, binary(), "{name}: the file byte for byte");
         // Runtime state stays behind.
-        assert!(
-            store
-                .session("session-hash", made_at())
-                .await
-                .unwrap()
-                .is_none(),
-            "{name}: a session came along"
-        );
-        assert!(
-            !store
-                .device_trusted("device-hash", "ada", made_at())
-                .await
-                .unwrap(),
-            "{name}: a trusted browser came along"
+        assert_eq!(
+            session_and_device(store).await,
+            (false, false),
+            "{name}: a session or a trusted browser came along"
         );
         assert_eq!(
             store
@@ -126,37 +123,17 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
             "{name}: failed logins came along"
         );
     }
-    assert!(
-        source
-            .session("session-hash", made_at())
-            .await
-            .unwrap()
-            .is_some(),
-        "the fixture has a session"
-    );
-    assert!(
-        source
-            .device_trusted("device-hash", "ada", made_at())
-            .await
-            .unwrap(),
-        "the fixture has a trusted browser"
+    assert_eq!(
+        session_and_device(&source).await,
+        (true, true),
+        "the fixture has a session and a trusted browser"
     );
 
     // New rows after a restore get ids of their own (PostgreSQL's sequences moved on).
     for (store, name) in [(&middle, middle_db.backend), (&last, "sqlite")] {
         let before = store.people().await.unwrap();
         let eva = store
-            .add_person(
-                &NewPerson {
-                    username: "eva".into(),
-                    name: "Eva Bruni".into(),
-                    entity: None,
-                    roles: vec![],
-                    units: vec![],
-                    password_hash: None,
-                },
-                &stamp("cli"),
-            )
+            .add_person(&person("eva", "Eva Bruni", &[]), &stamp("cli"))
             .await
             .unwrap();
         assert!(before.iter().all(|p| p.id < eva.id), "{name}");

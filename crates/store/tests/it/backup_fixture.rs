@@ -9,8 +9,8 @@ use domain::audit::{Entry, verify};
 use domain::change::Proposal;
 use domain::{BoardAct, Plan, Role};
 use sha2::{Digest, Sha256};
-use store::testing::stamp;
-use store::{AuditFilter, NewEvidence, NewPerson, PhaseKey, Store, StoreError};
+use store::testing::{audit_log, fresh_sqlite, stamp};
+use store::{NewEvidence, NewPerson, PhaseKey, Store, StoreError};
 
 use crate::demo;
 
@@ -345,6 +345,15 @@ pub fn audit_of(archive: &[u8]) -> (Vec<Entry>, Option<(i64, String)>) {
     (entries, head)
 }
 
+/// The archive of a filled SQLite database (gone once archived).
+pub async fn filled_archive() -> Vec<u8> {
+    let source_db = fresh_sqlite();
+    let source = filled(&source_db.url).await;
+    let archive = backup(&source).await;
+    source.close().await;
+    archive
+}
+
 pub async fn backup(store: &Store) -> Vec<u8> {
     let mut out = Vec::new();
     store.backup(&mut out, made_at(), |_| {}).await.unwrap();
@@ -357,7 +366,7 @@ pub async fn restore(store: &Store, archive: &[u8]) -> Result<store::RestoreSumm
 
 /// The chain of a database checks whole; returns its last entry's position and hash.
 pub async fn chain(store: &Store) -> (i64, String) {
-    let log = store.audit_log(&AuditFilter::default()).await.unwrap();
+    let log = audit_log(store).await;
     let head = store.audit_head().await.unwrap();
     let breaks = verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str())));
     assert!(breaks.is_empty(), "{breaks:?}");
@@ -370,13 +379,6 @@ pub async fn chain(store: &Store) -> (i64, String) {
 pub async fn assert_empty(store: &Store, why: &str) {
     assert!(store.plans().await.unwrap().is_empty(), "{why}: a plan");
     assert!(store.people().await.unwrap().is_empty(), "{why}: a person");
-    assert!(
-        store
-            .audit_log(&AuditFilter::default())
-            .await
-            .unwrap()
-            .is_empty(),
-        "{why}: an audit entry"
-    );
+    assert!(audit_log(store).await.is_empty(), "{why}: an audit entry");
     assert_eq!(store.audit_head().await.unwrap(), None, "{why}: the head");
 }

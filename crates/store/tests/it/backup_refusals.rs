@@ -2,19 +2,17 @@
 //! as it was; an archive of an older schema restores; a text PostgreSQL cannot hold is said
 //! before anything is written.
 
-use store::testing::{fresh_databases, fresh_sqlite, stamp};
-use store::{AuditFilter, Backend, NewPerson, Store, StoreError};
+use store::testing::{audit_log, fresh_databases, fresh_sqlite, person, stamp};
+use store::{Backend, Store, StoreError};
 
 use crate::backup_fixture::{
-    assert_empty, backup, chain, columns, filled, gzip, lines, restore, rows, sealed,
+    assert_empty, backup, chain, columns, filled, filled_archive, gzip, lines, restore, rows,
+    sealed,
 };
 
 #[tokio::test]
 async fn an_older_archive_restores_when_the_missing_columns_may_be_empty() {
-    let source_db = fresh_sqlite();
-    let source = filled(&source_db.url).await;
-    let archive = backup(&source).await;
-    source.close().await;
+    let archive = filled_archive().await;
     // As an archive of the schema before e-mail addresses: no person.email.
     let mut lines = lines(&archive);
     lines.pop();
@@ -47,10 +45,7 @@ async fn an_older_archive_restores_when_the_missing_columns_may_be_empty() {
 
 #[tokio::test]
 async fn damaged_or_foreign_archives_and_filled_targets_are_refused_with_nothing_written() {
-    let source_db = fresh_sqlite();
-    let source = filled(&source_db.url).await;
-    let archive = backup(&source).await;
-    source.close().await;
+    let archive = filled_archive().await;
     let good = lines(&archive);
     let text = |lines: &[String]| -> String { lines.iter().map(|l| format!("{l}\n")).collect() };
 
@@ -208,24 +203,11 @@ async fn damaged_or_foreign_archives_and_filled_targets_are_refused_with_nothing
 
 #[tokio::test]
 async fn a_target_with_a_single_person_is_not_empty() {
-    let source_db = fresh_sqlite();
-    let source = filled(&source_db.url).await;
-    let archive = backup(&source).await;
-    source.close().await;
+    let archive = filled_archive().await;
     for db in fresh_databases().await {
         let store = Store::open(&db.url).await.unwrap();
         store
-            .add_person(
-                &NewPerson {
-                    username: "solo".into(),
-                    name: "Solo Uno".into(),
-                    entity: None,
-                    roles: vec![],
-                    units: vec![],
-                    password_hash: None,
-                },
-                &stamp("cli"),
-            )
+            .add_person(&person("solo", "Solo Uno", &[]), &stamp("cli"))
             .await
             .unwrap();
         let result = restore(&store, &archive).await;
@@ -236,14 +218,7 @@ async fn a_target_with_a_single_person_is_not_empty() {
         );
         assert!(store.plans().await.unwrap().is_empty(), "{}", db.backend);
         assert_eq!(store.people().await.unwrap().len(), 1);
-        assert_eq!(
-            store
-                .audit_log(&AuditFilter::default())
-                .await
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(audit_log(&store).await.len(), 1);
         store.close().await;
     }
 }

@@ -99,17 +99,7 @@ async fn every_form_needs_its_csrf_token() {
         assert_eq!(r.status(), 403, "{}", app.backend);
         assert!(cookie_of(&r, "pegaso_session").is_none());
         let user = app.login("ada", &password).await;
-        let spare = web::auth::new_token().unwrap();
-        let spare = app
-            .store
-            .add_token(
-                "ada",
-                "spare",
-                &web::auth::secret_hash(&spare),
-                &store::testing::stamp("t"),
-            )
-            .await
-            .unwrap();
+        let spare = app.spare_token("ada").await;
         let o = crate::demo().objectives.into_iter().next().unwrap();
         // Every form of the site: each POST route of the table, but sign-in (checked above).
         let posts: Vec<&str> = web::route_table()
@@ -274,10 +264,9 @@ async fn failed_logins_are_limited_per_account_and_per_address() {
 #[tokio::test]
 async fn api_tokens_work_until_revoked() {
     for app in TestApp::each().await {
-        let password = app
-            .person("nino", "Nino Verdi", &[Role::Evaluator], &[])
+        let user = app
+            .signed_in("nino", "Nino Verdi", &[Role::Evaluator], &[])
             .await;
-        let user = app.login("nino", &password).await;
         let page = user.post("/account/token", &[("name", "cruscotto")]).await;
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
@@ -396,7 +385,7 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
         assert!(app.store.person("altro").await.is_err());
         // The new person signs in and reads the audit log, whose chain holds.
         let rita = app.login("revisore", "una-password-lunga").await;
-        let log = rita.get("/registro").await.text().await.unwrap();
+        let log = rita.text("/registro").await;
         assert!(log.contains("La catena del registro è integra"), "{b}");
         assert!(log.contains("persona aggiunta"));
         let csv = rita.get("/registro.csv").await;
@@ -418,9 +407,8 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
             .await;
         assert_eq!(r.status(), 422, "no one disables themselves");
         // A head sees the units the plan gives them, with the period that is theirs.
-        let head_password = app.person("capo", &name, &[], &[]).await;
-        let head = app.login("capo", &head_password).await;
-        let account = head.get("/account").await.text().await.unwrap();
+        let head = app.signed_in("capo", &name, &[], &[]).await;
+        let account = head.text("/account").await;
         let until = domain::messages::date(first.until.unwrap());
         assert!(
             account.contains(&format!("fino al {until}")),
@@ -433,8 +421,9 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
 #[tokio::test]
 async fn the_audit_page_says_where_the_chain_breaks() {
     for app in TestApp::each().await {
-        let password = app.person("aldo", "Aldo Neri", &[Role::Auditor], &[]).await;
-        let aldo = app.login("aldo", &password).await;
+        let aldo = app
+            .signed_in("aldo", "Aldo Neri", &[Role::Auditor], &[])
+            .await;
         let lift = match app.store.backend() {
             store::Backend::Sqlite => "DROP TRIGGER audit_entry_no_update",
             store::Backend::Postgres => {
@@ -446,7 +435,7 @@ async fn the_audit_page_says_where_the_chain_breaks() {
             .execute_raw("UPDATE audit_entry SET after = '{}' WHERE seq = 1")
             .await
             .unwrap();
-        let page = aldo.get("/registro").await.text().await.unwrap();
+        let page = aldo.text("/registro").await;
         assert!(
             page.contains("La catena del registro è interrotta"),
             "{}",
@@ -512,11 +501,7 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
         }
         let ada = app.login("ada", "una-password-lunga").await;
         let zeno = app.login("zeno", "una-password-lunga").await;
-        let zeno_token = web::auth::new_token().unwrap();
-        app.store
-            .add_token("zeno", "t", &web::auth::secret_hash(&zeno_token), &stamp)
-            .await
-            .unwrap();
+        let zeno_token = app.token("zeno", "t").await;
         // Our draft does not exist for them; our people are not theirs to see or disable.
         assert_eq!(
             zeno.get(&format!("/piani/{PLAN}")).await.status(),
@@ -528,7 +513,7 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
             200,
             "{b}"
         );
-        let people = zeno.get("/persone").await.text().await.unwrap();
+        let people = zeno.text("/persone").await;
         assert!(
             !people.contains("ada Rossi") && people.contains("zeno Rossi"),
             "{b}"

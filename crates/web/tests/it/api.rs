@@ -76,16 +76,7 @@ async fn every_documented_path_answers_as_the_document_says() {
         // An auditor reads everything there is to read.
         app.person("aldo", "Aldo Neri", &[domain::Role::Auditor], &[])
             .await;
-        let token = web::auth::new_token().unwrap();
-        app.store
-            .add_token(
-                "aldo",
-                "t",
-                &web::auth::secret_hash(&token),
-                &store::testing::stamp("t"),
-            )
-            .await
-            .unwrap();
+        let token = app.token("aldo", "t").await;
         let paths: Vec<String> = doc["paths"]
             .as_object()
             .unwrap()
@@ -149,12 +140,7 @@ async fn the_plan_api_gives_back_the_imported_plan_as_export_writes_it() {
             list,
             json!([{"id": PLAN, "entity": "Città di Alessandria", "year": 2021, "title": "Piano della Performance 2021-2023", "state": "approved"}])
         );
-        let text = app
-            .get(&format!("/api/v1/plans/{PLAN}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let text = app.text(&format!("/api/v1/plans/{PLAN}")).await;
         assert!(
             text == web::DEMO_PLAN,
             "{}: the API differs from the imported plan",

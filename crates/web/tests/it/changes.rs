@@ -3,10 +3,9 @@
 //! the plan gets a new version, the versions page shows what changed, the card keeps the
 //! original beside the revised deadline, and what was reported meanwhile stays.
 
-use domain::{PlanState, Role};
-use serde_json::Value;
+use domain::Role;
 
-use crate::{PLAN, TestApp, demo};
+use crate::{PLAN, TestApp, demo, head_name};
 
 #[tokio::test]
 async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
@@ -22,36 +21,24 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
                 && plan.unit(&o.unit).is_some_and(|u| u.heads.len() == 1)
         })
         .unwrap();
-    let head_name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
-        .name
-        .split_whitespace()
-        .filter(|w| !w.contains('.'))
-        .collect();
+    let head_name = head_name(plan.unit(&o.unit).unwrap());
     let first = &o.phases[0];
     let before = domain::messages::date(first.deadline.fixed_date().unwrap());
     let card = format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label);
     for app in TestApp::each().await {
         let b = app.backend;
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
-            .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
-        app.act(PlanState::Approved, "start", PlanState::InExecution)
-            .await;
-        let head = app.person("capo", &head_name.join(" "), &[], &[]).await;
-        let head = app.login("capo", &head).await;
+        app.run_plan().await;
+        let head = app.signed_in("capo", &head_name, &[], &[]).await;
         let nucleo = app
-            .person("nino", "Nino Verdi", &[Role::Evaluator], &[])
+            .signed_in("nino", "Nino Verdi", &[Role::Evaluator], &[])
             .await;
-        let nucleo = app.login("nino", &nucleo).await;
         let giunta = app
-            .person("gina", "Gina Bianchi", &[Role::Board], &[])
+            .signed_in("gina", "Gina Bianchi", &[Role::Board], &[])
             .await;
-        let giunta = app.login("gina", &giunta).await;
 
         // Something reported before the change, which must survive it.
         let phase = format!("{card}/fasi/2");
-        let form = head.get(&phase).await.text().await.unwrap();
+        let form = head.text(&phase).await;
         let version = crate::field(&form, "version").unwrap();
         let report = [
             ("version", version.as_str()),
@@ -140,7 +127,7 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
             "{b}"
         );
         // The card: the revised deadline, the original beside it; the report is still there.
-        let page = head.get(&card).await.text().await.unwrap();
+        let page = head.text(&card).await;
         assert!(
             page.contains("Originale, prima della modifica approvata"),
             "{b}"
@@ -149,12 +136,7 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         assert!(page.contains("Lavori avviati"), "{b}");
         assert!(page.contains("atto n. 101"), "{b}");
         // The plan itself, as the API and export give it.
-        let api: Value = app
-            .get(&format!("/api/v1/plans/{PLAN}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let api = app.json(&format!("/api/v1/plans/{PLAN}")).await;
         assert_eq!(
             api["objectives"][index]["phases"][0]["deadline"]["date"], "2021-09-30",
             "{b}"
@@ -205,35 +187,18 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         assert_eq!(app.store.versions(PLAN).await.unwrap().len(), 2, "{b}");
         let requests = app.store.change_requests(PLAN).await.unwrap();
         assert_eq!(requests[1].state, domain::change::RequestState::Rejected);
-        let list = nucleo
-            .get(&format!("/piani/{PLAN}/richieste"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let list = nucleo.text(&format!("/piani/{PLAN}/richieste")).await;
         assert!(
             list.contains("respinta") && list.contains("Non motivata"),
             "{b}"
         );
-        let log = app
-            .store
-            .audit_log(&store::AuditFilter::default())
-            .await
-            .unwrap();
-        for action in [
+        app.assert_audited(&[
             "change.request",
             "change.opinion",
             "change.approve",
             "change.reject",
-        ] {
-            assert!(log.iter().any(|e| e.action == action), "{b}: {action}");
-        }
-        let head_hash = app.store.audit_head().await.unwrap();
-        assert!(
-            domain::audit::verify(&log, head_hash.as_ref().map(|(s, h)| (*s, h.as_str())))
-                .is_empty(),
-            "{b}"
-        );
+        ])
+        .await;
         app.stop().await;
     }
 }

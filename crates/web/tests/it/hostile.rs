@@ -13,21 +13,7 @@ use tokio::net::TcpStream;
 use web::ServerLimits;
 use web::auth::{HashLimits, Settings};
 
-use crate::{PLAN, TestApp, demo};
-
-async fn token(app: &TestApp, username: &str) -> String {
-    let token = web::auth::new_token().unwrap();
-    app.store
-        .add_token(
-            username,
-            "test",
-            &web::auth::secret_hash(&token),
-            &store::testing::stamp("test"),
-        )
-        .await
-        .unwrap();
-    token
-}
+use crate::{PLAN, TestApp, demo, head_name, objective_of};
 
 /// Sends `head` (a request line and headers, no body) on a new connection and reads what
 /// comes back until the server closes it, for `wait` at most.
@@ -43,28 +29,23 @@ async fn only_head(app: &TestApp, head: &str, wait: Duration) -> String {
 /// The first objective of the Avvocatura and its head's name without titles.
 fn avvocatura() -> (domain::Objective, String) {
     let plan = demo();
-    let o = plan
-        .objectives
-        .iter()
-        .find(|o| o.unit.as_str() == "avvocatura")
-        .unwrap()
-        .clone();
-    let name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
-        .name
-        .split_whitespace()
-        .filter(|w| !w.contains('.'))
-        .collect();
-    (o, name.join(" "))
+    let o = objective_of(&plan, "avvocatura");
+    (o.clone(), head_name(plan.unit(&o.unit).unwrap()))
 }
 
-async fn running(app: &TestApp) {
-    for (from, kind, to) in [
-        (PlanState::Draft, "validate", PlanState::Validated),
-        (PlanState::Validated, "approve", PlanState::Approved),
-        (PlanState::Approved, "start", PlanState::InExecution),
-    ] {
-        app.act(from, kind, to).await;
-    }
+/// A SQLite app whose connections have these header, request and idle timeouts.
+async fn with_timeouts(header: u64, request: u64, idle: u64) -> TestApp {
+    let limits = ServerLimits {
+        header_timeout: Duration::from_secs(header),
+        request_timeout: Duration::from_secs(request),
+        idle_timeout: Duration::from_secs(idle),
+        ..ServerLimits::default()
+    };
+    let settings = Settings {
+        cookie_secure: false,
+        ..Settings::default()
+    };
+    TestApp::spawn_limited(store::testing::fresh_sqlite(), settings, limits).await
 }
 
 #[tokio::test]
@@ -118,8 +99,8 @@ async fn sizes_texts_and_dates_have_their_limits() {
         app.person("capo", &head_name, &[], &[]).await;
         app.person("gina", "Gina Bianchi", &[Role::Board], &[])
             .await;
-        let head = token(&app, "capo").await;
-        let gina = token(&app, "gina").await;
+        let head = app.token("capo", "test").await;
+        let gina = app.token("gina", "test").await;
         app.act(PlanState::Draft, "validate", PlanState::Validated)
             .await;
         // A board act dated where no plan of 2021 reaches is refused, whatever the API sends.
@@ -231,7 +212,7 @@ async fn another_administration_is_refused_alike_everywhere() {
     let (o, _) = avvocatura();
     for app in TestApp::each().await {
         let b = app.backend;
-        running(&app).await;
+        app.run_plan().await;
         let new = NewPerson {
             username: "zeno".into(),
             name: "Zeno Blu".into(),
@@ -244,7 +225,7 @@ async fn another_administration_is_refused_alike_everywhere() {
             .add_person(&new, &store::testing::stamp("test"))
             .await
             .unwrap();
-        let zeno = token(&app, "zeno").await;
+        let zeno = app.token("zeno", "test").await;
         let api = format!("{}/api/v1/plans/{PLAN}", app.base);
         let act = app
             .client
@@ -285,17 +266,7 @@ async fn another_administration_is_refused_alike_everywhere() {
 
 #[tokio::test]
 async fn connections_that_send_nothing_or_too_slowly_are_closed() {
-    let limits = ServerLimits {
-        header_timeout: Duration::from_secs(1),
-        request_timeout: Duration::from_secs(1),
-        idle_timeout: Duration::from_secs(2),
-        ..ServerLimits::default()
-    };
-    let settings = Settings {
-        cookie_secure: false,
-        ..Settings::default()
-    };
-    let app = TestApp::spawn_limited(store::testing::fresh_sqlite(), settings, limits).await;
+    let app = with_timeouts(1, 1, 2).await;
     let wait = Duration::from_secs(6);
     // Idle, and half a head: closed after the header timeout, with nothing or a 408.
     for head in ["", "GET /healthz HTTP/1.1\r\nHost: x\r\n"] {
@@ -331,17 +302,7 @@ async fn connections_that_send_nothing_or_too_slowly_are_closed() {
 #[tokio::test]
 async fn a_connection_on_which_nothing_moves_is_dropped() {
     // Generous header and request times: only the idle timeout can end what follows.
-    let limits = ServerLimits {
-        header_timeout: Duration::from_secs(30),
-        request_timeout: Duration::from_secs(30),
-        idle_timeout: Duration::from_secs(1),
-        ..ServerLimits::default()
-    };
-    let settings = Settings {
-        cookie_secure: false,
-        ..Settings::default()
-    };
-    let app = TestApp::spawn_limited(store::testing::fresh_sqlite(), settings, limits).await;
+    let app = with_timeouts(30, 30, 1).await;
     // A body that stops after ten bytes.
     let started = Instant::now();
     let answer = only_head(
@@ -449,10 +410,7 @@ async fn calendar_feeds_hold_whatever_a_plan_says_and_links_ignore_host() {
             .save_plan(&plan, &findings, true, &store::testing::stamp("test"))
             .await
             .unwrap();
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
-            .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
+        app.approve_plan().await;
         let r = app
             .get(&format!("/piani/{PLAN}/calendari/avvocatura.ics"))
             .await;
@@ -471,8 +429,7 @@ async fn calendar_feeds_hold_whatever_a_plan_says_and_links_ignore_host() {
             "{b}: the text, escaped"
         );
         // The feed's address the account page gives names the configured site, not `Host`.
-        let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
-        let user = app.login("ada", &password).await;
+        let user = app.signed_in("ada", "Ada Rossi", &[Role::Admin], &[]).await;
         let r = app
             .client
             .post(format!("{}/account/calendario", app.base))

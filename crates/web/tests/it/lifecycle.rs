@@ -5,22 +5,7 @@
 use domain::{PlanState, Role};
 use serde_json::{Value, json};
 
-use crate::{PLAN, TestApp, demo};
-
-/// An API token for `username`, made as the account page makes them.
-async fn token(app: &TestApp, username: &str) -> String {
-    let token = web::auth::new_token().unwrap();
-    app.store
-        .add_token(
-            username,
-            "test",
-            &web::auth::secret_hash(&token),
-            &store::testing::stamp("test"),
-        )
-        .await
-        .unwrap();
-    token
-}
+use crate::{PLAN, TestApp, demo, head_name, objective_of, without_initials};
 
 async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     let r = app
@@ -35,16 +20,11 @@ async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> Value {
-    let r = app
-        .client
-        .get(format!("{}/api/v1{path}", app.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    r.json().await.unwrap()
+/// `put`s `changes` to the phase at `path`, from the version the phase is at now.
+async fn save(app: &TestApp, token: &str, path: &str, changes: Value) -> (u16, Value) {
+    let mut body = changes;
+    body["version"] = app.api_json(token, path).await["version"].clone();
+    put(app, token, path, body).await
 }
 
 async fn act(app: &TestApp, token: &str, body: Value) -> u16 {
@@ -64,90 +44,48 @@ async fn the_cycle_runs_through_the_pages_with_the_right_people_only() {
     for app in TestApp::each().await {
         let b = app.backend;
         let acts = format!("/piani/{PLAN}/atti");
-        let admin = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let admin = app.signed_in("ada", "Ada Rossi", &[Role::Admin], &[]).await;
         let evaluator = app
-            .person("nino", "Nino Verdi", &[Role::Evaluator], &[])
+            .signed_in("nino", "Nino Verdi", &[Role::Evaluator], &[])
             .await;
         let board = app
-            .person("gina", "Gina Bianchi", &[Role::Board], &[])
+            .signed_in("gina", "Gina Bianchi", &[Role::Board], &[])
             .await;
-        let (admin, evaluator, board) = (
-            app.login("ada", &admin).await,
-            app.login("nino", &evaluator).await,
-            app.login("gina", &board).await,
-        );
         // The draft: the evaluator sees the button, the board sees why it is not theirs.
-        let page = board
-            .get(&format!("/piani/{PLAN}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = board.text(&format!("/piani/{PLAN}")).await;
         assert!(
             page.contains("Valida il piano: Spetta a: Nucleo di Valutazione."),
             "{b}"
         );
-        let page = evaluator
-            .get(&format!("/piani/{PLAN}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = evaluator.text(&format!("/piani/{PLAN}")).await;
         assert!(
             page.contains("<button type=\"submit\">Valida il piano</button>"),
             "{b}"
         );
         let step = |kind: &'static str, from: &'static str| vec![("kind", kind), ("from", from)];
-        assert_eq!(
-            board.post(&acts, &step("validate", "draft")).await.status(),
-            403,
-            "{b}"
-        );
-        assert_eq!(
-            evaluator
-                .post(&acts, &step("validate", "draft"))
-                .await
-                .status(),
-            303,
-            "{b}"
-        );
-        // Sent back with a reason, then validated again.
-        assert_eq!(
-            evaluator
-                .post(&acts, &step("send_back", "validated"))
-                .await
-                .status(),
-            422
-        );
         let mut back = step("send_back", "validated");
         back.push(("reason", "Indicatori da precisare"));
-        assert_eq!(evaluator.post(&acts, &back).await.status(), 303);
-        assert_eq!(
-            evaluator
-                .post(&acts, &step("validate", "draft"))
-                .await
-                .status(),
-            303
-        );
-        // Approval needs the act; a stale form (another state) is a conflict.
-        assert_eq!(
-            admin
-                .post(&acts, &step("approve", "validated"))
-                .await
-                .status(),
-            403
-        );
-        assert_eq!(
-            board
-                .post(&acts, &step("approve", "validated"))
-                .await
-                .status(),
-            422
-        );
         let mut approve = step("approve", "validated");
         approve.extend([("act_number", "45"), ("act_date", "2021-03-15")]);
-        assert_eq!(board.post(&acts, &approve).await.status(), 303);
-        assert_eq!(board.post(&acts, &approve).await.status(), 409);
+        for (who, form, status) in [
+            (&board, step("validate", "draft"), 403),
+            (&evaluator, step("validate", "draft"), 303),
+            // Sent back with a reason, then validated again.
+            (&evaluator, step("send_back", "validated"), 422),
+            (&evaluator, back, 303),
+            (&evaluator, step("validate", "draft"), 303),
+            // Approval needs the act; a stale form (another state) is a conflict.
+            (&admin, step("approve", "validated"), 403),
+            (&board, step("approve", "validated"), 422),
+            (&board, approve.clone(), 303),
+            (&board, approve, 409),
+        ] {
+            assert_eq!(
+                who.post(&acts, &form).await.status(),
+                status,
+                "{b} {form:?}"
+            );
+        }
         // Now public, with its act.
         let public = app.page(&format!("/piani/{PLAN}")).await;
         assert!(
@@ -182,19 +120,10 @@ async fn the_cycle_runs_through_the_pages_with_the_right_people_only() {
             app.store.plan_state(PLAN).await.unwrap(),
             PlanState::Published
         );
-        let page = admin
-            .get(&format!("/piani/{PLAN}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = admin.text(&format!("/piani/{PLAN}")).await;
         assert!(page.contains("Il ciclo di questo piano è concluso."));
         // Every act is in the log, by whom it was done, and the chain holds.
-        let log = app
-            .store
-            .audit_log(&store::AuditFilter::default())
-            .await
-            .unwrap();
+        let log = app.assert_audited(&[]).await;
         let acts: Vec<(String, String)> = log
             .iter()
             .filter(|e| e.action.starts_with("plan.act."))
@@ -216,10 +145,6 @@ async fn the_cycle_runs_through_the_pages_with_the_right_people_only() {
                 .map(|(k, a)| (format!("plan.act.{k}"), a.to_string()))
                 .to_vec(),
             "{b}"
-        );
-        let head = app.store.audit_head().await.unwrap();
-        assert!(
-            domain::audit::verify(&log, head.as_ref().map(|(s, h)| (*s, h.as_str()))).is_empty()
         );
         // Published, the results are public: each phase with its deadline and traffic light
         // (colour and word); nothing was recorded as done, and 2021 is past.
@@ -258,14 +183,10 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
             })
         })
         .unwrap();
-    let head_name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
-        .name
-        .split_whitespace()
-        .filter(|w| !w.contains('.'))
-        .collect();
+    let head_name = head_name(plan.unit(&o.unit).unwrap());
     for app in TestApp::each().await {
         let b = app.backend;
-        app.person("capo", &head_name.join(" "), &[], &[]).await;
+        app.person("capo", &head_name, &[], &[]).await;
         app.person("mara", "Mara Neri", &[], &[involved.id.as_str()])
             .await;
         app.person("ugo", "Ugo Gialli", &[], &["ufficio-stampa-inesistente"])
@@ -284,12 +205,11 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
             )
         };
         // While drafting, progress cannot be recorded: the plan is not running.
-        let v = get(&app, &head, &phase(1)).await["version"].clone();
-        let (s, _) = put(
+        let (s, _) = save(
             &app,
             &head,
             &phase(1),
-            json!({"version": v, "completed_on": "2021-05-01"}),
+            json!({"completed_on": "2021-05-01"}),
         )
         .await;
         assert_eq!(
@@ -297,90 +217,37 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
             "{b}: while drafting, only what the phase plans can change"
         );
         assert_eq!(
-            get(&app, &head, &phase(1)).await["completed_on"],
+            app.api_json(&head, &phase(1)).await["completed_on"],
             Value::Null
         );
-        for (from, kind, to) in [
-            (PlanState::Draft, "validate", PlanState::Validated),
-            (PlanState::Validated, "approve", PlanState::Approved),
-            (PlanState::Approved, "start", PlanState::InExecution),
-        ] {
-            app.act(from, kind, to).await;
-        }
+        app.run_plan().await;
         // Running: the head reports; a member of the unit the phase names reports on that phase.
-        let v = get(&app, &head, &phase(1)).await["version"].clone();
-        let (s, body) = put(
-            &app,
-            &head,
-            &phase(1),
-            json!({"version": v, "completed_on": "2021-05-01", "note": "fatto"}),
-        )
-        .await;
+        let done = json!({"completed_on": "2021-05-01", "note": "fatto"});
+        let (s, body) = save(&app, &head, &phase(1), done).await;
         assert_eq!(
             (s, body["completed_on"].clone()),
             (200, json!("2021-05-01")),
             "{b}"
         );
-        let v = get(&app, &mara, &phase(shared)).await["version"].clone();
-        assert_eq!(
-            put(
-                &app,
-                &mara,
-                &phase(shared),
-                json!({"version": v, "note": "contributo"})
-            )
-            .await
-            .0,
-            200,
-            "{b}"
-        );
-        let v = get(&app, &ugo, &phase(shared)).await["version"].clone();
-        assert_eq!(
-            put(
-                &app,
-                &ugo,
-                &phase(shared),
-                json!({"version": v, "note": "x"})
-            )
-            .await
-            .0,
-            403,
-            "{b}"
-        );
+        for (who, note, status) in [(&mara, "contributo", 200), (&ugo, "x", 403)] {
+            let (s, _) = save(&app, who, &phase(shared), json!({"note": note})).await;
+            assert_eq!(s, status, "{b}");
+        }
         // Measured: corrections are the planning office's only.
         assert_eq!(
             act(&app, &admin, json!({"kind": "close_measurement"})).await,
             200
         );
-        let v = get(&app, &head, &phase(1)).await["version"].clone();
-        assert_eq!(
-            put(
-                &app,
-                &head,
-                &phase(1),
-                json!({"version": v, "note": "tardi"})
-            )
-            .await
-            .0,
-            403
-        );
-        assert_eq!(
-            put(
-                &app,
-                &admin,
-                &phase(1),
-                json!({"version": v, "note": "corretta"})
-            )
-            .await
-            .0,
-            200
-        );
+        for (who, note, status) in [(&head, "tardi", 403), (&admin, "corretta", 200)] {
+            let (s, _) = save(&app, who, &phase(1), json!({"note": note})).await;
+            assert_eq!(s, status, "{b}");
+        }
         // Validated: locked for everyone.
         assert_eq!(
             act(&app, &evaluator, json!({"kind": "validate_measurement"})).await,
             200
         );
-        let v = get(&app, &admin, &phase(1)).await["version"].clone();
+        let v = app.api_json(&admin, &phase(1)).await["version"].clone();
         let (s, body) = put(
             &app,
             &admin,
@@ -396,19 +263,10 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
                 .contains("serve l'atto che riapre")
         );
         // Reopening is the board's act, with its deliberation and a reason.
-        assert_eq!(
-            act(
-                &app,
-                &evaluator,
-                json!({"kind": "reopen", "reason": "errore"})
-            )
-            .await,
-            403
-        );
-        assert_eq!(
-            act(&app, &board, json!({"kind": "reopen", "reason": "errore"})).await,
-            422
-        );
+        for (who, status) in [(&evaluator, 403), (&board, 422)] {
+            let without_act = json!({"kind": "reopen", "reason": "errore"});
+            assert_eq!(act(&app, who, without_act).await, status, "{b}");
+        }
         let reopen = json!({"kind": "reopen", "reason": "errore materiale", "from": "measure_validated",
             "board_act": {"number": "77", "date": "2022-04-02"}});
         assert_eq!(act(&app, &board, reopen).await, 200);
@@ -423,7 +281,7 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
             .0,
             200
         );
-        let record = get(&app, &admin, &phase(1)).await;
+        let record = app.api_json(&admin, &phase(1)).await;
         assert_eq!(
             (record["note"].clone(), record["completed_on"].clone()),
             (json!("riaperta"), json!("2021-05-01"))
@@ -435,7 +293,7 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
 async fn futures_tokens<const N: usize>(app: &TestApp, users: [&str; N]) -> [String; N] {
     let mut out = Vec::new();
     for u in users {
-        out.push(token(app, u).await);
+        out.push(app.token(u, "test").await);
     }
     out.try_into().unwrap()
 }
@@ -443,43 +301,37 @@ async fn futures_tokens<const N: usize>(app: &TestApp, users: [&str; N]) -> [Str
 #[tokio::test]
 async fn a_second_save_from_the_same_version_conflicts_and_nothing_is_lost() {
     let plan = demo();
-    let o = plan
-        .objectives
-        .iter()
-        .find(|o| o.unit.as_str() == "avvocatura")
-        .unwrap();
-    let head_name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
-        .name
-        .split_whitespace()
-        .filter(|w| !w.contains('.'))
-        .collect();
+    let o = objective_of(&plan, "avvocatura");
+    let head_name = head_name(plan.unit(&o.unit).unwrap());
     for app in TestApp::each().await {
         let b = app.backend;
-        app.person("capo", &head_name.join(" "), &[], &[]).await;
+        app.person("capo", &head_name, &[], &[]).await;
         let admin_password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
-        let head = token(&app, "capo").await;
+        let head = app.token("capo", "test").await;
         let path = format!(
             "/plans/{PLAN}/units/{}/objectives/{}/phases/1",
             o.unit, o.label
         );
-        let before = get(&app, &head, &path).await;
+        let before = app.api_json(&head, &path).await;
         let version = before["version"].as_i64().unwrap();
         // The admin opens the edit page at the same version…
         let admin = app.login("ada", &admin_password).await;
         let page = format!("/piani/{PLAN}/obiettivi/{}/{}/fasi/1", o.unit, o.label);
-        let form = admin.get(&page).await.text().await.unwrap();
+        let form = admin.text(&page).await;
         assert!(
             form.contains(&format!("name=\"version\" value=\"{version}\"")),
             "{b}"
         );
         // …the head saves first…
-        let (s, _) = put(
-            &app,
-            &head,
-            &path,
-            json!({"version": version, "description": "Versione del responsabile"}),
-        )
-        .await;
+        let from_before = |description: &str| {
+            put(
+                &app,
+                &head,
+                &path,
+                json!({"version": version, "description": description}),
+            )
+        };
+        let (s, _) = from_before("Versione del responsabile").await;
         assert_eq!(s, 200, "{b}");
         // …so the admin's save from the old version is a conflict that shows both.
         let v = version.to_string();
@@ -503,26 +355,18 @@ async fn a_second_save_from_the_same_version_conflicts_and_nothing_is_lost() {
         let newer = crate::field(&html, "version").unwrap();
         assert_ne!(newer, version.to_string());
         // The API says the same to a second API client.
-        let (s, body) = put(
-            &app,
-            &head,
-            &path,
-            json!({"version": version, "description": "Di nuovo"}),
-        )
-        .await;
+        let (s, body) = from_before("Di nuovo").await;
         assert_eq!(s, 409);
         assert_eq!(body["current"]["description"], "Versione del responsabile");
         // Stored: the first save, recorded once, with before and after.
-        let now = get(&app, &head, &path).await;
+        let now = app.api_json(&head, &path).await;
         assert_eq!(body["version"], now["version"]);
         assert!(now["version"].as_i64().unwrap() > version);
         assert_eq!(now["version"].to_string(), newer);
         assert_eq!(now["description"], "Versione del responsabile");
         let edits: Vec<_> = app
-            .store
-            .audit_log(&store::AuditFilter::default())
+            .audit_log()
             .await
-            .unwrap()
             .into_iter()
             .filter(|e| e.action == "phase.edit")
             .collect();
@@ -564,17 +408,15 @@ async fn each_head_edits_the_phases_of_their_own_period() {
         .position(|p| p.due.is_some_and(|d| d > switch))
         .unwrap()
         + 1;
-    let name = |n: &str| {
-        n.split_whitespace()
-            .filter(|w| !w.contains('.'))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     for app in TestApp::each().await {
-        app.person("prima", &name(&first.name), &[], &[]).await;
-        app.person("dopo", &name(&unit.heads[1].name), &[], &[])
+        app.person("prima", &without_initials(&first.name), &[], &[])
             .await;
-        let (prima, dopo) = (token(&app, "prima").await, token(&app, "dopo").await);
+        app.person("dopo", &without_initials(&unit.heads[1].name), &[], &[])
+            .await;
+        let (prima, dopo) = (
+            app.token("prima", "test").await,
+            app.token("dopo", "test").await,
+        );
         let path = |n: usize| {
             format!(
                 "/plans/{PLAN}/units/{}/objectives/{}/phases/{n}",
@@ -587,14 +429,7 @@ async fn each_head_edits_the_phases_of_their_own_period() {
             (&dopo, early, 403),
             (&dopo, late, 200),
         ] {
-            let v = get(&app, who, &path(n)).await["version"].clone();
-            let (s, _) = put(
-                &app,
-                who,
-                &path(n),
-                json!({"version": v, "description": "aggiornata"}),
-            )
-            .await;
+            let (s, _) = save(&app, who, &path(n), json!({"description": "aggiornata"})).await;
             assert_eq!(s, expected, "{} phase {n}", app.backend);
         }
         app.stop().await;
@@ -604,22 +439,21 @@ async fn each_head_edits_the_phases_of_their_own_period() {
 #[tokio::test]
 async fn simultaneous_saves_from_one_version_keep_exactly_one() {
     let plan = demo();
-    let o = plan
-        .objectives
-        .iter()
-        .find(|o| o.unit.as_str() == "avvocatura")
-        .unwrap();
+    let o = objective_of(&plan, "avvocatura");
     for app in TestApp::each().await {
         let b = app.backend;
         app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
         app.person("eva", "Eva Bruni", &[Role::Admin], &[]).await;
-        let (ada, eva) = (token(&app, "ada").await, token(&app, "eva").await);
+        let (ada, eva) = (
+            app.token("ada", "test").await,
+            app.token("eva", "test").await,
+        );
         let path = format!(
             "/plans/{PLAN}/units/{}/objectives/{}/phases/2",
             o.unit, o.label
         );
         for round in 0..5 {
-            let version = get(&app, &ada, &path).await["version"].clone();
+            let version = app.api_json(&ada, &path).await["version"].clone();
             let mine = format!("ada {round}");
             let theirs = format!("eva {round}");
             let ((s1, _), (s2, _)) = tokio::join!(
@@ -639,15 +473,13 @@ async fn simultaneous_saves_from_one_version_keep_exactly_one() {
             let mut statuses = [s1, s2];
             statuses.sort_unstable();
             assert_eq!(statuses, [200, 409], "{b}: round {round}");
-            let kept = get(&app, &ada, &path).await["description"].clone();
+            let kept = app.api_json(&ada, &path).await["description"].clone();
             let winner = if s1 == 200 { mine } else { theirs };
             assert_eq!(kept, json!(winner), "{b}: round {round}");
         }
         let edits = app
-            .store
-            .audit_log(&store::AuditFilter::default())
+            .audit_log()
             .await
-            .unwrap()
             .into_iter()
             .filter(|e| e.action == "phase.edit")
             .count();

@@ -99,10 +99,7 @@ impl TestApp {
     pub async fn each_approved() -> Vec<TestApp> {
         let apps = Self::each().await;
         for app in &apps {
-            app.act(PlanState::Draft, "validate", PlanState::Validated)
-                .await;
-            app.act(PlanState::Validated, "approve", PlanState::Approved)
-                .await;
+            app.approve_plan().await;
         }
         apps
     }
@@ -206,7 +203,7 @@ impl TestApp {
             cookie: format!("pegaso_session={session}"),
             csrf: String::new(),
         };
-        let account = user.get("/account").await.text().await.unwrap();
+        let account = user.text("/account").await;
         user.csrf = field(&account, "csrf").expect("session csrf");
         user
     }
@@ -217,6 +214,106 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The body of the answer at `path`, whatever its status.
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// The answer at `path`, read as JSON.
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.unwrap()
+    }
+
+    /// What `/api/v1{path}` answers this token's owner, which must be 200 with JSON.
+    pub async fn api_json(&self, token: &str, path: &str) -> serde_json::Value {
+        let r = self
+            .client
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{} {path}", self.backend);
+        r.json().await.unwrap()
+    }
+
+    /// Creates an account with a known password and signs it in.
+    pub async fn signed_in(
+        &self,
+        username: &str,
+        name: &str,
+        roles: &[Role],
+        units: &[&str],
+    ) -> User {
+        let password = self.person(username, name, roles, units).await;
+        self.login(username, &password).await
+    }
+
+    /// An API token for `username`, made as the account page makes them, named `name`.
+    pub async fn token(&self, username: &str, name: &str) -> String {
+        self.add_token(username, name).await.0
+    }
+
+    /// The number of a new token of `username`'s named `spare`, there to be revoked.
+    pub async fn spare_token(&self, username: &str) -> i64 {
+        self.add_token(username, "spare").await.1
+    }
+
+    /// A new token and its number.
+    async fn add_token(&self, username: &str, name: &str) -> (String, i64) {
+        let token = web::auth::new_token().unwrap();
+        let id = self
+            .store
+            .add_token(
+                username,
+                name,
+                &web::auth::secret_hash(&token),
+                &stamp("test"),
+            )
+            .await
+            .unwrap();
+        (token, id)
+    }
+
+    /// Takes the demo plan from its draft through validation to approval.
+    pub async fn approve_plan(&self) {
+        self.act(PlanState::Draft, "validate", PlanState::Validated)
+            .await;
+        self.act(PlanState::Validated, "approve", PlanState::Approved)
+            .await;
+    }
+
+    /// Takes the demo plan from its draft through validation and approval to running.
+    pub async fn run_plan(&self) {
+        self.approve_plan().await;
+        self.act(PlanState::Approved, "start", PlanState::InExecution)
+            .await;
+    }
+
+    /// The whole audit log.
+    pub async fn audit_log(&self) -> Vec<domain::audit::Entry> {
+        self.store
+            .audit_log(&store::AuditFilter::default())
+            .await
+            .unwrap()
+    }
+
+    /// Asserts that each of `actions` is in the audit log and that the log's chain holds.
+    pub async fn assert_audited(&self, actions: &[&str]) -> Vec<domain::audit::Entry> {
+        let b = self.backend;
+        let log = self.audit_log().await;
+        for action in actions {
+            assert!(log.iter().any(|e| e.action == *action), "{b}: {action}");
+        }
+        let head_hash = self.store.audit_head().await.unwrap();
+        assert!(
+            domain::audit::verify(&log, head_hash.as_ref().map(|(s, h)| (*s, h.as_str())))
+                .is_empty(),
+            "{b}"
+        );
+        log
     }
 
     /// The body of a page that must answer 200 with HTML.
@@ -257,6 +354,11 @@ impl User {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The body of the answer at `path`, whatever its status.
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
     }
 
     /// Posts a form with this session's CSRF token added.
@@ -318,6 +420,46 @@ pub fn field(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')? + start;
     Some(html[start..end].to_owned())
+}
+
+/// A unit with one head and an objective, and its first objective.
+pub fn headed_unit(plan: &Plan) -> (&domain::Unit, &domain::Objective) {
+    let unit = plan
+        .units
+        .iter()
+        .find(|u| plan.objectives.iter().any(|o| o.unit == u.id) && u.heads.len() == 1)
+        .unwrap();
+    let objective = plan.objectives.iter().find(|o| o.unit == unit.id).unwrap();
+    (unit, objective)
+}
+
+/// The first objective of the unit `unit`.
+pub fn objective_of<'a>(plan: &'a Plan, unit: &str) -> &'a domain::Objective {
+    plan.objectives
+        .iter()
+        .find(|o| o.unit.as_str() == unit)
+        .unwrap()
+}
+
+/// The name a unit's first head signs in with: their name without initials.
+pub fn head_name(unit: &domain::Unit) -> String {
+    without_initials(&unit.heads[0].name)
+}
+
+/// A person's name without its initials and titles (the words with a dot).
+pub fn without_initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| !w.contains('.'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The first address in `html` that an attribute (`href`, `action`) gives and `wanted` takes.
+pub fn address(html: &str, attribute: &str, wanted: impl Fn(&str) -> bool) -> Option<String> {
+    html.split(&format!("{attribute}=\""))
+        .filter_map(|s| s.split('"').next())
+        .find(|a| wanted(a))
+        .map(str::to_owned)
 }
 
 pub fn demo() -> Plan {

@@ -9,7 +9,7 @@
 use axum::http::Method;
 use domain::{PlanState, Role};
 
-use crate::{PLAN, TestApp, User, demo};
+use crate::{PLAN, TestApp, User, demo, head_name, headed_unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -106,6 +106,10 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
     // Out of turn for everyone in this state: the plan's people are told so (409), the public
     // to sign in first.
     let out_of_turn = if signed { 409 } else { 401 };
+    // What a signed-in person gets; the public is asked to sign in.
+    let signed_in = |yes: u16| if signed { yes } else { 401 };
+    // What a route open in this state answers; out of turn when it is not.
+    let when = |open: bool, yes: u16| if open { yes } else { out_of_turn };
     // The public reads a plan once it is approved, its results only once published (never
     // here): before approval the plan does not exist for them.
     let public_reads_plan = state >= Approved;
@@ -125,49 +129,13 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
         ("GET", "/healthz" | "/static/pegaso.css" | "/" | "/accesso") => 200,
         // No outside sign-in service is configured: nothing to come back from.
         ("GET", "/accesso/ritorno") => 404,
-        ("POST", "/accesso") => {
-            if signed {
-                303
-            } else {
-                401
-            }
-        }
-        ("POST", "/uscita" | "/account/token/{id}/revoca") => {
-            if signed {
-                303
-            } else {
-                401
-            }
-        }
-        ("GET", "/account") => {
-            if signed {
-                200
-            } else {
-                401
-            }
-        }
-        ("POST", "/account/token") => {
-            if signed {
-                200
-            } else {
-                401
-            }
-        }
+        ("POST", "/accesso") => signed_in(303),
+        ("POST", "/uscita" | "/account/token/{id}/revoca") => signed_in(303),
+        ("GET", "/account") => signed_in(200),
+        ("POST", "/account/token") => signed_in(200),
         // The account page again, with the calendar's secret address shown once.
-        ("POST", "/account/calendario") => {
-            if signed {
-                200
-            } else {
-                401
-            }
-        }
-        ("POST", "/account/calendario/revoca") => {
-            if signed {
-                303
-            } else {
-                401
-            }
-        }
+        ("POST", "/account/calendario") => signed_in(200),
+        ("POST", "/account/calendario/revoca") => signed_in(303),
         // No feed has that secret.
         ("GET", "/calendari/{feed}") => 404,
         ("GET", "/persone") => by(&[Admin], 200),
@@ -178,13 +146,7 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             by(&[Admin, Evaluator, Auditor], 200)
         }
         ("GET", "/api/v1/openapi.json" | "/api/v1/plans") => 200,
-        ("GET", "/api/v1/me") => {
-            if signed {
-                200
-            } else {
-                401
-            }
-        }
+        ("GET", "/api/v1/me") => signed_in(200),
         ("GET", "/api/v1/audit") => by(&[Admin, Evaluator, Auditor], 200),
         ("GET", p) if PLAN_READS.contains(&p) => {
             if signed || public_reads_plan {
@@ -246,78 +208,32 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             "POST",
             "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
             | "/piani/{plan}/obiettivi/{unit}/{label}/eventi",
-        ) => {
-            if running {
-                by(reporters, 422)
-            } else {
-                out_of_turn
-            }
-        }
+        ) => when(running, by(reporters, 422)),
         // The Nucleo neutralises while the plan runs or is measured: an empty form (422).
         ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni") => {
-            if running {
-                by(&[Evaluator], 422)
-            } else {
-                out_of_turn
-            }
+            when(running, by(&[Evaluator], 422))
         }
         // The planning office opens rounds (an empty form: 422) and closes them (no round 1
         // was opened: 404) while the plan runs or is measured.
-        ("POST", "/piani/{plan}/monitoraggi") => {
-            if running {
-                by(&[Admin], 422)
-            } else {
-                out_of_turn
-            }
-        }
-        ("POST", "/piani/{plan}/monitoraggi/{round}/chiusura") => {
-            if running {
-                by(&[Admin], 404)
-            } else {
-                out_of_turn
-            }
-        }
+        ("POST", "/piani/{plan}/monitoraggi") => when(running, by(&[Admin], 422)),
+        ("POST", "/piani/{plan}/monitoraggi/{round}/chiusura") => when(running, by(&[Admin], 404)),
         // Rules that are not JSON: refused as such (422) to the planning office, while
         // drafting only.
-        ("POST", "/piani/{plan}/punteggi") => {
-            if state == Draft {
-                by(&[Admin], 422)
-            } else {
-                out_of_turn
-            }
-        }
+        ("POST", "/piani/{plan}/punteggi") => when(state == Draft, by(&[Admin], 422)),
         // Change requests, from approval until the measurement: the head asks (an empty form:
         // 422); the Nucleo and the Giunta find no request to act on (404); others are refused.
         ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/richieste") => {
-            if changes_open {
-                by(&[Head], 422)
-            } else {
-                out_of_turn
-            }
+            when(changes_open, by(&[Head], 422))
         }
         ("POST", "/piani/{plan}/richieste/{request}/parere") => {
-            if changes_open {
-                by(&[Evaluator], 404)
-            } else {
-                out_of_turn
-            }
+            when(changes_open, by(&[Evaluator], 404))
         }
         ("POST", "/piani/{plan}/richieste/{request}/decisione") => {
-            if changes_open {
-                by(&[Board], 404)
-            } else {
-                out_of_turn
-            }
+            when(changes_open, by(&[Board], 404))
         }
         // Evidence goes as multipart, with its token in the address: a urlencoded form
         // carries none the guard can read, so it is refused before anything else.
-        ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati") => {
-            if signed {
-                403
-            } else {
-                401
-            }
-        }
+        ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati") => signed_in(403),
         (m, p) => panic!("route {m} {p} is not in the authorization matrix: add its row"),
     }
 }
@@ -340,17 +256,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         routes.len()
     );
     let plan = demo();
-    let unit = plan
-        .units
-        .iter()
-        .find(|u| plan.objectives.iter().any(|o| o.unit == u.id) && u.heads.len() == 1)
-        .unwrap();
-    let objective = plan.objectives.iter().find(|o| o.unit == unit.id).unwrap();
-    let head: Vec<&str> = unit.heads[0]
-        .name
-        .split_whitespace()
-        .filter(|w| !w.contains('.'))
-        .collect();
+    let (unit, objective) = headed_unit(&plan);
+    let head = head_name(unit);
     let mut cells = 0;
     for app in TestApp::each().await {
         let b = app.backend;
@@ -375,7 +282,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 "Aldo Neri".into(),
                 vec![Role::Auditor],
             ),
-            (Who::Head, "capo", head.join(" "), vec![]),
+            (Who::Head, "capo", head.clone(), vec![]),
             (Who::Member, "mara", "Mara Gialli".into(), vec![]),
         ] {
             let units: &[&str] = if who == Who::Member {
@@ -385,18 +292,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             };
             let password = app.person(username, &name, &roles, units).await;
             let user = app.login(username, &password).await;
-            let token = web::auth::new_token().unwrap();
-            let stamp = store::testing::stamp("test");
-            app.store
-                .add_token(username, "api", &web::auth::secret_hash(&token), &stamp)
-                .await
-                .unwrap();
-            let spare = web::auth::new_token().unwrap();
-            let spare_token = app
-                .store
-                .add_token(username, "spare", &web::auth::secret_hash(&spare), &stamp)
-                .await
-                .unwrap();
+            let token = app.token(username, "api").await;
+            let spare_token = app.spare_token(username).await;
             people.push((
                 who,
                 Person {
@@ -471,17 +368,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 // token to revoke (the pass before revoked theirs).
                 for (_, p) in &mut people {
                     p.user = app.login(p.username, &p.password).await;
-                    let spare = web::auth::new_token().unwrap();
-                    p.spare_token = app
-                        .store
-                        .add_token(
-                            p.username,
-                            "spare",
-                            &web::auth::secret_hash(&spare),
-                            &store::testing::stamp("t"),
-                        )
-                        .await
-                        .unwrap();
+                    p.spare_token = app.spare_token(p.username).await;
                 }
             }
             assert_eq!(app.store.plan_state(PLAN).await.unwrap(), state, "{b}");

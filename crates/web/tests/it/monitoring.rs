@@ -7,7 +7,7 @@
 use domain::{Plan, PlanState, Role};
 use serde_json::Value;
 
-use crate::{PLAN, TestApp, demo, field};
+use crate::{PLAN, TestApp, address, demo, field, head_name};
 
 /// An objective with two dated phases and an indicator, of a unit with one head: its
 /// position and the head's name without titles.
@@ -19,29 +19,15 @@ fn chosen(plan: &Plan) -> (usize, String) {
             let unit = plan.unit(&o.unit)?;
             let dated =
                 o.phases.len() == 2 && o.phases.iter().all(|p| p.deadline.fixed_date().is_some());
-            (dated && unit.heads.len() == 1 && !o.indicators.is_empty()).then(|| {
-                let name: Vec<&str> = unit.heads[0]
-                    .name
-                    .split_whitespace()
-                    .filter(|w| !w.contains('.'))
-                    .collect();
-                (i, name.join(" "))
-            })
+            (dated && unit.heads.len() == 1 && !o.indicators.is_empty())
+                .then(|| (i, head_name(unit)))
         })
         .expect("the demo has such an objective")
 }
 
 /// The JSON of the scores of objective `id`, as the API gives them to a token's owner.
 async fn api_scores(app: &TestApp, token: &str, id: &str) -> Value {
-    let r = app
-        .client
-        .get(format!("{}/api/v1/plans/{PLAN}/scores", app.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", app.backend);
-    let body: Value = r.json().await.unwrap();
+    let body = app.api_json(token, &format!("/plans/{PLAN}/scores")).await;
     body["objectives"]
         .as_array()
         .unwrap()
@@ -60,30 +46,13 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
     let due = o.phases[0].deadline.fixed_date().unwrap();
     for app in TestApp::each().await {
         let b = app.backend;
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
+        app.run_plan().await;
+        let admin = app.signed_in("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let nucleo = app
+            .signed_in("nino", "Nino Verdi", &[Role::Evaluator], &[])
             .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
-        app.act(PlanState::Approved, "start", PlanState::InExecution)
-            .await;
-        let admin_pw = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
-        let nucleo_pw = app
-            .person("nino", "Nino Verdi", &[Role::Evaluator], &[])
-            .await;
-        let head_pw = app.person("capo", &head_name, &[], &[]).await;
-        let admin = app.login("ada", &admin_pw).await;
-        let nucleo = app.login("nino", &nucleo_pw).await;
-        let head = app.login("capo", &head_pw).await;
-        let token = web::auth::new_token().unwrap();
-        app.store
-            .add_token(
-                "nino",
-                "t",
-                &web::auth::secret_hash(&token),
-                &store::testing::stamp("t"),
-            )
-            .await
-            .unwrap();
+        let head = app.signed_in("capo", &head_name, &[], &[]).await;
+        let token = app.token("nino", "t").await;
 
         // The planning office opens a round; a second one waits for the first to close.
         let rounds = format!("/piani/{PLAN}/monitoraggi");
@@ -91,7 +60,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         assert_eq!(admin.post(&rounds, &open).await.status(), 303, "{b}");
         assert_eq!(admin.post(&rounds, &open).await.status(), 409, "{b}");
         assert_eq!(head.post(&rounds, &open).await.status(), 403, "{b}");
-        let page = admin.get(&rounds).await.text().await.unwrap();
+        let page = admin.text(&rounds).await;
         assert!(page.contains("Monitoraggio al 30/06"), "{b}");
         let unit_name = &plan.unit(&o.unit).unwrap().name;
         let waiting = |page: &str| {
@@ -102,7 +71,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
 
         // The head reports phase 1 done on its deadline; "done" without a date is refused.
         let phase = format!("{card}/fasi/1");
-        let form = head.get(&phase).await.text().await.unwrap();
+        let form = head.text(&phase).await;
         let version = field(&form, "version").unwrap();
         assert!(form.contains("Stato della fase"), "{b}");
         let no_date = [("version", version.as_str()), ("status", "done")];
@@ -130,13 +99,9 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
             303,
             "{b}"
         );
-        let shown = head.get(&phase).await.text().await.unwrap();
-        let link = shown
-            .split("href=\"")
-            .filter_map(|s| s.split('"').next())
-            .find(|h| h.contains("/allegati/"))
-            .expect("a link to the file")
-            .to_owned();
+        let shown = head.text(&phase).await;
+        let link =
+            address(&shown, "href", |h| h.contains("/allegati/")).expect("a link to the file");
         let file = head.get(&link).await;
         assert_eq!(file.status(), 200, "{b}");
         assert_eq!(file.headers()["content-type"], "application/pdf");
@@ -174,7 +139,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         assert_eq!(head.post(&indicator, &huge).await.status(), 422, "{b}");
 
         // The card: the report, the file, the value and the score with its explanation.
-        let page = head.get(&card).await.text().await.unwrap();
+        let page = head.text(&card).await;
         for expected in [
             "Relazione inviata alla Giunta",
             "relazione.pdf",
@@ -187,7 +152,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
             assert!(page.contains(expected), "{b}: the card lacks {expected:?}");
         }
         // The home page: how the plan's objectives stand, with their lights, and its score.
-        let home = head.get("/").await.text().await.unwrap();
+        let home = head.text("/").await;
         assert!(home.contains("Situazione degli obiettivi"), "{b}");
         assert!(
             home.contains("semaforo rosso"),
@@ -222,7 +187,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         let after = api_scores(&app, &token, o.id.as_str()).await;
         assert_eq!(after["score"], 100.0, "{b}: {after}");
         assert_eq!(after["phases"]["lines"][1]["status"], "neutralised", "{b}");
-        let page = head.get(&card).await.text().await.unwrap();
+        let page = head.text(&card).await;
         assert!(page.contains("Sospesa per il cambio di normativa"), "{b}");
         // The public reads the running plan, not its results: no scores, no neutralisations.
         let public = app.page(&card).await;
@@ -233,7 +198,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         assert!(!public.contains("Come è calcolato"), "{b}");
 
         // Reported and neutralised: the round no longer waits for this objective's phases.
-        let page = admin.get(&rounds).await.text().await.unwrap();
+        let page = admin.text(&rounds).await;
         let others_waiting = plan
             .objectives
             .iter()
@@ -254,22 +219,12 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         );
 
         // The round closes once.
-        let page = admin.get(&rounds).await.text().await.unwrap();
-        let close = page
-            .split("action=\"")
-            .filter_map(|s| s.split('"').next())
-            .find(|a| a.ends_with("/chiusura"))
-            .expect("a close form")
-            .to_owned();
+        let page = admin.text(&rounds).await;
+        let close = address(&page, "action", |a| a.ends_with("/chiusura")).expect("a close form");
         assert_eq!(admin.post(&close, &[]).await.status(), 303, "{b}");
         assert_eq!(admin.post(&close, &[]).await.status(), 409, "{b}");
         // Every step is in the audit log, and the chain holds.
-        let log = app
-            .store
-            .audit_log(&store::AuditFilter::default())
-            .await
-            .unwrap();
-        for action in [
+        app.assert_audited(&[
             "round.open",
             "phase.edit",
             "phase.evidence",
@@ -277,15 +232,8 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
             "neutralise",
             "neutralise.lift",
             "round.close",
-        ] {
-            assert!(log.iter().any(|e| e.action == action), "{b}: {action}");
-        }
-        let head_hash = app.store.audit_head().await.unwrap();
-        assert!(
-            domain::audit::verify(&log, head_hash.as_ref().map(|(s, h)| (*s, h.as_str())))
-                .is_empty(),
-            "{b}"
-        );
+        ])
+        .await;
         app.stop().await;
     }
 }
@@ -296,8 +244,7 @@ async fn scoring_rules_are_set_while_drafting_and_checked_against_the_plan() {
     let o = &plan.objectives[0];
     for app in TestApp::each().await {
         let b = app.backend;
-        let admin_pw = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
-        let admin = app.login("ada", &admin_pw).await;
+        let admin = app.signed_in("ada", "Ada Rossi", &[Role::Admin], &[]).await;
         let path = format!("/piani/{PLAN}/punteggi");
         let wrong = format!(
             r#"{{"indicators": [{{"objective": "{}", "indicator": 99, "rule": {{"conversion": "value"}}}}]}}"#,
@@ -315,7 +262,7 @@ async fn scoring_rules_are_set_while_drafting_and_checked_against_the_plan() {
             303,
             "{b}"
         );
-        let page = admin.get(&path).await.text().await.unwrap();
+        let page = admin.text(&path).await;
         assert!(page.contains("tolleranza di 10 giorni"), "{b}");
         assert!(page.contains("somma delle incidenze"), "{b}");
         // Once validated, the rules change only as the plan does.
@@ -334,12 +281,8 @@ async fn a_head_subscribes_to_a_calendar_of_their_deadlines() {
     let o = &plan.objectives[index];
     for app in TestApp::each().await {
         let b = app.backend;
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
-            .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
-        let password = app.person("capo", &head_name, &[], &[]).await;
-        let head = app.login("capo", &password).await;
+        app.approve_plan().await;
+        let head = app.signed_in("capo", &head_name, &[], &[]).await;
         let page = head.post("/account/calendario", &[]).await;
         assert_eq!(page.status(), 200, "{b}");
         let page = page.text().await.unwrap();
@@ -411,11 +354,7 @@ async fn a_recorded_event_gives_its_deadlines_a_date() {
         })
         .expect("the demo has a deadline after an event");
     let unit = plan.unit(&o.unit).unwrap();
-    let head: Vec<&str> = unit.heads[0]
-        .name
-        .split_whitespace()
-        .filter(|w| !w.contains('.'))
-        .collect();
+    let head = head_name(unit);
     let card = format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label);
     let day = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
     let due = match offset {
@@ -424,15 +363,9 @@ async fn a_recorded_event_gives_its_deadlines_a_date() {
     };
     for app in TestApp::each().await {
         let b = app.backend;
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
-            .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
-        app.act(PlanState::Approved, "start", PlanState::InExecution)
-            .await;
-        let password = app.person("capo", &head.join(" "), &[], &[]).await;
-        let user = app.login("capo", &password).await;
-        let page = user.get(&card).await.text().await.unwrap();
+        app.run_plan().await;
+        let user = app.signed_in("capo", &head, &[], &[]).await;
+        let page = user.text(&card).await;
         assert!(page.contains("data non ancora registrata"), "{b}");
         let row = |page: &str| {
             let at = page.find(&format!("id=\"fase-{}\"", phase + 1)).unwrap();
@@ -445,7 +378,7 @@ async fn a_recorded_event_gives_its_deadlines_a_date() {
             303,
             "{b}"
         );
-        let page = user.get(&card).await.text().await.unwrap();
+        let page = user.text(&card).await;
         assert!(page.contains("avvenuto il 01/03/2021"), "{b}");
         assert!(
             row(&page).contains(&domain::messages::date(due)),

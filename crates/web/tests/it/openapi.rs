@@ -11,7 +11,7 @@ use domain::{PlanState, Role};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::{PLAN, TestApp, demo};
+use crate::{PLAN, TestApp, demo, head_name, headed_unit};
 
 /// The methods an OpenAPI path item may hold operations under.
 const METHODS: [&str; 8] = [
@@ -348,29 +348,15 @@ async fn with_token(
         password_hash: None,
     };
     app.store.add_person(&new, &stamp).await.unwrap();
-    let token = web::auth::new_token().unwrap();
-    app.store
-        .add_token(username, "api", &web::auth::secret_hash(&token), &stamp)
-        .await
-        .unwrap();
-    token
+    app.token(username, "api").await
 }
 
 #[tokio::test]
 async fn write_answers_are_what_the_document_declares() {
     let plan = demo();
     // A unit with one head and an objective, as the matrix takes it: its head edits its phases.
-    let unit = plan
-        .units
-        .iter()
-        .find(|u| plan.objectives.iter().any(|o| o.unit == u.id) && u.heads.len() == 1)
-        .unwrap();
-    let objective = plan.objectives.iter().find(|o| o.unit == unit.id).unwrap();
-    let head_name: Vec<&str> = unit.heads[0]
-        .name
-        .split_whitespace()
-        .filter(|w| !w.contains('.'))
-        .collect();
+    let (unit, objective) = headed_unit(&plan);
+    let head_name = head_name(unit);
     let acts = format!("/plans/{PLAN}/acts");
     let phase = |n: &str| {
         format!(
@@ -397,7 +383,7 @@ async fn write_answers_are_what_the_document_declares() {
         let evaluator = with_token(&app, "nino", "Nino Verdi", None, &[Role::Evaluator]).await;
         let board = with_token(&app, "gina", "Gina Bianchi", None, &[Role::Board]).await;
         let auditor = with_token(&app, "aldo", "Aldo Neri", None, &[Role::Auditor]).await;
-        let head = with_token(&app, "capo", &head_name.join(" "), None, &[]).await;
+        let head = with_token(&app, "capo", &head_name, None, &[]).await;
         // Of another administration, with every role: refused on our plan whatever it holds.
         let stranger = with_token(
             &app,
@@ -413,100 +399,88 @@ async fn write_answers_are_what_the_document_declares() {
         );
 
         // A draft. The acts: every refusal first, then the Nucleo validates.
+        let (by_evaluator, by_auditor) = (Some(evaluator.as_str()), Some(auditor.as_str()));
+        let (by_board, by_stranger) = (Some(board.as_str()), Some(stranger.as_str()));
+        let validate = r#"{"kind": "validate"}"#;
+        let approve = r#"{"kind": "approve", "board_act": {"number": "1", "date": "2021-03-01"}}"#;
+        let far = r#"{"kind": "validate", "board_act": {"number": "1", "date": "2099-01-01"}}"#;
+        let stale = r#"{"kind": "validate", "from": "validated"}"#;
         for (what, path, token, body, status) in [
-            (
-                "no token",
-                acts.clone(),
-                None,
-                r#"{"kind": "validate"}"#,
-                401,
-            ),
+            ("no token", &*acts, None, validate, 401),
             (
                 "a token that is none",
-                acts.clone(),
+                &acts,
                 Some("pgs_sbagliata"),
-                r#"{"kind": "validate"}"#,
+                validate,
                 401,
             ),
             (
                 "broken JSON",
-                acts.clone(),
-                Some(evaluator.as_str()),
+                &acts,
+                by_evaluator,
                 r#"{"kind": "validate""#,
                 400,
             ),
             (
                 "an unknown field",
-                acts.clone(),
-                Some(evaluator.as_str()),
+                &acts,
+                by_evaluator,
                 r#"{"kind": "validate", "why": "x"}"#,
                 400,
             ),
             (
                 "an unknown act",
-                acts.clone(),
-                Some(evaluator.as_str()),
+                &acts,
+                by_evaluator,
                 r#"{"kind": "dance"}"#,
                 400,
             ),
             (
                 "an address that is not UTF-8",
-                "/plans/%FF/acts".into(),
-                Some(evaluator.as_str()),
-                r#"{"kind": "validate"}"#,
+                "/plans/%FF/acts",
+                by_evaluator,
+                validate,
                 400,
             ),
             (
                 "the Nucleo's act by an auditor",
-                acts.clone(),
-                Some(auditor.as_str()),
-                r#"{"kind": "validate"}"#,
+                &acts,
+                by_auditor,
+                validate,
                 403,
             ),
             (
                 "another administration's person",
-                acts.clone(),
-                Some(stranger.as_str()),
-                r#"{"kind": "validate"}"#,
+                &acts,
+                by_stranger,
+                validate,
                 403,
             ),
             (
                 "an unknown plan",
-                "/plans/nessuno-1999/acts".into(),
-                Some(evaluator.as_str()),
-                r#"{"kind": "validate"}"#,
+                "/plans/nessuno-1999/acts",
+                by_evaluator,
+                validate,
                 404,
             ),
-            (
-                "approving a draft",
-                acts.clone(),
-                Some(board.as_str()),
-                r#"{"kind": "approve", "board_act": {"number": "1", "date": "2021-03-01"}}"#,
-                409,
-            ),
+            ("approving a draft", &acts, by_board, approve, 409),
             (
                 "from a state the plan is not in",
-                acts.clone(),
-                Some(evaluator.as_str()),
-                r#"{"kind": "validate", "from": "validated"}"#,
+                &acts,
+                by_evaluator,
+                stale,
                 409,
             ),
             (
                 "a board act dated out of the plan's reach",
-                acts.clone(),
-                Some(evaluator.as_str()),
-                r#"{"kind": "validate", "board_act": {"number": "1", "date": "2099-01-01"}}"#,
+                &acts,
+                by_evaluator,
+                far,
                 422,
             ),
-            (
-                "a body over the limit",
-                acts.clone(),
-                Some(evaluator.as_str()),
-                big.as_str(),
-                413,
-            ),
+            ("a body over the limit", &acts, by_evaluator, &big, 413),
         ] {
-            let answer = send(&app, "POST", &path, token, body).await;
+            let answer = send(&app, "POST", path, token, body).await;
             c.check(b, what, "POST", ACTS, answer, status);
         }
 
@@ -517,96 +491,100 @@ async fn write_answers_are_what_the_document_declares() {
             .as_i64()
             .unwrap();
         let edit = |v: i64| json!({"version": v, "description": "Nuova descrizione"}).to_string();
+        let (one, edited) = (phase("1"), edit(version));
+        let (by_admin, by_head) = (Some(admin.as_str()), Some(head.as_str()));
+        let unknown_objective = one.replace(&format!("/{}/phases", objective.label), "/ZZ/phases");
+        let with = |field: &str, value: &str| json!({"version": version, field: value}).to_string();
         for (what, path, token, body, status) in [
-            ("no token", phase("1"), None, edit(version), 401),
+            ("no token", one.clone(), None, edited.clone(), 401),
             (
                 "a token that is none",
-                phase("1"),
+                one.clone(),
                 Some("pgs_sbagliata"),
-                edit(version),
+                edited.clone(),
                 401,
             ),
             (
                 "broken JSON",
-                phase("1"),
-                Some(admin.as_str()),
+                one.clone(),
+                by_admin,
                 r#"{"version": "#.into(),
                 400,
             ),
             (
                 "an unknown field",
-                phase("1"),
-                Some(admin.as_str()),
-                json!({"version": version, "colour": "red"}).to_string(),
+                one.clone(),
+                by_admin,
+                with("colour", "red"),
                 400,
             ),
             (
                 "an address that is not UTF-8",
-                phase("1").replace(PLAN, "%FF"),
-                Some(admin.as_str()),
-                edit(version),
+                one.replace(PLAN, "%FF"),
+                by_admin,
+                edited.clone(),
                 400,
             ),
             (
                 "an auditor's edit",
-                phase("1"),
-                Some(auditor.as_str()),
-                edit(version),
+                one.clone(),
+                by_auditor,
+                edited.clone(),
                 403,
             ),
             (
                 "another administration's person",
-                phase("1"),
-                Some(stranger.as_str()),
-                edit(version),
+                one.clone(),
+                by_stranger,
+                edited.clone(),
                 403,
             ),
             (
                 "an unknown plan",
-                phase("1").replace(PLAN, "nessuno-1999"),
-                Some(admin.as_str()),
-                edit(version),
+                one.replace(PLAN, "nessuno-1999"),
+                by_admin,
+                edited.clone(),
                 404,
             ),
             (
                 "an unknown phase",
                 phase("99"),
-                Some(admin.as_str()),
-                edit(version),
+                by_admin,
+                edited.clone(),
                 404,
             ),
             (
                 "an unknown objective",
-                phase("1").replace(&format!("/{}/phases", objective.label), "/ZZ/phases"),
-                Some(admin.as_str()),
-                edit(version),
+                unknown_objective,
+                by_admin,
+                edited.clone(),
                 404,
             ),
             (
                 "a weight that is not a number",
-                phase("1"),
-                Some(admin.as_str()),
-                json!({"version": version, "weight_pct": "molto"}).to_string(),
+                one.clone(),
+                by_admin,
+                with("weight_pct", "molto"),
                 422,
             ),
             (
                 "progress while drafting",
-                phase("1"),
-                Some(head.as_str()),
-                json!({"version": version, "note": "fatto"}).to_string(),
+                one.clone(),
+                by_head,
+                with("note", "fatto"),
                 422,
             ),
             (
                 "a version that never was",
-                phase("1"),
-                Some(head.as_str()),
+                one.clone(),
+                by_head,
                 edit(0),
                 409,
             ),
             (
                 "a body over the limit",
-                phase("1"),
-                Some(admin.as_str()),
+                one.clone(),
+                by_admin,
                 big.clone(),
                 413,
             ),
@@ -619,43 +597,22 @@ async fn write_answers_are_what_the_document_declares() {
                 assert_eq!(body["current"]["version"], version, "{b}: {body}");
             }
         }
-        let saved = send(
-            &app,
-            "PUT",
-            &phase("1"),
-            Some(head.as_str()),
-            &edit(version),
-        )
-        .await;
+        let saved = send(&app, "PUT", &one, by_head, &edited).await;
         let saved = c.check(b, "the head plans the phase", "PUT", PHASE, saved, 200);
         assert_eq!(saved["description"], "Nuova descrizione", "{b}");
         assert_eq!(saved["editable"], "plan", "{b}");
         assert!(saved["version"].as_i64().unwrap() > version, "{b}");
 
-        let done = send(
-            &app,
-            "POST",
-            &acts,
-            Some(evaluator.as_str()),
-            r#"{"kind": "validate"}"#,
-        )
-        .await;
+        let done = send(&app, "POST", &acts, by_evaluator, validate).await;
         let done = c.check(b, "the Nucleo validates", "POST", ACTS, done, 200);
         assert_eq!(done["state"], "validated", "{b}");
 
         // Validated: nothing of a phase may change; the Giunta's act and a reason are needed.
-        let read = send(&app, "GET", &phase("1"), Some(admin.as_str()), "").await;
+        let read = send(&app, "GET", &one, by_admin, "").await;
         let version = serde_json::from_str::<Value>(&read.2).unwrap()["version"]
             .as_i64()
             .unwrap();
-        let answer = send(
-            &app,
-            "PUT",
-            &phase("1"),
-            Some(admin.as_str()),
-            &edit(version),
-        )
-        .await;
+        let answer = send(&app, "PUT", &one, by_admin, &edit(version)).await;
         c.check(b, "a validated plan's phase", "PUT", PHASE, answer, 409);
         for (what, token, body) in [
             (
@@ -697,7 +654,7 @@ async fn write_answers_are_what_the_document_declares() {
         }
 
         // Running: the head reports the phase's progress.
-        let read = send(&app, "GET", &phase("1"), Some(head.as_str()), "").await;
+        let read = send(&app, "GET", &one, by_head, "").await;
         let version = serde_json::from_str::<Value>(&read.2).unwrap()["version"]
             .as_i64()
             .unwrap();
@@ -719,36 +676,15 @@ async fn write_answers_are_what_the_document_declares() {
                 422,
             ),
         ] {
-            let answer = send(
-                &app,
-                "PUT",
-                &phase("1"),
-                Some(head.as_str()),
-                &body.to_string(),
-            )
-            .await;
+            let answer = send(&app, "PUT", &one, by_head, &body.to_string()).await;
             c.check(b, what, "PUT", PHASE, answer, status);
         }
-        let answer = send(
-            &app,
-            "PUT",
-            &phase("1"),
-            Some(head.as_str()),
-            &report.to_string(),
-        )
-        .await;
+        let answer = send(&app, "PUT", &one, by_head, &report.to_string()).await;
         let saved = c.check(b, "the head reports", "PUT", PHASE, answer, 200);
         assert_eq!(saved["editable"], "progress", "{b}");
         assert_eq!(saved["completed_on"], "2021-06-28", "{b}");
         // The same report again, from the version it started from: another came first.
-        let answer = send(
-            &app,
-            "PUT",
-            &phase("1"),
-            Some(admin.as_str()),
-            &report.to_string(),
-        )
-        .await;
+        let answer = send(&app, "PUT", &one, by_admin, &report.to_string()).await;
         let conflict = c.check(
             b,
             "a report from a stale version",

@@ -277,10 +277,7 @@ async fn import_diagnostics_are_shown_with_their_lines() {
             )
             .await
             .unwrap();
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
-            .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
+        app.approve_plan().await;
         let html = app.page(&format!("/piani/{PLAN}/diagnostica")).await;
         for d in &import.diagnostics {
             assert!(
@@ -357,10 +354,8 @@ async fn situation_pages_show_the_plan_as_it_stood_on_a_day() {
     let plan = demo();
     let o = &plan.objectives[0];
     for app in TestApp::each().await {
+        app.run_plan().await;
         for (from, kind, to) in [
-            (PlanState::Draft, "validate", PlanState::Validated),
-            (PlanState::Validated, "approve", PlanState::Approved),
-            (PlanState::Approved, "start", PlanState::InExecution),
             (
                 PlanState::InExecution,
                 "close_measurement",

@@ -143,6 +143,22 @@ fn settings_that_do_not_fit_the_plan_are_refused() {
     ));
 }
 
+/// Scores `p` under `s` at the end of 2021, with these phases done and these subjects
+/// neutralised.
+fn year_end(
+    p: &Plan,
+    s: &Settings,
+    done: &[Vec<Option<NaiveDate>>],
+    neutralised: Option<&BTreeSet<Subject>>,
+) -> PlanScores {
+    let facts = Facts {
+        done,
+        neutralised,
+        ..Facts::default()
+    };
+    score(p, s, &facts, day(12, 31))
+}
+
 fn done(rows: &[&[Option<NaiveDate>]]) -> Vec<Vec<Option<NaiveDate>>> {
     rows.iter().map(|r| r.to_vec()).collect()
 }
@@ -157,15 +173,7 @@ fn objectives_units_and_the_administration_roll_up() {
         &[Some(day(4, 30)), Some(day(5, 20))],
         &[Some(day(9, 1)), None],
     ]);
-    let r = score(
-        &p,
-        &s,
-        &Facts {
-            done: &d,
-            ..Facts::default()
-        },
-        day(12, 31),
-    );
+    let r = year_end(&p, &s, &d, None);
     assert_eq!(r.objectives[0].score, Some(dec("60")));
     assert_eq!(r.objectives[1].score, Some(dec("100")));
     // B's phase 2 counts 30 days from phase 1's actual completion.
@@ -178,27 +186,11 @@ fn objectives_units_and_the_administration_roll_up() {
     assert_eq!(r.administration, Some(dec("90")));
     // By staff: (30 × 80 + 10 × 100) / 40 = 85.
     let by_staff = settings(json!({ "units": { "by": "staff" } }));
-    let r = score(
-        &p,
-        &by_staff,
-        &Facts {
-            done: &d,
-            ..Facts::default()
-        },
-        day(12, 31),
-    );
+    let r = year_end(&p, &by_staff, &d, None);
     assert_eq!(r.administration, Some(dec("85")));
     // Objective weights: A 3, B 1 → (3 × 60 + 100) / 4 = 70.
     let weighted = settings(json!({ "objective_weights": [{ "objective": "a/A", "weight": 3 }] }));
-    let r = score(
-        &p,
-        &weighted,
-        &Facts {
-            done: &d,
-            ..Facts::default()
-        },
-        day(12, 31),
-    );
+    let r = year_end(&p, &weighted, &d, None);
     assert_eq!(r.units[0].score, Some(dec("70")));
 }
 
@@ -239,29 +231,12 @@ fn indicators_join_phases_by_the_plan_weights() {
     // B has no indicator set: its phases alone, whatever the plan's 60/40.
     assert_eq!(r.objectives[1].indicators_weight, Decimal::ZERO);
     // No actual under `block`: A cannot be measured, and the unit is B's alone.
-    let r = score(
-        &p,
-        &s,
-        &Facts {
-            done: &d,
-            ..Facts::default()
-        },
-        day(12, 31),
-    );
+    let r = year_end(&p, &s, &d, None);
     assert!(r.objectives[0].blocked);
     assert_eq!(r.objectives[0].score, None);
     // Neutralising the waiting indicator lets A be measured on its phases.
     let n: BTreeSet<Subject> = [Subject::Indicator(0, 1)].into();
-    let r = score(
-        &p,
-        &s,
-        &Facts {
-            done: &d,
-            neutralised: Some(&n),
-            ..Facts::default()
-        },
-        day(12, 31),
-    );
+    let r = year_end(&p, &s, &d, Some(&n));
     assert!(!r.objectives[0].blocked);
     assert_eq!(r.objectives[0].score, Some(dec("100")));
 }
@@ -300,28 +275,10 @@ fn neutralised_phases_and_objectives_leave_and_stay_shown() {
         &[Some(day(4, 30)), Some(day(5, 20))],
     ]);
     let n: BTreeSet<Subject> = [Subject::Phase(0, 1)].into();
-    let r = score(
-        &p,
-        &s,
-        &Facts {
-            done: &d,
-            neutralised: Some(&n),
-            ..Facts::default()
-        },
-        day(12, 31),
-    );
+    let r = year_end(&p, &s, &d, Some(&n));
     assert_eq!(r.objectives[0].score, Some(dec("100")));
     let n: BTreeSet<Subject> = [Subject::Objective(0)].into();
-    let r = score(
-        &p,
-        &s,
-        &Facts {
-            done: &d,
-            neutralised: Some(&n),
-            ..Facts::default()
-        },
-        day(12, 31),
-    );
+    let r = year_end(&p, &s, &d, Some(&n));
     assert!(r.objectives[0].neutralised);
     assert_eq!(
         r.objectives[0].score,
@@ -357,15 +314,7 @@ fn neutralisation_keys_name_their_subject_and_back() {
 fn nothing_measurable_is_not_zero() {
     let p = plan();
     let n: BTreeSet<Subject> = (0..3).map(Subject::Objective).collect();
-    let r = score(
-        &p,
-        &settings(json!({})),
-        &Facts {
-            neutralised: Some(&n),
-            ..Facts::default()
-        },
-        day(12, 31),
-    );
+    let r = year_end(&p, &settings(json!({})), &[], Some(&n));
     assert_eq!(r.units[0].score, None);
     assert_eq!(r.administration, None);
 }

@@ -28,61 +28,29 @@ fn check(rows: &[(serde_json::Value, &str, &str)]) {
     }
 }
 
+/// The two polarities, as the plan writes them.
+const HIGHER: &str = "higher_is_better";
+const LOWER: &str = "lower_is_better";
+
 #[test]
 fn conversions_against_target() {
     let t = |conversion: &str, polarity: &str, actual: f64, target: f64| json!({"conversion": conversion, "polarity": polarity, "actual": actual, "target": target});
     check(&[
-        (t("value", "higher_is_better", 80.0, 100.0), "80", "80"),
-        (
-            t("absolute_gap", "higher_is_better", 80.0, 100.0),
-            "-20",
-            "0",
-        ),
-        (
-            t("percent_gap", "higher_is_better", 120.0, 100.0),
-            "20",
-            "20",
-        ),
-        (
-            t("percent_of_target", "higher_is_better", 80.0, 100.0),
-            "80",
-            "80",
-        ),
-        (
-            t("percent_of_target", "lower_is_better", 80.0, 100.0),
-            "120",
-            "120",
-        ),
-        (
-            t("percent_of_target", "lower_is_better", 130.0, 100.0),
-            "70",
-            "70",
-        ),
-        (
-            t("ratio_of_target", "higher_is_better", 80.0, 100.0),
-            "0.8",
-            "0.8",
-        ),
+        (t("value", HIGHER, 80.0, 100.0), "80", "80"),
+        (t("absolute_gap", HIGHER, 80.0, 100.0), "-20", "0"),
+        (t("percent_gap", HIGHER, 120.0, 100.0), "20", "20"),
+        (t("percent_of_target", HIGHER, 80.0, 100.0), "80", "80"),
+        (t("percent_of_target", LOWER, 80.0, 100.0), "120", "120"),
+        (t("percent_of_target", LOWER, 130.0, 100.0), "70", "70"),
+        (t("ratio_of_target", HIGHER, 80.0, 100.0), "0.8", "0.8"),
         // A target of zero: 100 on the good side of zero, else 0.
-        (
-            t("percent_of_target", "higher_is_better", 5.0, 0.0),
-            "100",
-            "100",
-        ),
-        (
-            t("percent_of_target", "higher_is_better", -5.0, 0.0),
-            "0",
-            "0",
-        ),
-        (t("percent_gap", "lower_is_better", 3.0, 0.0), "0", "0"),
-        (t("percent_gap", "lower_is_better", 0.0, 0.0), "100", "100"),
+        (t("percent_of_target", HIGHER, 5.0, 0.0), "100", "100"),
+        (t("percent_of_target", HIGHER, -5.0, 0.0), "0", "0"),
+        (t("percent_gap", LOWER, 3.0, 0.0), "0", "0"),
+        (t("percent_gap", LOWER, 0.0, 0.0), "100", "100"),
         // A ratio with a zero divisor gives the same 100 or 0, not a hundredth of it.
-        (
-            t("ratio_of_target", "higher_is_better", 5.0, 0.0),
-            "100",
-            "100",
-        ),
-        (t("ratio_of_target", "lower_is_better", 5.0, 0.0), "0", "0"),
+        (t("ratio_of_target", HIGHER, 5.0, 0.0), "100", "100"),
+        (t("ratio_of_target", LOWER, 5.0, 0.0), "0", "0"),
     ]);
 }
 
@@ -92,83 +60,16 @@ fn conversions_against_the_prior_year() {
         json!({"conversion": conversion, "polarity": polarity, "actual": actual,
                "target": target, "prior_year": prior})
     };
+    let (progress, percent) = ("progress_from_prior_year", "percent_of_prior_year");
     check(&[
-        (
-            p(
-                "progress_from_prior_year",
-                "higher_is_better",
-                110.0,
-                120.0,
-                100.0,
-            ),
-            "50",
-            "50",
-        ),
-        (
-            p(
-                "progress_from_prior_year",
-                "higher_is_better",
-                125.0,
-                120.0,
-                100.0,
-            ),
-            "100",
-            "100",
-        ),
-        (
-            p(
-                "progress_from_prior_year",
-                "higher_is_better",
-                90.0,
-                120.0,
-                100.0,
-            ),
-            "0",
-            "0",
-        ),
-        (
-            p(
-                "progress_from_prior_year",
-                "lower_is_better",
-                35.0,
-                30.0,
-                40.0,
-            ),
-            "50",
-            "50",
-        ),
-        (
-            p(
-                "progress_from_prior_year",
-                "lower_is_better",
-                45.0,
-                30.0,
-                40.0,
-            ),
-            "0",
-            "0",
-        ),
-        (
-            p(
-                "percent_of_prior_year",
-                "higher_is_better",
-                110.0,
-                0.0,
-                100.0,
-            ),
-            "110",
-            "110",
-        ),
-        (
-            p("percent_of_prior_year", "lower_is_better", 80.0, 0.0, 100.0),
-            "120",
-            "120",
-        ),
-        (
-            p("gap_to_prior_year", "higher_is_better", 90.0, 0.0, 120.0),
-            "-25",
-            "0",
-        ),
+        (p(progress, HIGHER, 110.0, 120.0, 100.0), "50", "50"),
+        (p(progress, HIGHER, 125.0, 120.0, 100.0), "100", "100"),
+        (p(progress, HIGHER, 90.0, 120.0, 100.0), "0", "0"),
+        (p(progress, LOWER, 35.0, 30.0, 40.0), "50", "50"),
+        (p(progress, LOWER, 45.0, 30.0, 40.0), "0", "0"),
+        (p(percent, HIGHER, 110.0, 0.0, 100.0), "110", "110"),
+        (p(percent, LOWER, 80.0, 0.0, 100.0), "120", "120"),
+        (p("gap_to_prior_year", HIGHER, 90.0, 0.0, 120.0), "-25", "0"),
     ]);
 }
 
