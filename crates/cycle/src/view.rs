@@ -16,8 +16,9 @@ use store::StoreError;
 /// How many days' scores a view keeps.
 const SCORED_DAYS: usize = 8;
 
-/// A part of a page (its name), the objective it is about, the day it shows.
-type ByDay = (&'static str, usize, NaiveDate);
+/// A part of a page (its name), the objective it is about, the day it shows, and what it
+/// depends on of who reads it ("" for the same to all).
+type ByDay = (&'static str, usize, NaiveDate, String);
 
 /// One plan ready to show.
 #[derive(Debug)]
@@ -171,17 +172,29 @@ impl View {
     /// time it is asked.
     pub fn by_day(
         &self,
-        (part, objective): (&'static str, usize),
+        part: (&'static str, usize),
         day: NaiveDate,
         render: impl FnOnce() -> String,
     ) -> Arc<str> {
-        let key = (part, objective, day);
+        self.for_reader(part, day, String::new(), render)
+    }
+
+    /// `by_day` for a part that also depends on who reads: `reader` says all it depends on
+    /// of them (the same words, the same part).
+    pub fn for_reader(
+        &self,
+        (part, objective): (&'static str, usize),
+        day: NaiveDate,
+        reader: String,
+        render: impl FnOnce() -> String,
+    ) -> Arc<str> {
+        let key = (part, objective, day, reader);
         if let Some(s) = self.lock_by_day().get(&key) {
             return s.clone();
         }
         let rendered: Arc<str> = render().into();
         let mut memo = self.lock_by_day();
-        // Bounded: a crawler asking every day of every objective empties it.
+        // Bounded: a crawler asking every day of every objective, or many readers, empty it.
         if memo.len() >= 4096 {
             memo.clear();
         }

@@ -49,22 +49,40 @@ pub async fn page(
     )
     .is_ok();
     let day = v.situation_day(crate::today());
+    // The sections with the edits open to this reader: functions of the plan's revision, the
+    // day, today and who they are in the plan, rendered once for each, with a slot for the
+    // reader's own form token.
+    let actor = actor.as_ref();
+    let reader = actor.map(|a| format!("{}{a:?}", crate::today()));
+    let personal = |part: &'static str, render: &dyn Fn() -> Markup| match &reader {
+        None => render(),
+        Some(reader) => {
+            let html = v.for_reader((part, index), day, reader.clone(), || {
+                render().into_string()
+            });
+            PreEscaped(with_token(&html, viewer.csrf()))
+        }
+    };
     let body = html! {
         (PreEscaped(card))
         @if readable {
             (situation(&paths::objective(v.id(), o), &v))
         }
-        (progress::progress(&v, index, actor.as_ref()))
-        (events::section(&v, index, actor.as_ref(), viewer.csrf()))
-        (indicator::section(&v, index, actor.as_ref()))
+        (personal("reports", &|| html! {
+            (progress::progress(&v, index, actor))
+            (events::section(&v, index, actor, TOKEN_SLOT))
+            (indicator::section(&v, index, actor))
+        }))
         @if readable {
             // Not the reader's: rendered once a day for everyone.
             (PreEscaped(&*v.by_day(("score", index), day, || {
                 score::section(&v, index).into_string()
             })))
         }
-        (neutralise::section(&v, index, actor.as_ref(), viewer.csrf()))
-        (changes::section(&v, index, actor.as_ref(), viewer.csrf()))
+        (personal("decisions", &|| html! {
+            (neutralise::section(&v, index, actor, TOKEN_SLOT))
+            (changes::section(&v, index, actor, TOKEN_SLOT))
+        }))
         @if actor.is_some() {
             // Read with the plan (its log lives as long as its revision): no query, and
             // rendered once.
@@ -77,6 +95,18 @@ pub async fn page(
     Ok(render(Page::in_objective(
         &viewer, &v, o, &title, None, body,
     )))
+}
+
+/// What a form's token is while a part is rendered for every reader alike.
+const TOKEN_SLOT: &str = "-";
+
+/// `html` with each form's token slot holding `token`. Only a template writes the pattern:
+/// in what people typed, a quote is escaped.
+fn with_token(html: &str, token: &str) -> String {
+    html.replace(
+        &format!("name=\"csrf\" value=\"{TOKEN_SLOT}\""),
+        &format!("name=\"csrf\" value=\"{token}\""),
+    )
 }
 
 /// The card itself: every field, the phases, the Gantt.

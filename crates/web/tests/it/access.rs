@@ -80,6 +80,49 @@ async fn cookies_carry_their_flags_and_pages_their_security_headers() {
     app.stop().await;
 }
 
+/// The tokens of the forms in `html`.
+fn form_tokens(html: &str) -> Vec<&str> {
+    html.split("name=\"csrf\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_forms_of_a_card_carry_the_token_of_the_session_reading_it() {
+    let plan = crate::demo();
+    let (unit, o) = crate::headed_unit(&plan);
+    let card = format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label);
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.run_plan().await;
+        let first = app
+            .signed_in("capo", &crate::head_name(unit), &[], &[])
+            .await;
+        // The same person in another browser: the same edits open, another token.
+        let second = app.login("capo", "capo-password-1234").await;
+        assert_ne!(first.csrf, second.csrf, "{b}");
+        for user in [&first, &second, &first] {
+            let html = user.text(&card).await;
+            let tokens = form_tokens(&html);
+            assert!(!tokens.is_empty(), "{b}: the head's card has forms");
+            assert!(tokens.iter().all(|t| *t == user.csrf), "{b}: {tokens:?}");
+        }
+        // A form read from the card is accepted with the token it carried.
+        let html = second.text(&card).await;
+        let what = format!("scadenza-{}", o.phases[0].label);
+        let ask = [
+            ("csrf", form_tokens(&html)[0]),
+            ("what", what.as_str()),
+            ("value", "30/11/2021"),
+            ("reason", "Dati regionali in ritardo"),
+        ];
+        let r = second.post_raw(&format!("{card}/richieste"), &ask).await;
+        assert_eq!(r.status(), 303, "{b}");
+        app.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn every_form_needs_its_csrf_token() {
     for app in TestApp::each().await {
