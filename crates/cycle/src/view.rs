@@ -16,9 +16,14 @@ use store::StoreError;
 /// How many days' scores a view keeps.
 const SCORED_DAYS: usize = 8;
 
-/// A part of a page (its name), the objective it is about, the day it shows, and what it
-/// depends on of who reads it ("" for the same to all).
-type ByDay = (&'static str, usize, NaiveDate, String);
+/// A part of a page (its name), the objective it is about, the day it shows, and, for a part
+/// that depends on who reads it, today and who they are.
+type ByDay = (
+    &'static str,
+    usize,
+    NaiveDate,
+    Option<(NaiveDate, domain::Actor)>,
+);
 
 /// One plan ready to show.
 #[derive(Debug)]
@@ -176,16 +181,16 @@ impl View {
         day: NaiveDate,
         render: impl FnOnce() -> String,
     ) -> Arc<str> {
-        self.for_reader(part, day, String::new(), render)
+        self.for_reader(part, day, None, render)
     }
 
-    /// `by_day` for a part that also depends on who reads: `reader` says all it depends on
-    /// of them (the same words, the same part).
+    /// `by_day` for a part that also depends on who reads and on today (the edits open to
+    /// them): `reader` is today and who they are in the plan.
     pub fn for_reader(
         &self,
         (part, objective): (&'static str, usize),
         day: NaiveDate,
-        reader: String,
+        reader: Option<(NaiveDate, domain::Actor)>,
         render: impl FnOnce() -> String,
     ) -> Arc<str> {
         let key = (part, objective, day, reader);

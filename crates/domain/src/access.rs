@@ -24,7 +24,7 @@ named_enum! { serde "snake_case";
 }
 
 /// How a person belongs to a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitRole {
     Head,
@@ -32,7 +32,7 @@ pub enum UnitRole {
 }
 
 /// A unit role, for the days it holds (both ends included; `None` is open).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct UnitGrant {
     pub unit: UnitId,
     pub role: UnitRole,
@@ -48,7 +48,7 @@ impl UnitGrant {
 }
 
 /// A signed-in person, as the rules see them in one plan.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Actor {
     pub name: String,
     pub roles: Vec<Role>,

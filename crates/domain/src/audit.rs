@@ -62,12 +62,8 @@ impl Entry {
                 None => h.update(u64::MAX.to_be_bytes()),
             }
         }
-        hex(&h.finalize())
+        hex::encode(h.finalize())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Where the chain breaks.

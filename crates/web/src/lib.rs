@@ -34,9 +34,13 @@ pub use openapi::openapi;
 pub use server::{ServerLimits, listen};
 
 /// What every handler shares: the use cases (and through them the store and the plans read
-/// from it), how people sign in.
+/// from it), how people sign in. One pointer: every request clones it.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What `AppState` points to.
+#[derive(Debug, Clone)]
+pub struct Shared {
     cycle: Cycle,
     store: Store,
     settings: Arc<auth::Settings>,
@@ -82,11 +86,18 @@ impl cycle::Clock for ServerClock {
     }
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     /// Passwords as the way in, and the default settings.
     pub fn new(store: Store) -> Self {
         let settings = auth::Settings::default();
-        AppState {
+        AppState(Arc::new(Shared {
             cycle: Cycle::new(store.clone(), Arc::new(ServerClock)),
             store,
             hasher: Arc::new(auth::Hasher::new(settings.hashing)),
@@ -96,32 +107,39 @@ impl AppState {
             limits: ServerLimits::default(),
             demo: false,
             uploads: Arc::new(tokio::sync::Semaphore::new(ServerLimits::default().uploads)),
-        }
+        }))
+    }
+
+    /// What the builders below change: this state's own (a copy if it is already shared).
+    fn own(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
     }
 
     /// How long the server waits for requests and for how many connections.
     pub fn with_limits(mut self, limits: ServerLimits) -> Self {
-        self.uploads = Arc::new(tokio::sync::Semaphore::new(limits.uploads.max(1)));
-        self.limits = limits;
+        let own = self.own();
+        own.uploads = Arc::new(tokio::sync::Semaphore::new(limits.uploads.max(1)));
+        own.limits = limits;
         self
     }
 
     pub fn with_settings(mut self, settings: auth::Settings) -> Self {
-        if settings.hashing != self.hasher.limits() {
-            self.hasher = Arc::new(auth::Hasher::new(settings.hashing));
+        let own = self.own();
+        if settings.hashing != own.hasher.limits() {
+            own.hasher = Arc::new(auth::Hasher::new(settings.hashing));
         }
-        self.settings = Arc::new(settings);
+        own.settings = Arc::new(settings);
         self
     }
 
     /// Whether the pages say that the data are for demonstration.
     pub fn with_demo(mut self, demo: bool) -> Self {
-        self.demo = demo;
+        self.own().demo = demo;
         self
     }
 
     pub fn with_provider(mut self, provider: Arc<dyn auth::AuthProvider>) -> Self {
-        self.provider = provider;
+        self.own().provider = provider;
         self
     }
 

@@ -209,10 +209,6 @@ pub(crate) struct Writer<W: Write> {
     counts: Vec<u64>,
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl<W: Write> Writer<W> {
     pub fn new(out: W, header: &Header) -> Result<Self> {
         let counter = Counter {
@@ -266,7 +262,7 @@ impl<W: Write> Writer<W> {
 
     /// Writes the end line and closes the stream; returns the bytes written and the digest.
     pub fn finish(mut self) -> Result<(u64, String)> {
-        let sha256 = hex(&self.hash.finalize_reset());
+        let sha256 = hex::encode(self.hash.finalize_reset());
         let end = End {
             rows: self.rows,
             counts: std::mem::take(&mut self.counts),
@@ -436,7 +432,7 @@ impl<R: BufRead> Reader<R> {
                 v: None,
                 end: Some(end),
             } => {
-                let sha256 = hex(&self.hash.finalize_reset());
+                let sha256 = hex::encode(self.hash.finalize_reset());
                 if end.rows != self.rows || end.counts != self.counts {
                     return Err(damaged(format!(
                         "the end line counts {} rows, the archive has {}",

@@ -43,7 +43,7 @@ impl Store {
         let (phase,) =
             phase.ok_or_else(|| StoreError::NotFound(format!("phase {}", key.subject())))?;
         bump(&mut tx, key.plan).await?;
-        let sha = hex(&Sha256::digest(file.content));
+        let sha = hex::encode(Sha256::digest(file.content));
         let size = i64::try_from(file.content.len()).unwrap_or(i64::MAX);
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO evidence (phase_id, round_id, file_name, content_type, size, sha256, \
@@ -125,8 +125,4 @@ impl Store {
             content,
         ))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -9,15 +9,11 @@ use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// 32 random bytes from the operating system, as 64 hex digits.
 pub fn new_secret() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("getrandom: {e}")))?;
-    Ok(hex(&bytes))
+    Ok(hex::encode(bytes))
 }
 
 /// A new API token: recognisable by its prefix when it leaks into a log or a repository.
@@ -27,7 +23,7 @@ pub fn new_token() -> Result<String, AppError> {
 
 /// What the database keeps of a session secret or a token.
 pub fn secret_hash(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// Compares two secrets in time that does not depend on where they differ.

@@ -1,6 +1,6 @@
 //! The frame of every page: skip link, header with the plan's menu, breadcrumbs, main, footer.
 
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use domain::Objective;
 
@@ -149,7 +149,11 @@ impl<'a> Page<'a> {
 }
 
 pub fn render(page: Page<'_>) -> Markup {
-    html! {
+    // The frame is rendered around a mark where the content goes, then the content is put
+    // there once (a page of a large plan is tens of kilobytes: no copy as it grows). Only a
+    // template writes a comment: in anything people typed, `<` is escaped.
+    const CONTENT: &str = "<!--contenuto-->";
+    let frame = html! {
         (DOCTYPE)
         html lang="it" {
             head {
@@ -206,7 +210,7 @@ pub fn render(page: Page<'_>) -> Markup {
                             }
                         }
                     }
-                    main id="contenuto" tabindex="-1" { (page.body) }
+                    main id="contenuto" tabindex="-1" { (PreEscaped(CONTENT)) }
                 }
                 footer class="pie" {
                     div class="contenitore" {
@@ -216,7 +220,15 @@ pub fn render(page: Page<'_>) -> Markup {
                 }
             }
         }
-    }
+    };
+    let Some((before, after)) = frame.0.split_once(CONTENT) else {
+        return frame;
+    };
+    let mut page_text = String::with_capacity(before.len() + page.body.0.len() + after.len());
+    page_text.push_str(before);
+    page_text.push_str(&page.body.0);
+    page_text.push_str(after);
+    PreEscaped(page_text)
 }
 
 /// Sign-in, or the person signed in with their pages and the way out.

@@ -53,18 +53,17 @@ pub async fn page(
     // day, today and who they are in the plan, rendered once for each, with a slot for the
     // reader's own form token.
     let actor = actor.as_ref();
-    let reader = actor.map(|a| format!("{}{a:?}", crate::today()));
+    let reader = actor.map(|a| (crate::today(), a.clone()));
     let personal = |part: &'static str, render: &dyn Fn() -> Markup| match &reader {
         None => render(),
         Some(reader) => {
-            let html = v.for_reader((part, index), day, reader.clone(), || {
+            let html = v.for_reader((part, index), day, Some(reader.clone()), || {
                 render().into_string()
             });
             PreEscaped(with_token(&html, viewer.csrf()))
         }
     };
-    let body = html! {
-        (PreEscaped(card))
+    let rest = html! {
         @if readable {
             (situation(&paths::objective(v.id(), o), &v))
         }
@@ -92,8 +91,17 @@ pub async fn page(
             }.into_string())))
         }
     };
+    // The card is most of the page: the rest goes after it, with no copy as it grows.
+    let mut body = String::with_capacity(card.len() + rest.0.len());
+    body.push_str(card);
+    body.push_str(&rest.0);
     Ok(render(Page::in_objective(
-        &viewer, &v, o, &title, None, body,
+        &viewer,
+        &v,
+        o,
+        &title,
+        None,
+        PreEscaped(body),
     )))
 }
 
@@ -103,10 +111,9 @@ const TOKEN_SLOT: &str = "-";
 /// `html` with each form's token slot holding `token`. Only a template writes the pattern:
 /// in what people typed, a quote is escaped.
 fn with_token(html: &str, token: &str) -> String {
-    html.replace(
-        &format!("name=\"csrf\" value=\"{TOKEN_SLOT}\""),
-        &format!("name=\"csrf\" value=\"{token}\""),
-    )
+    const SLOT: &str = concat!("name=\"csrf\" value=\"", "-", "\"");
+    debug_assert_eq!(SLOT, format!("name=\"csrf\" value=\"{TOKEN_SLOT}\""));
+    html.replace(SLOT, &format!("name=\"csrf\" value=\"{token}\""))
 }
 
 /// The card itself: every field, the phases, the Gantt.
