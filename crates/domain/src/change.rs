@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deadline::{Deadline, When};
 use crate::plan::{Objective, Plan};
-use crate::values::Percent;
+use crate::values::{ObjectiveId, Percent};
 
 /// What a request proposes, on one objective (positions from 0).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,37 +135,48 @@ pub enum Field {
     Objective,
 }
 
-/// One difference between two versions of a plan, as text for people.
+/// What a field holds on one side of a difference: the plan's own value, put into words only
+/// where people read it (`messages::change_value`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    /// A title, a target, an indicator, a phase's description.
+    Text(String),
+    Weight(Percent),
+    Deadline(Deadline),
+}
+
+/// One difference between two versions of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
-    /// The objective's id.
-    pub objective: String,
+    pub objective: ObjectiveId,
     pub field: Field,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
 }
 
 /// The differences between two versions of a plan, objective by objective (by id), in the
 /// order of the newer version.
 pub fn diff(old: &Plan, new: &Plan) -> Vec<Difference> {
     let mut out = Vec::new();
+    let whole = |o: &Objective| Some(Value::Text(o.title.clone()));
     for n in &new.objectives {
         match old.objectives.iter().find(|o| o.id == n.id) {
             Some(o) => objective_diff(o, n, &mut out),
             None => out.push(Difference {
-                objective: n.id.as_str().to_owned(),
+                objective: n.id.clone(),
                 field: Field::Objective,
                 before: None,
-                after: Some(n.title.clone()),
+                after: whole(n),
             }),
         }
     }
     for o in &old.objectives {
         if !new.objectives.iter().any(|n| n.id == o.id) {
             out.push(Difference {
-                objective: o.id.as_str().to_owned(),
+                objective: o.id.clone(),
                 field: Field::Objective,
-                before: Some(o.title.clone()),
+                before: whole(o),
                 after: None,
             });
         }
@@ -181,50 +192,52 @@ pub fn diff_objective(old: &Objective, new: &Objective) -> Vec<Difference> {
 }
 
 fn objective_diff(o: &Objective, n: &Objective, out: &mut Vec<Difference>) {
-    let mut push = |field: Field, before: Option<String>, after: Option<String>| {
+    let mut push = |field: Field, before: Option<Value>, after: Option<Value>| {
         if before != after {
             out.push(Difference {
-                objective: n.id.as_str().to_owned(),
+                objective: n.id.clone(),
                 field,
                 before,
                 after,
             });
         }
     };
-    push(Field::Title, Some(o.title.clone()), Some(n.title.clone()));
+    let text = |t: &String| Value::Text(t.clone());
+    let deadline = |d: &Deadline| Value::Deadline(d.clone());
+    push(Field::Title, Some(text(&o.title)), Some(text(&n.title)));
     push(
         Field::Target,
-        o.expected_result.clone(),
-        n.expected_result.clone(),
+        o.expected_result.as_ref().map(text),
+        n.expected_result.as_ref().map(text),
     );
     push(
         Field::FinalDeadline,
-        Some(crate::messages::deadline(&o.final_deadline)),
-        Some(crate::messages::deadline(&n.final_deadline)),
+        Some(deadline(&o.final_deadline)),
+        Some(deadline(&n.final_deadline)),
     );
     for i in 0..o.indicators.len().max(n.indicators.len()) {
         push(
             Field::Indicator(i),
-            o.indicators.get(i).cloned(),
-            n.indicators.get(i).cloned(),
+            o.indicators.get(i).map(text),
+            n.indicators.get(i).map(text),
         );
     }
     for i in 0..o.phases.len().max(n.phases.len()) {
         let (a, b) = (o.phases.get(i), n.phases.get(i));
         push(
             Field::PhaseDescription(i),
-            a.map(|p| p.description.clone()),
-            b.map(|p| p.description.clone()),
+            a.map(|p| text(&p.description)),
+            b.map(|p| text(&p.description)),
         );
         push(
             Field::PhaseWeight(i),
-            a.and_then(|p| p.weight_pct).map(|w| w.to_string()),
-            b.and_then(|p| p.weight_pct).map(|w| w.to_string()),
+            a.and_then(|p| p.weight_pct).map(Value::Weight),
+            b.and_then(|p| p.weight_pct).map(Value::Weight),
         );
         push(
             Field::PhaseDeadline(i),
-            a.map(|p| crate::messages::deadline(&p.deadline)),
-            b.map(|p| crate::messages::deadline(&p.deadline)),
+            a.map(|p| deadline(&p.deadline)),
+            b.map(|p| deadline(&p.deadline)),
         );
     }
 }
@@ -279,8 +292,9 @@ mod tests {
         let d = diff(&p, &moved);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field, Field::PhaseDeadline(0));
-        assert_eq!(d[0].before.as_deref(), Some("30/06/2021"));
-        assert_eq!(d[0].after.as_deref(), Some("30/09/2021"));
+        let said = |v: &Option<Value>| crate::messages::change_value(v.as_ref());
+        assert_eq!(said(&d[0].before), "30/06/2021");
+        assert_eq!(said(&d[0].after), "30/09/2021");
 
         let weight = Some(Percent::new(rust_decimal::Decimal::from(70)).unwrap());
         let heavier = apply(&p, 0, &Proposal::Weight { phase: 1, weight }).unwrap();
@@ -296,7 +310,7 @@ mod tests {
         .unwrap();
         let d = diff(&p, &target);
         assert_eq!(d[0].field, Field::Target);
-        assert_eq!(d[0].after.as_deref(), Some("120 pratiche"));
+        assert_eq!(d[0].after, Some(Value::Text("120 pratiche".into())));
 
         let ind = apply(
             &p,

@@ -34,6 +34,18 @@ pub fn change_field(f: crate::change::Field, o: &crate::plan::Objective) -> Stri
     }
 }
 
+/// What a field held on one side of a difference between versions, in words (a dash where
+/// it held nothing).
+pub fn change_value(v: Option<&crate::change::Value>) -> String {
+    use crate::change::Value;
+    match v {
+        Some(Value::Text(text)) => text.clone(),
+        Some(Value::Weight(w)) => w.to_string(),
+        Some(Value::Deadline(d)) => deadline(d),
+        None => "—".into(),
+    }
+}
+
 /// A change request's proposal, in words.
 pub fn proposal(p: &crate::change::Proposal, o: &crate::plan::Objective) -> String {
     use crate::change::Proposal;

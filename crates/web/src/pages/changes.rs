@@ -337,7 +337,7 @@ fn differences(v: &PlanView, old: &domain::Plan, new: &domain::Plan, number: i64
             thead { tr { th scope="col" { "Dove" } th scope="col" { "Prima" } th scope="col" { "Dopo" } } }
             tbody {
                 @for d in &diffs {
-                    @let o = new.objectives.iter().chain(&old.objectives).find(|o| o.id.as_str() == d.objective);
+                    @let o = new.objectives.iter().chain(&old.objectives).find(|o| o.id == d.objective);
                     tr {
                         th scope="row" {
                             @match o {
@@ -345,8 +345,8 @@ fn differences(v: &PlanView, old: &domain::Plan, new: &domain::Plan, number: i64
                                 None => { (d.objective) }
                             }
                         }
-                        td class="testo" { (d.before.as_deref().unwrap_or("—")) }
-                        td class="testo" { (d.after.as_deref().unwrap_or("—")) }
+                        td class="testo" { (messages::change_value(d.before.as_ref())) }
+                        td class="testo" { (messages::change_value(d.after.as_ref())) }
                     }
                 }
             }

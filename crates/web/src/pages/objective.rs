@@ -189,7 +189,7 @@ fn deadline_cell(words: &str, written: &str) -> Markup {
 fn original(revised: &[Difference], field: Field) -> Option<Markup> {
     let d = revised.iter().find(|d| d.field == field)?;
     Some(html! {
-        span class="nota originale" { "Originale, prima della modifica approvata: " (d.before.as_deref().unwrap_or("—")) }
+        span class="nota originale" { "Originale, prima della modifica approvata: " (messages::change_value(d.before.as_ref())) }
     })
 }
 
