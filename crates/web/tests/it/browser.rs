@@ -100,39 +100,33 @@ async fn text(browser: &Client, css: &str) -> String {
 /// Signs in through the home page's link and the login form, as a person would.
 async fn sign_in(browser: &Client, base: &str, username: &str, password: &str) {
     browser.goto(&format!("{base}/")).await.unwrap();
-    browser
-        .find(Locator::LinkText("Accedi"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(browser, Locator::LinkText("Accedi")).await;
     for (id, value) in [("username", username), ("password", password)] {
-        browser
-            .find(Locator::Id(id))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
+        type_into(browser, Locator::Id(id), value).await;
     }
-    browser
-        .find(Locator::Css("form.modulo button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(browser, Locator::Css("form.modulo button")).await;
     // Signed in once the page that follows offers to sign out.
-    browser
-        .wait()
-        .for_element(Locator::Css("form.esci"))
-        .await
-        .unwrap();
+    wait_for(browser, Locator::Css("form.esci")).await;
 }
 
 async fn click(browser: &Client, locator: Locator<'_>) {
     browser.find(locator).await.unwrap().click().await.unwrap();
+}
+
+/// Types `keys` into the field `locator` finds.
+async fn type_into(browser: &Client, locator: Locator<'_>, keys: &str) {
+    let field = browser.find(locator).await.unwrap();
+    field.send_keys(keys).await.unwrap();
+}
+
+/// Whether the page shows what `locator` finds.
+async fn shown(browser: &Client, locator: Locator<'_>) -> bool {
+    browser.find(locator).await.is_ok()
+}
+
+/// Waits until the page shows what `locator` finds.
+async fn wait_for(browser: &Client, locator: Locator<'_>) {
+    browser.wait().for_element(locator).await.unwrap();
 }
 
 #[tokio::test]
@@ -190,10 +184,7 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
             "{b}"
         );
         assert!(
-            browser
-                .find(Locator::Css("#fase-1 .semaforo.rosso"))
-                .await
-                .is_ok(),
+            shown(&browser, Locator::Css("#fase-1 .semaforo.rosso")).await,
             "{b}"
         );
         assert_eq!(
@@ -215,19 +206,14 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
             )
             .await
             .unwrap();
-        browser
-            .find(Locator::Id("nota"))
-            .await
-            .unwrap()
-            .send_keys("Fase conclusa: relazione allegata")
-            .await
-            .unwrap();
+        type_into(
+            &browser,
+            Locator::Id("nota"),
+            "Fase conclusa: relazione allegata",
+        )
+        .await;
         click(&browser, Locator::Css("form.modulo button")).await;
-        browser
-            .wait()
-            .for_element(Locator::Css("#punteggio"))
-            .await
-            .unwrap();
+        wait_for(&browser, Locator::Css("#punteggio")).await;
         let url = browser.current_url().await.unwrap();
         assert!(url.as_str().starts_with(&card), "{b}: {url}");
         // Then attaches the evidence on the phase's page.
@@ -236,19 +222,14 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
             Locator::LinkText(&format!("Modifica la fase {}", o.phases[0].label)),
         )
         .await;
-        browser
-            .find(Locator::Id("documento"))
-            .await
-            .unwrap()
-            .send_keys(evidence.to_str().unwrap())
-            .await
-            .unwrap();
+        type_into(
+            &browser,
+            Locator::Id("documento"),
+            evidence.to_str().unwrap(),
+        )
+        .await;
         click(&browser, Locator::Css("form[enctype] button")).await;
-        browser
-            .wait()
-            .for_element(Locator::Css("#allegati ~ ul"))
-            .await
-            .unwrap();
+        wait_for(&browser, Locator::Css("#allegati ~ ul")).await;
         let files = text(&browser, "#allegati ~ ul").await;
         assert!(files.contains("relazione-"), "{b}: {files}");
         // The card: done on time, in green; the score is the phase's weight; and how.
@@ -259,10 +240,7 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
             "{b}: {row}"
         );
         assert!(
-            browser
-                .find(Locator::Css("#fase-1 .semaforo.verde"))
-                .await
-                .is_ok(),
+            shown(&browser, Locator::Css("#fase-1 .semaforo.verde")).await,
             "{b}"
         );
         assert_eq!(
@@ -326,37 +304,24 @@ async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
             app.base, own.unit, own.label
         );
         browser.goto(&card).await.unwrap();
-        browser
-            .find(Locator::LinkText(&format!(
-                "Modifica la fase {}",
-                own.phases[0].label
-            )))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(
+            &browser,
+            Locator::LinkText(&format!("Modifica la fase {}", own.phases[0].label)),
+        )
+        .await;
         let description = browser.find(Locator::Id("descrizione")).await.unwrap();
         description.clear().await.unwrap();
         description
             .send_keys("Ricognizione del contenzioso, aggiornata dal responsabile")
             .await
             .unwrap();
-        browser
-            .find(Locator::Css("form.modulo button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&browser, Locator::Css("form.modulo button")).await;
         // The card, once it has loaded (the form's own address also starts with the card's).
-        browser
-            .wait()
-            .for_element(Locator::XPath(
-                "//tbody/tr[contains(., 'aggiornata dal responsabile')]",
-            ))
-            .await
-            .unwrap();
+        wait_for(
+            &browser,
+            Locator::XPath("//tbody/tr[contains(., 'aggiornata dal responsabile')]"),
+        )
+        .await;
         let url = browser.current_url().await.unwrap();
         assert!(
             url.as_str().starts_with(&card) && !url.as_str().contains("/fasi/"),
@@ -406,13 +371,7 @@ async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
         screenshot("head-refused.png", &browser.screenshot().await.unwrap());
         // Signed out, the draft is not there for the public.
         browser.goto(&format!("{}/", app.base)).await.unwrap();
-        browser
-            .find(Locator::Css("form.esci button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&browser, Locator::Css("form.esci button")).await;
         browser.goto(&card).await.unwrap();
         assert_eq!(text(&browser, "h1").await, "Pagina non trovata");
         app.stop().await;
