@@ -32,7 +32,7 @@ pub use plan::{
 };
 pub use validate::validate;
 pub use values::{
-    Email, Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, Position, UnitId, Username,
-    ValueError,
+    Email, Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, PlanId, Position, UnitId,
+    Username, ValueError,
 };
 pub use workflow::{Act, ActKind, BoardAct, PlanState};

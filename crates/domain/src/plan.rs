@@ -5,7 +5,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::deadline::Deadline;
-use crate::values::{Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, UnitId};
+use crate::values::{
+    Format, ObjectiveId, ObjectiveLabel, Percent, PhaseLabel, PlanId, UnitId, ValueError,
+};
 
 /// One entity's performance plan (Piano della Performance / PEG) for one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -225,6 +227,17 @@ pub struct SurveyResult {
 }
 
 impl Plan {
+    /// The id under which the plan is found: its administration's slug and its year.
+    pub fn id(&self) -> Result<PlanId, ValueError> {
+        PlanId::parse(format!("{}-{}", self.entity_slug(), self.year))
+    }
+
+    /// The administration's slug: the first part of its plans' ids (`ente` for a name that
+    /// gives none).
+    pub fn entity_slug(&self) -> String {
+        UnitId::slugify(&self.entity.name).map_or_else(|| "ente".to_owned(), String::from)
+    }
+
     pub fn unit(&self, id: &UnitId) -> Option<&Unit> {
         self.units.iter().find(|u| &u.id == id)
     }

@@ -23,6 +23,8 @@ pub enum ValueError {
     UnitId(String),
     #[error("objective id {0:?} is not unit-id/label")]
     ObjectiveId(String),
+    #[error("plan id {0:?} is not an administration's slug, a dash and a year")]
+    PlanId(String),
     #[error("format {0:?} is not pegaso.plan/1")]
     Format(String),
     #[error("username {0:?} is not 1-64 ASCII letters, digits and . - _ @")]
@@ -253,6 +255,22 @@ checked_string!(
     "Objective id: unit id + '/' + label."
 );
 
+fn is_plan_id(s: &str) -> bool {
+    match s.rsplit_once('-') {
+        Some((entity, year)) => {
+            is_slug(entity) && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+checked_string!(
+    /// A plan's id in addresses and commands: its administration's slug, a dash, the year of
+    /// its annual slice (`citta-di-alessandria-2021`). `Plan::id` makes it.
+    PlanId, PlanId, is_plan_id, "^[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}$",
+    "Plan id: the administration's slug, a dash and the year."
+);
+
 checked_string!(
     /// An account's name: 1 to 64 ASCII letters, digits and `. - _ @`. One account whatever the
     /// case: the store finds accounts lower-cased.
@@ -397,6 +415,28 @@ impl JsonSchema for Format {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plan_ids_are_a_slug_and_a_year() {
+        let id = PlanId::parse("citta-di-alessandria-2021").unwrap();
+        assert_eq!(id.as_str(), "citta-di-alessandria-2021");
+        for wrong in [
+            "2021",
+            "-2021",
+            "citta-di-alessandria",
+            "citta-di-alessandria-21",
+            "Citta-2021",
+            "citta--2021",
+            "citta-2021/",
+            "",
+        ] {
+            assert_eq!(
+                PlanId::parse(wrong),
+                Err(ValueError::PlanId(wrong.into())),
+                "{wrong}"
+            );
+        }
+    }
 
     #[test]
     fn usernames_and_email_addresses_are_checked_once() {
