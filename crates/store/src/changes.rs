@@ -9,7 +9,7 @@ use sqlx::{Any, Transaction};
 
 use crate::audit::{Change, Stamp};
 use crate::error::Result;
-use crate::monitoring::instant;
+use crate::monitoring::{bump, instant};
 use crate::text::{date, date_text};
 use crate::{Store, StoreError};
 use domain::audit::AuditAction;
@@ -110,8 +110,7 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
-        bump(&mut tx, plan_id).await?;
+        let (plan_id, _) = bump(&mut tx, plan).await?;
         let text = serde_json::to_string(proposal)?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO change_request (plan_id, objective, proposal, reason, state, \
@@ -129,16 +128,16 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change {
-                action: AuditAction::ChangeRequest,
-                subject: format!("{plan}/richieste/{id}"),
-                plan: Some(plan),
-                before: None,
-                after: Some(serde_json::json!({
+            Change::plan(
+                AuditAction::ChangeRequest,
+                plan,
+                format!("{plan}/richieste/{id}"),
+                None,
+                Some(serde_json::json!({
                     "objective": objective, "proposal": serde_json::to_value(proposal)?,
                     "reason": reason,
                 })),
-            },
+            ),
         )
         .await?;
         Ok(id)
@@ -154,7 +153,7 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let (plan_id, _) = bump(&mut tx, plan).await?;
         let done = sqlx::query(
             "UPDATE change_request SET state = $1, opinion = $2, opinion_favourable = $3, \
              opinion_at = $4, opinion_by = $5 WHERE id = $6 AND plan_id = $7 AND state = $8",
@@ -175,7 +174,6 @@ impl Store {
                 "request {id} is not waiting for an opinion"
             )));
         }
-        bump(&mut tx, plan_id).await?;
         self.audited(
             tx,
             stamp,
@@ -208,14 +206,12 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<Option<i64>> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
-        let (revision,): (i64,) = sqlx::query_as("SELECT revision FROM plan WHERE id = $1")
-            .bind(plan_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if revision != seen {
+        // The bump locks the plan: the revision before it is the one the caller must have seen.
+        let (plan_id, revision) = bump(&mut tx, plan).await?;
+        if revision - 1 != seen {
             return Err(StoreError::Conflict(format!(
-                "plan changed: revision {revision}, not {seen}"
+                "plan changed: revision {}, not {seen}",
+                revision - 1
             )));
         }
         let row: Option<(String, String)> = sqlx::query_as(
@@ -234,7 +230,6 @@ impl Store {
         }
         let proposal: Proposal = serde_json::from_str(&proposal)
             .map_err(|_| StoreError::Corrupt(format!("change_request.proposal {id}")))?;
-        let revision = bump(&mut tx, plan_id).await?;
         let version = match approval {
             None => None,
             Some((current, next, objective)) => {
@@ -276,20 +271,20 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change {
-                action: if version.is_some() {
+            Change::plan(
+                if version.is_some() {
                     AuditAction::ChangeApprove
                 } else {
                     AuditAction::ChangeReject
                 },
-                subject: format!("{plan}/richieste/{id}"),
-                plan: Some(plan),
-                before: None,
-                after: Some(serde_json::json!({
+                plan,
+                format!("{plan}/richieste/{id}"),
+                None,
+                Some(serde_json::json!({
                     "act": { "number": act.number, "date": date_text(act.date) },
                     "version": version,
                 })),
-            },
+            ),
         )
         .await?;
         Ok(version)
@@ -374,15 +369,6 @@ impl Store {
         serde_json::from_str(&document)
             .map_err(|e| StoreError::Corrupt(format!("plan_version {number}: {e}")))
     }
-}
-
-async fn bump(tx: &mut Transaction<'static, Any>, plan_id: i64) -> Result<i64> {
-    let (revision,): (i64,) =
-        sqlx::query_as("UPDATE plan SET revision = revision + 1 WHERE id = $1 RETURNING revision")
-            .bind(plan_id)
-            .fetch_one(&mut **tx)
-            .await?;
-    Ok(revision)
 }
 
 /// Changes the stored objective as the proposal says, leaving every other row (and what

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::audit::{Change, Stamp};
 use crate::db::Backend;
 use crate::error::Result;
+use crate::monitoring::bump;
 use crate::text::{date, date_text, percent};
 use crate::{Store, StoreError};
 use domain::audit::AuditAction;
@@ -122,13 +123,13 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change {
-                action: AuditAction::PlanAct(kind),
-                subject: plan.to_string(),
-                plan: Some(plan),
-                before: Some(serde_json::json!({ "state": from.as_str() })),
-                after: Some(after),
-            },
+            Change::plan(
+                AuditAction::PlanAct(kind),
+                plan,
+                plan.to_string(),
+                Some(serde_json::json!({ "state": from.as_str() })),
+                Some(after),
+            ),
         )
         .await?;
         tracing::info!(
@@ -185,12 +186,7 @@ impl Store {
             })));
         }
         // The new version is the plan's new revision: it only grows, whatever is replaced.
-        let (revision,): (i64,) = sqlx::query_as(
-            "UPDATE plan SET revision = revision + 1 WHERE id = $1 RETURNING revision",
-        )
-        .bind(row.plan_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (_, revision) = bump(&mut tx, key.plan).await?;
         // While the plan runs, a save is a report: when, by whom, in the open round.
         let report = if state == PlanState::Draft {
             None
@@ -238,13 +234,13 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change {
-                action: AuditAction::PhaseEdit,
-                subject: key.subject(),
-                plan: Some(key.plan),
-                before: Some(serde_json::to_value(&current)?),
-                after: Some(serde_json::to_value(wished)?),
-            },
+            Change::plan(
+                AuditAction::PhaseEdit,
+                key.plan,
+                key.subject(),
+                Some(serde_json::to_value(&current)?),
+                Some(serde_json::to_value(wished)?),
+            ),
         )
         .await?;
         Ok(Edited::Saved { version: revision })

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
-use crate::db::Backend;
 use crate::error::Result;
 use crate::text::date;
 use crate::{Store, StoreError};
@@ -37,15 +36,16 @@ pub(super) fn put<T: Clone>(out: &mut Vec<Vec<T>>, a: usize, b: usize, value: T,
     out[a][b] = value;
 }
 
-/// Bumps the plan's revision in `tx`; the plan is gone: a conflict.
-pub(super) async fn bump(tx: &mut Transaction<'static, Any>, plan: &str) -> Result<i64> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("UPDATE plan SET revision = revision + 1 WHERE slug = $1 RETURNING id")
-            .bind(plan)
-            .fetch_optional(&mut **tx)
-            .await?;
-    row.map(|(id,)| id)
-        .ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))
+/// Bumps the plan's revision in `tx`, which also locks its row until `tx` ends (so writes to
+/// a plan take turns); returns the plan's id and new revision. A plan that is gone: not found.
+pub(crate) async fn bump(tx: &mut Transaction<'static, Any>, plan: &str) -> Result<(i64, i64)> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "UPDATE plan SET revision = revision + 1 WHERE slug = $1 RETURNING id, revision",
+    )
+    .bind(plan)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))
 }
 
 impl Store {
@@ -218,23 +218,5 @@ impl Store {
             neutralisations,
             events,
         })
-    }
-
-    /// The plan's id, its row locked on PostgreSQL so that writes to it take turns.
-    pub(crate) async fn lock_plan(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        plan: &str,
-    ) -> Result<i64> {
-        let lock = match self.backend() {
-            Backend::Postgres => "SELECT id FROM plan WHERE slug = $1 FOR UPDATE",
-            Backend::Sqlite => "SELECT id FROM plan WHERE slug = $1",
-        };
-        let row: Option<(i64,)> = sqlx::query_as(lock)
-            .bind(plan)
-            .fetch_optional(&mut **tx)
-            .await?;
-        row.map(|(id,)| id)
-            .ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))
     }
 }

@@ -149,17 +149,17 @@ impl Store {
             &mut writer.tx,
             backend,
             stamp,
-            Change {
-                action: if revision > 1 {
+            Change::plan(
+                if revision > 1 {
                     AuditAction::PlanReplace
                 } else {
                     AuditAction::PlanImport
                 },
-                subject: slug.clone(),
-                plan: Some(&slug),
-                before: None,
-                after: Some(after),
-            },
+                &slug,
+                slug.clone(),
+                None,
+                Some(after),
+            ),
         )
         .await?;
         writer.tx.commit().await?;

@@ -64,15 +64,15 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change {
-                action: AuditAction::PhaseEvidence,
-                subject: key.subject(),
-                plan: Some(key.plan),
-                before: None,
-                after: Some(serde_json::json!({
+            Change::plan(
+                AuditAction::PhaseEvidence,
+                key.plan,
+                key.subject(),
+                None,
+                Some(serde_json::json!({
                     "file": file.file_name, "type": file.content_type, "size": size, "sha256": sha,
                 })),
-            },
+            ),
         )
         .await?;
         Ok(id)
