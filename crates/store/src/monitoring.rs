@@ -15,6 +15,7 @@ mod records;
 mod rounds;
 
 pub use evidence::NewEvidence;
+use evidence::{EVIDENCE, EvidenceRow};
 
 pub(crate) fn instant(column: &str, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
@@ -142,46 +143,34 @@ impl Store {
                 None,
             );
         }
-        type EvidenceRow = (
-            i64,
-            i64,
-            i64,
-            String,
-            String,
-            i64,
-            String,
-            Option<i64>,
-            String,
-            String,
-        );
-        let rows: Vec<EvidenceRow> = sqlx::query_as(
-            "SELECT o.position, ph.position, e.id, e.file_name, e.content_type, e.size, e.sha256, \
-             e.round_id, e.uploaded_at, e.uploaded_by FROM evidence e \
+        /// An evidence file's row with where it stands: objective and phase positions.
+        #[derive(sqlx::FromRow)]
+        struct Placed {
+            objective: i64,
+            phase: i64,
+            #[sqlx(flatten)]
+            file: EvidenceRow,
+        }
+        let sql = format!(
+            "SELECT o.position AS objective, ph.position AS phase, {EVIDENCE} FROM evidence e \
              JOIN phase ph ON ph.id = e.phase_id JOIN objective o ON o.id = ph.objective_id \
-             WHERE ph.plan_id = $1 ORDER BY e.id",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?;
+             WHERE ph.plan_id = $1 ORDER BY e.id"
+        );
+        let rows: Vec<Placed> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(plan_id)
+            .fetch_all(&mut *tx)
+            .await?;
         let mut evidence: Vec<Vec<Vec<EvidenceInfo>>> = Vec::new();
-        for (o, p, id, file_name, content_type, size, sha256, round, at, by) in rows {
-            let (o, p) = (index("objective.position", o)?, index("phase.position", p)?);
+        for row in rows {
+            let o = index("objective.position", row.objective)?;
+            let p = index("phase.position", row.phase)?;
             if evidence.len() <= o {
                 evidence.resize_with(o + 1, Vec::new);
             }
             if evidence[o].len() <= p {
                 evidence[o].resize_with(p + 1, Vec::new);
             }
-            evidence[o][p].push(EvidenceInfo {
-                id,
-                file_name,
-                content_type,
-                size,
-                sha256,
-                round,
-                uploaded_at: instant("evidence.uploaded_at", &at)?,
-                uploaded_by: by,
-            });
+            evidence[o][p].push(row.file.info()?);
         }
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT subject, reason, decided_at, decided_by FROM neutralisation \
