@@ -292,19 +292,8 @@ impl Writer {
                 .execute(&mut *self.tx)
                 .await?;
             }
-            for (j, function) in unit.functions.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO unit_function (entity_id, plan_id, unit_id, position, text) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(self.owner.entity)
-                .bind(self.owner.plan)
-                .bind(id)
-                .bind(position(j))
-                .bind(function)
-                .execute(&mut *self.tx)
+            self.texts(("unit_function", "unit_id", id), &unit.functions)
                 .await?;
-            }
         }
         for unit in &plan.units {
             let Some(parent) = &unit.parent else { continue };
@@ -369,19 +358,8 @@ impl Writer {
             .fetch_one(&mut *self.tx)
             .await
             .map_err(|e| duplicate_as_invalid(e, &format!("objective {} appears twice", o.id)))?;
-            for (j, text) in o.indicators.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO indicator (entity_id, plan_id, objective_id, position, text) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(self.owner.entity)
-                .bind(self.owner.plan)
-                .bind(objective)
-                .bind(position(j))
-                .bind(text)
-                .execute(&mut *self.tx)
+            self.texts(("indicator", "objective_id", objective), &o.indicators)
                 .await?;
-            }
             for (j, phase) in o.phases.iter().enumerate() {
                 let deadline = self.deadline(&phase.deadline).await?;
                 let (phase_id,): (i64,) = sqlx::query_as(
@@ -416,6 +394,30 @@ impl Writer {
                     .await?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Inserts a list of texts, in order, into `table`, each row owned by row `owner` (in
+    /// column `column`): a unit's functions, an objective's indicators.
+    async fn texts(
+        &mut self,
+        (table, column, owner): (&'static str, &'static str, i64),
+        texts: &[String],
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {table} (entity_id, plan_id, {column}, position, text) \
+             VALUES ($1, $2, $3, $4, $5)"
+        );
+        for (i, text) in texts.iter().enumerate() {
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(self.owner.entity)
+                .bind(self.owner.plan)
+                .bind(owner)
+                .bind(position(i))
+                .bind(text)
+                .execute(&mut *self.tx)
+                .await?;
         }
         Ok(())
     }
