@@ -15,40 +15,39 @@ use crate::{Store, StoreError};
 use domain::audit::AuditAction;
 use domain::facts::{ChangeRequest, Decision, Opinion, VersionInfo};
 
-type RequestRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
+/// A change request's row, its columns as `COLUMNS` names them.
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    objective: String,
+    proposal: String,
+    reason: String,
+    state: String,
+    requested_at: String,
+    requested_by: String,
+    opinion: Option<String>,
+    opinion_favourable: Option<i64>,
+    opinion_at: Option<String>,
+    opinion_by: Option<String>,
+    act_number: Option<String>,
+    act_date: Option<String>,
+    decided_at: Option<String>,
+    decided_by: Option<String>,
+    version: Option<i64>,
+}
 
 fn request(row: RequestRow) -> Result<ChangeRequest> {
-    let (id, objective, proposal, reason, state, at, by, opinion, favourable, o_at, o_by) = (
-        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
-    );
-    let (act_number, act_date, d_at, d_by, version) = (row.11, row.12, row.13, row.14, row.15);
-    let opinion = match (opinion, o_at, o_by) {
+    let id = row.id;
+    let opinion = match (row.opinion, row.opinion_at, row.opinion_by) {
         (Some(text), Some(at), Some(by)) => Some(Opinion {
-            favourable: favourable.unwrap_or(0) != 0,
+            favourable: row.opinion_favourable.unwrap_or(0) != 0,
             text,
             at: instant("change_request.opinion_at", &at)?,
             by,
         }),
         _ => None,
     };
-    let decision = match (act_number, act_date, d_at, d_by) {
+    let decision = match (row.act_number, row.act_date, row.decided_at, row.decided_by) {
         (Some(act_number), Some(act_date), Some(at), Some(by)) => Some(Decision {
             act_number,
             act_date: date("change_request.act_date", &act_date)?,
@@ -57,19 +56,20 @@ fn request(row: RequestRow) -> Result<ChangeRequest> {
         }),
         _ => None,
     };
+    let state = row.state;
     Ok(ChangeRequest {
         id,
-        objective,
-        proposal: serde_json::from_str(&proposal)
+        objective: row.objective,
+        proposal: serde_json::from_str(&row.proposal)
             .map_err(|_| StoreError::Corrupt(format!("change_request.proposal {id}")))?,
-        reason,
+        reason: row.reason,
         state: RequestState::parse(&state)
             .ok_or_else(|| StoreError::Corrupt(format!("change_request.state {state:?}")))?,
-        requested_at: instant("change_request.requested_at", &at)?,
-        requested_by: by,
+        requested_at: instant("change_request.requested_at", &row.requested_at)?,
+        requested_by: row.requested_by,
         opinion,
         decision,
-        version,
+        version: row.version,
     })
 }
 
