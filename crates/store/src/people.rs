@@ -298,26 +298,6 @@ impl Store {
         )
         .await
     }
-
-    /// After a successful login: forgets the failures under `keys` (this account from this
-    /// address or browser) and this attempt's rows.
-    pub async fn login_succeeded(&self, keys: &[&str], attempt: &[i64]) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        for key in keys {
-            sqlx::query("DELETE FROM login_failure WHERE key = $1")
-                .bind(*key)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for id in attempt {
-            sqlx::query("DELETE FROM login_failure WHERE id = $1")
-                .bind(*id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// Ends every session, token and trusted browser of a person.
