@@ -112,23 +112,17 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (plan_id, _) = bump(&mut tx, plan).await?;
         let text = serde_json::to_string(proposal)?;
-        let (id,): (i64,) = sqlx::query_as(
+        let insert = sqlx::query_as(
             "INSERT INTO change_request (plan_id, objective, proposal, reason, state, \
              requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(plan_id)
         .bind(objective)
-        .bind(&text)
+        .bind(text)
         .bind(reason)
-        .bind(RequestState::Requested.as_str())
-        .bind(stamp.text())
-        .bind(&stamp.actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change::plan(
+        .bind(RequestState::Requested.as_str());
+        self.inserted(tx, stamp, insert, |id| {
+            Ok(Change::plan(
                 AuditAction::ChangeRequest,
                 plan,
                 format!("{plan}/richieste/{id}"),
@@ -137,10 +131,9 @@ impl Store {
                     "objective": objective, "proposal": serde_json::to_value(proposal)?,
                     "reason": reason,
                 })),
-            ),
-        )
-        .await?;
-        Ok(id)
+            ))
+        })
+        .await
     }
 
     /// The Nucleo's opinion on request `id`, which must be waiting for it.

@@ -78,7 +78,7 @@ impl Store {
         bump(&mut tx, key.plan).await?;
         let sha = hex::encode(Sha256::digest(file.content));
         let size = i64::try_from(file.content.len()).unwrap_or(i64::MAX);
-        let (id,): (i64,) = sqlx::query_as(
+        let insert = sqlx::query_as(
             "INSERT INTO evidence (phase_id, round_id, file_name, content_type, size, sha256, \
              content, uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              RETURNING id",
@@ -89,15 +89,9 @@ impl Store {
         .bind(file.content_type)
         .bind(size)
         .bind(&sha)
-        .bind(file.content)
-        .bind(stamp.text())
-        .bind(&stamp.actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change::plan(
+        .bind(file.content);
+        self.inserted(tx, stamp, insert, |_| {
+            Ok(Change::plan(
                 AuditAction::PhaseEvidence,
                 key.plan,
                 key.subject(),
@@ -105,10 +99,9 @@ impl Store {
                 Some(serde_json::json!({
                     "file": file.file_name, "type": file.content_type, "size": size, "sha256": sha,
                 })),
-            ),
-        )
-        .await?;
-        Ok(id)
+            ))
+        })
+        .await
     }
 
     /// An evidence file of a phase: its description and content.

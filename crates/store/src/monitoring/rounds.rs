@@ -30,30 +30,23 @@ impl Store {
         if let Some((open,)) = open {
             return Err(StoreError::Conflict(format!("round {open} is still open")));
         }
-        let (id,): (i64,) = sqlx::query_as(
+        let insert = sqlx::query_as(
             "INSERT INTO monitoring_round (plan_id, name, as_of, opened_at, opened_by) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(plan_id)
         .bind(name)
-        .bind(date_text(as_of))
-        .bind(stamp.text())
-        .bind(&stamp.actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change::plan(
+        .bind(date_text(as_of));
+        self.inserted(tx, stamp, insert, |id| {
+            Ok(Change::plan(
                 AuditAction::RoundOpen,
                 plan,
                 format!("{plan}/monitoraggi/{id}"),
                 None,
                 Some(serde_json::json!({ "name": name, "as_of": date_text(as_of) })),
-            ),
-        )
-        .await?;
-        Ok(id)
+            ))
+        })
+        .await
     }
 
     /// Closes the open round `id`; a round already closed is a conflict.
