@@ -148,14 +148,7 @@ impl Store {
     ) -> Result<()> {
         let email = email.map(Email::as_str);
         let mut tx = self.begin_write().await?;
-        let before: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT username, email FROM person WHERE lower(username) = lower($1)")
-                .bind(username)
-                .fetch_optional(&mut *tx)
-                .await?;
-        // The history names the account as stored, whatever case it was asked by.
-        let (username, before) =
-            before.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
+        let (_, username, before) = account(&mut tx, username).await?;
         sqlx::query("UPDATE person SET email = $1 WHERE username = $2")
             .bind(email)
             .bind(&username)
@@ -298,6 +291,19 @@ impl Store {
         )
         .await
     }
+}
+
+/// Account `username`, read in `tx`: its id, its username as stored (the history names it so,
+/// whatever case it was asked by) and its e-mail address.
+async fn account(
+    tx: &mut Transaction<'static, Any>,
+    username: &str,
+) -> Result<(i64, String, Option<String>)> {
+    sqlx::query_as("SELECT id, username, email FROM person WHERE lower(username) = lower($1)")
+        .bind(username)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("person {username}")))
 }
 
 /// Ends every session, token and trusted browser of a person.
