@@ -243,10 +243,9 @@ impl Store {
                 Some(number)
             }
         };
-        let to = if version.is_some() {
-            RequestState::Approved
-        } else {
-            RequestState::Rejected
+        let (to, action) = match version {
+            Some(_) => (RequestState::Approved, AuditAction::ChangeApprove),
+            None => (RequestState::Rejected, AuditAction::ChangeReject),
         };
         sqlx::query(
             "UPDATE change_request SET state = $1, act_number = $2, act_date = $3, \
@@ -265,11 +264,7 @@ impl Store {
             tx,
             stamp,
             Change::plan(
-                if version.is_some() {
-                    AuditAction::ChangeApprove
-                } else {
-                    AuditAction::ChangeReject
-                },
+                action,
                 plan,
                 format!("{plan}/richieste/{id}"),
                 None,
