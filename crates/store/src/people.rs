@@ -210,11 +210,10 @@ impl Store {
         .bind(stamp.text())
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
+        .map_err(|e| {
+            StoreError::or_duplicate(e, || {
                 StoreError::Conflict(format!("username {} in use", new.username))
-            }
-            _ => StoreError::Database(e),
+            })
         })?;
         for unit in &new.units {
             sqlx::query(

@@ -111,11 +111,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         // Another save of the same plan got there first.
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Conflict(format!("plan {slug} exists"))
-            }
-            _ => StoreError::Database(e),
+        .map_err(|e| {
+            StoreError::or_duplicate(e, || StoreError::Conflict(format!("plan {slug} exists")))
         })?;
         let owner = Owner {
             entity,
@@ -515,10 +512,5 @@ impl Writer {
 
 /// A unique-key violation on a plan's own rows means the plan repeats an id.
 fn duplicate_as_invalid(e: sqlx::Error, what: &str) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Invalid(what.to_owned())
-        }
-        _ => StoreError::Database(e),
-    }
+    StoreError::or_duplicate(e, || StoreError::Invalid(what.to_owned()))
 }

@@ -116,11 +116,10 @@ impl Store {
         .bind(stamp.text())
         .execute(&mut *tx)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
+        .map_err(|e| {
+            StoreError::or_duplicate(e, || {
                 StoreError::Conflict(format!("reminder {kind} of round {round} already sent"))
-            }
-            _ => StoreError::Database(e),
+            })
         })?;
         self.audited(
             tx,
