@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::audit::{AuditAction, Entry, GENESIS, chain};
+use sqlx::any::AnyArguments;
+use sqlx::query::QueryAs;
 use sqlx::{Any, Transaction};
 
 use crate::db::Backend;
@@ -264,6 +266,25 @@ impl Store {
         append(&mut tx, self.backend(), stamp, change).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Ends a write whose last statement, `insert`, makes a row stamped with `stamp` (its last
+    /// two placeholders: when, by whom) and returns its id: the row made, its audit entry
+    /// (`change`, told the id) appended, then everything committed. Returns the row's id.
+    pub(crate) async fn inserted<'a>(
+        &self,
+        mut tx: Transaction<'static, Any>,
+        stamp: &Stamp,
+        insert: QueryAs<'_, Any, (i64,), AnyArguments>,
+        change: impl FnOnce(i64) -> Result<Change<'a>>,
+    ) -> Result<i64> {
+        let (id,) = insert
+            .bind(stamp.text())
+            .bind(stamp.actor.clone())
+            .fetch_one(&mut *tx)
+            .await?;
+        self.audited(tx, stamp, change(id)?).await?;
+        Ok(id)
     }
 
     /// Records a change made outside the store's own operations (a command, an import).

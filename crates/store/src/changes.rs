@@ -9,46 +9,45 @@ use sqlx::{Any, Transaction};
 
 use crate::audit::{Change, Stamp};
 use crate::error::Result;
-use crate::monitoring::instant;
+use crate::monitoring::{bump, instant};
 use crate::text::{date, date_text};
 use crate::{Store, StoreError};
 use domain::audit::AuditAction;
 use domain::facts::{ChangeRequest, Decision, Opinion, VersionInfo};
 
-type RequestRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
+/// A change request's row, its columns as `COLUMNS` names them.
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    objective: String,
+    proposal: String,
+    reason: String,
+    state: String,
+    requested_at: String,
+    requested_by: String,
+    opinion: Option<String>,
+    opinion_favourable: Option<i64>,
+    opinion_at: Option<String>,
+    opinion_by: Option<String>,
+    act_number: Option<String>,
+    act_date: Option<String>,
+    decided_at: Option<String>,
+    decided_by: Option<String>,
+    version: Option<i64>,
+}
 
 fn request(row: RequestRow) -> Result<ChangeRequest> {
-    let (id, objective, proposal, reason, state, at, by, opinion, favourable, o_at, o_by) = (
-        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
-    );
-    let (act_number, act_date, d_at, d_by, version) = (row.11, row.12, row.13, row.14, row.15);
-    let opinion = match (opinion, o_at, o_by) {
+    let id = row.id;
+    let opinion = match (row.opinion, row.opinion_at, row.opinion_by) {
         (Some(text), Some(at), Some(by)) => Some(Opinion {
-            favourable: favourable.unwrap_or(0) != 0,
+            favourable: row.opinion_favourable.unwrap_or(0) != 0,
             text,
             at: instant("change_request.opinion_at", &at)?,
             by,
         }),
         _ => None,
     };
-    let decision = match (act_number, act_date, d_at, d_by) {
+    let decision = match (row.act_number, row.act_date, row.decided_at, row.decided_by) {
         (Some(act_number), Some(act_date), Some(at), Some(by)) => Some(Decision {
             act_number,
             act_date: date("change_request.act_date", &act_date)?,
@@ -57,19 +56,20 @@ fn request(row: RequestRow) -> Result<ChangeRequest> {
         }),
         _ => None,
     };
+    let state = row.state;
     Ok(ChangeRequest {
         id,
-        objective,
-        proposal: serde_json::from_str(&proposal)
+        objective: row.objective,
+        proposal: serde_json::from_str(&row.proposal)
             .map_err(|_| StoreError::Corrupt(format!("change_request.proposal {id}")))?,
-        reason,
+        reason: row.reason,
         state: RequestState::parse(&state)
             .ok_or_else(|| StoreError::Corrupt(format!("change_request.state {state:?}")))?,
-        requested_at: instant("change_request.requested_at", &at)?,
-        requested_by: by,
+        requested_at: instant("change_request.requested_at", &row.requested_at)?,
+        requested_by: row.requested_by,
         opinion,
         decision,
-        version,
+        version: row.version,
     })
 }
 
@@ -110,38 +110,30 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
-        bump(&mut tx, plan_id).await?;
+        let (plan_id, _) = bump(&mut tx, plan).await?;
         let text = serde_json::to_string(proposal)?;
-        let (id,): (i64,) = sqlx::query_as(
+        let insert = sqlx::query_as(
             "INSERT INTO change_request (plan_id, objective, proposal, reason, state, \
              requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(plan_id)
         .bind(objective)
-        .bind(&text)
+        .bind(text)
         .bind(reason)
-        .bind(RequestState::Requested.as_str())
-        .bind(stamp.text())
-        .bind(&stamp.actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change {
-                action: AuditAction::ChangeRequest,
-                subject: format!("{plan}/richieste/{id}"),
-                plan: Some(plan),
-                before: None,
-                after: Some(serde_json::json!({
+        .bind(RequestState::Requested.as_str());
+        self.inserted(tx, stamp, insert, |id| {
+            Ok(Change::plan(
+                AuditAction::ChangeRequest,
+                plan,
+                format!("{plan}/richieste/{id}"),
+                None,
+                Some(serde_json::json!({
                     "objective": objective, "proposal": serde_json::to_value(proposal)?,
                     "reason": reason,
                 })),
-            },
-        )
-        .await?;
-        Ok(id)
+            ))
+        })
+        .await
     }
 
     /// The Nucleo's opinion on request `id`, which must be waiting for it.
@@ -154,7 +146,7 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let (plan_id, _) = bump(&mut tx, plan).await?;
         let done = sqlx::query(
             "UPDATE change_request SET state = $1, opinion = $2, opinion_favourable = $3, \
              opinion_at = $4, opinion_by = $5 WHERE id = $6 AND plan_id = $7 AND state = $8",
@@ -175,7 +167,6 @@ impl Store {
                 "request {id} is not waiting for an opinion"
             )));
         }
-        bump(&mut tx, plan_id).await?;
         self.audited(
             tx,
             stamp,
@@ -208,14 +199,12 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<Option<i64>> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
-        let (revision,): (i64,) = sqlx::query_as("SELECT revision FROM plan WHERE id = $1")
-            .bind(plan_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if revision != seen {
+        // The bump locks the plan: the revision before it is the one the caller must have seen.
+        let (plan_id, revision) = bump(&mut tx, plan).await?;
+        if revision - 1 != seen {
             return Err(StoreError::Conflict(format!(
-                "plan changed: revision {revision}, not {seen}"
+                "plan changed: revision {}, not {seen}",
+                revision - 1
             )));
         }
         let row: Option<(String, String)> = sqlx::query_as(
@@ -234,7 +223,6 @@ impl Store {
         }
         let proposal: Proposal = serde_json::from_str(&proposal)
             .map_err(|_| StoreError::Corrupt(format!("change_request.proposal {id}")))?;
-        let revision = bump(&mut tx, plan_id).await?;
         let version = match approval {
             None => None,
             Some((current, next, objective)) => {
@@ -255,10 +243,9 @@ impl Store {
                 Some(number)
             }
         };
-        let to = if version.is_some() {
-            RequestState::Approved
-        } else {
-            RequestState::Rejected
+        let (to, action) = match version {
+            Some(_) => (RequestState::Approved, AuditAction::ChangeApprove),
+            None => (RequestState::Rejected, AuditAction::ChangeReject),
         };
         sqlx::query(
             "UPDATE change_request SET state = $1, act_number = $2, act_date = $3, \
@@ -276,20 +263,16 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change {
-                action: if version.is_some() {
-                    AuditAction::ChangeApprove
-                } else {
-                    AuditAction::ChangeReject
-                },
-                subject: format!("{plan}/richieste/{id}"),
-                plan: Some(plan),
-                before: None,
-                after: Some(serde_json::json!({
+            Change::plan(
+                action,
+                plan,
+                format!("{plan}/richieste/{id}"),
+                None,
+                Some(serde_json::json!({
                     "act": { "number": act.number, "date": date_text(act.date) },
                     "version": version,
                 })),
-            },
+            ),
         )
         .await?;
         Ok(version)
@@ -374,15 +357,6 @@ impl Store {
         serde_json::from_str(&document)
             .map_err(|e| StoreError::Corrupt(format!("plan_version {number}: {e}")))
     }
-}
-
-async fn bump(tx: &mut Transaction<'static, Any>, plan_id: i64) -> Result<i64> {
-    let (revision,): (i64,) =
-        sqlx::query_as("UPDATE plan SET revision = revision + 1 WHERE id = $1 RETURNING revision")
-            .bind(plan_id)
-            .fetch_one(&mut **tx)
-            .await?;
-    Ok(revision)
 }
 
 /// Changes the stored objective as the proposal says, leaving every other row (and what

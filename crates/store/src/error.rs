@@ -38,3 +38,14 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    /// `e` as a store error, or `duplicate` when it is a unique-key violation (a row that is
+    /// there already: a conflict, or a plan that repeats an id).
+    pub(crate) fn or_duplicate(e: sqlx::Error, duplicate: impl FnOnce() -> StoreError) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => duplicate(),
+            _ => StoreError::Database(e),
+        }
+    }
+}

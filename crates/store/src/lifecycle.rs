@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::audit::{Change, Stamp};
 use crate::db::Backend;
 use crate::error::Result;
+use crate::monitoring::bump;
 use crate::text::{date, date_text, percent};
 use crate::{Store, StoreError};
 use domain::audit::AuditAction;
@@ -122,13 +123,13 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change {
-                action: AuditAction::PlanAct(kind),
-                subject: plan.to_string(),
-                plan: Some(plan),
-                before: Some(serde_json::json!({ "state": from.as_str() })),
-                after: Some(after),
-            },
+            Change::plan(
+                AuditAction::PlanAct(kind),
+                plan,
+                plan.to_string(),
+                Some(serde_json::json!({ "state": from.as_str() })),
+                Some(after),
+            ),
         )
         .await?;
         tracing::info!(
@@ -185,12 +186,7 @@ impl Store {
             })));
         }
         // The new version is the plan's new revision: it only grows, whatever is replaced.
-        let (revision,): (i64,) = sqlx::query_as(
-            "UPDATE plan SET revision = revision + 1 WHERE id = $1 RETURNING revision",
-        )
-        .bind(row.plan_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (_, revision) = bump(&mut tx, key.plan).await?;
         // While the plan runs, a save is a report: when, by whom, in the open round.
         let report = if state == PlanState::Draft {
             None
@@ -238,13 +234,13 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change {
-                action: AuditAction::PhaseEdit,
-                subject: key.subject(),
-                plan: Some(key.plan),
-                before: Some(serde_json::to_value(&current)?),
-                after: Some(serde_json::to_value(wished)?),
-            },
+            Change::plan(
+                AuditAction::PhaseEdit,
+                key.plan,
+                key.subject(),
+                Some(serde_json::to_value(&current)?),
+                Some(serde_json::to_value(wished)?),
+            ),
         )
         .await?;
         Ok(Edited::Saved { version: revision })
@@ -262,8 +258,8 @@ impl Store {
         plan: &str,
     ) -> Result<Vec<Vec<PhaseRecord>>> {
         let rows: Vec<RecordRow> = sqlx::query_as(
-            "SELECT o.position, ph.version, ph.completed_on, ph.progress_note, ph.status, \
-             ph.reported_at, ph.reported_by, ph.reported_round \
+            "SELECT o.position AS objective, ph.version, ph.completed_on, ph.progress_note, \
+             ph.status, ph.reported_at, ph.reported_by, ph.reported_round \
              FROM phase ph JOIN objective o ON o.id = ph.objective_id \
              JOIN plan p ON p.id = ph.plan_id WHERE p.slug = $1 \
              ORDER BY o.position, ph.position",
@@ -272,26 +268,29 @@ impl Store {
         .fetch_all(&mut *conn)
         .await?;
         let mut out: Vec<Vec<PhaseRecord>> = Vec::new();
-        for (objective, version, completed_on, note, status, reported, by, round) in rows {
+        for row in rows {
+            let objective = row.objective;
             let at = usize::try_from(objective)
                 .map_err(|_| StoreError::Corrupt(format!("objective.position {objective}")))?;
             if out.len() <= at {
                 out.resize_with(at + 1, Vec::new);
             }
             let record = PhaseRecord {
-                version,
-                completed_on: completed_on
+                version: row.version,
+                completed_on: row
+                    .completed_on
                     .as_deref()
                     .map(|d| date("phase.completed_on", d))
                     .transpose()?,
-                note,
-                status: status.as_deref().map(report_status).transpose()?,
-                reported_at: reported
+                note: row.progress_note,
+                status: row.status.as_deref().map(report_status).transpose()?,
+                reported_at: row
+                    .reported_at
                     .as_deref()
                     .map(|t| crate::monitoring::instant("phase.reported_at", t))
                     .transpose()?,
-                reported_by: by,
-                reported_round: round,
+                reported_by: row.reported_by,
+                reported_round: row.reported_round,
             };
             out[at].push(record);
         }
@@ -299,16 +298,18 @@ impl Store {
     }
 }
 
-type RecordRow = (
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
+/// A phase's record as `read_records` reads it, with its objective's position.
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    objective: i64,
+    version: i64,
+    completed_on: Option<String>,
+    progress_note: Option<String>,
+    status: Option<String>,
+    reported_at: Option<String>,
+    reported_by: Option<String>,
+    reported_round: Option<i64>,
+}
 
 fn report_status(text: &str) -> Result<ReportStatus> {
     ReportStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("phase.status = {text:?}")))

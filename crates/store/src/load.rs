@@ -113,13 +113,25 @@ struct DiagnosticRow {
     message: String,
 }
 
-/// Rows of `(owner id, text)` grouped by owner, in position order.
-fn grouped(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
+/// A plan's lists of texts kept in `table` (column `text` of each row, owned by the row its
+/// column `owner` names), grouped by owner, in position order.
+async fn grouped(
+    conn: &mut AnyConnection,
+    plan: i64,
+    (table, owner, text): (&'static str, &'static str, &'static str),
+) -> Result<HashMap<i64, Vec<String>>> {
+    let sql = format!(
+        "SELECT {owner}, {text} FROM {table} WHERE plan_id = $1 ORDER BY {owner}, position"
+    );
+    let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(plan)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut map: HashMap<i64, Vec<String>> = HashMap::new();
     for (owner, text) in rows {
         map.entry(owner).or_default().push(text);
     }
-    map
+    Ok(map)
 }
 
 impl Store {
@@ -288,14 +300,7 @@ impl Store {
                     .transpose()?,
             });
         }
-        let mut functions = grouped(
-            sqlx::query_as(
-                "SELECT unit_id, text FROM unit_function WHERE plan_id = $1 ORDER BY unit_id, position",
-            )
-            .bind(plan)
-            .fetch_all(&mut *conn)
-            .await?,
-        );
+        let mut functions = grouped(conn, plan, ("unit_function", "unit_id", "text")).await?;
         rows.into_iter()
             .map(|u| {
                 Ok(Unit {
@@ -345,15 +350,7 @@ impl Store {
         .bind(plan)
         .fetch_all(&mut *conn)
         .await?;
-        let mut indicators = grouped(
-            sqlx::query_as(
-                "SELECT objective_id, text FROM indicator WHERE plan_id = $1 \
-                 ORDER BY objective_id, position",
-            )
-            .bind(plan)
-            .fetch_all(&mut *conn)
-            .await?,
-        );
+        let mut indicators = grouped(conn, plan, ("indicator", "objective_id", "text")).await?;
         let phase_rows: Vec<PhaseRow> = sqlx::query_as(
             "SELECT id, objective_id, label, description, weight_pct, deadline_id, deadline_text \
              FROM phase WHERE plan_id = $1 ORDER BY objective_id, position",
@@ -361,15 +358,7 @@ impl Store {
         .bind(plan)
         .fetch_all(&mut *conn)
         .await?;
-        let mut codes = grouped(
-            sqlx::query_as(
-                "SELECT phase_id, code FROM phase_responsible WHERE plan_id = $1 \
-                 ORDER BY phase_id, position",
-            )
-            .bind(plan)
-            .fetch_all(&mut *conn)
-            .await?,
-        );
+        let mut codes = grouped(conn, plan, ("phase_responsible", "phase_id", "code")).await?;
         let mut phases: HashMap<i64, Vec<Phase>> = HashMap::new();
         for p in phase_rows {
             phases.entry(p.objective_id).or_default().push(Phase {

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
-use crate::db::Backend;
 use crate::error::Result;
 use crate::text::date;
 use crate::{Store, StoreError};
@@ -16,6 +15,7 @@ mod records;
 mod rounds;
 
 pub use evidence::NewEvidence;
+use evidence::{EVIDENCE, EvidenceRow};
 
 pub(crate) fn instant(column: &str, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
@@ -37,15 +37,16 @@ pub(super) fn put<T: Clone>(out: &mut Vec<Vec<T>>, a: usize, b: usize, value: T,
     out[a][b] = value;
 }
 
-/// Bumps the plan's revision in `tx`; the plan is gone: a conflict.
-pub(super) async fn bump(tx: &mut Transaction<'static, Any>, plan: &str) -> Result<i64> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("UPDATE plan SET revision = revision + 1 WHERE slug = $1 RETURNING id")
-            .bind(plan)
-            .fetch_optional(&mut **tx)
-            .await?;
-    row.map(|(id,)| id)
-        .ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))
+/// Bumps the plan's revision in `tx`, which also locks its row until `tx` ends (so writes to
+/// a plan take turns); returns the plan's id and new revision. A plan that is gone: not found.
+pub(crate) async fn bump(tx: &mut Transaction<'static, Any>, plan: &str) -> Result<(i64, i64)> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "UPDATE plan SET revision = revision + 1 WHERE slug = $1 RETURNING id, revision",
+    )
+    .bind(plan)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))
 }
 
 impl Store {
@@ -142,46 +143,34 @@ impl Store {
                 None,
             );
         }
-        type EvidenceRow = (
-            i64,
-            i64,
-            i64,
-            String,
-            String,
-            i64,
-            String,
-            Option<i64>,
-            String,
-            String,
-        );
-        let rows: Vec<EvidenceRow> = sqlx::query_as(
-            "SELECT o.position, ph.position, e.id, e.file_name, e.content_type, e.size, e.sha256, \
-             e.round_id, e.uploaded_at, e.uploaded_by FROM evidence e \
+        /// An evidence file's row with where it stands: objective and phase positions.
+        #[derive(sqlx::FromRow)]
+        struct Placed {
+            objective: i64,
+            phase: i64,
+            #[sqlx(flatten)]
+            file: EvidenceRow,
+        }
+        let sql = format!(
+            "SELECT o.position AS objective, ph.position AS phase, {EVIDENCE} FROM evidence e \
              JOIN phase ph ON ph.id = e.phase_id JOIN objective o ON o.id = ph.objective_id \
-             WHERE ph.plan_id = $1 ORDER BY e.id",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?;
+             WHERE ph.plan_id = $1 ORDER BY e.id"
+        );
+        let rows: Vec<Placed> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(plan_id)
+            .fetch_all(&mut *tx)
+            .await?;
         let mut evidence: Vec<Vec<Vec<EvidenceInfo>>> = Vec::new();
-        for (o, p, id, file_name, content_type, size, sha256, round, at, by) in rows {
-            let (o, p) = (index("objective.position", o)?, index("phase.position", p)?);
+        for row in rows {
+            let o = index("objective.position", row.objective)?;
+            let p = index("phase.position", row.phase)?;
             if evidence.len() <= o {
                 evidence.resize_with(o + 1, Vec::new);
             }
             if evidence[o].len() <= p {
                 evidence[o].resize_with(p + 1, Vec::new);
             }
-            evidence[o][p].push(EvidenceInfo {
-                id,
-                file_name,
-                content_type,
-                size,
-                sha256,
-                round,
-                uploaded_at: instant("evidence.uploaded_at", &at)?,
-                uploaded_by: by,
-            });
+            evidence[o][p].push(row.file.info()?);
         }
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT subject, reason, decided_at, decided_by FROM neutralisation \
@@ -218,23 +207,5 @@ impl Store {
             neutralisations,
             events,
         })
-    }
-
-    /// The plan's id, its row locked on PostgreSQL so that writes to it take turns.
-    pub(crate) async fn lock_plan(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        plan: &str,
-    ) -> Result<i64> {
-        let lock = match self.backend() {
-            Backend::Postgres => "SELECT id FROM plan WHERE slug = $1 FOR UPDATE",
-            Backend::Sqlite => "SELECT id FROM plan WHERE slug = $1",
-        };
-        let row: Option<(i64,)> = sqlx::query_as(lock)
-            .bind(plan)
-            .fetch_optional(&mut **tx)
-            .await?;
-        row.map(|(id,)| id)
-            .ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))
     }
 }

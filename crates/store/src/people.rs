@@ -148,14 +148,7 @@ impl Store {
     ) -> Result<()> {
         let email = email.map(Email::as_str);
         let mut tx = self.begin_write().await?;
-        let before: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT username, email FROM person WHERE lower(username) = lower($1)")
-                .bind(username)
-                .fetch_optional(&mut *tx)
-                .await?;
-        // The history names the account as stored, whatever case it was asked by.
-        let (username, before) =
-            before.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
+        let (_, username, before) = account(&mut tx, username).await?;
         sqlx::query("UPDATE person SET email = $1 WHERE username = $2")
             .bind(email)
             .bind(&username)
@@ -217,11 +210,10 @@ impl Store {
         .bind(stamp.text())
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
+        .map_err(|e| {
+            StoreError::or_duplicate(e, || {
                 StoreError::Conflict(format!("username {} in use", new.username))
-            }
-            _ => StoreError::Database(e),
+            })
         })?;
         for unit in &new.units {
             sqlx::query(
@@ -298,26 +290,19 @@ impl Store {
         )
         .await
     }
+}
 
-    /// After a successful login: forgets the failures under `keys` (this account from this
-    /// address or browser) and this attempt's rows.
-    pub async fn login_succeeded(&self, keys: &[&str], attempt: &[i64]) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        for key in keys {
-            sqlx::query("DELETE FROM login_failure WHERE key = $1")
-                .bind(*key)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for id in attempt {
-            sqlx::query("DELETE FROM login_failure WHERE id = $1")
-                .bind(*id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
+/// Account `username`, read in `tx`: its id, its username as stored (the history names it so,
+/// whatever case it was asked by) and its e-mail address.
+async fn account(
+    tx: &mut Transaction<'static, Any>,
+    username: &str,
+) -> Result<(i64, String, Option<String>)> {
+    sqlx::query_as("SELECT id, username, email FROM person WHERE lower(username) = lower($1)")
+        .bind(username)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("person {username}")))
 }
 
 /// Ends every session, token and trusted browser of a person.

@@ -111,11 +111,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         // Another save of the same plan got there first.
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Conflict(format!("plan {slug} exists"))
-            }
-            _ => StoreError::Database(e),
+        .map_err(|e| {
+            StoreError::or_duplicate(e, || StoreError::Conflict(format!("plan {slug} exists")))
         })?;
         let owner = Owner {
             entity,
@@ -149,17 +146,17 @@ impl Store {
             &mut writer.tx,
             backend,
             stamp,
-            Change {
-                action: if revision > 1 {
+            Change::plan(
+                if revision > 1 {
                     AuditAction::PlanReplace
                 } else {
                     AuditAction::PlanImport
                 },
-                subject: slug.clone(),
-                plan: Some(&slug),
-                before: None,
-                after: Some(after),
-            },
+                &slug,
+                slug.clone(),
+                None,
+                Some(after),
+            ),
         )
         .await?;
         writer.tx.commit().await?;
@@ -292,19 +289,8 @@ impl Writer {
                 .execute(&mut *self.tx)
                 .await?;
             }
-            for (j, function) in unit.functions.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO unit_function (entity_id, plan_id, unit_id, position, text) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(self.owner.entity)
-                .bind(self.owner.plan)
-                .bind(id)
-                .bind(position(j))
-                .bind(function)
-                .execute(&mut *self.tx)
+            self.texts(("unit_function", "unit_id", id), &unit.functions)
                 .await?;
-            }
         }
         for unit in &plan.units {
             let Some(parent) = &unit.parent else { continue };
@@ -369,19 +355,8 @@ impl Writer {
             .fetch_one(&mut *self.tx)
             .await
             .map_err(|e| duplicate_as_invalid(e, &format!("objective {} appears twice", o.id)))?;
-            for (j, text) in o.indicators.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO indicator (entity_id, plan_id, objective_id, position, text) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(self.owner.entity)
-                .bind(self.owner.plan)
-                .bind(objective)
-                .bind(position(j))
-                .bind(text)
-                .execute(&mut *self.tx)
+            self.texts(("indicator", "objective_id", objective), &o.indicators)
                 .await?;
-            }
             for (j, phase) in o.phases.iter().enumerate() {
                 let deadline = self.deadline(&phase.deadline).await?;
                 let (phase_id,): (i64,) = sqlx::query_as(
@@ -416,6 +391,30 @@ impl Writer {
                     .await?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Inserts a list of texts, in order, into `table`, each row owned by row `owner` (in
+    /// column `column`): a unit's functions, an objective's indicators.
+    async fn texts(
+        &mut self,
+        (table, column, owner): (&'static str, &'static str, i64),
+        texts: &[String],
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {table} (entity_id, plan_id, {column}, position, text) \
+             VALUES ($1, $2, $3, $4, $5)"
+        );
+        for (i, text) in texts.iter().enumerate() {
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(self.owner.entity)
+                .bind(self.owner.plan)
+                .bind(owner)
+                .bind(position(i))
+                .bind(text)
+                .execute(&mut *self.tx)
+                .await?;
         }
         Ok(())
     }
@@ -513,10 +512,5 @@ impl Writer {
 
 /// A unique-key violation on a plan's own rows means the plan repeats an id.
 fn duplicate_as_invalid(e: sqlx::Error, what: &str) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Invalid(what.to_owned())
-        }
-        _ => StoreError::Database(e),
-    }
+    StoreError::or_duplicate(e, || StoreError::Invalid(what.to_owned()))
 }

@@ -10,6 +10,39 @@ use crate::audit::{Change, Stamp};
 use crate::error::Result;
 use crate::{Store, StoreError};
 
+/// The columns of [`EvidenceRow`], from `evidence e`.
+pub(super) const EVIDENCE: &str = "e.id, e.file_name, e.content_type, e.size, e.sha256, \
+    e.round_id, e.uploaded_at, e.uploaded_by";
+
+/// An evidence file's row, without its content.
+#[derive(sqlx::FromRow)]
+pub(super) struct EvidenceRow {
+    id: i64,
+    file_name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    round_id: Option<i64>,
+    uploaded_at: String,
+    uploaded_by: String,
+}
+
+impl EvidenceRow {
+    /// The file as listed on its phase.
+    pub(super) fn info(self) -> Result<EvidenceInfo> {
+        Ok(EvidenceInfo {
+            id: self.id,
+            file_name: self.file_name,
+            content_type: self.content_type,
+            size: self.size,
+            sha256: self.sha256,
+            round: self.round_id,
+            uploaded_at: instant("evidence.uploaded_at", &self.uploaded_at)?,
+            uploaded_by: self.uploaded_by,
+        })
+    }
+}
+
 /// A new evidence file, already checked by its caller.
 #[derive(Debug, Clone)]
 pub struct NewEvidence<'a> {
@@ -45,7 +78,7 @@ impl Store {
         bump(&mut tx, key.plan).await?;
         let sha = hex::encode(Sha256::digest(file.content));
         let size = i64::try_from(file.content.len()).unwrap_or(i64::MAX);
-        let (id,): (i64,) = sqlx::query_as(
+        let insert = sqlx::query_as(
             "INSERT INTO evidence (phase_id, round_id, file_name, content_type, size, sha256, \
              content, uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              RETURNING id",
@@ -56,26 +89,19 @@ impl Store {
         .bind(file.content_type)
         .bind(size)
         .bind(&sha)
-        .bind(file.content)
-        .bind(stamp.text())
-        .bind(&stamp.actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change {
-                action: AuditAction::PhaseEvidence,
-                subject: key.subject(),
-                plan: Some(key.plan),
-                before: None,
-                after: Some(serde_json::json!({
+        .bind(file.content);
+        self.inserted(tx, stamp, insert, |_| {
+            Ok(Change::plan(
+                AuditAction::PhaseEvidence,
+                key.plan,
+                key.subject(),
+                None,
+                Some(serde_json::json!({
                     "file": file.file_name, "type": file.content_type, "size": size, "sha256": sha,
                 })),
-            },
-        )
-        .await?;
-        Ok(id)
+            ))
+        })
+        .await
     }
 
     /// An evidence file of a phase: its description and content.
@@ -84,45 +110,28 @@ impl Store {
         key: crate::PhaseKey<'_>,
         id: i64,
     ) -> Result<(EvidenceInfo, Vec<u8>)> {
-        type Row = (
-            String,
-            String,
-            i64,
-            String,
-            Option<i64>,
-            String,
-            String,
-            Vec<u8>,
-        );
+        #[derive(sqlx::FromRow)]
+        struct Whole {
+            #[sqlx(flatten)]
+            file: EvidenceRow,
+            content: Vec<u8>,
+        }
         let position = i64::try_from(key.position).unwrap_or(i64::MAX) - 1;
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT e.file_name, e.content_type, e.size, e.sha256, e.round_id, e.uploaded_at, \
-             e.uploaded_by, e.content FROM evidence e JOIN phase ph ON ph.id = e.phase_id \
+        let sql = format!(
+            "SELECT {EVIDENCE}, e.content FROM evidence e JOIN phase ph ON ph.id = e.phase_id \
              JOIN objective o ON o.id = ph.objective_id JOIN unit u ON u.id = o.unit_id \
              JOIN plan p ON p.id = ph.plan_id \
-             WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4 AND e.id = $5",
-        )
-        .bind(key.plan)
-        .bind(key.unit)
-        .bind(key.objective)
-        .bind(position)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let (file_name, content_type, size, sha256, round, at, by, content) =
-            row.ok_or_else(|| StoreError::NotFound(format!("evidence {id}")))?;
-        Ok((
-            EvidenceInfo {
-                id,
-                file_name,
-                content_type,
-                size,
-                sha256,
-                round,
-                uploaded_at: instant("evidence.uploaded_at", &at)?,
-                uploaded_by: by,
-            },
-            content,
-        ))
+             WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4 AND e.id = $5"
+        );
+        let row: Option<Whole> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(key.plan)
+            .bind(key.unit)
+            .bind(key.objective)
+            .bind(position)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let row = row.ok_or_else(|| StoreError::NotFound(format!("evidence {id}")))?;
+        Ok((row.file.info()?, row.content))
     }
 }

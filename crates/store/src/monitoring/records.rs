@@ -215,14 +215,13 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let (plan_id, _) = bump(&mut tx, plan).await?;
         let before = NEUTRALISATION.read(&mut tx, plan_id, subject).await?;
         if before.is_none() && reason.is_none() {
             return Err(StoreError::Conflict(format!(
                 "{subject} is not neutralised"
             )));
         }
-        bump(&mut tx, plan).await?;
         NEUTRALISATION
             .write(&mut tx, (plan_id, subject), reason, stamp)
             .await?;
@@ -254,9 +253,8 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let (plan_id, _) = bump(&mut tx, plan).await?;
         let before = EVENT_DATE.read(&mut tx, plan_id, event).await?;
-        bump(&mut tx, plan).await?;
         let text = day.map(date_text);
         EVENT_DATE
             .write(&mut tx, (plan_id, event), text.as_deref(), stamp)

@@ -20,7 +20,7 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let (plan_id, _) = bump(&mut tx, plan).await?;
         let open: Option<(String,)> = sqlx::query_as(
             "SELECT name FROM monitoring_round WHERE plan_id = $1 AND closed_at IS NULL",
         )
@@ -30,37 +30,29 @@ impl Store {
         if let Some((open,)) = open {
             return Err(StoreError::Conflict(format!("round {open} is still open")));
         }
-        bump(&mut tx, plan).await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let insert = sqlx::query_as(
             "INSERT INTO monitoring_round (plan_id, name, as_of, opened_at, opened_by) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(plan_id)
         .bind(name)
-        .bind(date_text(as_of))
-        .bind(stamp.text())
-        .bind(&stamp.actor)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change {
-                action: AuditAction::RoundOpen,
-                subject: format!("{plan}/monitoraggi/{id}"),
-                plan: Some(plan),
-                before: None,
-                after: Some(serde_json::json!({ "name": name, "as_of": date_text(as_of) })),
-            },
-        )
-        .await?;
-        Ok(id)
+        .bind(date_text(as_of));
+        self.inserted(tx, stamp, insert, |id| {
+            Ok(Change::plan(
+                AuditAction::RoundOpen,
+                plan,
+                format!("{plan}/monitoraggi/{id}"),
+                None,
+                Some(serde_json::json!({ "name": name, "as_of": date_text(as_of) })),
+            ))
+        })
+        .await
     }
 
     /// Closes the open round `id`; a round already closed is a conflict.
     pub async fn close_round(&self, plan: &str, id: i64, stamp: &Stamp) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let plan_id = self.lock_plan(&mut tx, plan).await?;
+        let (plan_id, _) = bump(&mut tx, plan).await?;
         let closed = sqlx::query(
             "UPDATE monitoring_round SET closed_at = $1, closed_by = $2 \
              WHERE id = $3 AND plan_id = $4 AND closed_at IS NULL",
@@ -75,7 +67,6 @@ impl Store {
         if closed == 0 {
             return Err(StoreError::Conflict(format!("round {id} is not open")));
         }
-        bump(&mut tx, plan).await?;
         self.audited(
             tx,
             stamp,
@@ -125,11 +116,10 @@ impl Store {
         .bind(stamp.text())
         .execute(&mut *tx)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
+        .map_err(|e| {
+            StoreError::or_duplicate(e, || {
                 StoreError::Conflict(format!("reminder {kind} of round {round} already sent"))
-            }
-            _ => StoreError::Database(e),
+            })
         })?;
         self.audited(
             tx,

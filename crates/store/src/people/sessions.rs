@@ -2,6 +2,7 @@
 //! that rate-limit them. Secrets arrive as SHA-256.
 
 use chrono::{DateTime, Utc};
+use sqlx::{Any, Transaction};
 
 use super::{PERSON, SessionJoin, SessionRow};
 use crate::audit::{Change, Stamp, timestamp};
@@ -206,17 +207,38 @@ impl Store {
         Ok(n)
     }
 
+    /// After a successful login: forgets the failures under `keys` (this account from this
+    /// address or browser) and this attempt's rows.
+    pub async fn login_succeeded(&self, keys: &[&str], attempt: &[i64]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for key in keys {
+            sqlx::query("DELETE FROM login_failure WHERE key = $1")
+                .bind(*key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        forget(&mut tx, attempt).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Forgets an attempt that was not a failed guess (refused for the limit, or sent on to an
     /// outside service), so that it does not extend a lock.
     pub async fn forget_login_attempt(&self, attempt: &[i64]) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        for id in attempt {
-            sqlx::query("DELETE FROM login_failure WHERE id = $1")
-                .bind(*id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        forget(&mut tx, attempt).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Deletes the rows of a login attempt.
+async fn forget(tx: &mut Transaction<'static, Any>, attempt: &[i64]) -> Result<()> {
+    for id in attempt {
+        sqlx::query("DELETE FROM login_failure WHERE id = $1")
+            .bind(*id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! Ways in for programs: API tokens and calendar feeds, each a secret kept as its SHA-256.
 
-use super::{PERSON, PersonRow, TokenInfo};
+use super::{PERSON, PersonRow, TokenInfo, account};
 use crate::audit::{Change, Stamp};
 use crate::error::Result;
 use crate::{Person, Store, StoreError};
@@ -16,13 +16,7 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let person: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, username FROM person WHERE lower(username) = lower($1)")
-                .bind(username)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let (id, username) =
-            person.ok_or_else(|| StoreError::NotFound(format!("person {username}")))?;
+        let (id, username, _) = account(&mut tx, username).await?;
         let removed = sqlx::query("DELETE FROM calendar_feed WHERE person_id = $1")
             .bind(id)
             .execute(&mut *tx)
