@@ -154,22 +154,11 @@ pub struct ActualForm {
     source: String,
 }
 
-pub async fn save(
-    at: paths::Indicator,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<ActualForm>,
-) -> Result<Response, AppError> {
-    let (cycle, who) = (state.cycle(), &session.person);
+pub async fn save(at: paths::Indicator, s: Signed<ActualForm>) -> Result<Response, AppError> {
+    let f = &s.form;
     let value = (f.value.as_str(), f.measured_on.as_str(), f.source.as_str());
-    cycle
-        .record_actual(
-            &at.plan,
-            who,
-            at.unit_label(),
-            at.n,
-            value,
-            &cycle.stamp(who),
-        )
+    s.cycle()
+        .record_actual(&at.plan, s.who(), at.unit_label(), at.n, value, &s.stamp())
         .await?;
     Ok(see_other(at.objective().section("indicatori")))
 }
