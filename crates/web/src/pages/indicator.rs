@@ -90,7 +90,7 @@ async fn locate(
     viewer: &Viewer,
     p: &paths::Indicator,
 ) -> Result<(std::sync::Arc<PlanView>, usize, usize), AppError> {
-    let (v, actor) = state.view_fresh(&p.plan, viewer.person()).await?;
+    let (v, actor) = state.cycle().view(&p.plan, viewer.person(), true).await?;
     let (oi, i) = v.find_indicator(&p.unit, &p.label, p.n)?;
     may_report(&v, &v.plan.objectives[oi], actor.as_ref()).map_err(AppError::refused)?;
     Ok((v, oi, i))
