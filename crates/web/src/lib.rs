@@ -166,25 +166,6 @@ impl AppState {
     ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
         Ok(self.cycle.view(id, person, false).await?)
     }
-
-    /// `view`, as the plan stood at the end of `day` (today's when `None`).
-    pub(crate) async fn view_on(
-        &self,
-        id: &str,
-        person: Option<&Person>,
-        day: Option<chrono::NaiveDate>,
-    ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
-        Ok(self.cycle.view_on(id, person, day).await?)
-    }
-
-    /// `view`, reading the stored revision first: for writes.
-    pub(crate) async fn view_fresh(
-        &self,
-        id: &str,
-        person: Option<&Person>,
-    ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
-        Ok(self.cycle.view(id, person, true).await?)
-    }
 }
 
 /// Every route: method and path pattern, as the router has them.

@@ -44,14 +44,20 @@ pub fn set_examples(doc: &mut Value, examples: &[(&str, Option<String>)]) {
     }
 }
 
-fn build() -> Value {
-    let mut generator = SchemaSettings::draft2020_12()
+/// The schemas of what the server writes (`Serialize`) or reads (`Deserialize`), under the
+/// document's components.
+fn schema_generator(contract: Contract) -> schemars::SchemaGenerator {
+    SchemaSettings::draft2020_12()
         .with(|s| {
             s.definitions_path = "/components/schemas".into();
-            s.contract = Contract::Serialize;
+            s.contract = contract;
             s.meta_schema = None;
         })
-        .into_generator();
+        .into_generator()
+}
+
+fn build() -> Value {
+    let mut generator = schema_generator(Contract::Serialize);
     let mut refs = serde_json::Map::new();
     for (name, schema) in [
         ("Plan", generator.subschema_for::<Plan>()),
@@ -78,13 +84,7 @@ fn build() -> Value {
     let mut schemas = generator.take_definitions(true);
     // What a caller sends is read as the server deserialises it: a field it may leave out is
     // not required.
-    let mut requests = SchemaSettings::draft2020_12()
-        .with(|s| {
-            s.definitions_path = "/components/schemas".into();
-            s.contract = Contract::Deserialize;
-            s.meta_schema = None;
-        })
-        .into_generator();
+    let mut requests = schema_generator(Contract::Deserialize);
     for (name, schema) in [
         ("ActRequest", requests.subschema_for::<ActRequest>()),
         ("PhaseEdit", requests.subschema_for::<PhaseEditRequest>()),

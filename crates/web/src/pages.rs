@@ -24,14 +24,23 @@ mod search;
 mod signin;
 mod unit;
 
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Query};
 use axum::http::Uri;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use axum_extra::routing::TypedPath;
 use maud::Markup;
 
 use domain::limits::{self};
-use domain::messages;
+use domain::{Actor, messages};
 
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::cache::PlanView;
 use crate::error::{AppError, Problem};
+use crate::paths::InPlan;
 use crate::routes::Routes;
 
 pub use audit::{readable as readable_entries, readers_only};
@@ -124,9 +133,9 @@ pub struct Situation {
 impl Situation {
     /// The day asked for (`None`: today), or a 400 that says how to write it.
     fn day(
-        q: Result<axum::extract::Query<Situation>, axum::extract::rejection::QueryRejection>,
+        q: Result<Query<Situation>, axum::extract::rejection::QueryRejection>,
     ) -> Result<Option<chrono::NaiveDate>, AppError> {
-        let Ok(axum::extract::Query(q)) = q else {
+        let Ok(Query(q)) = q else {
             return Err(AppError::BadRequest(
                 "L'indirizzo della pagina non è valido.".into(),
             ));
@@ -140,9 +149,62 @@ impl Situation {
     }
 }
 
+/// A plan's page as its reader may read it: the address, who reads, the plan (one they may
+/// not read is a 404, as an unknown one) and who they are in it. With `ON_DAY`, the plan as it
+/// stood on the day `?al=` asks for ([`Situated`]); otherwise today's.
+pub struct PlanPage<P, const ON_DAY: bool = false> {
+    pub at: P,
+    pub state: AppState,
+    pub viewer: Viewer,
+    pub v: Arc<PlanView>,
+    pub actor: Option<Actor>,
+}
+
+/// A plan's page that shows the situation of a day, today's without `?al=`.
+pub type Situated<P> = PlanPage<P, true>;
+
+/// A plan's page is routed, and written, as its address.
+impl<P: TypedPath, const ON_DAY: bool> TypedPath for PlanPage<P, ON_DAY> {
+    const PATH: &'static str = P::PATH;
+}
+
+impl<P: std::fmt::Display, const ON_DAY: bool> std::fmt::Display for PlanPage<P, ON_DAY> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.at.fmt(f)
+    }
+}
+
+impl<P, const ON_DAY: bool> FromRequestParts<AppState> for PlanPage<P, ON_DAY>
+where
+    P: InPlan + FromRequestParts<AppState, Rejection = AppError> + Send,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let at = P::from_request_parts(parts, state).await?;
+        let viewer = Viewer::from_request_parts(parts, state).await?;
+        let day = if ON_DAY {
+            Situation::day(Query::from_request_parts(parts, state).await)?
+        } else {
+            None
+        };
+        let (v, actor) = state
+            .cycle()
+            .view_on(at.plan(), viewer.person(), day)
+            .await?;
+        Ok(PlanPage {
+            at,
+            state: state.clone(),
+            viewer,
+            v,
+            actor,
+        })
+    }
+}
+
 /// The form that chooses the day a situation is shown for, and, when it is a past day, the
 /// notice that says so.
-fn situation(action: &str, v: &crate::cache::PlanView) -> Markup {
+fn situation(action: &str, v: &PlanView) -> Markup {
     let day = v.situation_day(crate::today());
     maud::html! {
         form class="giorno" method="get" action=(action) {

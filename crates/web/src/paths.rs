@@ -105,6 +105,35 @@ of_objective!(
     ObjectiveNeutralise
 );
 
+/// An address within a plan.
+pub trait InPlan {
+    /// The plan's id.
+    fn plan(&self) -> &str;
+}
+
+macro_rules! in_plan {
+    ($($name:ident),*) => {$(
+        impl InPlan for $name {
+            fn plan(&self) -> &str {
+                &self.plan
+            }
+        }
+    )*};
+}
+in_plan!(
+    Plan,
+    Matrix,
+    Requests,
+    Versions,
+    Scores,
+    Rounds,
+    Unit,
+    UnitCalendar,
+    ObjectivePage,
+    Search,
+    Diagnostics
+);
+
 /// The phase an address names, as the use cases look it up.
 macro_rules! at_phase {
     ($($name:path),*) => {$(

@@ -213,6 +213,22 @@ impl Idle {
             "no data moved on the connection",
         ))
     }
+
+    /// One `poll` of the stream that moves bytes: done, the clock starts again; pending, it
+    /// runs on.
+    fn watched<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: impl FnOnce(Pin<&mut TcpStream>, &mut Context<'_>) -> Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        match poll(Pin::new(&mut self.stream), cx) {
+            Poll::Ready(r) => {
+                self.moved();
+                Poll::Ready(r)
+            }
+            Poll::Pending => self.waited(cx).map(Err),
+        }
+    }
 }
 
 impl AsyncRead for Idle {
@@ -221,14 +237,7 @@ impl AsyncRead for Idle {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        let this = &mut *self;
-        match Pin::new(&mut this.stream).poll_read(cx, buf) {
-            Poll::Ready(r) => {
-                this.moved();
-                Poll::Ready(r)
-            }
-            Poll::Pending => this.waited(cx).map(Err),
-        }
+        self.watched(cx, |s, cx| s.poll_read(cx, buf))
     }
 }
 
@@ -238,14 +247,7 @@ impl AsyncWrite for Idle {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        match Pin::new(&mut this.stream).poll_write(cx, buf) {
-            Poll::Ready(r) => {
-                this.moved();
-                Poll::Ready(r)
-            }
-            Poll::Pending => this.waited(cx).map(Err),
-        }
+        self.watched(cx, |s, cx| s.poll_write(cx, buf))
     }
 
     fn poll_write_vectored(
@@ -253,14 +255,7 @@ impl AsyncWrite for Idle {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        match Pin::new(&mut this.stream).poll_write_vectored(cx, bufs) {
-            Poll::Ready(r) => {
-                this.moved();
-                Poll::Ready(r)
-            }
-            Poll::Pending => this.waited(cx).map(Err),
-        }
+        self.watched(cx, |s, cx| s.poll_write_vectored(cx, bufs))
     }
 
     fn is_write_vectored(&self) -> bool {

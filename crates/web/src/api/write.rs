@@ -123,7 +123,7 @@ pub async fn act(
 ) -> ApiResult<Json<ActDone>> {
     let person = signed_in(&caller)?;
     // Who asks and whether the plan is theirs to see come before the body.
-    state.view_fresh(&id, Some(person)).await?;
+    state.cycle().view(&id, Some(person), true).await?;
     let request: ActRequest = body(bytes)?;
     let cycle = state.cycle();
     let to = cycle
@@ -167,7 +167,7 @@ pub async fn phase(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<PhaseRecordBody>> {
-    let (v, actor) = state.view_fresh(&p.plan, caller.0.as_ref()).await?;
+    let (v, actor) = state.cycle().view(&p.plan, caller.0.as_ref(), true).await?;
     let located = v.find_phase(p.at())?;
     let (version, fields) = state
         .cycle()

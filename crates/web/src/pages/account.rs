@@ -185,7 +185,9 @@ pub async fn add_token(
     _: paths::AccountToken,
     State(state): State<AppState>,
     viewer: Viewer,
-    Signed { session, form: f }: Signed<TokenForm>,
+    Signed {
+        session, form: f, ..
+    }: Signed<TokenForm>,
 ) -> PageResult {
     let person = &session.person;
     let token = new_token()?;
@@ -224,12 +226,9 @@ pub async fn add_feed(
 
 pub async fn revoke_feed(
     _: paths::AccountFeedRevoke,
-    State(state): State<AppState>,
-    Signed { session, .. }: Signed<Nothing>,
+    s: Signed<Nothing>,
 ) -> Result<Response, AppError> {
-    let person = &session.person;
-    let cycle = state.cycle();
-    cycle.set_feed(person, None, &cycle.stamp(person)).await?;
+    s.cycle().set_feed(s.who(), None, &s.stamp()).await?;
     Ok(see_other(format!("{}#calendario", paths::Account)))
 }
 
@@ -266,11 +265,8 @@ pub async fn feed(
 
 pub async fn revoke_token(
     paths::AccountTokenRevoke { id }: paths::AccountTokenRevoke,
-    State(state): State<AppState>,
-    Signed { session, .. }: Signed<Nothing>,
+    s: Signed<Nothing>,
 ) -> Result<Response, AppError> {
-    let person = &session.person;
-    let cycle = state.cycle();
-    cycle.revoke_token(person, id, &cycle.stamp(person)).await?;
+    s.cycle().revoke_token(s.who(), id, &s.stamp()).await?;
     Ok(see_other(paths::Account))
 }

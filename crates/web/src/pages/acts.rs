@@ -1,7 +1,6 @@
 //! The plan's lifecycle in the page: its state, the acts open to the person reading (and why
 //! the others are not), the form that performs one, and the history of recorded changes.
 
-use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use cycle::ActRequest;
@@ -17,7 +16,7 @@ use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
-use crate::{AppState, paths};
+use crate::paths;
 
 /// The state, the board's act if approved, and the acts this person may perform.
 pub fn panel(v: &PlanView, actor: Option<&Actor>, viewer: &Viewer, history: &[Entry]) -> Markup {
@@ -92,19 +91,16 @@ pub struct ActForm {
 
 pub async fn perform(
     paths::Acts { plan: id }: paths::Acts,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<ActForm>,
+    s: Signed<ActForm>,
 ) -> Result<Response, AppError> {
+    let (cycle, who, f) = (s.cycle(), s.who(), &s.form);
     // The plan, and whether it is theirs to act on, come before what the form says.
-    let (_, actor) = state.view_fresh(&id, Some(&session.person)).await?;
+    let (_, actor) = cycle.view(&id, Some(who), true).await?;
     if actor.is_none() {
         return Err(AppError::refused(domain::Refusal::OtherAdministration));
     }
     let act = ActRequest::typed(&f.kind, &f.reason, &f.act_number, &f.act_date, &f.from)?;
-    let cycle = state.cycle();
-    cycle
-        .perform_act(&id, &session.person, act, &cycle.stamp(&session.person))
-        .await?;
+    cycle.perform_act(&id, who, act, &s.stamp()).await?;
     Ok(see_other(format!("{}#stato", paths::plan(&id))))
 }
 

@@ -90,21 +90,11 @@ pub async fn csv(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Response, AppError> {
-    readers_only(viewer.person())?;
-    let person = viewer.person().ok_or(AppError::SignIn)?;
-    let entries = readable(&state, person, &AuditFilter::default()).await?;
-    let text = report::audit::csv(&entries).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"registro.csv\"",
-            ),
-        ],
-        text,
-    )
-        .into_response())
+    let file = ("text/csv; charset=utf-8", "registro.csv");
+    export(&state, &viewer, file, |e| {
+        report::audit::csv(e).map_err(|e| e.to_string())
+    })
+    .await
 }
 
 pub async fn json(
@@ -112,18 +102,30 @@ pub async fn json(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Response, AppError> {
+    let file = ("application/json", "registro.json");
+    export(&state, &viewer, file, |e| {
+        serde_json::to_string_pretty(e).map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// The whole log, for those it is for, as a file to download: its type and name, and how
+/// the entries are written in it.
+async fn export(
+    state: &AppState,
+    viewer: &Viewer,
+    (content_type, name): (&'static str, &str),
+    write: impl FnOnce(&[domain::audit::Entry]) -> Result<String, String>,
+) -> Result<Response, AppError> {
     readers_only(viewer.person())?;
     let person = viewer.person().ok_or(AppError::SignIn)?;
-    let entries = readable(&state, person, &AuditFilter::default()).await?;
-    let text =
-        serde_json::to_string_pretty(&entries).map_err(|e| AppError::Internal(e.to_string()))?;
+    let entries = readable(state, person, &AuditFilter::default()).await?;
+    let text = write(&entries).map_err(AppError::Internal)?;
+    let disposition = format!("attachment; filename=\"{name}\"");
     Ok((
         [
-            (header::CONTENT_TYPE, "application/json"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"registro.json\"",
-            ),
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         text,
     )

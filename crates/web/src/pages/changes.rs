@@ -3,7 +3,6 @@
 //! page the Nucleo gives its opinion and the Giunta decides with its act; an approval makes
 //! a new version, and the versions page shows what changed between two.
 
-use axum::extract::State;
 use axum::response::Response;
 use domain::access::{Action, decide};
 use domain::change::{self, RequestState};
@@ -13,11 +12,10 @@ use serde::Deserialize;
 
 use super::forms::Signed;
 use super::layout::{Page, render};
-use super::{PageResult, members_only, see_other};
-use crate::auth::Viewer;
+use super::{PageResult, PlanPage, members_only, see_other};
 use crate::cache::PlanView;
 use crate::error::AppError;
-use crate::{AppState, paths};
+use crate::paths;
 use cycle::{DecisionRequest, OpinionRequest};
 
 /// What a request form may change on `o`: its key and its name.
@@ -131,31 +129,28 @@ pub struct RequestForm {
 
 pub async fn ask(
     at: paths::ObjectiveRequests,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<RequestForm>,
+    s: Signed<RequestForm>,
 ) -> Result<Response, AppError> {
-    let (cycle, who) = (state.cycle(), &session.person);
-    let stamp = cycle.stamp(who);
-    cycle
+    let f = &s.form;
+    s.cycle()
         .ask_change(
             &at.plan,
-            who,
+            s.who(),
             at.unit_label(),
             &f.what,
             &f.value,
             &f.reason,
-            &stamp,
+            &s.stamp(),
         )
         .await?;
     Ok(see_other(at.objective().section("richieste")))
 }
 
 pub async fn list(
-    paths::Requests { plan: id }: paths::Requests,
-    State(state): State<AppState>,
-    viewer: Viewer,
+    PlanPage {
+        viewer, v, actor, ..
+    }: PlanPage<paths::Requests>,
 ) -> PageResult {
-    let (v, actor) = state.view(&id, viewer.person()).await?;
     members_only(&viewer, actor.as_ref(), "Le richieste")?;
     let opine = decide(actor.as_ref(), Action::GiveOpinion, v.summary.state).is_ok();
     let rule = decide(actor.as_ref(), Action::DecideChange, v.summary.state).is_ok();
@@ -211,6 +206,16 @@ pub async fn list(
     )))
 }
 
+/// A choice between two values of a form's field: `yes`, `no`, or neither (which the use case
+/// refuses).
+fn either(value: &str, yes: &str, no: &str) -> Option<bool> {
+    match value {
+        v if v == yes => Some(true),
+        v if v == no => Some(false),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct OpinionForm {
     #[serde(default)]
@@ -221,26 +226,15 @@ pub struct OpinionForm {
 
 pub async fn opinion(
     paths::Opinion { plan: id, request }: paths::Opinion,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<OpinionForm>,
+    s: Signed<OpinionForm>,
 ) -> Result<Response, AppError> {
-    let favourable = match f.favourable.as_str() {
-        "si" => Some(true),
-        "no" => Some(false),
-        _ => None,
+    let opinion = OpinionRequest {
+        favourable: either(&s.form.favourable, "si", "no"),
+        text: &s.form.text,
     };
-    let cycle = state.cycle();
-    let request = cycle
-        .give_opinion(
-            &id,
-            &session.person,
-            &request,
-            OpinionRequest {
-                favourable,
-                text: &f.text,
-            },
-            &cycle.stamp(&session.person),
-        )
+    let request = s
+        .cycle()
+        .give_opinion(&id, s.who(), &request, opinion, &s.stamp())
         .await?;
     Ok(see_other(format!(
         "{}/richieste#richiesta-{request}",
@@ -260,27 +254,17 @@ pub struct DecisionForm {
 
 pub async fn decision(
     paths::Decision { plan: id, request }: paths::Decision,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<DecisionForm>,
+    s: Signed<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let approve = match f.decision.as_str() {
-        "approve" => Some(true),
-        "reject" => Some(false),
-        _ => None,
+    let f = &s.form;
+    let decision = DecisionRequest {
+        approve: either(&f.decision, "approve", "reject"),
+        act_number: &f.act_number,
+        act_date: &f.act_date,
     };
-    let cycle = state.cycle();
-    let (request, version) = cycle
-        .decide_change(
-            &id,
-            &session.person,
-            &request,
-            DecisionRequest {
-                approve,
-                act_number: &f.act_number,
-                act_date: &f.act_date,
-            },
-            &cycle.stamp(&session.person),
-        )
+    let (request, version) = s
+        .cycle()
+        .decide_change(&id, s.who(), &request, decision, &s.stamp())
         .await?;
     Ok(see_other(match version {
         Some(_) => paths::versions(&id),
@@ -290,11 +274,10 @@ pub async fn decision(
 
 /// The versions of the plan and, between each one and the next, what changed.
 pub async fn versions(
-    paths::Versions { plan: id }: paths::Versions,
-    State(state): State<AppState>,
-    viewer: Viewer,
+    PlanPage {
+        state, viewer, v, ..
+    }: PlanPage<paths::Versions>,
 ) -> PageResult {
-    let (v, _) = state.view(&id, viewer.person()).await?;
     let mut plans = Vec::with_capacity(v.versions.len());
     for info in &v.versions {
         plans.push(state.store.version(v.id(), info.number).await?);

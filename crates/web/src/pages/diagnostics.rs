@@ -1,22 +1,23 @@
 //! What the importer found in the document the plan came from, grouped by severity, with the
 //! line of the document and the place in the plan.
 
-use axum::extract::State;
 use domain::{Severity, Tally, messages};
 use maud::html;
 
-use super::PageResult;
 use super::layout::{Page, Section, render};
-use crate::auth::Viewer;
-use crate::{AppState, paths};
+use super::{PageResult, PlanPage};
+use crate::paths;
 
 pub async fn page(
-    paths::Diagnostics { plan: id }: paths::Diagnostics,
-    State(state): State<AppState>,
-    viewer: Viewer,
+    PlanPage {
+        at,
+        state,
+        viewer,
+        v,
+        ..
+    }: PlanPage<paths::Diagnostics>,
 ) -> PageResult {
-    let (v, _) = state.view(&id, viewer.person()).await?;
-    let diagnostics = state.store.diagnostics(&id).await?;
+    let diagnostics = state.store.diagnostics(&at.plan).await?;
     let tally = Tally::of(&diagnostics);
     let body = html! {
         h1 { "Diagnostica d'importazione" }

@@ -2,7 +2,6 @@
 //! dell'istanza"): the card says whether each has a recorded date, and the people who report
 //! on the objective record it; the deadlines that follow it move at once.
 
-use axum::extract::State;
 use axum::response::Response;
 
 use domain::access::{Action, decide};
@@ -14,7 +13,7 @@ use super::forms::Signed;
 use super::see_other;
 use crate::cache::PlanView;
 use crate::error::AppError;
-use crate::{AppState, paths};
+use crate::paths;
 
 pub use cycle::events_of as of;
 
@@ -75,15 +74,10 @@ pub struct EventForm {
     day: String,
 }
 
-pub async fn save(
-    at: paths::ObjectiveEvents,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<EventForm>,
-) -> Result<Response, AppError> {
-    let (cycle, who) = (state.cycle(), &session.person);
-    let stamp = cycle.stamp(who);
-    cycle
-        .record_event(&at.plan, who, at.unit_label(), &f.event, &f.day, &stamp)
+pub async fn save(at: paths::ObjectiveEvents, s: Signed<EventForm>) -> Result<Response, AppError> {
+    let (f, stamp) = (&s.form, s.stamp());
+    s.cycle()
+        .record_event(&at.plan, s.who(), at.unit_label(), &f.event, &f.day, &stamp)
         .await?;
     Ok(see_other(at.objective().section("eventi")))
 }

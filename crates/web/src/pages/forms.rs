@@ -7,21 +7,42 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use store::{Person, Stamp};
 
 use crate::AppState;
 use crate::auth::{Session, Viewer};
 use crate::error::AppError;
+use cycle::Cycle;
 
 /// The fields of a form sent without a session (signing in).
 #[derive(Debug)]
 pub struct Fields<F>(pub F);
 
 /// A form sent by the person signed in, from a page of theirs: the session it came with and its
-/// fields (the `csrf` field is checked and not among them).
+/// fields (the `csrf` field is checked and not among them), with the application it writes
+/// through.
 #[derive(Debug)]
 pub struct Signed<F> {
     pub session: Session,
     pub form: F,
+    pub state: AppState,
+}
+
+impl<F> Signed<F> {
+    /// The use cases the form's write goes to.
+    pub fn cycle(&self) -> &Cycle {
+        self.state.cycle()
+    }
+
+    /// Who sent the form.
+    pub fn who(&self) -> &Person {
+        &self.session.person
+    }
+
+    /// What their write is recorded with: who, and now.
+    pub fn stamp(&self) -> Stamp {
+        self.cycle().stamp(self.who())
+    }
 }
 
 #[derive(Deserialize)]
@@ -79,7 +100,11 @@ impl<F: DeserializeOwned> FromRequest<AppState> for Signed<F> {
         let form = parse(&bytes)?;
         let Csrf { csrf } = parse(&bytes)?;
         let session = viewer.checked(&csrf)?.clone();
-        Ok(Signed { session, form })
+        Ok(Signed {
+            session,
+            form,
+            state: state.clone(),
+        })
     }
 }
 

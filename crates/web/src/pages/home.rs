@@ -59,7 +59,10 @@ pub async fn page(
     let mut views = Vec::new();
     let mut unseen = Vec::new();
     for summary in state.store.plans().await? {
-        match state.view_on(&summary.id, viewer.person(), situation).await {
+        let view = state
+            .cycle()
+            .view_on(&summary.id, viewer.person(), situation);
+        match view.await.map_err(AppError::from) {
             Ok((v, actor)) => {
                 let results = domain::access::decide(
                     actor.as_ref(),

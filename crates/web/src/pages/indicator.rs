@@ -90,7 +90,7 @@ async fn locate(
     viewer: &Viewer,
     p: &paths::Indicator,
 ) -> Result<(std::sync::Arc<PlanView>, usize, usize), AppError> {
-    let (v, actor) = state.view_fresh(&p.plan, viewer.person()).await?;
+    let (v, actor) = state.cycle().view(&p.plan, viewer.person(), true).await?;
     let (oi, i) = v.find_indicator(&p.unit, &p.label, p.n)?;
     may_report(&v, &v.plan.objectives[oi], actor.as_ref()).map_err(AppError::refused)?;
     Ok((v, oi, i))
@@ -154,22 +154,11 @@ pub struct ActualForm {
     source: String,
 }
 
-pub async fn save(
-    at: paths::Indicator,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<ActualForm>,
-) -> Result<Response, AppError> {
-    let (cycle, who) = (state.cycle(), &session.person);
+pub async fn save(at: paths::Indicator, s: Signed<ActualForm>) -> Result<Response, AppError> {
+    let f = &s.form;
     let value = (f.value.as_str(), f.measured_on.as_str(), f.source.as_str());
-    cycle
-        .record_actual(
-            &at.plan,
-            who,
-            at.unit_label(),
-            at.n,
-            value,
-            &cycle.stamp(who),
-        )
+    s.cycle()
+        .record_actual(&at.plan, s.who(), at.unit_label(), at.n, value, &s.stamp())
         .await?;
     Ok(see_other(at.objective().section("indicatori")))
 }

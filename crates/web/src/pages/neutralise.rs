@@ -2,7 +2,6 @@
 //! taken out of the measurement, always with a reason, and shown where it applies; lifted the
 //! same way.
 
-use axum::extract::State;
 use axum::response::Response;
 use domain::access::{Action, decide};
 use domain::{Actor, messages};
@@ -13,7 +12,7 @@ use super::forms::Signed;
 use super::see_other;
 use crate::cache::{Part, PlanView};
 use crate::error::AppError;
-use crate::{AppState, paths};
+use crate::paths;
 use cycle::Neutralising;
 
 /// Every part of objective `index` the evaluator may neutralise: its key in forms and its name.
@@ -118,11 +117,10 @@ pub struct NeutraliseForm {
 
 pub async fn save(
     at: paths::ObjectiveNeutralise,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<NeutraliseForm>,
+    s: Signed<NeutraliseForm>,
 ) -> Result<Response, AppError> {
-    let (cycle, who) = (state.cycle(), &session.person);
-    let (v, _) = state.view_fresh(&at.plan, Some(who)).await?;
+    let (cycle, who, f) = (s.cycle(), s.who(), &s.form);
+    let (v, _) = cycle.view(&at.plan, Some(who), true).await?;
     let index = v.find_objective(&at.unit, &at.label)?;
     let part = parts(&v, index)
         .into_iter()
@@ -133,9 +131,8 @@ pub async fn save(
         "lift" => Neutralising::Lift,
         _ => Neutralising::Unknown,
     };
-    let stamp = cycle.stamp(who);
     cycle
-        .neutralise(&at.plan, who, at.unit_label(), part, decision, &stamp)
+        .neutralise(&at.plan, who, at.unit_label(), part, decision, &s.stamp())
         .await?;
     Ok(see_other(at.objective().section("punteggio")))
 }

@@ -1,33 +1,28 @@
 //! An objective card, laid out like the plan's own: every field, the phases table, and the
 //! Gantt of the phases against the plan year.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
 use domain::change::{Difference, Field};
 use domain::{Objective, Percent, messages};
 use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Page, render};
-use super::{PageResult, Situation, situation};
+use super::{PageResult, Situated, situation};
 use super::{acts, changes, events, indicator, neutralise, progress, score};
-use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
-use crate::{AppState, paths};
+use crate::paths;
 
 pub async fn page(
-    paths::ObjectivePage {
-        plan: id,
-        unit: unit_id,
-        label,
-    }: paths::ObjectivePage,
-    State(state): State<AppState>,
-    viewer: Viewer,
-    q: Result<Query<Situation>, QueryRejection>,
+    Situated {
+        at,
+        viewer,
+        v,
+        actor,
+        ..
+    }: Situated<paths::ObjectivePage>,
 ) -> PageResult {
-    let day = Situation::day(q)?;
-    let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
-    let index = v.objective_index(&unit_id, &label).ok_or_else(|| {
+    let (unit_id, label) = (&at.unit, &at.label);
+    let index = v.objective_index(unit_id, label).ok_or_else(|| {
         AppError::NotFound(format!(
             "un obiettivo «{label}» dell'unità «{unit_id}» in questo piano"
         ))

@@ -143,7 +143,7 @@ pub async fn add(
     _: paths::People,
     State(state): State<AppState>,
     viewer: Viewer,
-    Signed { session, form }: Signed<Vec<(String, String)>>,
+    Signed { session, form, .. }: Signed<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let f = PersonForm::from_pairs(form);
     let person = session.person;
@@ -214,16 +214,14 @@ pub struct StateForm {
 
 pub async fn set_state(
     paths::PersonState { username }: paths::PersonState,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<StateForm>,
+    s: Signed<StateForm>,
 ) -> Result<Response, AppError> {
-    let person = session.person;
-    let cycle = state.cycle();
-    state.sessions.forget_person(&username);
-    cycle
-        .set_account_disabled(&person, &username, f.disabled, &cycle.stamp(&person))
+    let sessions = &s.state.sessions;
+    sessions.forget_person(&username);
+    s.cycle()
+        .set_account_disabled(s.who(), &username, s.form.disabled, &s.stamp())
         .await?;
     // Also after: a request that read the session before the write committed kept it.
-    state.sessions.forget_person(&username);
+    sessions.forget_person(&username);
     Ok(see_other(paths::People))
 }

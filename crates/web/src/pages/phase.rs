@@ -193,10 +193,10 @@ pub struct PhaseForm {
 
 pub async fn save(
     p: paths::Phase,
-    State(state): State<AppState>,
     viewer: Viewer,
-    Signed { session, form: f }: Signed<PhaseForm>,
+    s: Signed<PhaseForm>,
 ) -> Result<Response, AppError> {
+    let f = &s.form;
     let version = f.version.parse::<i64>().ok();
     let wish = Wish {
         description: f.description.as_deref(),
@@ -205,16 +205,9 @@ pub async fn save(
         note: f.note.as_deref(),
         status: f.status.as_deref(),
     };
-    let cycle = state.cycle();
-    let (form, outcome) = cycle
-        .edit_phase(
-            &p.plan,
-            &session.person,
-            p.at(),
-            version,
-            wish,
-            &cycle.stamp(&session.person),
-        )
+    let (form, outcome) = s
+        .cycle()
+        .edit_phase(&p.plan, s.who(), p.at(), version, wish, &s.stamp())
         .await?;
     let v = &form.view;
     let o = &v.plan.objectives[form.at.objective];

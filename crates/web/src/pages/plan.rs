@@ -1,23 +1,20 @@
 //! The plan as a whole: the tree (strategy → units → objectives) and the matrix of the units
 //! involved in each objective.
 
-use axum::extract::State;
 use domain::{Unit, messages};
 use maud::{Markup, html};
 
-use super::PageResult;
 use super::acts;
 use super::layout::{Page, Section, render};
-use crate::auth::Viewer;
+use super::{PageResult, PlanPage};
 use crate::cache::PlanView;
-use crate::{AppState, paths};
+use crate::paths;
 
 pub async fn tree(
-    paths::Plan { plan: id }: paths::Plan,
-    State(state): State<AppState>,
-    viewer: Viewer,
+    PlanPage {
+        viewer, v, actor, ..
+    }: PlanPage<paths::Plan>,
 ) -> PageResult {
-    let (v, actor) = state.view(&id, viewer.person()).await?;
     let plan = &v.plan;
     let history = &v.history;
     // Top-level units: those without a parent, or whose parent the plan does not have.
@@ -88,12 +85,7 @@ fn unit_branch(v: &PlanView, unit: &Unit, depth: usize) -> Markup {
     }
 }
 
-pub async fn matrix(
-    paths::Matrix { plan: id }: paths::Matrix,
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> PageResult {
-    let (v, _) = state.view(&id, viewer.person()).await?;
+pub async fn matrix(PlanPage { viewer, v, .. }: PlanPage<paths::Matrix>) -> PageResult {
     let plan = &v.plan;
     let units = v.units_at_work();
     let body = html! {

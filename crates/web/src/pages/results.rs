@@ -2,8 +2,6 @@
 //! unit's and each objective's, with a link to the card that explains it; while drafting,
 //! the planning office sets the rules here.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::access::{Action, decide};
 use domain::messages;
@@ -13,19 +11,15 @@ use serde::Deserialize;
 use super::forms::Signed;
 use super::layout::{Page, Section, render};
 use super::score::words;
-use super::{PageResult, Situation, see_other, situation};
-use crate::auth::Viewer;
+use super::{PageResult, Situated, see_other, situation};
 use crate::error::AppError;
-use crate::{AppState, paths};
+use crate::paths;
 
 pub async fn page(
-    paths::Scores { plan: id }: paths::Scores,
-    State(state): State<AppState>,
-    viewer: Viewer,
-    q: Result<Query<Situation>, QueryRejection>,
+    Situated {
+        viewer, v, actor, ..
+    }: Situated<paths::Scores>,
 ) -> PageResult {
-    let day = Situation::day(q)?;
-    let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
     let readable = decide(actor.as_ref(), Action::ReadProgress, v.summary.state);
     let configure = decide(actor.as_ref(), Action::ConfigureScoring, v.summary.state);
     if let Err(r) = &readable
@@ -113,12 +107,10 @@ pub struct SettingsForm {
 
 pub async fn save(
     paths::Scores { plan: id }: paths::Scores,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<SettingsForm>,
+    s: Signed<SettingsForm>,
 ) -> Result<Response, AppError> {
-    let (cycle, who) = (state.cycle(), &session.person);
-    cycle
-        .set_scoring(&id, who, &f.settings, &cycle.stamp(who))
+    s.cycle()
+        .set_scoring(&id, s.who(), &s.form.settings, &s.stamp())
         .await?;
     Ok(see_other(paths::scores(&id)))
 }

@@ -2,7 +2,6 @@
 //! closes it; the page shows, for the latest round, which units have not reported yet and
 //! on how many phases and indicators.
 
-use axum::extract::State;
 use axum::response::Response;
 
 use domain::access::{Action, decide};
@@ -12,17 +11,15 @@ use serde::Deserialize;
 
 use super::forms::{Nothing, Signed};
 use super::layout::{Page, Section, render};
-use super::{PageResult, members_only, see_other};
-use crate::auth::Viewer;
+use super::{PageResult, PlanPage, members_only, see_other};
 use crate::error::AppError;
-use crate::{AppState, paths};
+use crate::paths;
 
 pub async fn page(
-    paths::Rounds { plan: id }: paths::Rounds,
-    State(state): State<AppState>,
-    viewer: Viewer,
+    PlanPage {
+        viewer, v, actor, ..
+    }: PlanPage<paths::Rounds>,
 ) -> PageResult {
-    let (v, actor) = state.view(&id, viewer.person()).await?;
     members_only(&viewer, actor.as_ref(), "I monitoraggi")?;
     let manage = decide(actor.as_ref(), Action::ManageRounds, v.summary.state);
     let latest = v.monitoring.rounds.last();
@@ -123,25 +120,21 @@ fn back(id: &str) -> Response {
 
 pub async fn open(
     paths::Rounds { plan: id }: paths::Rounds,
-    State(state): State<AppState>,
-    Signed { session, form: f }: Signed<OpenForm>,
+    s: Signed<OpenForm>,
 ) -> Result<Response, AppError> {
-    let (cycle, who) = (state.cycle(), &session.person);
-    let stamp = cycle.stamp(who);
-    cycle
-        .open_round(&id, who, &f.name, &f.as_of, &stamp)
+    let (f, stamp) = (&s.form, s.stamp());
+    s.cycle()
+        .open_round(&id, s.who(), &f.name, &f.as_of, &stamp)
         .await?;
     Ok(back(&id))
 }
 
 pub async fn close(
     paths::RoundClose { plan: id, round }: paths::RoundClose,
-    State(state): State<AppState>,
-    Signed { session, .. }: Signed<Nothing>,
+    s: Signed<Nothing>,
 ) -> Result<Response, AppError> {
-    let (cycle, who) = (state.cycle(), &session.person);
-    cycle
-        .close_round(&id, who, &round, &cycle.stamp(who))
+    s.cycle()
+        .close_round(&id, s.who(), &round, &s.stamp())
         .await?;
     Ok(back(&id))
 }

@@ -1,15 +1,14 @@
 //! Search over the objectives and phases of a plan, in their words, ignoring case and accents.
 
+use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
 use domain::Objective;
 use maud::html;
 use serde::Deserialize;
 
-use super::PageResult;
 use super::layout::{Page, Section, render};
-use crate::auth::Viewer;
-use crate::{AppState, paths};
+use super::{PageResult, PlanPage};
+use crate::paths;
 
 const MAX_QUERY: usize = domain::limits::Field::SearchQuery.max_chars();
 const MAX_RESULTS: usize = 100;
@@ -35,12 +34,9 @@ struct Hit<'a> {
 }
 
 pub async fn page(
-    paths::Search { plan: id }: paths::Search,
-    State(state): State<AppState>,
-    viewer: Viewer,
+    PlanPage { viewer, v, .. }: PlanPage<paths::Search>,
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> PageResult {
-    let (v, _) = state.view(&id, viewer.person()).await?;
     let query: String = q
         .ok()
         .and_then(|Query(q)| q.q)

@@ -1,32 +1,27 @@
 //! A unit: its heads with their periods, functions, staff, its objectives and the objectives of
 //! others it takes part in.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
 use domain::messages;
 use maud::html;
 
 use super::layout::{Page, render};
-use super::{PageResult, Situation, progress, situation};
-use crate::auth::Viewer;
+use super::{PageResult, PlanPage, Situated, progress, situation};
 use crate::error::AppError;
-use crate::{AppState, paths};
+use crate::paths;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use domain::access::{Action, decide};
 use domain::schedule;
 
 pub async fn page(
-    paths::Unit {
-        plan: id,
-        unit: unit_id,
-    }: paths::Unit,
-    State(state): State<AppState>,
-    viewer: Viewer,
-    q: Result<Query<Situation>, QueryRejection>,
+    Situated {
+        at: paths::Unit { unit: unit_id, .. },
+        viewer,
+        v,
+        actor,
+        ..
+    }: Situated<paths::Unit>,
 ) -> PageResult {
-    let day = Situation::day(q)?;
-    let (v, actor) = state.view_on(&id, viewer.person(), day).await?;
     let readable = decide(actor.as_ref(), Action::ReadProgress, v.summary.state).is_ok();
     let today = v.situation_day(crate::today());
     let (index, unit) = v
@@ -131,15 +126,13 @@ pub async fn page(
 /// The unit's deadlines as an iCalendar feed: its objectives' phases, and the phases of other
 /// objectives that name it.
 pub async fn calendar(
-    paths::UnitCalendar {
-        plan: id,
-        unit: file,
-    }: paths::UnitCalendar,
-    State(state): State<AppState>,
-    viewer: Viewer,
+    PlanPage {
+        at: paths::UnitCalendar { unit: file, .. },
+        v,
+        ..
+    }: PlanPage<paths::UnitCalendar>,
 ) -> Result<Response, AppError> {
     let unit_id = file.strip_suffix(".ics").unwrap_or(&file).to_owned();
-    let (v, _) = state.view(&id, viewer.person()).await?;
     let Some((_, unit)) = v.unit(&unit_id) else {
         return Err(AppError::NotFound(format!(
             "un'unità «{unit_id}» in questo piano"
