@@ -28,8 +28,8 @@ pub enum AuditCommand {
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
         /// Solo le voci di questo piano.
-        #[arg(long, value_name = "ID")]
-        plan: Option<String>,
+        #[arg(long, value_name = "ID", value_parser = crate::db::plan_id)]
+        plan: Option<domain::PlanId>,
         /// Dove scriverlo (altrimenti sullo standard output).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -80,7 +80,7 @@ pub fn run(command: AuditCommand) -> Result<ExitCode> {
                 let store = open(&db).await?;
                 let entries = store
                     .audit_log(&AuditFilter {
-                        plan,
+                        plan: plan.map(String::from),
                         ..AuditFilter::default()
                     })
                     .await;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use domain::{Diagnostic, Plan};
+use domain::{Diagnostic, Plan, PlanId};
 use store::{Store, StoreError};
 
 use crate::output;
@@ -267,8 +267,17 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     }
 }
 
+/// A plan's id as given on the command line (`--plan`).
+pub fn plan_id(text: &str) -> Result<PlanId, String> {
+    PlanId::parse(text).map_err(|_| {
+        format!(
+            "«{text}» non è l'identificativo di un piano (ente e anno, es. comune-di-esempio-2024)"
+        )
+    })
+}
+
 /// Writes an imported plan into a database; returns the id it is found under.
-pub fn save(db: &str, plan: &Plan, diagnostics: &[Diagnostic], replace: bool) -> Result<String> {
+pub fn save(db: &str, plan: &Plan, diagnostics: &[Diagnostic], replace: bool) -> Result<PlanId> {
     runtime()?.block_on(async {
         let store = open(db).await?;
         let stamp = store::Stamp {
@@ -298,12 +307,12 @@ pub fn save(db: &str, plan: &Plan, diagnostics: &[Diagnostic], replace: bool) ->
 }
 
 /// `pegaso export`: one plan of a database as `pegaso.plan/1` JSON.
-pub fn export(db: &str, plan: Option<&str>, out: Option<&Path>) -> Result<ExitCode> {
+pub fn export(db: &str, plan: Option<&PlanId>, out: Option<&Path>) -> Result<ExitCode> {
     let text = runtime()?.block_on(async {
         let store = open(db).await?;
         let plans = store.plans().await.context("impossibile leggere i piani")?;
         let id = match plan {
-            Some(id) => id.to_owned(),
+            Some(id) => id.clone(),
             None if plans.len() == 1 => plans[0].id.clone(),
             None => {
                 let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();

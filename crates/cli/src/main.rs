@@ -51,8 +51,8 @@ enum Command {
         #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
         db: String,
         /// Solo questo piano.
-        #[arg(long, value_name = "ID")]
-        plan: Option<String>,
+        #[arg(long, value_name = "ID", value_parser = db::plan_id)]
+        plan: Option<domain::PlanId>,
         /// Il giorno da considerare oggi (AAAA-MM-GG); di norma, oggi.
         #[arg(long, value_name = "DATA")]
         today: Option<chrono::NaiveDate>,
@@ -140,8 +140,8 @@ enum Command {
         #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
         db: String,
         /// L'identificativo del piano (es. citta-di-alessandria-2021); facoltativo se è l'unico.
-        #[arg(long, value_name = "ID")]
-        plan: Option<String>,
+        #[arg(long, value_name = "ID", value_parser = db::plan_id)]
+        plan: Option<domain::PlanId>,
         /// Dove scrivere il piano (altrimenti sullo standard output).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -195,7 +195,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => import(&file, output.as_deref(), json, db.as_deref(), replace),
         Command::Backup { db, output } => backup::backup(&db, &output),
         Command::Restore { file, db } => backup::restore(&file, &db),
-        Command::Export { db, plan, output } => db::export(&db, plan.as_deref(), output.as_deref()),
+        Command::Export { db, plan, output } => db::export(&db, plan.as_ref(), output.as_deref()),
         Command::Check { file, json } => check::run(&file, json),
         Command::Show { file, unit } => show::run(&file, unit.as_deref()),
         Command::Schema => {

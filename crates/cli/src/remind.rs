@@ -23,7 +23,7 @@ use crate::output;
 #[derive(Debug)]
 pub struct Options {
     pub db: String,
-    pub plan: Option<String>,
+    pub plan: Option<domain::PlanId>,
     pub today: Option<NaiveDate>,
     pub before: u32,
     pub smtp: Option<String>,
@@ -89,7 +89,7 @@ pub fn run(o: Options) -> Result<ExitCode> {
                         l.to
                     ));
                 }
-                tracing::info!(to = %l.to, plan = l.due.plan.id(), kind = l.due.kind.as_str(), "reminder sent");
+                tracing::info!(to = %l.to, plan = %l.due.plan.id(), kind = l.due.kind.as_str(), "reminder sent");
                 sent += 1;
             }
             Err(e) => {
@@ -122,10 +122,7 @@ async fn letters(
     today: NaiveDate,
     from: &Mailbox,
 ) -> Result<Vec<Letter>> {
-    let due = match cycle
-        .reminders_due(o.plan.as_deref(), today, o.before)
-        .await
-    {
+    let due = match cycle.reminders_due(o.plan.as_ref(), today, o.before).await {
         Ok(due) => due,
         Err(cycle::Refusal::NotFound(what)) => bail!("nel database non c'è {what}"),
         Err(e) => return Err(e).context("impossibile leggere i monitoraggi aperti"),

@@ -173,7 +173,7 @@ impl Cycle {
         };
         let password_hash = hash(new.password.to_string()).await?;
         let person = NewPerson {
-            username: username.into(),
+            username,
             name,
             entity,
             roles,
@@ -190,7 +190,7 @@ impl Cycle {
             })?;
         if let Some(email) = email {
             self.store
-                .set_email(&added.username, Some(&email), stamp)
+                .set_email(added.username.as_str(), Some(&email), stamp)
                 .await?;
         }
         Ok(added)
@@ -206,7 +206,7 @@ impl Cycle {
         stamp: &Stamp,
     ) -> Outcome<()> {
         manager(by)?;
-        if disabled && username.eq_ignore_ascii_case(&by.username) {
+        if disabled && username.eq_ignore_ascii_case(by.username.as_str()) {
             return Err(invalid(
                 "Non puoi disattivare il tuo stesso account.".into(),
             ));
@@ -242,14 +242,14 @@ impl Cycle {
         }
         Ok(self
             .store
-            .add_token(&person.username, &name, secret_hash, stamp)
+            .add_token(person.username.as_str(), &name, secret_hash, stamp)
             .await?)
     }
 
     /// Revokes token `id` of `person`, which must be live.
     pub async fn revoke_token(&self, person: &Person, id: i64, stamp: &Stamp) -> Outcome<()> {
         self.store
-            .revoke_token(&person.username, id, stamp)
+            .revoke_token(person.username.as_str(), id, stamp)
             .await
             .map_err(|e| match e {
                 StoreError::NotFound(_) => {
@@ -269,7 +269,7 @@ impl Cycle {
     ) -> Outcome<()> {
         match self
             .store
-            .set_calendar_feed(&person.username, secret_hash, stamp)
+            .set_calendar_feed(person.username.as_str(), secret_hash, stamp)
             .await
         {
             Ok(()) | Err(StoreError::Conflict(_)) => Ok(()),

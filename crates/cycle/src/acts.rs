@@ -1,9 +1,9 @@
 //! The plan's acts: the Nucleo validates, the Giunta approves with its deliberation, the
 //! planning office starts and closes the measurement, and so on along `domain::workflow`.
 
-use domain::PlanState;
 use domain::messages;
 use domain::workflow::{self, Act, ActKind, BoardAct};
+use domain::{PlanId, PlanState};
 use store::{Person, Stamp};
 
 use crate::{Cycle, Outcome, Refusal};
@@ -58,7 +58,7 @@ impl Cycle {
     /// the plan is where the person saw it. Returns the plan's new state.
     pub async fn perform_act(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         request: ActRequest,
         stamp: &Stamp,

@@ -5,7 +5,7 @@
 use domain::access::{Action, decide};
 use domain::change::{self, Proposal};
 use domain::limits::{self, Field};
-use domain::{BoardAct, Objective, Percent, messages};
+use domain::{BoardAct, Objective, Percent, PlanId, messages};
 use store::{Person, Stamp, StoreError};
 
 use crate::monitoring::{date, text};
@@ -108,7 +108,7 @@ impl Cycle {
     #[allow(clippy::too_many_arguments)]
     pub async fn ask_change(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         (unit, label): (&str, &str),
         what: &str,
@@ -148,7 +148,7 @@ impl Cycle {
     /// The Nucleo's opinion on request `request` (as typed).
     pub async fn give_opinion(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         request: &str,
         opinion: OpinionRequest<'_>,
@@ -178,7 +178,7 @@ impl Cycle {
     /// of the plan (returned).
     pub async fn decide_change(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         request: &str,
         decision: DecisionRequest<'_>,

@@ -10,7 +10,7 @@ use domain::Position;
 use domain::phase_edit::Wish;
 use domain::schedule;
 use domain::workflow::{ActKind, BoardAct};
-use domain::{Objective, PlanState};
+use domain::{Objective, PlanId, PlanState};
 use store::{Person, Stamp};
 
 mod agenda;
@@ -58,7 +58,7 @@ fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
 
 fn stamp(person: &Person, date: NaiveDate, hour: u32) -> Stamp {
     Stamp {
-        actor: person.username.clone(),
+        actor: person.username.to_string(),
         at: at(date, hour),
     }
 }
@@ -133,7 +133,7 @@ impl Cycle {
     /// with a sentence at each stage.
     pub async fn play_demo_year(
         &self,
-        plan: &str,
+        plan: &PlanId,
         cast: &Cast,
         progress: &(dyn Fn(&str) + Sync),
     ) -> Outcome<Played> {
@@ -160,7 +160,7 @@ impl Cycle {
         for (when, step) in agenda(&view.plan) {
             let on = when.date_naive();
             let hour = |p: &Person| Stamp {
-                actor: p.username.clone(),
+                actor: p.username.to_string(),
                 at: when,
             };
             match step {
@@ -359,7 +359,7 @@ impl Cycle {
     /// One report of a phase: done on `done`, or in progress.
     async fn demo_report(
         &self,
-        plan: &str,
+        plan: &PlanId,
         who: &Person,
         at: PhaseAt<'_>,
         done: Option<NaiveDate>,
@@ -415,7 +415,7 @@ impl Cycle {
     /// Giunta approves in the steps after). Returns the request and who asked.
     async fn demo_ask(
         &self,
-        plan: &str,
+        plan: &PlanId,
         cast: &Cast,
         when: DateTime<Utc>,
     ) -> Outcome<Option<(i64, Person)>> {
@@ -460,7 +460,7 @@ impl Cycle {
                 "La gara è slittata per il ricorso di un concorrente: serve più tempo per \
                  l'aggiudicazione.",
                 &Stamp {
-                    actor: head.username.clone(),
+                    actor: head.username.to_string(),
                     at: when,
                 },
             )
@@ -471,7 +471,7 @@ impl Cycle {
     /// In October the Nucleo neutralises a phase that external causes held up.
     async fn demo_neutralisation(
         &self,
-        plan: &str,
+        plan: &PlanId,
         cast: &Cast,
         when: DateTime<Utc>,
     ) -> Outcome<()> {
@@ -494,7 +494,7 @@ impl Cycle {
                  all'ufficio.",
             ),
             &Stamp {
-                actor: cast.evaluator.username.clone(),
+                actor: cast.evaluator.username.to_string(),
                 at: when,
             },
         )

@@ -18,7 +18,7 @@ mod view;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Action, Actor};
+use domain::{Action, Actor, PlanId};
 use store::{Person, Stamp, Store, StoreError};
 
 pub use acts::ActRequest;
@@ -90,7 +90,7 @@ impl Cycle {
     /// The stamp of a change `person` makes now.
     pub fn stamp(&self, person: &Person) -> Stamp {
         Stamp {
-            actor: person.username.clone(),
+            actor: person.username.to_string(),
             at: self.now(),
         }
     }
@@ -100,7 +100,7 @@ impl Cycle {
     /// unknown id. `fresh` asks the store for the plan's revision first (for writes).
     pub async fn view(
         &self,
-        id: &str,
+        id: &PlanId,
         person: Option<&Person>,
         fresh: bool,
     ) -> Outcome<(Arc<View>, Option<Actor>)> {
@@ -120,7 +120,7 @@ impl Cycle {
     /// force then); the plan as it is for today, a later day or none.
     pub async fn view_on(
         &self,
-        id: &str,
+        id: &PlanId,
         person: Option<&Person>,
         day: Option<NaiveDate>,
     ) -> Outcome<(Arc<View>, Option<Actor>)> {
@@ -147,13 +147,13 @@ impl Cycle {
     }
 
     /// Forgets a plan this process changed, so that the next read sees it as stored.
-    pub async fn changed(&self, id: &str) {
+    pub async fn changed(&self, id: &PlanId) {
         self.plans.invalidate(id).await;
     }
 
     /// A plan for a write by `person`: read fresh, and only for a person of its
     /// administration (another one's people read it as the public does, and act on nothing).
-    async fn for_write(&self, id: &str, person: &Person) -> Outcome<(Arc<View>, Actor)> {
+    async fn for_write(&self, id: &PlanId, person: &Person) -> Outcome<(Arc<View>, Actor)> {
         let (view, actor) = self.view(id, Some(person), true).await?;
         let actor = actor.ok_or(Refusal::Denied(domain::Refusal::OtherAdministration))?;
         Ok((view, actor))

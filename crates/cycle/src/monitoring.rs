@@ -11,7 +11,7 @@ use domain::limits::{self, Field};
 use domain::monitoring::{self, Figure, Figures, Pending};
 use domain::phase_edit::plan_date;
 use domain::scoring::engine::Settings;
-use domain::{Actor, Anchor, Objective, When, messages};
+use domain::{Actor, Anchor, Objective, PlanId, When, messages};
 use rust_decimal::Decimal;
 use store::{Person, Stamp, StoreError};
 
@@ -98,7 +98,7 @@ impl Cycle {
     /// Opens a monitoring round as of `as_of` (one at a time). Returns its id.
     pub async fn open_round(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         name: &str,
         as_of: &str,
@@ -130,7 +130,7 @@ impl Cycle {
     /// Closes round `round` (its id, as typed).
     pub async fn close_round(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         round: &str,
         stamp: &Stamp,
@@ -159,7 +159,7 @@ impl Cycle {
     /// measured on and its source (as typed), in the open round if one is.
     pub async fn record_actual(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         (unit, label): (&str, &str),
         number: Position,
@@ -212,7 +212,7 @@ impl Cycle {
     /// order of `events_of`) of objective `unit`/`label`.
     pub async fn record_event(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         (unit, label): (&str, &str),
         number: &str,
@@ -243,7 +243,7 @@ impl Cycle {
     /// neutralisation.
     pub async fn neutralise(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         (unit, label): (&str, &str),
         choice: PartChoice,
@@ -290,7 +290,7 @@ impl Cycle {
     /// Sets the plan's scoring rules (JSON, as `docs/scoring.md` says; empty: the defaults).
     pub async fn set_scoring(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         rules: &str,
         stamp: &Stamp,

@@ -9,7 +9,7 @@ use domain::facts::EvidenceInfo;
 use domain::facts::PhaseFields;
 use domain::limits::{self, Field};
 use domain::phase_edit::{self, Mode, Wish};
-use domain::{Actor, messages};
+use domain::{Actor, PlanId, messages};
 use store::{EditConflict, Edited, NewEvidence, Person, PhaseKey, Stamp};
 
 use crate::{Cycle, Outcome, Refusal, View};
@@ -153,7 +153,7 @@ impl Cycle {
     /// A phase as `person` may edit it now: its version and fields, or why not.
     pub async fn phase_for_edit(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: Option<&Person>,
         at: PhaseAt<'_>,
     ) -> Outcome<PhaseForm> {
@@ -178,7 +178,7 @@ impl Cycle {
     /// `version`: a conflict, not an overwrite, when another save came first.
     pub async fn edit_phase(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         at: PhaseAt<'_>,
         version: Option<i64>,
@@ -221,7 +221,7 @@ impl Cycle {
     /// received (who asks, the plan's state, the phase's unit).
     pub async fn may_attach(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         at: PhaseAt<'_>,
     ) -> Outcome<(Arc<View>, Located)> {
@@ -240,7 +240,7 @@ impl Cycle {
     /// cleaned, its type checked by its content. Returns the file's id.
     pub async fn attach_evidence(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: &Person,
         at: PhaseAt<'_>,
         file_name: &str,
@@ -280,7 +280,7 @@ impl Cycle {
     /// results.
     pub async fn evidence(
         &self,
-        plan: &str,
+        plan: &PlanId,
         person: Option<&Person>,
         at: PhaseAt<'_>,
         file: &str,

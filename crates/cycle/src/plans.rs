@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use domain::PlanId;
 use store::{Store, StoreError};
 use tokio::sync::RwLock;
 
@@ -22,7 +23,7 @@ struct Entry {
 /// The plans read so far, by id.
 pub struct Plans {
     store: Store,
-    entries: RwLock<HashMap<String, Entry>>,
+    entries: RwLock<HashMap<PlanId, Entry>>,
     /// Moves on at every `invalidate`: a view whose reading began before a write of this
     /// process is served to its reader but not kept (it may predate the write).
     generation: AtomicU64,
@@ -44,7 +45,7 @@ impl Plans {
     }
 
     /// Forgets a plan this process just changed, so that the next request reads it again.
-    pub async fn invalidate(&self, id: &str) {
+    pub async fn invalidate(&self, id: &PlanId) {
         let mut entries = self.entries.write().await;
         self.generation.fetch_add(1, Ordering::SeqCst);
         entries.remove(id);
@@ -53,7 +54,7 @@ impl Plans {
     /// The plan with this id, from memory when it is still the stored revision. `fresh` asks
     /// the store for the revision even when it was checked less than a second ago: writes act
     /// on the plan as it is now, not as another process left it a moment ago.
-    pub async fn get(&self, id: &str, fresh: bool) -> Result<Arc<View>, StoreError> {
+    pub async fn get(&self, id: &PlanId, fresh: bool) -> Result<Arc<View>, StoreError> {
         let stale = {
             let entries = self.entries.read().await;
             match entries.get(id) {

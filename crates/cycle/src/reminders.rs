@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use domain::PlanState;
 use domain::facts::Round;
 use domain::monitoring::{Pending, Reminder};
+use domain::{PlanId, PlanState};
 use store::{Person, Stamp, StoreError};
 
 use crate::{Cycle, Outcome, Refusal, View};
@@ -28,13 +28,13 @@ impl Cycle {
     /// goes), for plan `plan` or every plan, leaving out those sent already.
     pub async fn reminders_due(
         &self,
-        plan: Option<&str>,
+        plan: Option<&PlanId>,
         today: NaiveDate,
         before: u32,
     ) -> Outcome<Vec<DueReminder>> {
         let plans = self.store.plans().await?;
         if let Some(id) = plan
-            && !plans.iter().any(|p| p.id == id)
+            && !plans.iter().any(|p| &p.id == id)
         {
             return Err(Refusal::NotFound(format!("il piano «{id}»")));
         }
@@ -42,7 +42,7 @@ impl Cycle {
         let mut out = Vec::new();
         for summary in plans
             .iter()
-            .filter(|p| plan.is_none_or(|id| p.id == id))
+            .filter(|p| plan.is_none_or(|id| &p.id == id))
             // Once measured, only the planning office corrects: units are not asked to report.
             .filter(|p| p.state == PlanState::InExecution)
         {
@@ -97,7 +97,7 @@ impl Cycle {
                 r.plan.id(),
                 r.round.id,
                 r.person.id,
-                &r.person.username,
+                r.person.username.as_str(),
                 r.kind.as_str(),
                 stamp,
             )

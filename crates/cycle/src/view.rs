@@ -10,7 +10,7 @@ use bytes::Bytes;
 use chrono::NaiveDate;
 use domain::facts::{Facts, Monitoring, PhaseRecord, PlanSummary};
 use domain::scoring::engine::{self, PlanScores, Settings, Subject};
-use domain::{Objective, Plan, Unit, messages};
+use domain::{Objective, Plan, PlanId, Unit, messages};
 use store::StoreError;
 
 /// How many days' scores a view keeps.
@@ -97,7 +97,7 @@ impl View {
             Some(json) => match Settings::parse(json, &plan) {
                 Ok(s) => (s, None),
                 Err(e) => {
-                    tracing::warn!(plan = summary.id, "stored scoring settings unusable: {e}");
+                    tracing::warn!(plan = %summary.id, "stored scoring settings unusable: {e}");
                     (Settings::default(), Some(messages::settings_error(&e)))
                 }
             },
@@ -146,7 +146,7 @@ impl View {
             cards: (0..plan.objectives.len())
                 .map(|_| OnceLock::new())
                 .collect(),
-            entity: store::entity_slug(&plan),
+            entity: plan.entity_slug(),
             grants: domain::access::Grants::of_plan(&plan),
             plan,
             records,
@@ -335,7 +335,7 @@ impl View {
             .collect()
     }
 
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &PlanId {
         &self.summary.id
     }
 

@@ -16,13 +16,13 @@ use crate::audit::Entry;
 use crate::change::{Proposal, RequestState};
 use crate::monitoring::{Figure, ReportStatus};
 use crate::scoring::engine::Subject;
-use crate::{Percent, Plan, PlanState};
+use crate::{Percent, Plan, PlanId, PlanState};
 
 /// A plan as listed: enough to choose one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanSummary {
     /// The plan's id in URLs and commands: the entity's slug and the year (`citta-di-alessandria-2021`).
-    pub id: String,
+    pub id: PlanId,
     /// The administration's name.
     pub entity: String,
     pub year: i32,

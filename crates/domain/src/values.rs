@@ -165,6 +165,9 @@ macro_rules! checked_string {
         pub struct $name(String);
 
         impl $name {
+            /// The regular expression every value matches, as the JSON schemas write it.
+            pub const PATTERN: &'static str = $pattern;
+
             pub fn parse(s: impl Into<String>) -> Result<Self, ValueError> {
                 let s = s.into();
                 let valid: fn(&str) -> bool = $valid;
@@ -179,6 +182,31 @@ macro_rules! checked_string {
             type Error = ValueError;
             fn try_from(s: String) -> Result<Self, ValueError> {
                 Self::parse(s)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ValueError;
+            fn from_str(s: &str) -> Result<Self, ValueError> {
+                Self::parse(s)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
             }
         }
 

@@ -4,7 +4,7 @@
 //! keeps the version before (the first time) and after as whole documents.
 
 use domain::change::{Proposal, RequestState};
-use domain::{BoardAct, Objective, Plan};
+use domain::{BoardAct, Objective, Plan, PlanId};
 use sqlx::{Any, Transaction};
 
 use crate::audit::{Change, Stamp};
@@ -79,7 +79,7 @@ const COLUMNS: &str = "id, objective, proposal, reason, state, requested_at, req
 
 impl Store {
     /// The plan's change requests, oldest first.
-    pub async fn change_requests(&self, plan: &str) -> Result<Vec<ChangeRequest>> {
+    pub async fn change_requests(&self, plan: &PlanId) -> Result<Vec<ChangeRequest>> {
         let mut conn = self.pool.acquire().await?;
         Self::read_requests(&mut conn, plan).await
     }
@@ -87,14 +87,14 @@ impl Store {
     /// `change_requests`, as `conn` sees them.
     pub(crate) async fn read_requests(
         conn: &mut sqlx::AnyConnection,
-        plan: &str,
+        plan: &PlanId,
     ) -> Result<Vec<ChangeRequest>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM change_request WHERE plan_id = \
              (SELECT id FROM plan WHERE slug = $1) ORDER BY id"
         );
         let rows: Vec<RequestRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(plan)
+            .bind(plan.as_str())
             .fetch_all(&mut *conn)
             .await?;
         rows.into_iter().map(request).collect()
@@ -103,7 +103,7 @@ impl Store {
     /// Records a request on objective `objective` (`unit/label`).
     pub async fn request_change(
         &self,
-        plan: &str,
+        plan: &PlanId,
         objective: &str,
         proposal: &Proposal,
         reason: &str,
@@ -124,7 +124,7 @@ impl Store {
         self.inserted(tx, stamp, insert, |id| {
             Ok(Change::plan(
                 AuditAction::ChangeRequest,
-                plan,
+                plan.as_str(),
                 format!("{plan}/richieste/{id}"),
                 None,
                 Some(serde_json::json!({
@@ -139,7 +139,7 @@ impl Store {
     /// The Nucleo's opinion on request `id`, which must be waiting for it.
     pub async fn give_opinion(
         &self,
-        plan: &str,
+        plan: &PlanId,
         id: i64,
         favourable: bool,
         text: &str,
@@ -172,7 +172,7 @@ impl Store {
             stamp,
             Change::plan(
                 AuditAction::ChangeOpinion,
-                plan,
+                plan.as_str(),
                 format!("{plan}/richieste/{id}"),
                 None,
                 Some(serde_json::json!({ "favourable": favourable, "opinion": text })),
@@ -191,7 +191,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn decide_change(
         &self,
-        plan: &str,
+        plan: &PlanId,
         id: i64,
         act: &BoardAct,
         approval: Option<(&str, &Plan, &Objective)>,
@@ -265,7 +265,7 @@ impl Store {
             stamp,
             Change::plan(
                 action,
-                plan,
+                plan.as_str(),
                 format!("{plan}/richieste/{id}"),
                 None,
                 Some(serde_json::json!({
@@ -303,7 +303,7 @@ impl Store {
     }
 
     /// The plan's versions, oldest first (none until a change is approved).
-    pub async fn versions(&self, plan: &str) -> Result<Vec<VersionInfo>> {
+    pub async fn versions(&self, plan: &PlanId) -> Result<Vec<VersionInfo>> {
         let mut conn = self.pool.acquire().await?;
         Self::read_versions(&mut conn, plan).await
     }
@@ -311,13 +311,13 @@ impl Store {
     /// `versions`, as `conn` sees them.
     pub(crate) async fn read_versions(
         conn: &mut sqlx::AnyConnection,
-        plan: &str,
+        plan: &PlanId,
     ) -> Result<Vec<VersionInfo>> {
         let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT number, created_at, created_by, change_request FROM plan_version \
              WHERE plan_id = (SELECT id FROM plan WHERE slug = $1) ORDER BY number",
         )
-        .bind(plan)
+        .bind(plan.as_str())
         .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
@@ -333,7 +333,7 @@ impl Store {
     }
 
     /// Version `number` of the plan, whole.
-    pub async fn version(&self, plan: &str, number: i64) -> Result<Plan> {
+    pub async fn version(&self, plan: &PlanId, number: i64) -> Result<Plan> {
         let mut conn = self.pool.acquire().await?;
         Self::read_version(&mut conn, plan, number).await
     }
@@ -341,14 +341,14 @@ impl Store {
     /// `version`, as `conn` sees it.
     pub(crate) async fn read_version(
         conn: &mut sqlx::AnyConnection,
-        plan: &str,
+        plan: &PlanId,
         number: i64,
     ) -> Result<Plan> {
         let row: Option<(String,)> = sqlx::query_as(
             "SELECT document FROM plan_version WHERE number = $2 AND plan_id = \
              (SELECT id FROM plan WHERE slug = $1)",
         )
-        .bind(plan)
+        .bind(plan.as_str())
         .bind(number)
         .fetch_optional(&mut *conn)
         .await?;

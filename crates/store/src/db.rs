@@ -3,6 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use domain::PlanId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Executor, Transaction};
 
@@ -166,7 +167,7 @@ impl Store {
         rows.into_iter()
             .map(|(id, entity, year, title, revision, state)| {
                 Ok(PlanSummary {
-                    id,
+                    id: crate::text::plan_id(id)?,
                     entity,
                     year: crate::text::narrow("plan.year", year)?,
                     title,
@@ -186,9 +187,9 @@ impl Store {
     }
 
     /// The revision of a plan: it grows each time the plan is replaced.
-    pub async fn revision(&self, plan_id: &str) -> Result<i64> {
+    pub async fn revision(&self, plan_id: &PlanId) -> Result<i64> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT revision FROM plan WHERE slug = $1")
-            .bind(plan_id)
+            .bind(plan_id.as_str())
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| r.0)

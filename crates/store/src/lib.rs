@@ -13,7 +13,6 @@ mod load;
 mod monitoring;
 mod people;
 mod save;
-pub use save::{entity_slug, plan_id};
 mod text;
 
 pub use audit::{AuditFilter, Stamp};

@@ -2,7 +2,7 @@
 //! phases, each guarded against lost updates and recorded in the audit log.
 
 use domain::monitoring::ReportStatus;
-use domain::{ActKind, PlanState};
+use domain::{ActKind, PlanId, PlanState};
 use serde::Serialize;
 
 use crate::audit::{Change, Stamp};
@@ -17,7 +17,7 @@ use domain::facts::{PhaseFields, PhaseRecord};
 /// Where a phase is: plan, unit, objective label and the phase's position (from 1).
 #[derive(Debug, Clone, Copy)]
 pub struct PhaseKey<'a> {
-    pub plan: &'a str,
+    pub plan: &'a PlanId,
     pub unit: &'a str,
     pub objective: &'a str,
     pub position: usize,
@@ -81,9 +81,9 @@ impl FieldsRow {
 
 impl Store {
     /// The state of a plan.
-    pub async fn plan_state(&self, plan: &str) -> Result<PlanState> {
+    pub async fn plan_state(&self, plan: &PlanId) -> Result<PlanState> {
         let row: Option<(String,)> = sqlx::query_as("SELECT state FROM plan WHERE slug = $1")
-            .bind(plan)
+            .bind(plan.as_str())
             .fetch_optional(&self.pool)
             .await?;
         let (state,) = row.ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))?;
@@ -94,7 +94,7 @@ impl Store {
     /// longer in `from` is a conflict.
     pub async fn record_act(
         &self,
-        plan: &str,
+        plan: &PlanId,
         kind: ActKind,
         from: PlanState,
         to: PlanState,
@@ -106,7 +106,7 @@ impl Store {
             "UPDATE plan SET state = $1, revision = revision + 1 WHERE slug = $2 AND state = $3",
         )
         .bind(to.as_str())
-        .bind(plan)
+        .bind(plan.as_str())
         .bind(from.as_str())
         .execute(&mut *tx)
         .await?
@@ -125,7 +125,7 @@ impl Store {
             stamp,
             Change::plan(
                 AuditAction::PlanAct(kind),
-                plan,
+                plan.as_str(),
                 plan.to_string(),
                 Some(serde_json::json!({ "state": from.as_str() })),
                 Some(after),
@@ -133,7 +133,7 @@ impl Store {
         )
         .await?;
         tracing::info!(
-            plan,
+            plan = %plan,
             act = kind.as_str(),
             to = to.as_str(),
             "plan act recorded"
@@ -166,7 +166,7 @@ impl Store {
             Backend::Sqlite => "SELECT state FROM plan WHERE slug = $1",
         };
         let (plan_state,): (String,) = sqlx::query_as(lock)
-            .bind(key.plan)
+            .bind(key.plan.as_str())
             .fetch_optional(&mut *tx)
             .await?
             // The caller found the plan: gone now, it was replaced meanwhile.
@@ -236,7 +236,7 @@ impl Store {
             stamp,
             Change::plan(
                 AuditAction::PhaseEdit,
-                key.plan,
+                key.plan.as_str(),
                 key.subject(),
                 Some(serde_json::to_value(&current)?),
                 Some(serde_json::to_value(wished)?),
@@ -247,7 +247,7 @@ impl Store {
     }
 
     /// The records of every phase of a plan, in the plan's order: one list per objective.
-    pub async fn phase_records(&self, plan: &str) -> Result<Vec<Vec<PhaseRecord>>> {
+    pub async fn phase_records(&self, plan: &PlanId) -> Result<Vec<Vec<PhaseRecord>>> {
         let mut conn = self.pool.acquire().await?;
         Self::read_records(&mut conn, plan).await
     }
@@ -255,7 +255,7 @@ impl Store {
     /// `phase_records`, as `conn` sees them.
     pub(crate) async fn read_records(
         conn: &mut sqlx::AnyConnection,
-        plan: &str,
+        plan: &PlanId,
     ) -> Result<Vec<Vec<PhaseRecord>>> {
         let rows: Vec<RecordRow> = sqlx::query_as(
             "SELECT o.position AS objective, ph.version, ph.completed_on, ph.progress_note, \
@@ -264,7 +264,7 @@ impl Store {
              JOIN plan p ON p.id = ph.plan_id WHERE p.slug = $1 \
              ORDER BY o.position, ph.position",
         )
-        .bind(plan)
+        .bind(plan.as_str())
         .fetch_all(&mut *conn)
         .await?;
         let mut out: Vec<Vec<PhaseRecord>> = Vec::new();
@@ -327,7 +327,7 @@ async fn fields_row<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
          JOIN plan p ON p.id = ph.plan_id \
          WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4",
     )
-    .bind(key.plan)
+    .bind(key.plan.as_str())
     .bind(key.unit)
     .bind(key.objective)
     .bind(position)

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use domain::PlanId;
 use domain::{
     Anchor, Axis, Code, Deadline, Diagnostic, Entity, Format, Head, Location, Objective,
     ObjectiveId, ObjectiveLabel, Offset, Period, Phase, PhaseLabel, Plan, Relative, Responsible,
@@ -136,12 +137,12 @@ async fn grouped(
 
 impl Store {
     /// The plan with this id, exactly as it was saved.
-    pub async fn plan(&self, plan_id: &str) -> Result<Plan> {
+    pub async fn plan(&self, plan_id: &PlanId) -> Result<Plan> {
         Ok(self.plan_with_summary(plan_id).await?.1)
     }
 
     /// The plan with this id and its summary, read in one snapshot.
-    pub async fn plan_with_summary(&self, plan_id: &str) -> Result<(PlanSummary, Plan)> {
+    pub async fn plan_with_summary(&self, plan_id: &PlanId) -> Result<(PlanSummary, Plan)> {
         let mut tx = self.begin_read().await?;
         let read = Self::read_plan(&mut tx, plan_id).await?;
         tx.commit().await?;
@@ -151,14 +152,14 @@ impl Store {
     /// The plan with this id and its summary, as `conn` sees them.
     pub(crate) async fn read_plan(
         conn: &mut AnyConnection,
-        plan_id: &str,
+        plan_id: &PlanId,
     ) -> Result<(PlanSummary, Plan)> {
         let row: PlanRow = sqlx::query_as(
             "SELECT p.id, p.slug, p.revision, p.format, p.title, p.year, p.period_from, \
              p.period_to, e.name AS entity_name, e.kind AS entity_kind, p.state \
              FROM plan p JOIN entity e ON e.id = p.entity_id WHERE p.slug = $1",
         )
-        .bind(plan_id)
+        .bind(plan_id.as_str())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("plan {plan_id}")))?;
@@ -186,7 +187,7 @@ impl Store {
             customer_satisfaction: Self::surveys(conn, id).await?,
         };
         let summary = PlanSummary {
-            id: row.slug,
+            id: crate::text::plan_id(row.slug)?,
             entity: row.entity_name,
             year,
             title: row.title,
@@ -197,12 +198,12 @@ impl Store {
     }
 
     /// The diagnostics of the import the plan came from.
-    pub async fn diagnostics(&self, plan_id: &str) -> Result<Vec<Diagnostic>> {
+    pub async fn diagnostics(&self, plan_id: &PlanId) -> Result<Vec<Diagnostic>> {
         let rows: Vec<DiagnosticRow> = sqlx::query_as(
             "SELECT d.code, d.severity, d.path, d.line, d.message FROM import_diagnostic d \
              JOIN plan p ON p.id = d.plan_id WHERE p.slug = $1 ORDER BY d.position",
         )
-        .bind(plan_id)
+        .bind(plan_id.as_str())
         .fetch_all(&self.pool)
         .await?;
         if rows.is_empty() {

@@ -3,6 +3,7 @@
 //! the plan's revision (so every cache reads it again) and goes into the audit log.
 
 use chrono::{DateTime, Utc};
+use domain::PlanId;
 use sqlx::{Any, Transaction};
 
 use crate::error::Result;
@@ -39,11 +40,11 @@ pub(super) fn put<T: Clone>(out: &mut Vec<Vec<T>>, a: usize, b: usize, value: T,
 
 /// Bumps the plan's revision in `tx`, which also locks its row until `tx` ends (so writes to
 /// a plan take turns); returns the plan's id and new revision. A plan that is gone: not found.
-pub(crate) async fn bump(tx: &mut Transaction<'static, Any>, plan: &str) -> Result<(i64, i64)> {
+pub(crate) async fn bump(tx: &mut Transaction<'static, Any>, plan: &PlanId) -> Result<(i64, i64)> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "UPDATE plan SET revision = revision + 1 WHERE slug = $1 RETURNING id, revision",
     )
-    .bind(plan)
+    .bind(plan.as_str())
     .fetch_optional(&mut **tx)
     .await?;
     row.ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))
@@ -51,7 +52,7 @@ pub(crate) async fn bump(tx: &mut Transaction<'static, Any>, plan: &str) -> Resu
 
 impl Store {
     /// What monitoring recorded on a plan.
-    pub async fn monitoring(&self, plan: &str) -> Result<Monitoring> {
+    pub async fn monitoring(&self, plan: &PlanId) -> Result<Monitoring> {
         let mut tx = self.begin_read().await?;
         let monitoring = Self::read_monitoring(&mut tx, plan).await?;
         tx.commit().await?;
@@ -61,11 +62,11 @@ impl Store {
     /// `monitoring`, as `tx` sees it.
     pub(crate) async fn read_monitoring(
         tx: &mut sqlx::AnyConnection,
-        plan: &str,
+        plan: &PlanId,
     ) -> Result<Monitoring> {
         let row: Option<(i64, Option<String>)> =
             sqlx::query_as("SELECT id, scoring FROM plan WHERE slug = $1")
-                .bind(plan)
+                .bind(plan.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
         let (plan_id, scoring) = row.ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))?;

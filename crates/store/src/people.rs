@@ -5,7 +5,7 @@ mod sessions;
 mod tokens;
 
 use domain::limits::{self, Field};
-use domain::{Email, Role, UnitId};
+use domain::{Email, Role, UnitId, Username};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
@@ -19,7 +19,7 @@ use domain::audit::AuditAction;
 pub struct Person {
     #[serde(skip)]
     pub id: i64,
-    pub username: String,
+    pub username: Username,
     /// Full name, as the plan writes heads (titles do not matter).
     pub name: String,
     /// The administration (entity slug) the person works for; `None`: every one.
@@ -38,7 +38,7 @@ pub struct Person {
 /// A new account.
 #[derive(Debug, Clone)]
 pub struct NewPerson {
-    pub username: String,
+    pub username: Username,
     pub name: String,
     pub entity: Option<String>,
     pub roles: Vec<Role>,
@@ -122,7 +122,7 @@ impl Store {
                 .collect::<Result<Vec<_>>>()?;
             people.push(Person {
                 id: r.id,
-                username: r.username,
+                username: crate::text::parsed("person.username", &r.username, Username::parse)?,
                 name: r.name,
                 entity: r.entity_slug,
                 roles,
@@ -191,9 +191,6 @@ impl Store {
 
     /// Creates an account; a username in use is a conflict.
     pub async fn add_person(&self, new: &NewPerson, stamp: &Stamp) -> Result<Person> {
-        if !limits::username_ok(&new.username) {
-            return Err(StoreError::Invalid(format!("username {:?}", new.username)));
-        }
         // Cleaned as every text is (the command line does not pass through the pages).
         let name = limits::required(Field::PersonName, &new.name)
             .map_err(|_| StoreError::Invalid("empty or overlong name".into()))?;
@@ -202,7 +199,7 @@ impl Store {
             "INSERT INTO person (username, name, entity_slug, password_hash, roles, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
-        .bind(&new.username)
+        .bind(new.username.as_str())
         .bind(name.as_str())
         .bind(&new.entity)
         .bind(&new.password_hash)
@@ -231,10 +228,15 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::person(AuditAction::PersonAdd, &new.username, None, Some(after)),
+            Change::person(
+                AuditAction::PersonAdd,
+                new.username.as_str(),
+                None,
+                Some(after),
+            ),
         )
         .await?;
-        self.person(&new.username).await
+        self.person(new.username.as_str()).await
     }
 
     /// Disables or enables an account; disabling ends its sessions and revokes its tokens.
@@ -258,7 +260,7 @@ impl Store {
                 } else {
                     AuditAction::PersonEnable
                 },
-                &person.username,
+                person.username.as_str(),
                 Some(serde_json::json!({ "disabled": person.disabled })),
                 Some(serde_json::json!({ "disabled": disabled })),
             ),
@@ -283,7 +285,7 @@ impl Store {
             stamp,
             Change::person(
                 AuditAction::PersonResetPassword,
-                &person.username,
+                person.username.as_str(),
                 None,
                 None,
             ),

@@ -22,18 +22,6 @@ struct Owner {
     revision: i64,
 }
 
-/// The id under which a plan is found: the entity's slug and the year.
-pub fn plan_id(plan: &Plan) -> String {
-    format!("{}-{}", entity_slug(plan), plan.year)
-}
-
-/// The administration's slug: the first part of its plans' ids.
-pub fn entity_slug(plan: &Plan) -> String {
-    domain::UnitId::slugify(&plan.entity.name)
-        .map(|s| s.as_str().to_owned())
-        .unwrap_or_else(|| "ente".to_owned())
-}
-
 fn position(i: usize) -> i64 {
     i64::try_from(i).unwrap_or(i64::MAX)
 }
@@ -48,7 +36,7 @@ impl Store {
         replace: bool,
         stamp: &Stamp,
     ) -> Result<PlanSummary> {
-        let slug = plan_id(plan);
+        let slug = plan.id().map_err(|e| StoreError::Invalid(e.to_string()))?;
         let backend = self.backend();
         let mut tx = self.begin_write().await?;
         let entity = upsert_entity(&mut tx, plan).await?;
@@ -101,7 +89,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(entity)
-        .bind(&slug)
+        .bind(slug.as_str())
         .bind(domain::Format::V1)
         .bind(&plan.title)
         .bind(i64::from(plan.year))
@@ -128,7 +116,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                Err(e) => tracing::warn!(plan = slug, "scoring settings dropped on replace: {e}"),
+                Err(e) => tracing::warn!(plan = %slug, "scoring settings dropped on replace: {e}"),
             }
         }
         let mut writer = Writer { tx, owner };
@@ -152,8 +140,8 @@ impl Store {
                 } else {
                     AuditAction::PlanImport
                 },
-                &slug,
-                slug.clone(),
+                slug.as_str(),
+                slug.to_string(),
                 None,
                 Some(after),
             ),
@@ -173,7 +161,7 @@ impl Store {
 }
 
 async fn upsert_entity(tx: &mut Transaction<'static, Any>, plan: &Plan) -> Result<i64> {
-    let slug = entity_slug(plan);
+    let slug = plan.entity_slug();
     let kind = name_of(&plan.entity.kind);
     let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM entity WHERE slug = $1")
         .bind(&slug)

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use domain::PlanId;
 use sqlx::Connection;
 
 /// A database made for one test; the SQLite folder goes away with it.
@@ -126,9 +127,10 @@ pub fn stamp(actor: &str) -> crate::Stamp {
 }
 
 /// An account with a username, a name and these roles: no administration, units or password.
+#[allow(clippy::expect_used)]
 pub fn person(username: &str, name: &str, roles: &[domain::Role]) -> crate::NewPerson {
     crate::NewPerson {
-        username: username.into(),
+        username: domain::Username::parse(username).expect("a test's username"),
         name: name.into(),
         entity: None,
         roles: roles.to_vec(),
@@ -156,7 +158,7 @@ pub async fn audit_log(store: &crate::Store) -> Vec<domain::audit::Entry> {
 #[allow(clippy::expect_used)]
 pub async fn record_acts(
     store: &crate::Store,
-    plan: &str,
+    plan: &PlanId,
     acts: &[(domain::PlanState, &str, domain::PlanState)],
     actor: &str,
 ) {

@@ -53,3 +53,8 @@ pub(crate) fn state(text: &str) -> Result<domain::PlanState> {
     domain::PlanState::parse(text)
         .ok_or_else(|| StoreError::Corrupt(format!("plan.state = {text:?}")))
 }
+
+/// A plan's id as stored (`plan.slug`).
+pub(crate) fn plan_id(text: String) -> Result<domain::PlanId> {
+    domain::PlanId::parse(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use domain::audit::Entry;
-use domain::{Objective, Phase, Role, Unit, UnitId};
+use domain::{Objective, Phase, PlanId, Role, Unit, UnitId};
 use serde::{Deserialize, Serialize};
 use store::AuditFilter;
 
@@ -45,7 +45,7 @@ pub fn routes(r: Routes) -> Routes {
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PlanItem {
     /// The plan's id, used in every other address (`citta-di-alessandria-2021`).
-    pub id: String,
+    pub id: PlanId,
     /// The administration's name.
     pub entity: String,
     pub year: i32,
@@ -97,7 +97,7 @@ async fn openapi_document(
     if let Some(view) = first {
         let objective = view.plan.objectives.first();
         let examples = [
-            ("plan", Some(view.id().to_owned())),
+            ("plan", Some(view.id().to_string())),
             ("unit", objective.map(|o| o.unit.to_string())),
             ("label", objective.map(|o| o.label.to_string())),
         ];
@@ -130,7 +130,7 @@ async fn plans(
 /// The caller, as `GET /me` shows them.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Me {
-    pub username: String,
+    pub username: domain::Username,
     pub name: String,
     /// The administration (entity slug) the person works for; absent: every one.
     pub entity: Option<String>,

@@ -125,7 +125,7 @@ pub fn actor(person: &Person, view: &PlanView) -> Option<Actor> {
 /// The stamp of a change made by `person` now.
 pub fn stamp(person: &Person) -> Stamp {
     Stamp {
-        actor: person.username.clone(),
+        actor: person.username.to_string(),
         at: now(),
     }
 }
@@ -233,7 +233,7 @@ impl SessionCache {
     /// Forgets every session of an account (disabled, its password reset).
     pub fn forget_person(&self, username: &str) {
         self.lock()
-            .retain(|_, (row, _, _)| !row.person.username.eq_ignore_ascii_case(username));
+            .retain(|_, (row, _, _)| !row.person.username.as_str().eq_ignore_ascii_case(username));
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use cycle::Cycle;
 use cycle::demo::{Cast, Played};
 use domain::access::person_key;
-use domain::{Plan, Role, messages};
+use domain::{Plan, Role, Username, messages};
 use store::{NewPerson, Person, PlanSummary, Stamp, Store, StoreError};
 
 use crate::auth::{hash_password, new_secret};
@@ -73,8 +73,8 @@ impl cycle::Clock for FixedClock {
 }
 
 /// `Mario Rossi` → `mario.rossi`: a username from a name (titles, accents and signs dropped).
-fn username_of(name: &str) -> String {
-    person_key(name)
+fn username_of(name: &str) -> Option<Username> {
+    let name = person_key(name)
         .split_whitespace()
         .map(|w| {
             w.chars()
@@ -83,7 +83,8 @@ fn username_of(name: &str) -> String {
         })
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
-        .join(".")
+        .join(".");
+    Username::parse(name).ok()
 }
 
 fn password() -> Result<String, AppError> {
@@ -102,7 +103,7 @@ pub async fn load_demo_year(
     }
     let plan = demo_plan()?;
     let year = plan.year;
-    let entity = store::entity_slug(&plan);
+    let entity = plan.entity_slug();
     let start = NaiveDate::from_ymd_opt(year, 1, 10)
         .unwrap_or_default()
         .and_hms_opt(9, 0, 0)
@@ -118,7 +119,7 @@ pub async fn load_demo_year(
     store.mark_demo().await?;
 
     let mut accounts = Vec::new();
-    let add = |username: String, name: String, roles: Vec<Role>, shown: Option<String>| {
+    let add = |username: Username, name: String, roles: Vec<Role>, shown: Option<String>| {
         let entity = entity.clone();
         let system = system.clone();
         let store = store.clone();
@@ -143,7 +144,7 @@ pub async fn load_demo_year(
     let mut keep = |(person, shown): (Person, Option<(String, String)>)| {
         if let Some((role, password)) = shown {
             accounts.push(DemoAccount {
-                username: person.username.clone(),
+                username: person.username.to_string(),
                 name: person.name.clone(),
                 role,
                 password,
@@ -165,15 +166,23 @@ pub async fn load_demo_year(
     for (username, name, role) in roles {
         let shown = messages::role(role).to_string();
         staff.push(keep(
-            add(username.into(), name.into(), vec![role], Some(shown)).await?,
+            add(
+                Username::parse(username).map_err(|e| AppError::Internal(e.to_string()))?,
+                name.into(),
+                vec![role],
+                Some(shown),
+            )
+            .await?,
         ));
     }
     // Every head the plan names gets an account (they report on their units); two are shown.
     let mut heads: Vec<Person> = Vec::new();
     for unit in &plan.units {
         for head in &unit.heads {
-            let username = username_of(&head.name);
-            if username.is_empty() || heads.iter().any(|h| h.username == username) {
+            let Some(username) = username_of(&head.name) else {
+                continue;
+            };
+            if heads.iter().any(|h| h.username == username) {
                 continue;
             }
             let shown = (heads.len() < 2).then(|| format!("responsabile: {}", unit.name));
@@ -211,8 +220,9 @@ mod tests {
 
     #[test]
     fn usernames_come_from_names() {
-        assert_eq!(username_of("Dott. Roberto Calcagni"), "roberto.calcagni");
-        assert_eq!(username_of("Mariagrazia D'Oca"), "mariagrazia.doca");
-        assert_eq!(username_of("Dott.ssa"), "");
+        let of = |name| username_of(name).map(String::from);
+        assert_eq!(of("Dott. Roberto Calcagni").unwrap(), "roberto.calcagni");
+        assert_eq!(of("Mariagrazia D'Oca").unwrap(), "mariagrazia.doca");
+        assert_eq!(of("Dott.ssa"), None);
     }
 }

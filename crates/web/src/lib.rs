@@ -21,7 +21,7 @@ use axum::Router;
 use axum::http::{Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use cycle::Cycle;
-use domain::Actor;
+use domain::{Actor, PlanId};
 use store::{Person, Store};
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -161,7 +161,7 @@ impl AppState {
     /// are in it. A plan they may not read does not exist for them: the same 404.
     pub(crate) async fn view(
         &self,
-        id: &str,
+        id: &PlanId,
         person: Option<&Person>,
     ) -> Result<(Arc<PlanView>, Option<Actor>), AppError> {
         Ok(self.cycle.view(id, person, false).await?)

@@ -104,7 +104,7 @@ fn build() -> Value {
     let plan_param = json!({
         "name": "plan", "in": "path", "required": true,
         "description": "The plan's id, as `GET /plans` lists it.",
-        "schema": {"type": "string"}
+        "schema": {"type": "string", "pattern": domain::PlanId::PATTERN}
     });
     let unit_param = json!({
         "name": "unit", "in": "path", "required": true,

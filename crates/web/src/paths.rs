@@ -3,7 +3,7 @@
 //! one `TypedPath` type. A malformed address is a 400 page ([`AppError`]) or problem
 //! ([`Problem`](crate::error::Problem)).
 
-use domain::{Objective, Position, UnitId};
+use domain::{Objective, PlanId, Position, UnitId};
 
 use crate::error::AppError;
 
@@ -53,47 +53,47 @@ addresses! { AppError;
     Log "/registro";
     LogCsv "/registro.csv";
     LogJson "/registro.json";
-    Plan "/piani/{plan}" { plan: String };
-    Acts "/piani/{plan}/atti" { plan: String };
-    Matrix "/piani/{plan}/matrice" { plan: String };
-    Requests "/piani/{plan}/richieste" { plan: String };
-    Opinion "/piani/{plan}/richieste/{request}/parere" { plan: String, request: String };
-    Decision "/piani/{plan}/richieste/{request}/decisione" { plan: String, request: String };
-    Versions "/piani/{plan}/versioni" { plan: String };
-    Scores "/piani/{plan}/punteggi" { plan: String };
-    Rounds "/piani/{plan}/monitoraggi" { plan: String };
-    RoundClose "/piani/{plan}/monitoraggi/{round}/chiusura" { plan: String, round: String };
-    Unit "/piani/{plan}/unita/{unit}" { plan: String, unit: String };
+    Plan "/piani/{plan}" { plan: PlanId };
+    Acts "/piani/{plan}/atti" { plan: PlanId };
+    Matrix "/piani/{plan}/matrice" { plan: PlanId };
+    Requests "/piani/{plan}/richieste" { plan: PlanId };
+    Opinion "/piani/{plan}/richieste/{request}/parere" { plan: PlanId, request: String };
+    Decision "/piani/{plan}/richieste/{request}/decisione" { plan: PlanId, request: String };
+    Versions "/piani/{plan}/versioni" { plan: PlanId };
+    Scores "/piani/{plan}/punteggi" { plan: PlanId };
+    Rounds "/piani/{plan}/monitoraggi" { plan: PlanId };
+    RoundClose "/piani/{plan}/monitoraggi/{round}/chiusura" { plan: PlanId, round: String };
+    Unit "/piani/{plan}/unita/{unit}" { plan: PlanId, unit: String };
     /// A unit's deadlines as an iCalendar feed: `{unit}` is the unit's code and `.ics`.
-    UnitCalendar "/piani/{plan}/calendari/{unit}" { plan: String, unit: String };
-    ObjectivePage "/piani/{plan}/obiettivi/{unit}/{label}" { plan: String, unit: String, label: String };
+    UnitCalendar "/piani/{plan}/calendari/{unit}" { plan: PlanId, unit: String };
+    ObjectivePage "/piani/{plan}/obiettivi/{unit}/{label}" { plan: PlanId, unit: String, label: String };
     ObjectiveRequests "/piani/{plan}/obiettivi/{unit}/{label}/richieste"
-        { plan: String, unit: String, label: String };
+        { plan: PlanId, unit: String, label: String };
     ObjectiveEvents "/piani/{plan}/obiettivi/{unit}/{label}/eventi"
-        { plan: String, unit: String, label: String };
+        { plan: PlanId, unit: String, label: String };
     ObjectiveNeutralise "/piani/{plan}/obiettivi/{unit}/{label}/neutralizzazioni"
-        { plan: String, unit: String, label: String };
+        { plan: PlanId, unit: String, label: String };
     /// A phase of an objective, by its position from 1.
     Phase "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}"
-        { plan: String, unit: String, label: String, n: Position };
+        { plan: PlanId, unit: String, label: String, n: Position };
     PhaseEvidence "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati"
-        { plan: String, unit: String, label: String, n: Position };
+        { plan: PlanId, unit: String, label: String, n: Position };
     /// An evidence file: `{file}` is its id, a dash and its name.
     EvidenceFile "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati/{file}"
-        { plan: String, unit: String, label: String, n: Position, file: String };
+        { plan: PlanId, unit: String, label: String, n: Position, file: String };
     /// An indicator of an objective, by its position from 1.
     Indicator "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
-        { plan: String, unit: String, label: String, n: Position };
-    Search "/piani/{plan}/cerca" { plan: String };
-    Diagnostics "/piani/{plan}/diagnostica" { plan: String };
+        { plan: PlanId, unit: String, label: String, n: Position };
+    Search "/piani/{plan}/cerca" { plan: PlanId };
+    Diagnostics "/piani/{plan}/diagnostica" { plan: PlanId };
 }
 
 /// The same address for any objective of the plan: its unit and label as they stand.
 macro_rules! of_objective {
     ($($name:ident),*) => {$(
         impl $name {
-            pub fn of(plan: &str, o: &Objective) -> Self {
-                $name { plan: plan.into(), unit: o.unit.to_string(), label: o.label.to_string() }
+            pub fn of(plan: &PlanId, o: &Objective) -> Self {
+                $name { plan: plan.clone(), unit: o.unit.to_string(), label: o.label.to_string() }
             }
         }
     )*};
@@ -108,13 +108,13 @@ of_objective!(
 /// An address within a plan.
 pub trait InPlan {
     /// The plan's id.
-    fn plan(&self) -> &str;
+    fn plan(&self) -> &PlanId;
 }
 
 macro_rules! in_plan {
     ($($name:ident),*) => {$(
         impl InPlan for $name {
-            fn plan(&self) -> &str {
+            fn plan(&self) -> &PlanId {
                 &self.plan
             }
         }
@@ -183,9 +183,9 @@ impl ObjectivePage {
 
 impl Phase {
     /// Phase `index` (from 0) of objective `o`.
-    pub fn of(plan: &str, o: &Objective, index: usize) -> Self {
+    pub fn of(plan: &PlanId, o: &Objective, index: usize) -> Self {
         Phase {
-            plan: plan.into(),
+            plan: plan.clone(),
             unit: o.unit.to_string(),
             label: o.label.to_string(),
             n: Position::of_index(index),
@@ -233,8 +233,8 @@ pub fn ascii_name(file_name: &str) -> String {
 /// A plan-wide page's link: `paths::plan(id)`, `paths::scores(id)`…
 macro_rules! plan_links {
     ($($fn:ident => $name:ident),*) => {$(
-        pub fn $fn(plan: &str) -> String {
-            $name { plan: plan.into() }.to_string()
+        pub fn $fn(plan: &PlanId) -> String {
+            $name { plan: plan.clone() }.to_string()
         }
     )*};
 }
@@ -250,24 +250,24 @@ plan_links!(
     acts => Acts
 );
 
-pub fn unit(plan: &str, unit: &UnitId) -> String {
+pub fn unit(plan: &PlanId, unit: &UnitId) -> String {
     Unit {
-        plan: plan.into(),
+        plan: plan.clone(),
         unit: unit.to_string(),
     }
     .to_string()
 }
 
 /// The unit's deadlines as an iCalendar feed.
-pub fn unit_calendar(plan: &str, unit: &UnitId) -> String {
+pub fn unit_calendar(plan: &PlanId, unit: &UnitId) -> String {
     UnitCalendar {
-        plan: plan.into(),
+        plan: plan.clone(),
         unit: format!("{unit}.ics"),
     }
     .to_string()
 }
 
-pub fn objective(plan: &str, o: &Objective) -> String {
+pub fn objective(plan: &PlanId, o: &Objective) -> String {
     ObjectivePage::of(plan, o).to_string()
 }
 
@@ -280,7 +280,7 @@ mod tests {
     #[test]
     fn links_fill_the_patterns_and_encode_what_would_break_them() {
         let p = Phase {
-            plan: "roma-2021".into(),
+            plan: PlanId::parse("roma-2021").unwrap(),
             unit: "1.2".into(),
             label: "OB 1".into(),
             n: "3".parse().unwrap(),
@@ -297,6 +297,6 @@ mod tests {
             p.uploads().to_string(),
             "/piani/roma-2021/obiettivi/1.2/OB%201/fasi/3/allegati"
         );
-        assert_eq!(plan("a/b"), "/piani/a%2Fb");
+        assert_eq!(plan(&p.plan), "/piani/roma-2021");
     }
 }

@@ -30,8 +30,9 @@ async fn source(db: &TestDatabase) {
     ok(&[&ADD_ADA[..], &["--db", url]].concat());
     ok(&["token", "add", "ada", "--name", "cruscotto", "--db", url]);
     let store = Store::open(url).await.unwrap();
+    let plan = domain::PlanId::parse(PLAN).unwrap();
     let key = PhaseKey {
-        plan: PLAN,
+        plan: &plan,
         unit: "avvocatura",
         objective: "A",
         position: 1,

@@ -159,7 +159,7 @@ async fn reminders_go_once_before_and_once_after_the_round_date() {
         }
         // A member without an address is named on stderr, not mailed.
         let member = NewPerson {
-            username: "senza".into(),
+            username: domain::Username::parse("senza").unwrap(),
             name: "Senza Posta".into(),
             entity: None,
             roles: vec![Role::Auditor],

@@ -52,7 +52,7 @@ async fn person(store: &Store, username: &str, name: &str, roles: Vec<Role>) -> 
     store
         .add_person(
             &NewPerson {
-                username: username.into(),
+                username: domain::Username::parse(username).unwrap(),
                 name: name.into(),
                 entity: Some("citta-di-alessandria".into()),
                 roles,
@@ -66,7 +66,7 @@ async fn person(store: &Store, username: &str, name: &str, roles: Vec<Role>) -> 
 }
 
 /// A store with the demo plan as a draft, and its cast: the three offices and every head.
-async fn setup(url: &str) -> (Cycle, Cast, String) {
+async fn setup(url: &str) -> (Cycle, Cast, domain::PlanId) {
     let store = Store::open(url).await.unwrap();
     let plan: Plan = serde_json::from_str(DEMO).unwrap();
     let summary = store
@@ -301,7 +301,11 @@ async fn each_mistake_gets_its_refusal() {
         assert!(matches!(r, Err(Refusal::OutOfTurn(_))), "{b}: {r:?}");
         // Unknown things are not found, and an impossible date is not acceptable.
         let r = cycle
-            .view("nessun-piano-2021", Some(&cast.admin), true)
+            .view(
+                &domain::PlanId::parse("nessun-piano-2021").unwrap(),
+                Some(&cast.admin),
+                true,
+            )
             .await;
         assert!(matches!(r, Err(Refusal::NotFound(_))), "{b}");
         let r = cycle

@@ -67,7 +67,7 @@ impl Store {
              JOIN unit u ON u.id = o.unit_id JOIN plan p ON p.id = ph.plan_id \
              WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4",
         )
-        .bind(key.plan)
+        .bind(key.plan.as_str())
         .bind(key.unit)
         .bind(key.objective)
         .bind(position)
@@ -93,7 +93,7 @@ impl Store {
         self.inserted(tx, stamp, insert, |_| {
             Ok(Change::plan(
                 AuditAction::PhaseEvidence,
-                key.plan,
+                key.plan.as_str(),
                 key.subject(),
                 None,
                 Some(serde_json::json!({
@@ -124,7 +124,7 @@ impl Store {
              WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3 AND ph.position = $4 AND e.id = $5"
         );
         let row: Option<Whole> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(key.plan)
+            .bind(key.plan.as_str())
             .bind(key.unit)
             .bind(key.objective)
             .bind(position)

@@ -3,6 +3,7 @@
 //! and goes into the audit log.
 
 use chrono::NaiveDate;
+use domain::PlanId;
 use domain::audit::AuditAction;
 
 use rust_decimal::Decimal;
@@ -101,18 +102,23 @@ impl Keyed {
 impl Store {
     /// Sets (or, with `None`, resets to the defaults) the plan's scoring settings, already
     /// checked against the plan by the caller.
-    pub async fn set_scoring(&self, plan: &str, json: Option<&str>, stamp: &Stamp) -> Result<()> {
+    pub async fn set_scoring(
+        &self,
+        plan: &PlanId,
+        json: Option<&str>,
+        stamp: &Stamp,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let before: Option<(Option<String>,)> =
             sqlx::query_as("SELECT scoring FROM plan WHERE slug = $1")
-                .bind(plan)
+                .bind(plan.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
         let (before,) = before.ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))?;
         bump(&mut tx, plan).await?;
         sqlx::query("UPDATE plan SET scoring = $1 WHERE slug = $2")
             .bind(json)
-            .bind(plan)
+            .bind(plan.as_str())
             .execute(&mut *tx)
             .await?;
         let value = |j: Option<&str>| {
@@ -123,7 +129,7 @@ impl Store {
             stamp,
             Change::plan(
                 AuditAction::PlanScoring,
-                plan,
+                plan.as_str(),
                 plan.to_string(),
                 value(before.as_deref()),
                 value(json),
@@ -136,7 +142,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn report_actual(
         &self,
-        plan: &str,
+        plan: &PlanId,
         unit: &str,
         label: &str,
         position: usize,
@@ -151,7 +157,7 @@ impl Store {
             "SELECT o.id FROM objective o JOIN unit u ON u.id = o.unit_id \
              JOIN plan p ON p.id = o.plan_id WHERE p.slug = $1 AND u.slug = $2 AND o.label = $3",
         )
-        .bind(plan)
+        .bind(plan.as_str())
         .bind(unit)
         .bind(label)
         .fetch_optional(&mut *tx)
@@ -192,7 +198,7 @@ impl Store {
             stamp,
             Change::plan(
                 AuditAction::IndicatorActual,
-                plan,
+                plan.as_str(),
                 format!("{plan}/{unit}/{label}/i{position}"),
                 before.map(
                     |(v, d, s)| serde_json::json!({ "value": v, "measured_on": d, "source": s }),
@@ -209,7 +215,7 @@ impl Store {
     /// Neutralises `subject` with a reason, or (`reason: None`) lifts its neutralisation.
     pub async fn neutralise(
         &self,
-        plan: &str,
+        plan: &PlanId,
         subject: &str,
         reason: Option<&str>,
         stamp: &Stamp,
@@ -234,7 +240,7 @@ impl Store {
                 } else {
                     AuditAction::NeutraliseLift
                 },
-                plan,
+                plan.as_str(),
                 format!("{plan}/{subject}"),
                 before.map(|r| serde_json::json!({ "reason": r })),
                 reason.map(|r| serde_json::json!({ "reason": r })),
@@ -247,7 +253,7 @@ impl Store {
     /// or, with `None`, removes it.
     pub async fn record_event(
         &self,
-        plan: &str,
+        plan: &PlanId,
         event: &str,
         day: Option<NaiveDate>,
         stamp: &Stamp,
@@ -264,7 +270,7 @@ impl Store {
             stamp,
             Change::plan(
                 AuditAction::EventDate,
-                plan,
+                plan.as_str(),
                 format!("{plan}/eventi"),
                 before.map(|d| serde_json::json!({ "event": event, "day": d })),
                 day.map(|d| serde_json::json!({ "event": event, "day": date_text(d) })),

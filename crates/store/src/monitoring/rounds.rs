@@ -2,6 +2,7 @@
 //! reminders sent for them, each once.
 
 use chrono::NaiveDate;
+use domain::PlanId;
 use domain::audit::AuditAction;
 
 use super::bump;
@@ -14,7 +15,7 @@ impl Store {
     /// Opens a round; one round is open at a time (a conflict otherwise).
     pub async fn open_round(
         &self,
-        plan: &str,
+        plan: &PlanId,
         name: &str,
         as_of: NaiveDate,
         stamp: &Stamp,
@@ -40,7 +41,7 @@ impl Store {
         self.inserted(tx, stamp, insert, |id| {
             Ok(Change::plan(
                 AuditAction::RoundOpen,
-                plan,
+                plan.as_str(),
                 format!("{plan}/monitoraggi/{id}"),
                 None,
                 Some(serde_json::json!({ "name": name, "as_of": date_text(as_of) })),
@@ -50,7 +51,7 @@ impl Store {
     }
 
     /// Closes the open round `id`; a round already closed is a conflict.
-    pub async fn close_round(&self, plan: &str, id: i64, stamp: &Stamp) -> Result<()> {
+    pub async fn close_round(&self, plan: &PlanId, id: i64, stamp: &Stamp) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let (plan_id, _) = bump(&mut tx, plan).await?;
         let closed = sqlx::query(
@@ -72,7 +73,7 @@ impl Store {
             stamp,
             Change::plan(
                 AuditAction::RoundClose,
-                plan,
+                plan.as_str(),
                 format!("{plan}/monitoraggi/{id}"),
                 None,
                 None,
@@ -99,7 +100,7 @@ impl Store {
     /// `person`), once: a second record of the same is a conflict.
     pub async fn record_reminder(
         &self,
-        plan: &str,
+        plan: &PlanId,
         round: i64,
         person: i64,
         username: &str,
@@ -126,7 +127,7 @@ impl Store {
             stamp,
             Change::plan(
                 AuditAction::RoundReminder,
-                plan,
+                plan.as_str(),
                 format!("{plan}/monitoraggi/{round}"),
                 None,
                 Some(serde_json::json!({ "to": username, "kind": kind })),

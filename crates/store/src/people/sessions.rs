@@ -41,7 +41,12 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::person(AuditAction::SessionOpen, &person.username, None, None),
+            Change::person(
+                AuditAction::SessionOpen,
+                person.username.as_str(),
+                None,
+                None,
+            ),
         )
         .await
     }
@@ -106,7 +111,12 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::person(AuditAction::SessionClose, &person.username, None, None),
+            Change::person(
+                AuditAction::SessionClose,
+                person.username.as_str(),
+                None,
+                None,
+            ),
         )
         .await
     }

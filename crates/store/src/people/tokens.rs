@@ -103,7 +103,7 @@ impl Store {
             stamp,
             Change::person(
                 AuditAction::TokenAdd,
-                &person.username,
+                person.username.as_str(),
                 None,
                 Some(serde_json::json!({ "token": id, "name": name })),
             ),
@@ -135,7 +135,7 @@ impl Store {
             stamp,
             Change::person(
                 AuditAction::TokenRevoke,
-                &person.username,
+                person.username.as_str(),
                 None,
                 Some(serde_json::json!({ "token": id })),
             ),

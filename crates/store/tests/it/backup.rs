@@ -76,15 +76,19 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
     assert!(lines(&second)[0].contains(&format!("\"backend\":\"{}\"", middle_db.backend)));
 
     for (store, name) in [(&middle, middle_db.backend), (&last, "sqlite")] {
-        for id in [PLAN, SECOND] {
-            let back = serde_json::to_value(store.plan(id).await.unwrap()).unwrap();
-            let original = serde_json::to_value(source.plan(id).await.unwrap()).unwrap();
+        for id in [PLAN, SECOND].map(crate::plan_id) {
+            let back = serde_json::to_value(store.plan(&id).await.unwrap()).unwrap();
+            let original = serde_json::to_value(source.plan(&id).await.unwrap()).unwrap();
             assert_eq!(back, original, "{name}: {id}");
         }
-        assert_eq!(store.versions(PLAN).await.unwrap().len(), 2, "{name}");
         assert_eq!(
-            store.change_requests(PLAN).await.unwrap(),
-            source.change_requests(PLAN).await.unwrap(),
+            store.versions(&crate::plan_id(PLAN)).await.unwrap().len(),
+            2,
+            "{name}"
+        );
+        assert_eq!(
+            store.change_requests(&crate::plan_id(PLAN)).await.unwrap(),
+            source.change_requests(&crate::plan_id(PLAN)).await.unwrap(),
             "{name}"
         );
         assert_eq!(
@@ -98,10 +102,14 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
         );
         assert!(store.token_person("token-hash").await.unwrap().is_some());
         assert!(store.has_calendar_feed("capo").await.unwrap(), "{name}");
-        let evidence = store.monitoring(PLAN).await.unwrap().evidence;
+        let evidence = store
+            .monitoring(&crate::plan_id(PLAN))
+            .await
+            .unwrap()
+            .evidence;
         let info = evidence.iter().flatten().flatten().next().unwrap().clone();
         let key = PhaseKey {
-            plan: PLAN,
+            plan: &crate::plan_id(PLAN),
             unit: "avvocatura",
             objective: "A",
             position: 1,
@@ -158,7 +166,7 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
             .unwrap();
         store
             .open_round(
-                SECOND,
+                &crate::plan_id(SECOND),
                 "Primo",
                 NaiveDate::from_ymd_opt(2022, 6, 30).unwrap(),
                 &stamp("ada"),
@@ -182,7 +190,12 @@ async fn a_backup_taken_while_others_write_is_a_snapshot() {
                 for i in 0..150 {
                     let subject = format!("avvocatura/A/i{i}");
                     store
-                        .neutralise(PLAN, &subject, Some("prova"), &stamp("nino"))
+                        .neutralise(
+                            &crate::plan_id(PLAN),
+                            &subject,
+                            Some("prova"),
+                            &stamp("nino"),
+                        )
                         .await
                         .unwrap();
                 }
@@ -289,7 +302,7 @@ async fn large_and_empty_files_go_through_whole() {
         .await
         .unwrap();
     let key = PhaseKey {
-        plan: PLAN,
+        plan: &crate::plan_id(PLAN),
         unit: "avvocatura",
         objective: "A",
         position: 1,

@@ -56,7 +56,7 @@ pub async fn filled(url: &str) -> Store {
     let ada = store
         .add_person(
             &NewPerson {
-                username: "ada".into(),
+                username: domain::Username::parse("ada").unwrap(),
                 name: "Ada Rossi".into(),
                 entity: None,
                 roles: vec![Role::Admin, Role::Auditor],
@@ -70,7 +70,7 @@ pub async fn filled(url: &str) -> Store {
     let capo = store
         .add_person(
             &NewPerson {
-                username: "capo".into(),
+                username: domain::Username::parse("capo").unwrap(),
                 name: "Roberto Calcagni".into(),
                 entity: Some("citta-di-alessandria".into()),
                 roles: vec![],
@@ -124,7 +124,7 @@ pub async fn filled(url: &str) -> Store {
         .unwrap();
     let round = store
         .open_round(
-            PLAN,
+            &crate::plan_id(PLAN),
             "Primo monitoraggio",
             NaiveDate::from_ymd_opt(2021, 6, 30).unwrap(),
             &stamp("ada"),
@@ -132,7 +132,7 @@ pub async fn filled(url: &str) -> Store {
         .await
         .unwrap();
     let key = PhaseKey {
-        plan: PLAN,
+        plan: &crate::plan_id(PLAN),
         unit: "avvocatura",
         objective: "A",
         position: 1,
@@ -152,7 +152,7 @@ pub async fn filled(url: &str) -> Store {
         .unwrap();
     store
         .report_actual(
-            PLAN,
+            &crate::plan_id(PLAN),
             "avvocatura",
             "A",
             1,
@@ -166,7 +166,7 @@ pub async fn filled(url: &str) -> Store {
         .unwrap();
     store
         .neutralise(
-            PLAN,
+            &crate::plan_id(PLAN),
             "avvocatura/A/2",
             Some("Norma sopravvenuta"),
             &stamp("nino"),
@@ -175,7 +175,7 @@ pub async fn filled(url: &str) -> Store {
         .unwrap();
     store
         .record_event(
-            PLAN,
+            &crate::plan_id(PLAN),
             "approvazione del bilancio",
             Some(NaiveDate::from_ymd_opt(2021, 5, 3).unwrap()),
             &stamp("ada"),
@@ -183,11 +183,18 @@ pub async fn filled(url: &str) -> Store {
         .await
         .unwrap();
     store
-        .record_reminder(PLAN, round, capo.id, "capo", "before", &stamp("cli"))
+        .record_reminder(
+            &crate::plan_id(PLAN),
+            round,
+            capo.id,
+            "capo",
+            "before",
+            &stamp("cli"),
+        )
         .await
         .unwrap();
     // A change request through its three steps: a new version of the plan.
-    let current = store.plan(PLAN).await.unwrap();
+    let current = store.plan(&crate::plan_id(PLAN)).await.unwrap();
     let index = current
         .objectives
         .iter()
@@ -198,7 +205,7 @@ pub async fn filled(url: &str) -> Store {
     };
     let id = store
         .request_change(
-            PLAN,
+            &crate::plan_id(PLAN),
             "avvocatura/A",
             &proposal,
             "Nuove risorse",
@@ -207,15 +214,15 @@ pub async fn filled(url: &str) -> Store {
         .await
         .unwrap();
     store
-        .give_opinion(PLAN, id, true, "Motivata", &stamp("nino"))
+        .give_opinion(&crate::plan_id(PLAN), id, true, "Motivata", &stamp("nino"))
         .await
         .unwrap();
     let next = domain::change::apply(&current, index, &proposal).unwrap();
     let text = serde_json::to_string_pretty(&current).unwrap();
-    let seen = store.revision(PLAN).await.unwrap();
+    let seen = store.revision(&crate::plan_id(PLAN)).await.unwrap();
     store
         .decide_change(
-            PLAN,
+            &crate::plan_id(PLAN),
             id,
             &BoardAct {
                 number: "101".into(),

@@ -19,9 +19,9 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use chrono::{DateTime, Duration, SecondsFormat, TimeZone, Utc};
-use domain::Plan;
 use domain::audit::{Entry, GENESIS, verify};
 use domain::facts::PlanSummary;
+use domain::{Plan, PlanId};
 use store::testing::fresh_databases;
 use store::{AuditFilter, PhaseKey, Stamp, Store, StoreError};
 
@@ -75,14 +75,14 @@ pub fn value(text: Option<&String>) -> Option<serde_json::Value> {
 /// index in it and the position on its card (from 1).
 #[derive(Debug, Clone, Copy)]
 pub struct At<'a> {
-    pub plan: &'a str,
+    pub plan: &'a PlanId,
     pub doc: &'a Plan,
     pub objective: usize,
     pub position: usize,
 }
 
 impl<'a> At<'a> {
-    pub fn new(plan: &'a str, doc: &'a Plan, objective: usize, position: usize) -> Self {
+    pub fn new(plan: &'a PlanId, doc: &'a Plan, objective: usize, position: usize) -> Self {
         At {
             plan,
             doc,
@@ -110,7 +110,7 @@ impl<'a> At<'a> {
 /// Which parts of a plan's facts each write changed, while a test watches that plan.
 #[derive(Debug)]
 pub struct Watch {
-    pub plan: String,
+    pub plan: PlanId,
     pub steps: Vec<(Entry, BTreeSet<&'static str>)>,
 }
 
@@ -263,7 +263,8 @@ impl Run {
         assert_eq!(entry.prev_hash, prev, "{b}: {action} is chained");
         moved(b, action, plan.as_deref(), &before.plans, &after.plans);
         if let Some(plan) = &plan {
-            self.facts_agree(plan).await;
+            self.facts_agree(&PlanId::parse(plan.as_str()).unwrap())
+                .await;
         }
         if let (Some(before), Some(after)) = (watched, self.watched().await) {
             let changed = before.keys().filter(|k| before[*k] != after[*k]).copied();
@@ -318,7 +319,7 @@ impl Run {
     }
 
     /// The facts of `plan` are what the single-purpose readers give, read apart.
-    async fn facts_agree(&self, plan: &str) {
+    async fn facts_agree(&self, plan: &PlanId) {
         let (s, b) = (&self.store, self.backend);
         let facts = s.facts(plan).await.unwrap();
         let (summary, doc) = s.plan_with_summary(plan).await.unwrap();
@@ -352,9 +353,15 @@ impl Run {
             subject: subject.map(str::to_owned),
             subject_prefix: None,
         };
-        let log = s.audit_log(&filter(Some(plan), None)).await.unwrap();
+        let log = s
+            .audit_log(&filter(Some(plan.as_str()), None))
+            .await
+            .unwrap();
         assert_eq!(facts.log, log, "{b}: the plan's log");
-        let history = s.audit_log(&filter(None, Some(plan))).await.unwrap();
+        let history = s
+            .audit_log(&filter(None, Some(plan.as_str())))
+            .await
+            .unwrap();
         assert_eq!(facts.history, history, "{b}: the plan's own history");
     }
 

@@ -17,6 +17,11 @@ use store::{Store, StoreError};
 
 const DEMO: &str = include_str!("../../../../data/demo/alessandria-2021.plan.json");
 
+/// A plan id the test names.
+pub fn plan_id(text: &str) -> domain::PlanId {
+    domain::PlanId::parse(text).unwrap()
+}
+
 pub fn demo() -> Plan {
     serde_json::from_str(DEMO).unwrap()
 }
@@ -34,7 +39,12 @@ async fn saving_and_reading_gives_back_the_same_plan() {
             .save_plan(&plan, &[], false, &stamp("test"))
             .await
             .unwrap();
-        assert_eq!(saved.id, "citta-di-alessandria-2021", "{}", db.backend);
+        assert_eq!(
+            saved.id,
+            plan_id("citta-di-alessandria-2021"),
+            "{}",
+            db.backend
+        );
         let back = store.plan(&saved.id).await.unwrap();
         assert_eq!(json(&back), json(&plan), "{}", db.backend);
         // The text too: an export is byte for byte the committed demo.
@@ -74,7 +84,7 @@ async fn several_entities_and_years_live_side_by_side() {
             .await
             .unwrap()
             .into_iter()
-            .map(|p| p.id)
+            .map(|p| p.id.to_string())
             .collect();
         assert_eq!(
             ids,
@@ -87,15 +97,30 @@ async fn several_entities_and_years_live_side_by_side() {
             db.backend
         );
         assert_eq!(
-            json(&store.plan("citta-di-alessandria-2022").await.unwrap()),
+            json(
+                &store
+                    .plan(&plan_id("citta-di-alessandria-2022"))
+                    .await
+                    .unwrap()
+            ),
             json(&next_year)
         );
         assert_eq!(
-            json(&store.plan("comune-di-valmora-2021").await.unwrap()),
+            json(
+                &store
+                    .plan(&plan_id("comune-di-valmora-2021"))
+                    .await
+                    .unwrap()
+            ),
             json(&other)
         );
         assert_eq!(
-            json(&store.plan("citta-di-alessandria-2021").await.unwrap()),
+            json(
+                &store
+                    .plan(&plan_id("citta-di-alessandria-2021"))
+                    .await
+                    .unwrap()
+            ),
             json(&a)
         );
         store.close().await;
@@ -162,7 +187,7 @@ async fn import_diagnostics_are_kept_with_the_plan() {
         let back: Vec<Diagnostic> = store.diagnostics(&saved.id).await.unwrap();
         assert_eq!(back, diagnostics, "{}", db.backend);
         assert!(matches!(
-            store.diagnostics("nessuno-2021").await,
+            store.diagnostics(&plan_id("nessuno-2021")).await,
             Err(StoreError::NotFound(_))
         ));
         // A plan saved with nothing to say has an empty list, not an error.
@@ -191,7 +216,7 @@ async fn a_plan_that_cannot_be_stored_leaves_nothing_behind() {
         );
         assert!(store.plans().await.unwrap().is_empty(), "{}", db.backend);
         assert!(matches!(
-            store.plan("citta-di-alessandria-2021").await,
+            store.plan(&plan_id("citta-di-alessandria-2021")).await,
             Err(StoreError::NotFound(_))
         ));
         store.close().await;

@@ -8,7 +8,7 @@ use store::{NewPerson, Store, StoreError};
 
 fn new(username: &str) -> NewPerson {
     NewPerson {
-        username: username.into(),
+        username: domain::Username::parse(username).unwrap(),
         name: "Ada Rossi".into(),
         entity: None,
         roles: vec![Role::Admin],

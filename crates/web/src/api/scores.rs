@@ -23,7 +23,7 @@ use crate::paths;
 /// A plan's scores as of a day.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Scores {
-    pub plan: String,
+    pub plan: domain::PlanId,
     /// The day the scores are computed for (completions after it do not count).
     pub measured_on: chrono::NaiveDate,
     /// How phases become a score, in words.

@@ -22,7 +22,7 @@ pub async fn account(
     viewer: Viewer,
 ) -> PageResult {
     let person = signed_in(&viewer)?;
-    let tokens = state.store.tokens(&person.username).await?;
+    let tokens = state.store.tokens(person.username.as_str()).await?;
     account_page(&state, &viewer, person, &tokens, Fresh::Nothing).await
 }
 
@@ -46,7 +46,10 @@ async fn account_page(
         Fresh::Token(t) => Some(t),
         _ => None,
     };
-    let has_feed = state.store.has_calendar_feed(&person.username).await?;
+    let has_feed = state
+        .store
+        .has_calendar_feed(person.username.as_str())
+        .await?;
     // The units this person answers for, plan by plan, with the period that is theirs.
     let mut units = Vec::new();
     for summary in state.store.plans().await? {
@@ -195,7 +198,7 @@ pub async fn add_token(
     cycle
         .add_token(person, &f.name, &secret_hash(&token), &cycle.stamp(person))
         .await?;
-    let tokens = state.store.tokens(&person.username).await?;
+    let tokens = state.store.tokens(person.username.as_str()).await?;
     account_page(&state, &viewer, person, &tokens, Fresh::Token(&token)).await
 }
 
@@ -211,7 +214,7 @@ pub async fn add_feed(
     cycle
         .set_feed(person, Some(&secret_hash(&secret)), &cycle.stamp(person))
         .await?;
-    let tokens = state.store.tokens(&person.username).await?;
+    let tokens = state.store.tokens(person.username.as_str()).await?;
     // A calendar program needs the whole address: the site's, as configured (never the
     // request's `Host`, which the client chooses).
     let url = format!(

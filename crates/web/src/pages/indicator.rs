@@ -21,7 +21,7 @@ use crate::{AppState, paths};
 
 fn indicator_path(v: &PlanView, o: &Objective, index: usize) -> paths::Indicator {
     paths::Indicator {
-        plan: v.id().into(),
+        plan: v.id().clone(),
         unit: o.unit.to_string(),
         label: o.label.to_string(),
         n: Position::of_index(index),

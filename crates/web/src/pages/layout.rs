@@ -2,7 +2,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use domain::Objective;
+use domain::{Objective, PlanId};
 
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -46,7 +46,7 @@ impl Section {
     }
 
     /// The section's page in plan `plan`.
-    fn path(self, plan: &str) -> String {
+    fn path(self, plan: &PlanId) -> String {
         match self {
             Section::Tree | Section::Other => paths::plan(plan),
             Section::Matrix => paths::matrix(plan),

@@ -69,7 +69,7 @@ async fn people_page(
                         td { (p.roles.iter().map(|r| messages::role(*r)).collect::<Vec<_>>().join(", ")) }
                         td { (p.units.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")) }
                         td {
-                            form method="post" action=(paths::PersonState { username: p.username.clone() }) {
+                            form method="post" action=(paths::PersonState { username: p.username.to_string() }) {
                                 input type="hidden" name="csrf" value=(viewer.csrf());
                                 @if p.disabled {
                                     "disattivato "

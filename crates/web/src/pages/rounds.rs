@@ -5,7 +5,7 @@
 use axum::response::Response;
 
 use domain::access::{Action, decide};
-use domain::messages;
+use domain::{PlanId, messages};
 use maud::html;
 use serde::Deserialize;
 
@@ -48,7 +48,7 @@ pub async fn page(
                                     _ => {
                                         "aperto"
                                         @if manage.is_ok() {
-                                            form method="post" action=(paths::RoundClose { plan: v.id().into(), round: r.id.to_string() }) {
+                                            form method="post" action=(paths::RoundClose { plan: v.id().clone(), round: r.id.to_string() }) {
                                                 input type="hidden" name="csrf" value=(viewer.csrf());
                                                 button type="submit" { "Chiudi «" (r.name) "»" }
                                             }
@@ -114,7 +114,7 @@ pub struct OpenForm {
     as_of: String,
 }
 
-fn back(id: &str) -> Response {
+fn back(id: &PlanId) -> Response {
     see_other(paths::rounds(id))
 }
 

@@ -352,7 +352,7 @@ async fn trusted(
         .await?;
     let cookie = set_cookie(
         &state.settings,
-        &device_cookie(&person.username),
+        &device_cookie(person.username.as_str()),
         &secret,
         "/accesso",
         state.settings.device_lifetime.num_seconds(),

@@ -2,24 +2,25 @@
 //! names its paths from these patterns.
 
 use crate::error::Problem;
+use domain::PlanId;
 
 super::addresses! { Problem;
     OpenApi "/api/v1/openapi.json";
     Me "/api/v1/me";
     Audit "/api/v1/audit";
     Plans "/api/v1/plans";
-    Plan "/api/v1/plans/{plan}" { plan: String };
-    Acts "/api/v1/plans/{plan}/acts" { plan: String };
-    Scores "/api/v1/plans/{plan}/scores" { plan: String };
-    Units "/api/v1/plans/{plan}/units" { plan: String };
-    Unit "/api/v1/plans/{plan}/units/{unit}" { plan: String, unit: String };
-    Objectives "/api/v1/plans/{plan}/objectives" { plan: String };
+    Plan "/api/v1/plans/{plan}" { plan: PlanId };
+    Acts "/api/v1/plans/{plan}/acts" { plan: PlanId };
+    Scores "/api/v1/plans/{plan}/scores" { plan: PlanId };
+    Units "/api/v1/plans/{plan}/units" { plan: PlanId };
+    Unit "/api/v1/plans/{plan}/units/{unit}" { plan: PlanId, unit: String };
+    Objectives "/api/v1/plans/{plan}/objectives" { plan: PlanId };
     Objective "/api/v1/plans/{plan}/units/{unit}/objectives/{label}"
-        { plan: String, unit: String, label: String };
+        { plan: PlanId, unit: String, label: String };
     Phases "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases"
-        { plan: String, unit: String, label: String };
+        { plan: PlanId, unit: String, label: String };
     Phase "/api/v1/plans/{plan}/units/{unit}/objectives/{label}/phases/{n}"
-        { plan: String, unit: String, label: String, n: domain::Position };
+        { plan: PlanId, unit: String, label: String, n: domain::Position };
 }
 
 /// `P`'s pattern as the OpenAPI document writes it: below its server, `/api/v1`.

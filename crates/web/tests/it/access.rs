@@ -4,7 +4,7 @@
 use domain::Role;
 use web::auth::{Settings, Throttle};
 
-use crate::{PLAN, TestApp, cookie_of};
+use crate::{PLAN, PLAN_ID, TestApp, cookie_of};
 
 #[tokio::test]
 async fn a_person_signs_in_and_out_and_a_wrong_password_is_refused() {
@@ -196,7 +196,7 @@ async fn every_form_needs_its_csrf_token() {
         assert_ne!(
             app.store
                 .phase_fields(store::PhaseKey {
-                    plan: PLAN,
+                    plan: &PLAN_ID,
                     unit: o.unit.as_str(),
                     objective: o.label.as_str(),
                     position: 1,
@@ -211,7 +211,7 @@ async fn every_form_needs_its_csrf_token() {
         assert_eq!(app.store.tokens("ada").await.unwrap().len(), 1);
         assert!(app.store.person("eva").await.is_err());
         assert_eq!(
-            app.store.plan_state(PLAN).await.unwrap(),
+            app.store.plan_state(&PLAN_ID).await.unwrap(),
             domain::PlanState::Draft
         );
         assert_eq!(user.get("/account").await.status(), 200);
@@ -533,7 +533,7 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
             ),
         ] {
             let new = store::NewPerson {
-                username: username.into(),
+                username: domain::Username::parse(username).unwrap(),
                 name: format!("{username} Rossi"),
                 entity: entity.map(str::to_string),
                 roles,

@@ -10,7 +10,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-use crate::{PLAN, TestApp, demo};
+use crate::{PLAN, PLAN_ID, TestApp, demo};
 
 /// chromedriver on a free port, killed when dropped.
 struct Driver(Child, u16);
@@ -162,7 +162,7 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
         // The plan measures phases by weight on time; it runs.
         app.store
             .set_scoring(
-                PLAN,
+                &PLAN_ID,
                 Some(r#"{"phases": {"method": {"method": "weighted_on_time"}, "empty_weights": "spread"}}"#),
                 &store::testing::stamp("test"),
             )

@@ -5,7 +5,7 @@
 
 use domain::Role;
 
-use crate::{PLAN, TestApp, demo, head_name};
+use crate::{PLAN, PLAN_ID, TestApp, demo, head_name};
 
 #[tokio::test]
 async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
@@ -68,7 +68,7 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         ];
         assert_eq!(nucleo.post(&ask, &request).await.status(), 403, "{b}");
         assert_eq!(head.post(&ask, &request).await.status(), 303, "{b}");
-        let id = app.store.change_requests(PLAN).await.unwrap()[0].id;
+        let id = app.store.change_requests(&PLAN_ID).await.unwrap()[0].id;
         let opinion = format!("/piani/{PLAN}/richieste/{id}/parere");
         let decision = format!("/piani/{PLAN}/richieste/{id}/decisione");
         let approve = [
@@ -142,7 +142,7 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
             "{b}"
         );
         assert_eq!(
-            app.store.version(PLAN, 1).await.unwrap().objectives[index].phases[0].deadline,
+            app.store.version(&PLAN_ID, 1).await.unwrap().objectives[index].phases[0].deadline,
             first.deadline,
             "{b}: version 1 is the plan as approved"
         );
@@ -154,14 +154,14 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
             ("reason", "Risorse ridotte"),
         ];
         assert_eq!(head.post(&ask, &target).await.status(), 303, "{b}");
-        let id = app.store.change_requests(PLAN).await.unwrap()[1].id;
+        let id = app.store.change_requests(&PLAN_ID).await.unwrap()[1].id;
         let opinion = format!("/piani/{PLAN}/richieste/{id}/parere");
         let decision = format!("/piani/{PLAN}/richieste/{id}/decisione");
         // A decision computed on a plan that has changed since is refused, not half-applied.
         let stale = app
             .store
             .decide_change(
-                PLAN,
+                &PLAN_ID,
                 id,
                 &domain::BoardAct {
                     number: "1".into(),
@@ -184,8 +184,8 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
             ("act_date", "2021-07-20"),
         ];
         assert_eq!(giunta.post(&decision, &reject).await.status(), 303, "{b}");
-        assert_eq!(app.store.versions(PLAN).await.unwrap().len(), 2, "{b}");
-        let requests = app.store.change_requests(PLAN).await.unwrap();
+        assert_eq!(app.store.versions(&PLAN_ID).await.unwrap().len(), 2, "{b}");
+        let requests = app.store.change_requests(&PLAN_ID).await.unwrap();
         assert_eq!(requests[1].state, domain::change::RequestState::Rejected);
         let list = nucleo.text(&format!("/piani/{PLAN}/richieste")).await;
         assert!(

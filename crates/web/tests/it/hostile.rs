@@ -214,7 +214,7 @@ async fn another_administration_is_refused_alike_everywhere() {
         let b = app.backend;
         app.run_plan().await;
         let new = NewPerson {
-            username: "zeno".into(),
+            username: domain::Username::parse("zeno").unwrap(),
             name: "Zeno Blu".into(),
             entity: Some("comune-di-roma".into()),
             roles: vec![Role::Admin, Role::Board, Role::Evaluator],

@@ -5,7 +5,7 @@
 use domain::{PlanState, Role};
 use serde_json::{Value, json};
 
-use crate::{PLAN, TestApp, demo, head_name, objective_of, without_initials};
+use crate::{PLAN, PLAN_ID, TestApp, demo, head_name, objective_of, without_initials};
 
 async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     let r = app
@@ -117,7 +117,7 @@ async fn the_cycle_runs_through_the_pages_with_the_right_people_only() {
             );
         }
         assert_eq!(
-            app.store.plan_state(PLAN).await.unwrap(),
+            app.store.plan_state(&PLAN_ID).await.unwrap(),
             PlanState::Published
         );
         let page = admin.text(&format!("/piani/{PLAN}")).await;

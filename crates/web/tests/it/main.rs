@@ -112,7 +112,7 @@ impl TestApp {
         });
         self.store
             .record_act(
-                PLAN,
+                &PLAN_ID,
                 domain::ActKind::parse(kind).unwrap(),
                 from,
                 to,
@@ -133,7 +133,7 @@ impl TestApp {
     ) -> String {
         let password = format!("{username}-password-1234");
         let new = NewPerson {
-            username: username.into(),
+            username: domain::Username::parse(username).unwrap(),
             name: name.into(),
             entity: None,
             roles: roles.to_vec(),
@@ -467,6 +467,9 @@ pub fn demo() -> Plan {
 }
 
 pub const PLAN: &str = "citta-di-alessandria-2021";
+/// `PLAN`, as the store and the use cases take it.
+pub static PLAN_ID: std::sync::LazyLock<domain::PlanId> =
+    std::sync::LazyLock::new(|| domain::PlanId::parse(PLAN).unwrap());
 
 #[tokio::test]
 async fn healthz_answers_and_the_server_stops_gracefully() {

@@ -9,7 +9,7 @@
 use axum::http::Method;
 use domain::{PlanState, Role};
 
-use crate::{PLAN, TestApp, User, demo, head_name, headed_unit};
+use crate::{PLAN, PLAN_ID, TestApp, User, demo, head_name, headed_unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -371,8 +371,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                     p.spare_token = app.spare_token(p.username).await;
                 }
             }
-            assert_eq!(app.store.plan_state(PLAN).await.unwrap(), state, "{b}");
-            let revision = app.store.revision(PLAN).await.unwrap();
+            assert_eq!(app.store.plan_state(&PLAN_ID).await.unwrap(), state, "{b}");
+            let revision = app.store.revision(&PLAN_ID).await.unwrap();
             for who in EVERYONE {
                 let person = people.iter().find(|(w, _)| *w == who).map(|(_, p)| p);
                 for (method, pattern) in &ordered {
@@ -398,9 +398,9 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             }
             // The writes that were allowed changed nothing of the plan: neither its state nor
             // anything else (every change of a plan moves its revision).
-            assert_eq!(app.store.plan_state(PLAN).await.unwrap(), state, "{b}");
+            assert_eq!(app.store.plan_state(&PLAN_ID).await.unwrap(), state, "{b}");
             assert_eq!(
-                app.store.revision(PLAN).await.unwrap(),
+                app.store.revision(&PLAN_ID).await.unwrap(),
                 revision,
                 "{b}: a write changed the plan in state {}",
                 state.as_str()

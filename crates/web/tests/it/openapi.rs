@@ -11,7 +11,7 @@ use domain::{PlanState, Role};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::{PLAN, TestApp, demo, head_name, headed_unit};
+use crate::{PLAN, PLAN_ID, TestApp, demo, head_name, headed_unit};
 
 /// The methods an OpenAPI path item may hold operations under.
 const METHODS: [&str; 8] = [
@@ -340,7 +340,7 @@ async fn with_token(
 ) -> String {
     let stamp = store::testing::stamp("test");
     let new = store::NewPerson {
-        username: username.into(),
+        username: domain::Username::parse(username).unwrap(),
         name: name.into(),
         entity: entity.map(str::to_owned),
         roles: roles.to_vec(),
@@ -630,7 +630,7 @@ async fn write_answers_are_what_the_document_declares() {
             c.check(b, what, "POST", ACTS, answer, 422);
         }
         assert_eq!(
-            app.store.plan_state(PLAN).await.unwrap(),
+            app.store.plan_state(&PLAN_ID).await.unwrap(),
             PlanState::Validated,
             "{b}"
         );

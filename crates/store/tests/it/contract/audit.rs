@@ -61,10 +61,12 @@ async fn every_kind_of_write_appends_one_chained_entry_read_back_by_plan_and_sub
             };
         let rounds = format!("{id}/monitoraggi/");
         let cases: [(AuditFilter, &Keep); 6] = [
-            (filter(Some(&id), None, None), &|e| {
-                e.plan.as_deref() == Some(&id)
+            (filter(Some(id.as_str()), None, None), &|e| {
+                e.plan.as_deref() == Some(id.as_str())
             }),
-            (filter(None, None, Some(&id)), &|e| e.subject == id),
+            (filter(None, None, Some(id.as_str())), &|e| {
+                e.subject == id.as_str()
+            }),
             (filter(None, Some(&rounds), None), &|e| {
                 e.subject.starts_with(&rounds)
             }),
@@ -72,7 +74,7 @@ async fn every_kind_of_write_appends_one_chained_entry_read_back_by_plan_and_sub
                 e.subject.starts_with("person/a_")
             }),
             (filter(None, Some("person/%"), None), &|_| false),
-            (filter(Some(&id), Some("person/"), None), &|_| false),
+            (filter(Some(id.as_str()), Some("person/"), None), &|_| false),
         ];
         for (filter, keep) in cases {
             let kept: Vec<Entry> = log.iter().filter(|e| keep(e)).cloned().collect();

@@ -5,9 +5,9 @@
 //! opened before conflicts), keeps the plan as approved as version 1 and the new one after
 //! it, and leaves what monitoring recorded; a rejection changes nothing but the request.
 
-use domain::BoardAct;
 use domain::change::{Proposal, RequestState, apply};
 use domain::facts::{ChangeRequest, Decision, Opinion, VersionInfo};
+use domain::{BoardAct, PlanId};
 use serde_json::json;
 
 use super::lifecycle::TO_EXECUTION;
@@ -24,14 +24,14 @@ fn act(request: i64) -> BoardAct {
 }
 
 impl Run {
-    async fn request(&self, plan: &str, id: i64) -> ChangeRequest {
+    async fn request(&self, plan: &PlanId, id: i64) -> ChangeRequest {
         let requests = self.store.change_requests(plan).await.unwrap();
         requests.into_iter().find(|r| r.id == id).unwrap()
     }
 
     /// Asks for `proposal` on objective `objective` (`unit/label`): the request waits for
     /// the Nucleo's opinion.
-    pub async fn ask(&self, plan: &str, objective: &str, proposal: &Proposal) -> i64 {
+    pub async fn ask(&self, plan: &PlanId, objective: &str, proposal: &Proposal) -> i64 {
         let stamp = self.stamp("capo");
         let ask = self
             .store
@@ -58,7 +58,7 @@ impl Run {
     }
 
     /// The Nucleo's opinion on request `id`: the request waits for the Giunta.
-    pub async fn opine(&self, plan: &str, id: i64, favourable: bool) {
+    pub async fn opine(&self, plan: &PlanId, id: i64, favourable: bool) {
         let before = self.request(plan, id).await;
         let (stamp, text) = (self.stamp("nucleo"), "Motivata");
         let opine = self.store.give_opinion(plan, id, favourable, text, &stamp);
@@ -87,7 +87,7 @@ impl Run {
     }
 
     /// A decision on request `id` computed from revision `seen`, refused as `refused`.
-    async fn undecided(&self, plan: &str, id: i64, seen: i64, refused: Refused) {
+    async fn undecided(&self, plan: &PlanId, id: i64, seen: i64, refused: Refused) {
         let (board, stamp) = (act(id), self.stamp("giunta"));
         let decide = self
             .store
@@ -98,7 +98,7 @@ impl Run {
     /// The Giunta's decision on request `id` about objective `objective` (its index).
     pub async fn decide(
         &self,
-        plan: &str,
+        plan: &PlanId,
         objective: usize,
         id: i64,
         approve: bool,
@@ -257,7 +257,7 @@ async fn change_requests_are_asked_opined_and_decided_in_turn() {
         run.refuse(
             Refused::NotFound,
             s.request_change(
-                "nessuno-2021",
+                &crate::plan_id("nessuno-2021"),
                 objective,
                 &proposals[0],
                 REASON,

@@ -9,7 +9,7 @@ use std::fmt::Debug;
 use domain::audit::Entry;
 use domain::change::{Proposal, RequestState, apply};
 use domain::facts::Facts;
-use domain::{ActKind, Percent, PlanState};
+use domain::{ActKind, Percent, PlanId, PlanState};
 use store::AuditFilter;
 
 use super::lifecycle::EVERY_MOVE;
@@ -40,7 +40,7 @@ pub fn parts(f: &Facts) -> BTreeMap<&'static str, String> {
 
 /// One write of every kind the log records: a plan through its whole cycle, with monitoring
 /// and change requests on the way, and an account through its own. Returns the plan's id.
-pub async fn tour(run: &Run) -> String {
+pub async fn tour(run: &Run) -> PlanId {
     let doc = sample();
     let id = run.demo_through(&[]).await;
     let at = At::new(&id, &doc, 0, 1);
@@ -102,12 +102,12 @@ pub async fn tour(run: &Run) -> String {
 
 /// The parts of plan `plan`'s facts that `entry` must change; `facts` are the plan's at the
 /// end (a request's proposal does not change).
-fn concerned(entry: &Entry, plan: &str, facts: &Facts) -> BTreeSet<&'static str> {
-    if entry.plan.as_deref() != Some(plan) {
+fn concerned(entry: &Entry, plan: &PlanId, facts: &Facts) -> BTreeSet<&'static str> {
+    if entry.plan.as_deref() != Some(plan.as_str()) {
         return BTreeSet::new();
     }
     let mut parts = BTreeSet::from(["summary", "log"]);
-    if entry.subject == plan {
+    if entry.subject == plan.as_str() {
         parts.insert("history");
     }
     let (before, after) = (value(entry.before.as_ref()), value(entry.after.as_ref()));
@@ -165,7 +165,7 @@ fn concerned(entry: &Entry, plan: &str, facts: &Facts) -> BTreeSet<&'static str>
 async fn facts_reflect_each_write_of_their_plan_where_it_belongs_and_nothing_else() {
     on_every_backend(async |run: &Run| {
         let (s, b) = (&run.store, run.backend);
-        let id = store::plan_id(&sample());
+        let id = sample().id().unwrap();
         *run.watch.borrow_mut() = Some(Watch {
             plan: id.clone(),
             steps: Vec::new(),
@@ -199,12 +199,15 @@ async fn facts_reflect_each_write_of_their_plan_where_it_belongs_and_nothing_els
 
         let mine: Vec<Entry> = log
             .iter()
-            .filter(|e| e.plan.as_deref() == Some(&id))
+            .filter(|e| e.plan.as_deref() == Some(id.as_str()))
             .cloned()
             .collect();
         assert!(mine.len() < log.len() - 3, "{b}: others wrote too");
         assert_eq!(facts.log, mine, "{b}");
-        let own: Vec<Entry> = mine.into_iter().filter(|e| e.subject == id).collect();
+        let own: Vec<Entry> = mine
+            .into_iter()
+            .filter(|e| e.subject == id.as_str())
+            .collect();
         assert_eq!(facts.history, own, "{b}");
         let approved = facts
             .requests

@@ -5,7 +5,7 @@
 //! while running.
 
 use domain::facts::{PhaseFields, PhaseRecord};
-use domain::{ActKind, Percent, PlanState};
+use domain::{ActKind, Percent, PlanId, PlanState};
 use store::{AuditFilter, EditConflict, Edited};
 
 use super::{At, Refused, Run, on_every_backend, sample};
@@ -22,10 +22,10 @@ pub fn details(kind: ActKind) -> serde_json::Value {
 impl Run {
     /// Performs `kind` on `plan` from the state it is in, to the state the lifecycle's move
     /// table gives; the entry says both and the act's details.
-    pub async fn act(&self, plan: &str, kind: ActKind) -> PlanState {
+    pub async fn act(&self, plan: &PlanId, kind: ActKind) -> PlanState {
         let from = self.store.plan_state(plan).await.unwrap();
         let to = domain::workflow::next(from, kind).unwrap();
-        let subject = |_: &()| plan.to_owned();
+        let subject = |_: &()| plan.to_string();
         let stamp = self.stamp("nucleo");
         let act = self
             .store
@@ -48,7 +48,7 @@ impl Run {
     }
 
     /// Saves the demonstration plan and takes it through `acts`; returns its id.
-    pub async fn demo_through(&self, acts: &[ActKind]) -> String {
+    pub async fn demo_through(&self, acts: &[ActKind]) -> PlanId {
         let saved = self.save(&super::sample(), false).await;
         for kind in acts {
             self.act(&saved.id, *kind).await;
@@ -223,7 +223,7 @@ async fn acts_move_a_plan_from_the_state_seen_and_edits_save_from_the_version_se
         run.refuse(
             Refused::Conflict,
             s.record_act(
-                "nessuno-2021",
+                &crate::plan_id("nessuno-2021"),
                 ActKind::Validate,
                 PlanState::Draft,
                 PlanState::Validated,
@@ -234,7 +234,7 @@ async fn acts_move_a_plan_from_the_state_seen_and_edits_save_from_the_version_se
         .await;
         // The plan's own history: its import and its acts, in order.
         let own = AuditFilter {
-            subject: Some(id.clone()),
+            subject: Some(id.to_string()),
             ..AuditFilter::default()
         };
         let history: Vec<String> = s

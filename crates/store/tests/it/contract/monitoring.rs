@@ -5,9 +5,9 @@
 //! lifted; the dates of events recorded and removed.
 
 use chrono::NaiveDate;
-use domain::PlanState;
 use domain::facts::{Actual, EvidenceInfo, Neutralisation, Round};
 use domain::monitoring::ReportStatus;
+use domain::{PlanId, PlanState};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use store::{NewEvidence, Person};
@@ -18,16 +18,16 @@ use super::{At, Refused, Run, day, on_every_backend, sample};
 const NOWHERE: &str = "nessuno-2021";
 
 impl Run {
-    async fn monitoring_of(&self, plan: &str) -> domain::facts::Monitoring {
+    async fn monitoring_of(&self, plan: &PlanId) -> domain::facts::Monitoring {
         self.store.monitoring(plan).await.unwrap()
     }
 
     /// Sets (or resets) the plan's scoring settings; the entry says the old and the new.
-    pub async fn scoring(&self, plan: &str, settings: Option<&str>) {
+    pub async fn scoring(&self, plan: &PlanId, settings: Option<&str>) {
         let old = self.monitoring_of(plan).await.scoring;
         let stamp = self.stamp("ufficio");
         let set = self.store.set_scoring(plan, settings, &stamp);
-        self.write("plan.scoring", |_| plan.to_owned(), set).await;
+        self.write("plan.scoring", |_| plan.to_string(), set).await;
         let parse = |t: &str| serde_json::from_str(t).unwrap();
         self.entry_says(old.as_deref().map(parse), settings.map(parse));
         let now = self.monitoring_of(plan).await.scoring;
@@ -35,7 +35,7 @@ impl Run {
     }
 
     /// Opens a round; it is the open one, as asked, by whom and when.
-    pub async fn open_round(&self, plan: &str, name: &str, as_of: NaiveDate) -> i64 {
+    pub async fn open_round(&self, plan: &PlanId, name: &str, as_of: NaiveDate) -> i64 {
         let stamp = self.stamp("ufficio");
         let open = self.store.open_round(plan, name, as_of, &stamp);
         let id = self
@@ -64,7 +64,7 @@ impl Run {
     }
 
     /// Closes round `id`: closed when and by whom, and no round is open.
-    pub async fn close_round(&self, plan: &str, id: i64) {
+    pub async fn close_round(&self, plan: &PlanId, id: i64) {
         let stamp = self.stamp("ufficio");
         let close = self.store.close_round(plan, id, &stamp);
         self.write("round.close", |_| format!("{plan}/monitoraggi/{id}"), close)
@@ -83,7 +83,7 @@ impl Run {
     }
 
     /// Records that reminder `kind` of `round` went to `person`.
-    pub async fn reminder(&self, plan: &str, round: i64, person: &Person, kind: &str) {
+    pub async fn reminder(&self, plan: &PlanId, round: i64, person: &Person, kind: &str) {
         let s = &self.store;
         assert!(
             !s.reminder_sent(round, person.id, kind).await.unwrap(),
@@ -91,7 +91,14 @@ impl Run {
             self.backend
         );
         let stamp = self.stamp("cli");
-        let sent = s.record_reminder(plan, round, person.id, &person.username, kind, &stamp);
+        let sent = s.record_reminder(
+            plan,
+            round,
+            person.id,
+            person.username.as_str(),
+            kind,
+            &stamp,
+        );
         self.write(
             "round.reminder",
             |_| format!("{plan}/monitoraggi/{round}"),
@@ -196,7 +203,7 @@ impl Run {
     }
 
     /// Neutralises `subject` for `reason`, or lifts it (`None`).
-    pub async fn neutralise(&self, plan: &str, subject: &str, reason: Option<&str>) {
+    pub async fn neutralise(&self, plan: &PlanId, subject: &str, reason: Option<&str>) {
         let old = self
             .monitoring_of(plan)
             .await
@@ -229,7 +236,7 @@ impl Run {
     }
 
     /// Records the date of `event`, or removes it (`None`).
-    pub async fn event(&self, plan: &str, event: &str, on: Option<NaiveDate>) {
+    pub async fn event(&self, plan: &PlanId, event: &str, on: Option<NaiveDate>) {
         let of = |events: Vec<(String, NaiveDate)>| {
             events.into_iter().find(|(e, _)| e == event).map(|(_, d)| d)
         };
@@ -264,13 +271,13 @@ async fn monitoring_keeps_rounds_reports_evidence_actuals_neutralisations_and_ev
         run.scoring(&id, None).await;
         run.refuse(
             Refused::NotFound,
-            s.set_scoring(NOWHERE, None, &run.stamp("ufficio")),
+            s.set_scoring(&crate::plan_id(NOWHERE), None, &run.stamp("ufficio")),
         )
         .await;
 
         // One round open at a time; each reminder of it once.
         let round = run.open_round(&id, "Primo monitoraggio", day(6, 30)).await;
-        for plan in [&id[..], NOWHERE] {
+        for plan in [id.clone(), crate::plan_id(NOWHERE)] {
             let refusal = if plan == id {
                 Refused::Conflict
             } else {
@@ -278,7 +285,7 @@ async fn monitoring_keeps_rounds_reports_evidence_actuals_neutralisations_and_ev
             };
             run.refuse(
                 refusal,
-                s.open_round(plan, "Secondo", day(9, 30), &run.stamp("ufficio")),
+                s.open_round(&plan, "Secondo", day(9, 30), &run.stamp("ufficio")),
             )
             .await;
         }
@@ -351,7 +358,12 @@ async fn monitoring_keeps_rounds_reports_evidence_actuals_neutralisations_and_ev
         .await;
         run.refuse(
             Refused::NotFound,
-            s.neutralise(NOWHERE, &subject, Some("x"), &run.stamp("nucleo")),
+            s.neutralise(
+                &crate::plan_id(NOWHERE),
+                &subject,
+                Some("x"),
+                &run.stamp("nucleo"),
+            ),
         )
         .await;
 
@@ -361,7 +373,7 @@ async fn monitoring_keeps_rounds_reports_evidence_actuals_neutralisations_and_ev
         }
         run.refuse(
             Refused::NotFound,
-            s.record_event(NOWHERE, "x", None, &run.stamp("ufficio")),
+            s.record_event(&crate::plan_id(NOWHERE), "x", None, &run.stamp("ufficio")),
         )
         .await;
 

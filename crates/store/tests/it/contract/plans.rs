@@ -4,7 +4,6 @@
 
 use domain::facts::PlanSummary;
 use domain::{ActKind, Plan, PlanState};
-use store::{entity_slug, plan_id};
 
 use super::{At, Refused, Run, on_every_backend, sample};
 use crate::json;
@@ -13,7 +12,7 @@ impl Run {
     /// Saves `plan`, new or replacing a draft: its summary says what was saved, at the next
     /// revision.
     pub async fn save(&self, plan: &Plan, replace: bool) -> PlanSummary {
-        let id = plan_id(plan);
+        let id = plan.id().unwrap();
         let before = self.store.revision(&id).await.ok();
         let action = if before.is_some() {
             "plan.replace"
@@ -22,7 +21,7 @@ impl Run {
         };
         let stamp = self.stamp("cli");
         let save = self.store.save_plan(plan, &[], replace, &stamp);
-        let saved = self.write(action, |_| id.clone(), save).await;
+        let saved = self.write(action, |_| id.to_string(), save).await;
         let expected = PlanSummary {
             id: id.clone(),
             entity: plan.entity.name.clone(),
@@ -38,7 +37,7 @@ impl Run {
     /// The version of the first phase of the first objective is the plan's revision, and its
     /// fields are the document's.
     async fn phases_start_at(&self, plan: &Plan, revision: i64) {
-        let id = plan_id(plan);
+        let id = plan.id().unwrap();
         let at = At::new(&id, plan, 0, 1);
         let (version, fields) = self.read("phase", self.store.phase_fields(at.key())).await;
         let phase = &plan.objectives[0].phases[0];
@@ -56,7 +55,7 @@ async fn plans_are_saved_listed_read_and_replaced_only_while_drafts() {
     on_every_backend(async |run: &Run| {
         let s = &run.store;
         let plan = sample();
-        let id = plan_id(&plan);
+        let id = plan.id().unwrap();
         assert!(run.read("plans", s.plans()).await.is_empty());
         run.refuse(Refused::NotFound, s.plan(&id)).await;
         run.refuse(Refused::NotFound, s.revision(&id)).await;
@@ -74,7 +73,7 @@ async fn plans_are_saved_listed_read_and_replaced_only_while_drafts() {
         );
         assert_eq!(
             run.read("entities", s.entities()).await,
-            [entity_slug(&plan)]
+            [plan.entity_slug()]
         );
         let (summary, back) = run.read("plan", s.plan_with_summary(&id)).await;
         assert_eq!((summary, json(&back)), (first.clone(), json(&plan)));
