@@ -171,6 +171,23 @@ pub async fn record_acts(
     }
 }
 
+/// The string at `pointer` (`/code`, `/location/path`) in each item of the JSON array `list`.
+///
+/// # Panics
+/// When `list` is not an array or an item has no string there.
+#[allow(clippy::expect_used)]
+pub fn strings<'a>(list: &'a serde_json::Value, pointer: &str) -> Vec<&'a str> {
+    list.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|item| {
+            item.pointer(pointer)
+                .and_then(serde_json::Value::as_str)
+                .expect("a string")
+        })
+        .collect()
+}
+
 impl crate::Store {
     /// Runs raw SQL against the database, as someone with direct access to it would: for
     /// tests that tamper with what the application protects.

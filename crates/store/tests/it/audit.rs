@@ -11,10 +11,7 @@ use crate::demo;
 /// A store with a few recorded changes: an import, two acts, a person.
 async fn with_history(url: &str) -> Store {
     let store = Store::open(url).await.unwrap();
-    let saved = store
-        .save_plan(&demo(), &[], false, &stamp("cli"))
-        .await
-        .unwrap();
+    let saved = crate::save(&store, &demo(), false).await;
     let acts = [
         (PlanState::Draft, "validate", PlanState::Validated),
         (PlanState::Validated, "approve", PlanState::Approved),
@@ -140,10 +137,7 @@ async fn versions_only_grow_so_a_stale_edit_never_matches_after_a_replacement() 
     for db in fresh_databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let plan = demo();
-        let saved = store
-            .save_plan(&plan, &[], false, &stamp("cli"))
-            .await
-            .unwrap();
+        let saved = crate::save(&store, &plan, false).await;
         let o = &plan.objectives[0];
         let key = PhaseKey {
             plan: &saved.id,
@@ -162,10 +156,7 @@ async fn versions_only_grow_so_a_stale_edit_never_matches_after_a_replacement() 
         };
         assert!(version > opened, "{}", db.backend);
         // The plan is imported again: its phases start over, at a version no form holds.
-        store
-            .save_plan(&plan, &[], true, &stamp("cli"))
-            .await
-            .unwrap();
+        crate::save(&store, &plan, true).await;
         let (fresh, _) = store.phase_fields(key).await.unwrap();
         assert!(fresh > version, "{}: {fresh} after {version}", db.backend);
         for stale in [opened, version] {

@@ -160,19 +160,9 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
         );
         let mut third_year = demo();
         third_year.year = 2023;
-        store
-            .save_plan(&third_year, &[], false, &stamp("cli"))
-            .await
-            .unwrap();
-        store
-            .open_round(
-                &crate::plan_id(SECOND),
-                "Primo",
-                NaiveDate::from_ymd_opt(2022, 6, 30).unwrap(),
-                &stamp("ada"),
-            )
-            .await
-            .unwrap();
+        crate::save(&store, &third_year, false).await;
+        let as_of = NaiveDate::from_ymd_opt(2022, 6, 30).unwrap();
+        crate::open_round(store, SECOND, "Primo", as_of).await;
         let (seq, _) = chain(store).await;
         assert!(seq > source_chain.0, "{name}: the chain goes on");
         store.close().await;
@@ -297,10 +287,7 @@ async fn every_table_of_the_schema_is_backed_up_or_left_out_on_purpose() {
 async fn large_and_empty_files_go_through_whole() {
     let source_db = fresh_sqlite();
     let source = Store::open(&source_db.url).await.unwrap();
-    source
-        .save_plan(&demo(), &[], false, &stamp("cli"))
-        .await
-        .unwrap();
+    crate::save(&source, &demo(), false).await;
     let key = PhaseKey {
         plan: &crate::plan_id(PLAN),
         unit: "avvocatura",

@@ -9,7 +9,7 @@ use domain::audit::{Entry, verify};
 use domain::change::Proposal;
 use domain::{BoardAct, Plan, Role};
 use sha2::{Digest, Sha256};
-use store::testing::{audit_log, fresh_sqlite, stamp};
+use store::testing::{audit_log, fresh_sqlite, person, stamp};
 use store::{NewEvidence, NewPerson, PhaseKey, Store, StoreError};
 
 use crate::demo;
@@ -40,10 +40,7 @@ pub fn second_plan() -> Plan {
 pub async fn filled(url: &str) -> Store {
     let store = Store::open(url).await.unwrap();
     let plan = demo();
-    store
-        .save_plan(&plan, &[], false, &stamp("cli"))
-        .await
-        .unwrap();
+    crate::save(&store, &plan, false).await;
     let diagnostics = vec![domain::Diagnostic::warning(
         domain::Code::WeightMissing,
         "objectives[1].phases[0]",
@@ -53,42 +50,18 @@ pub async fn filled(url: &str) -> Store {
         .save_plan(&second_plan(), &diagnostics, false, &stamp("cli"))
         .await
         .unwrap();
-    let ada = store
-        .add_person(
-            &NewPerson {
-                username: domain::Username::parse("ada").unwrap(),
-                name: "Ada Rossi".into(),
-                entity: None,
-                roles: vec![Role::Admin, Role::Auditor],
-                units: vec![],
-                password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
-            },
-            &stamp("cli"),
-        )
-        .await
-        .unwrap();
-    let capo = store
-        .add_person(
-            &NewPerson {
-                username: domain::Username::parse("capo").unwrap(),
-                name: "Roberto Calcagni".into(),
-                entity: Some("citta-di-alessandria".into()),
-                roles: vec![],
-                units: vec![domain::UnitId::parse("avvocatura").unwrap()],
-                password_hash: None,
-            },
-            &stamp("cli"),
-        )
-        .await
-        .unwrap();
-    store
-        .set_email(
-            "capo",
-            Some(&domain::Email::parse("capo@comune.example.it").unwrap()),
-            &stamp("cli"),
-        )
-        .await
-        .unwrap();
+    let ada = NewPerson {
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        ..person("ada", "Ada Rossi", &[Role::Admin, Role::Auditor])
+    };
+    let capo = NewPerson {
+        entity: Some("citta-di-alessandria".into()),
+        units: vec![domain::UnitId::parse("avvocatura").unwrap()],
+        ..person("capo", "Roberto Calcagni", &[])
+    };
+    let ada = store.add_person(&ada, &stamp("cli")).await.unwrap();
+    let capo = store.add_person(&capo, &stamp("cli")).await.unwrap();
+    crate::set_email(&store, "capo", "capo@comune.example.it").await;
     store
         .add_token("ada", "cruscotto", "token-hash", &stamp("cli"))
         .await
@@ -122,15 +95,8 @@ pub async fn filled(url: &str) -> Store {
         )
         .await
         .unwrap();
-    let round = store
-        .open_round(
-            &crate::plan_id(PLAN),
-            "Primo monitoraggio",
-            NaiveDate::from_ymd_opt(2021, 6, 30).unwrap(),
-            &stamp("ada"),
-        )
-        .await
-        .unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
+    let round = crate::open_round(&store, PLAN, "Primo monitoraggio", as_of).await;
     let key = PhaseKey {
         plan: &crate::plan_id(PLAN),
         unit: "avvocatura",
@@ -256,12 +222,7 @@ pub fn gzip(text: &str) -> Vec<u8> {
 /// application's own checks, not the checksum, can find.
 pub fn sealed(lines: &[String]) -> Vec<u8> {
     let header: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
-    let names: Vec<&str> = header["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let names = store::testing::strings(&header["tables"], "/name");
     let mut counts = vec![0u64; names.len()];
     let mut text = String::new();
     for line in lines {

@@ -11,6 +11,7 @@ mod contract;
 mod people;
 mod schema;
 
+use chrono::NaiveDate;
 use domain::{Code, Diagnostic, Plan};
 use store::testing::{fresh_databases, stamp};
 use store::{Store, StoreError};
@@ -26,6 +27,34 @@ pub fn demo() -> Plan {
     serde_json::from_str(DEMO).unwrap()
 }
 
+/// Saves `plan` without diagnostics, as `cli`: as a new plan, or replacing the one there.
+pub async fn save(store: &Store, plan: &Plan, replace: bool) -> store::PlanSummary {
+    store
+        .save_plan(plan, &[], replace, &stamp("cli"))
+        .await
+        .unwrap()
+}
+
+/// Opens a monitoring round of `plan` as of `as_of`, as `ada`; its id.
+pub async fn open_round(store: &Store, plan: &str, name: &str, as_of: NaiveDate) -> i64 {
+    store
+        .open_round(&plan_id(plan), name, as_of, &stamp("ada"))
+        .await
+        .unwrap()
+}
+
+/// Gives `username` the address `email`, as `cli`.
+pub async fn set_email(store: &Store, username: &str, email: &str) {
+    store
+        .set_email(
+            username,
+            Some(&domain::Email::parse(email).unwrap()),
+            &stamp("cli"),
+        )
+        .await
+        .unwrap();
+}
+
 fn json(plan: &Plan) -> serde_json::Value {
     serde_json::to_value(plan).unwrap()
 }
@@ -35,10 +64,7 @@ async fn saving_and_reading_gives_back_the_same_plan() {
     for db in fresh_databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let plan = demo();
-        let saved = store
-            .save_plan(&plan, &[], false, &stamp("test"))
-            .await
-            .unwrap();
+        let saved = save(&store, &plan, false).await;
         assert_eq!(
             saved.id,
             plan_id("citta-di-alessandria-2021"),
@@ -74,10 +100,7 @@ async fn several_entities_and_years_live_side_by_side() {
             .objectives
             .retain(|o| other.units.iter().any(|u| u.id == o.unit));
         for p in [&a, &next_year, &other] {
-            store
-                .save_plan(p, &[], false, &stamp("test"))
-                .await
-                .unwrap();
+            save(&store, p, false).await;
         }
         let ids: Vec<String> = store
             .plans()
@@ -96,33 +119,14 @@ async fn several_entities_and_years_live_side_by_side() {
             "{}",
             db.backend
         );
-        assert_eq!(
-            json(
-                &store
-                    .plan(&plan_id("citta-di-alessandria-2022"))
-                    .await
-                    .unwrap()
-            ),
-            json(&next_year)
-        );
-        assert_eq!(
-            json(
-                &store
-                    .plan(&plan_id("comune-di-valmora-2021"))
-                    .await
-                    .unwrap()
-            ),
-            json(&other)
-        );
-        assert_eq!(
-            json(
-                &store
-                    .plan(&plan_id("citta-di-alessandria-2021"))
-                    .await
-                    .unwrap()
-            ),
-            json(&a)
-        );
+        for (id, plan) in [
+            ("citta-di-alessandria-2022", &next_year),
+            ("comune-di-valmora-2021", &other),
+            ("citta-di-alessandria-2021", &a),
+        ] {
+            let back = store.plan(&plan_id(id)).await.unwrap();
+            assert_eq!(json(&back), json(plan), "{}: {id}", db.backend);
+        }
         store.close().await;
     }
 }
@@ -132,10 +136,7 @@ async fn a_plan_is_replaced_only_when_asked() {
     for db in fresh_databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let plan = demo();
-        store
-            .save_plan(&plan, &[], false, &stamp("test"))
-            .await
-            .unwrap();
+        save(&store, &plan, false).await;
         let again = store.save_plan(&plan, &[], false, &stamp("test")).await;
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
@@ -145,10 +146,7 @@ async fn a_plan_is_replaced_only_when_asked() {
         let mut changed = demo();
         changed.title = "Piano rivisto".into();
         changed.objectives.pop();
-        let saved = store
-            .save_plan(&changed, &[], true, &stamp("test"))
-            .await
-            .unwrap();
+        let saved = save(&store, &changed, true).await;
         assert_eq!(saved.revision, 2);
         assert_eq!(store.revision(&saved.id).await.unwrap(), 2);
         assert_eq!(
@@ -193,10 +191,7 @@ async fn import_diagnostics_are_kept_with_the_plan() {
         // A plan saved with nothing to say has an empty list, not an error.
         let mut other = demo();
         other.year = 2022;
-        let saved = store
-            .save_plan(&other, &[], false, &stamp("test"))
-            .await
-            .unwrap();
+        let saved = save(&store, &other, false).await;
         assert!(store.diagnostics(&saved.id).await.unwrap().is_empty());
         store.close().await;
     }

@@ -172,31 +172,20 @@ async fn acts_move_a_plan_from_the_state_seen_and_edits_save_from_the_version_se
         let conflict = Edited::Conflict(Box::new(EditConflict { version, current }));
         assert_eq!((version, stale), (saved, conflict), "{b}");
         // A form of another state, or of a phase the plan does not have: refused.
-        run.refuse(
-            Refused::Conflict,
-            s.edit_phase(
-                at.key(),
-                saved,
-                PlanState::InExecution,
-                &form,
-                &run.stamp("ada"),
-            ),
-        )
-        .await;
         let missing = At { position: 99, ..at };
+        for (refusal, phase, state) in [
+            (Refused::Conflict, at, PlanState::InExecution),
+            (Refused::NotFound, missing, PlanState::Draft),
+        ] {
+            let stamp = run.stamp("ada");
+            run.refuse(
+                refusal,
+                s.edit_phase(phase.key(), saved, state, &form, &stamp),
+            )
+            .await;
+        }
         run.refuse(Refused::NotFound, s.phase_fields(missing.key()))
             .await;
-        run.refuse(
-            Refused::NotFound,
-            s.edit_phase(
-                missing.key(),
-                saved,
-                PlanState::Draft,
-                &form,
-                &run.stamp("ada"),
-            ),
-        )
-        .await;
 
         // Every move of the lifecycle; the same act again, from the state it left, is refused.
         let every: std::collections::BTreeSet<_> = EVERY_MOVE.iter().map(|k| k.as_str()).collect();
