@@ -89,6 +89,13 @@ pub fn seed() -> Option<PathBuf> {
     }
 }
 
+/// `pegaso import doc -o out`, then `extra`.
+fn import_to(doc: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["import", doc.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    pegaso(&args)
+}
+
 fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
@@ -100,26 +107,16 @@ fn import_the_seed_writes_a_plan_that_check_accepts() {
     let Some(seed) = seed() else { return };
     let dir = scratch("import-seed");
     let out = dir.join("a.json");
-    let run = pegaso(&[
-        "import",
-        seed.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    let stdout = text(&run.stdout);
-    assert_eq!(run.status.code(), Some(0), "{stdout}{}", text(&run.stderr));
-    assert!(
-        stdout.contains("16 unità, 44 obiettivi, 181 fasi"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("Diagnostica: 0 errori, 2 avvisi, 2 note"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("riga 2813"),
-        "diagnostics carry their line: {stdout}"
-    );
+    let run = import_to(&seed, &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    // The counts, the diagnostics and the line they stand at.
+    for wanted in [
+        "16 unità, 44 obiettivi, 181 fasi",
+        "Diagnostica: 0 errori, 2 avvisi, 2 note",
+        "riga 2813",
+    ] {
+        assert_says(&run.stdout, wanted);
+    }
     // The file written is the demo plan, byte for byte.
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
@@ -155,23 +152,12 @@ fn import_json_report_and_exit_1_on_errors() {
     let dir = scratch("import-json");
     let doc = write(&dir, "vuoto.txt", "nessuna scheda qui\n");
     let out = dir.join("p.json");
-    let run = pegaso(&[
-        "import",
-        doc.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--json",
-    ]);
+    let run = import_to(&doc, &out, &["--json"]);
     assert_eq!(run.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(report["objectives"], 0);
     assert_eq!(report["diagnostics_by_severity"]["errors"], 1);
-    let codes: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
+    let codes = store::testing::strings(&report["diagnostics"], "/code");
     assert!(codes.contains(&"no-objectives"), "{codes:?}");
     assert!(
         out.exists(),
@@ -208,27 +194,15 @@ fn check_reports_syntax_schema_and_rules() {
     let run = pegaso(&["check", schema_bad.to_str().unwrap(), "--json"]);
     assert_eq!(run.status.code(), Some(1));
     let diags: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    let paths: Vec<&str> = diags
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["location"]["path"].as_str().unwrap())
-        .collect();
-    assert!(
-        paths.contains(&"objectives[0].phases[0].label"),
-        "{paths:?}"
-    );
-    assert!(
-        paths.contains(&"objectives[1].phases[0].weight_pct"),
-        "{paths:?}"
-    );
-    assert!(
-        diags
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|d| d["code"] == "schema")
-    );
+    let paths = store::testing::strings(&diags, "/location/path");
+    for path in [
+        "objectives[0].phases[0].label",
+        "objectives[1].phases[0].weight_pct",
+    ] {
+        assert!(paths.contains(&path), "{paths:?}");
+    }
+    let codes = store::testing::strings(&diags, "/code");
+    assert!(codes.iter().all(|c| *c == "schema"), "{codes:?}");
 
     let mut plan: serde_json::Value = serde_json::from_str(&demo_text).unwrap();
     plan["objectives"][0]["phases"][1]["label"] = serde_json::json!("1");
@@ -254,20 +228,13 @@ fn show_prints_the_tree_and_filters_a_unit() {
     assert_eq!(run.status.code(), Some(0));
     let out = text(&run.stdout);
     assert!(out.starts_with("Città di Alessandria · Piano della Performance 2021-2023 · PEG 2021\n16 unità · 44 obiettivi · 181 fasi\n"));
-    assert!(
-        out.contains("  Direttore: Avv. Orietta Bocchio al 31/03/2021\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("  Direttore: Dott. Cesare Torre dal 01/04/2021\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains(
-            "  │    fase 1   45%  31/01/2021              Predisposizione bozza documento\n"
-        ),
-        "{out}"
-    );
+    for line in [
+        "  Direttore: Avv. Orietta Bocchio al 31/03/2021\n",
+        "  Direttore: Dott. Cesare Torre dal 01/04/2021\n",
+        "  │    fase 1   45%  31/01/2021              Predisposizione bozza documento\n",
+    ] {
+        assert!(out.contains(line), "{out}");
+    }
     assert!(out.lines().all(|l| l.chars().count() <= 100));
     assert!(!out.contains("Settore Gabinetto"));
 
@@ -304,7 +271,7 @@ fn unusual_input_and_output_are_explained() {
     let doc = dir.join("latin1.txt");
     std::fs::write(&doc, latin1).unwrap();
     let out = dir.join("p.json");
-    let run = pegaso(&["import", doc.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let run = import_to(&doc, &out, &[]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     assert!(
         text(&run.stderr)
@@ -319,12 +286,7 @@ fn unusual_input_and_output_are_explained() {
     );
 
     // An output folder that does not exist.
-    let run = pegaso(&[
-        "import",
-        doc.to_str().unwrap(),
-        "-o",
-        "/nessuna/cartella/p.json",
-    ]);
+    let run = import_to(&doc, Path::new("/nessuna/cartella/p.json"), &[]);
     assert_eq!(run.status.code(), Some(2));
     assert_says(
         &run.stderr,
