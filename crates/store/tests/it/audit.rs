@@ -134,8 +134,7 @@ async fn edits_removals_and_reorders_behind_the_application_are_found() {
 #[tokio::test]
 async fn versions_only_grow_so_a_stale_edit_never_matches_after_a_replacement() {
     use store::{Edited, PhaseKey};
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         let plan = demo();
         let saved = crate::save(&store, &plan, false).await;
         let o = &plan.objectives[0];

@@ -243,8 +243,7 @@ async fn live_schema(url: &str, backend: Backend) -> (Vec<String>, Vec<(String, 
 
 #[tokio::test]
 async fn every_table_of_the_schema_is_backed_up_or_left_out_on_purpose() {
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         let backend = store.backend();
         store.close().await;
         let (tables, references) = live_schema(&db.url, backend).await;
@@ -321,8 +320,7 @@ async fn large_and_empty_files_go_through_whole() {
     let archive = backup(&source).await;
     assert!(archive.len() > 10 * 1024 * 1024, "{}", archive.len());
     source.close().await;
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         let summary = restore(&store, &archive).await.unwrap();
         assert_eq!(summary.contents.files, 2);
         assert_eq!(summary.contents.file_bytes, large.len() as u64);

@@ -2,8 +2,8 @@
 //! as it was; an archive of an older schema restores; a text PostgreSQL cannot hold is said
 //! before anything is written.
 
-use store::testing::{audit_log, fresh_databases, fresh_sqlite, person, stamp};
-use store::{Backend, Store, StoreError};
+use store::testing::{audit_log, fresh_sqlite, person, stamp};
+use store::{Backend, StoreError};
 
 use crate::backup_fixture::{
     assert_empty, backup, chain, columns, filled, filled_archive, gzip, lines, restore, rows,
@@ -32,8 +32,7 @@ async fn an_older_archive_restores_when_the_missing_columns_may_be_empty() {
             *line = row.to_string();
         }
     }
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         restore(&store, &sealed(&lines)).await.unwrap();
         let capo = store.person("capo").await.unwrap();
         assert_eq!(capo.email, None, "{}", db.backend);
@@ -176,8 +175,7 @@ async fn damaged_or_foreign_archives_and_filled_targets_are_refused_with_nothing
             matches!(e, StoreError::Database(_))
         }),
     ];
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         for (name, bytes, expected) in &cases {
             let result = restore(&store, bytes).await;
             match &result {
@@ -204,8 +202,7 @@ async fn damaged_or_foreign_archives_and_filled_targets_are_refused_with_nothing
 #[tokio::test]
 async fn a_target_with_a_single_person_is_not_empty() {
     let archive = filled_archive().await;
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         store
             .add_person(&person("solo", "Solo Uno", &[]), &stamp("cli"))
             .await
@@ -233,8 +230,7 @@ async fn a_text_postgresql_cannot_hold_is_refused_before_anything_is_written() {
         .unwrap();
     let archive = backup(&source).await;
     source.close().await;
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (_db, store) in crate::each_store().await {
         let result = restore(&store, &archive).await;
         match store.backend() {
             Backend::Sqlite => {

@@ -13,7 +13,7 @@ mod schema;
 
 use chrono::NaiveDate;
 use domain::{Code, Diagnostic, Plan};
-use store::testing::{fresh_databases, stamp};
+use store::testing::{TestDatabase, fresh_databases, stamp};
 use store::{Store, StoreError};
 
 const DEMO: &str = include_str!("../../../../data/demo/alessandria-2021.plan.json");
@@ -25,6 +25,16 @@ pub fn plan_id(text: &str) -> domain::PlanId {
 
 pub fn demo() -> Plan {
     serde_json::from_str(DEMO).unwrap()
+}
+
+/// A fresh database per backend the environment offers, with a store open on it.
+pub async fn each_store() -> Vec<(TestDatabase, Store)> {
+    let mut all = Vec::new();
+    for db in fresh_databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        all.push((db, store));
+    }
+    all
 }
 
 /// Saves `plan` without diagnostics, as `cli`: as a new plan, or replacing the one there.
@@ -61,8 +71,7 @@ fn json(plan: &Plan) -> serde_json::Value {
 
 #[tokio::test]
 async fn saving_and_reading_gives_back_the_same_plan() {
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in each_store().await {
         let plan = demo();
         let saved = save(&store, &plan, false).await;
         assert_eq!(
@@ -87,8 +96,7 @@ async fn saving_and_reading_gives_back_the_same_plan() {
 
 #[tokio::test]
 async fn several_entities_and_years_live_side_by_side() {
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in each_store().await {
         let a = demo();
         let mut next_year = demo();
         next_year.year = 2022;
@@ -133,8 +141,7 @@ async fn several_entities_and_years_live_side_by_side() {
 
 #[tokio::test]
 async fn a_plan_is_replaced_only_when_asked() {
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in each_store().await {
         let plan = demo();
         save(&store, &plan, false).await;
         let again = store.save_plan(&plan, &[], false, &stamp("test")).await;
@@ -176,8 +183,7 @@ async fn import_diagnostics_are_kept_with_the_plan() {
         ),
         Diagnostic::info(Code::UnmatchedRow, "", "riga senza unità".into()).at_line(12),
     ];
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in each_store().await {
         let saved = store
             .save_plan(&demo(), &diagnostics, false, &stamp("test"))
             .await
@@ -199,8 +205,7 @@ async fn import_diagnostics_are_kept_with_the_plan() {
 
 #[tokio::test]
 async fn a_plan_that_cannot_be_stored_leaves_nothing_behind() {
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in each_store().await {
         let mut plan = demo();
         plan.units.remove(0);
         let result = store.save_plan(&plan, &[], false, &stamp("test")).await;

@@ -3,8 +3,8 @@
 
 use chrono::Duration;
 use domain::Role;
-use store::testing::{fresh_databases, stamp};
-use store::{NewPerson, Store, StoreError};
+use store::testing::stamp;
+use store::{NewPerson, StoreError};
 
 fn new(username: &str) -> NewPerson {
     NewPerson {
@@ -19,8 +19,7 @@ fn new(username: &str) -> NewPerson {
 
 #[tokio::test]
 async fn a_username_names_one_account_whatever_its_case() {
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         let b = db.backend;
         store.add_person(&new("Ada"), &stamp("test")).await.unwrap();
         let again = store.add_person(&new("ADA"), &stamp("test")).await;
@@ -51,8 +50,7 @@ async fn a_username_names_one_account_whatever_its_case() {
 
 #[tokio::test]
 async fn a_new_password_ends_sessions_tokens_and_trusted_browsers() {
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         let b = db.backend;
         let ada = store.add_person(&new("ada"), &stamp("test")).await.unwrap();
         let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();

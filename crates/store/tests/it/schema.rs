@@ -3,14 +3,10 @@
 //! constraints. Their files are numbered apart (the PostgreSQL set has one migration more, an
 //! early fix), so the schemas they make are what is compared.
 
-use store::Store;
-use store::testing::fresh_databases;
-
 #[tokio::test]
 async fn both_backends_migrations_make_the_same_schema() {
     let mut schemas = Vec::new();
-    for db in fresh_databases().await {
-        let store = Store::open(&db.url).await.unwrap();
+    for (db, store) in crate::each_store().await {
         let schema = store.schema().await.unwrap();
         assert!(
             schema.iter().any(|t| t.name == "plan")
