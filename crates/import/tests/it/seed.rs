@@ -269,17 +269,10 @@ fn strategy_and_survey() {
 #[test]
 fn demo_plan_equals_a_fresh_import() {
     let Some(imp) = seed_import() else { return };
-    let path = workspace_root().join("data/demo/alessandria-2021.plan.json");
     let mut fresh = serde_json::to_string_pretty(&imp.plan).unwrap();
     fresh.push('\n');
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        committed == fresh,
-        "data/demo differs from a fresh import; run UPDATE_EXPECT=1 cargo test -p import demo"
-    );
+    expect_test::expect_file![workspace_root().join("data/demo/alessandria-2021.plan.json")]
+        .assert_eq(&fresh);
 }
 
 /// JSON → model → JSON gives back the same document.
