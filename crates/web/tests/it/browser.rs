@@ -5,12 +5,11 @@
 
 use std::process::{Child, Command, Stdio};
 
-use domain::PlanState;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-use crate::{PLAN, PLAN_ID, TestApp, demo};
+use crate::{PLAN, PLAN_ID, TestApp, demo, head_name, objective_of};
 
 /// chromedriver on a free port, killed when dropped.
 struct Driver(Child, u16);
@@ -64,8 +63,12 @@ fn enabled() -> bool {
     true
 }
 
-/// A headless Chromium session, with the driver that must outlive it.
-async fn start_browser() -> (Driver, Client) {
+/// A headless Chromium session, with the driver that must outlive it; none when browser
+/// tests are not enabled.
+async fn start_browser() -> Option<(Driver, Client)> {
+    if !enabled() {
+        return None;
+    }
     let driver = start_driver().await;
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -78,7 +81,7 @@ async fn start_browser() -> (Driver, Client) {
         .connect(&format!("http://127.0.0.1:{}", driver.1))
         .await
         .expect("a WebDriver session");
-    (driver, browser)
+    Some((driver, browser))
 }
 
 fn screenshot(name: &str, png: &[u8]) {
@@ -129,11 +132,31 @@ async fn wait_for(browser: &Client, locator: Locator<'_>) {
     browser.wait().for_element(locator).await.unwrap();
 }
 
+/// Follows the card's link to the form of the phase `label`.
+async fn edit_phase(browser: &Client, label: &str) {
+    click(
+        browser,
+        Locator::LinkText(&format!("Modifica la fase {label}")),
+    )
+    .await;
+}
+
+/// Signs out through the home page's button.
+async fn sign_out(browser: &Client, base: &str) {
+    browser.goto(&format!("{base}/")).await.unwrap();
+    click(browser, Locator::Css("form.esci button")).await;
+}
+
+/// The address of an objective's card.
+fn card_of(base: &str, o: &domain::Objective) -> String {
+    format!("{base}/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label)
+}
+
 #[tokio::test]
 async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_change() {
-    if !enabled() {
+    let Some((_driver, browser)) = start_browser().await else {
         return;
-    }
+    };
     let plan = demo();
     // An objective with two dated phases, both weighted, of a unit with one head.
     let o = plan
@@ -149,14 +172,9 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
         .unwrap();
     let weight = o.phases[0].weight_pct.unwrap();
     let due = o.phases[0].deadline.fixed_date().unwrap();
-    let name: Vec<&str> = plan.unit(&o.unit).unwrap().heads[0]
-        .name
-        .split_whitespace()
-        .filter(|w| !w.contains('.'))
-        .collect();
+    let name = head_name(plan.unit(&o.unit).unwrap());
     let evidence = std::env::temp_dir().join(format!("relazione-{}.pdf", std::process::id()));
     std::fs::write(&evidence, b"%PDF-1.4\n% relazione\n%%EOF\n").unwrap();
-    let (_driver, browser) = start_browser().await;
     for app in TestApp::each().await {
         let b = app.backend;
         // The plan measures phases by weight on time; it runs.
@@ -168,15 +186,10 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
             )
             .await
             .unwrap();
-        app.act(PlanState::Draft, "validate", PlanState::Validated)
-            .await;
-        app.act(PlanState::Validated, "approve", PlanState::Approved)
-            .await;
-        app.act(PlanState::Approved, "start", PlanState::InExecution)
-            .await;
-        let password = app.person("capo", &name.join(" "), &[], &[]).await;
+        app.run_plan().await;
+        let password = app.person("capo", &name, &[], &[]).await;
         sign_in(&browser, &app.base, "capo", &password).await;
-        let card = format!("{}/piani/{PLAN}/obiettivi/{}/{}", app.base, o.unit, o.label);
+        let card = card_of(&app.base, o);
         browser.goto(&card).await.unwrap();
         // Years past its deadline and not done: late, in red and in words; the score is 0.
         assert!(
@@ -193,11 +206,7 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
             "{b}"
         );
         // The head reports phase 1 done on its deadline.
-        click(
-            &browser,
-            Locator::LinkText(&format!("Modifica la fase {}", o.phases[0].label)),
-        )
-        .await;
+        edit_phase(&browser, o.phases[0].label.as_str()).await;
         click(&browser, Locator::Id("stato-done")).await;
         browser
             .execute(
@@ -217,11 +226,7 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
         let url = browser.current_url().await.unwrap();
         assert!(url.as_str().starts_with(&card), "{b}: {url}");
         // Then attaches the evidence on the phase's page.
-        click(
-            &browser,
-            Locator::LinkText(&format!("Modifica la fase {}", o.phases[0].label)),
-        )
-        .await;
+        edit_phase(&browser, o.phases[0].label.as_str()).await;
         type_into(
             &browser,
             Locator::Id("documento"),
@@ -258,8 +263,7 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
             "head-reported-phase.png",
             &browser.screenshot().await.unwrap(),
         );
-        browser.goto(&format!("{}/", app.base)).await.unwrap();
-        click(&browser, Locator::Css("form.esci button")).await;
+        sign_out(&browser, &app.base).await;
         app.stop().await;
     }
     std::fs::remove_file(&evidence).ok();
@@ -268,47 +272,26 @@ async fn a_head_reports_a_phase_done_with_evidence_and_sees_light_and_score_chan
 
 #[tokio::test]
 async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
-    if !enabled() {
+    let Some((_driver, browser)) = start_browser().await else {
         return;
-    }
+    };
     let plan = demo();
-    let own = plan
-        .objectives
-        .iter()
-        .find(|o| o.unit.as_str() == "avvocatura")
-        .unwrap();
-    let head = plan.unit(&own.unit).unwrap().heads[0].name.clone();
+    let own = objective_of(&plan, "avvocatura");
+    let name = head_name(plan.unit(&own.unit).unwrap());
     let other = plan.objectives.iter().find(|o| o.unit != own.unit).unwrap();
-    let (_driver, browser) = start_browser().await;
     for app in TestApp::each().await {
         // The account carries the name the plan gives the head, without the title.
-        let name: Vec<&str> = head
-            .split_whitespace()
-            .filter(|w| !w.contains('.'))
-            .collect();
-        let password = app.person("capo", &name.join(" "), &[], &[]).await;
+        let password = app.person("capo", &name, &[], &[]).await;
         sign_in(&browser, &app.base, "capo", &password).await;
         browser
             .goto(&format!("{}/account", app.base))
             .await
             .unwrap();
-        assert_eq!(
-            text(&browser, "h1").await,
-            name.join(" "),
-            "{}",
-            app.backend
-        );
+        assert_eq!(text(&browser, "h1").await, name, "{}", app.backend);
         // Their own objective: the phase is theirs to edit while the plan is a draft.
-        let card = format!(
-            "{}/piani/{PLAN}/obiettivi/{}/{}",
-            app.base, own.unit, own.label
-        );
+        let card = card_of(&app.base, own);
         browser.goto(&card).await.unwrap();
-        click(
-            &browser,
-            Locator::LinkText(&format!("Modifica la fase {}", own.phases[0].label)),
-        )
-        .await;
+        edit_phase(&browser, own.phases[0].label.as_str()).await;
         let description = browser.find(Locator::Id("descrizione")).await.unwrap();
         description.clear().await.unwrap();
         description
@@ -342,13 +325,7 @@ async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
             &browser.screenshot().await.unwrap(),
         );
         // Another unit's objective: no edit link, the reason instead; the address refused.
-        browser
-            .goto(&format!(
-                "{}/piani/{PLAN}/obiettivi/{}/{}",
-                app.base, other.unit, other.label
-            ))
-            .await
-            .unwrap();
+        browser.goto(&card_of(&app.base, other)).await.unwrap();
         assert!(
             browser
                 .find(Locator::LinkText(&format!(
@@ -361,17 +338,13 @@ async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
         let progress = text(&browser, "#avanzamento ~ table tbody").await;
         assert!(progress.contains("Spetta al responsabile"), "{progress}");
         browser
-            .goto(&format!(
-                "{}/piani/{PLAN}/obiettivi/{}/{}/fasi/1",
-                app.base, other.unit, other.label
-            ))
+            .goto(&format!("{}/fasi/1", card_of(&app.base, other)))
             .await
             .unwrap();
         assert_eq!(text(&browser, "h1").await, "Azione non consentita");
         screenshot("head-refused.png", &browser.screenshot().await.unwrap());
         // Signed out, the draft is not there for the public.
-        browser.goto(&format!("{}/", app.base)).await.unwrap();
-        click(&browser, Locator::Css("form.esci button")).await;
+        sign_out(&browser, &app.base).await;
         browser.goto(&card).await.unwrap();
         assert_eq!(text(&browser, "h1").await, "Pagina non trovata");
         app.stop().await;
@@ -381,9 +354,9 @@ async fn a_head_edits_a_phase_of_their_unit_and_is_refused_on_another() {
 
 #[tokio::test]
 async fn a_person_opens_an_objective_card() {
-    if !enabled() {
+    let Some((driver, browser)) = start_browser().await else {
         return;
-    }
+    };
     let plan = demo();
     let o = plan
         .objectives
@@ -391,11 +364,7 @@ async fn a_person_opens_an_objective_card() {
         .max_by_key(|o| o.phases.len())
         .unwrap();
     let app = TestApp::spawn(store::testing::fresh_sqlite()).await;
-    app.act(PlanState::Draft, "validate", PlanState::Validated)
-        .await;
-    app.act(PlanState::Validated, "approve", PlanState::Approved)
-        .await;
-    let (driver, browser) = start_browser().await;
+    app.approve_plan().await;
     // From the plan tree, the person follows the link to the card.
     browser
         .goto(&format!("{}/piani/{PLAN}", app.base))
@@ -409,13 +378,7 @@ async fn a_person_opens_an_objective_card() {
         .await
         .unwrap();
     link.click().await.unwrap();
-    let h1 = browser
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let h1 = text(&browser, "h1").await;
     assert_eq!(
         h1,
         format!(
