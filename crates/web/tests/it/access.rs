@@ -4,12 +4,12 @@
 use domain::Role;
 use web::auth::{Settings, Throttle};
 
-use crate::{PLAN, PLAN_ID, TestApp, cookie_of};
+use crate::{PLAN, PLAN_ID, TestApp, cookie_of, over_http};
 
 #[tokio::test]
 async fn a_person_signs_in_and_out_and_a_wrong_password_is_refused() {
     for app in TestApp::each().await {
-        let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let password = app.member(Role::Admin).await;
         // Wrong password: 401, the form again, no session.
         let refused = app
             .login_form(&[("username", "ada"), ("password", "sbagliata")], None)
@@ -35,13 +35,13 @@ async fn cookies_carry_their_flags_and_pages_their_security_headers() {
     let db = store::testing::fresh_sqlite();
     let app = TestApp::spawn_with(db, Settings::default()).await;
     let r = app.get("/accesso").await;
-    let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let set = crate::header(&r, "set-cookie").to_owned();
     for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/accesso"] {
         assert!(set.contains(flag), "{set} lacks {flag}");
     }
     let h = r.headers().clone();
     // The session cookie too, once signed in.
-    let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+    let password = app.member(Role::Admin).await;
     let signed = app
         .login_form(
             &[("username", "ada"), ("password", password.as_str())],
@@ -126,7 +126,7 @@ async fn the_forms_of_a_card_carry_the_token_of_the_session_reading_it() {
 #[tokio::test]
 async fn every_form_needs_its_csrf_token() {
     for app in TestApp::each().await {
-        let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let password = app.member(Role::Admin).await;
         // The login form without its double-submit cookie is refused.
         let r = app
             .client
@@ -222,7 +222,7 @@ async fn every_form_needs_its_csrf_token() {
 #[tokio::test]
 async fn sessions_expire_and_disabled_people_lose_them() {
     for app in TestApp::each().await {
-        let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let password = app.member(Role::Admin).await;
         let user = app.login("ada", &password).await;
         assert_eq!(user.get("/account").await.status(), 200);
         // The session's deadline passes (as if idle for longer than allowed).
@@ -262,16 +262,15 @@ async fn attempt(app: &TestApp, username: &str, password: &str) -> reqwest::Stat
 async fn failed_logins_are_limited_per_account_and_per_address() {
     for db in store::testing::fresh_databases().await {
         let settings = Settings {
-            cookie_secure: false,
             throttle: Throttle {
                 per_pair: 3,
                 per_address: 5,
                 ..Throttle::default()
             },
-            ..Settings::default()
+            ..over_http()
         };
         let app = TestApp::spawn_with(db, settings).await;
-        let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let password = app.member(Role::Admin).await;
         for _ in 0..3 {
             assert_eq!(attempt(&app, "ada", "sbagliata").await, 401);
         }
@@ -307,9 +306,7 @@ async fn failed_logins_are_limited_per_account_and_per_address() {
 #[tokio::test]
 async fn api_tokens_work_until_revoked() {
     for app in TestApp::each().await {
-        let user = app
-            .signed_in("nino", "Nino Verdi", &[Role::Evaluator], &[])
-            .await;
+        let user = app.signed_in_as(Role::Evaluator).await;
         let page = user.post("/account/token", &[("name", "cruscotto")]).await;
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
@@ -369,7 +366,7 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
     let name = name.join(" ");
     for app in TestApp::each().await {
         let b = app.backend;
-        let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let password = app.member(Role::Admin).await;
         let admin = app.login("ada", &password).await;
         let form = admin.get("/persone").await;
         assert_eq!(form.status(), 200, "{b}");
@@ -464,9 +461,7 @@ async fn the_admin_creates_and_disables_people_through_the_pages() {
 #[tokio::test]
 async fn the_audit_page_says_where_the_chain_breaks() {
     for app in TestApp::each().await {
-        let aldo = app
-            .signed_in("aldo", "Aldo Neri", &[Role::Auditor], &[])
-            .await;
+        let aldo = app.signed_in_as(Role::Auditor).await;
         let lift = match app.store.backend() {
             store::Backend::Sqlite => "DROP TRIGGER audit_entry_no_update",
             store::Backend::Postgres => {
@@ -492,7 +487,7 @@ async fn the_audit_page_says_where_the_chain_breaks() {
 #[tokio::test]
 async fn after_sign_in_only_paths_of_this_site_are_followed() {
     let app = TestApp::spawn(store::testing::fresh_sqlite()).await;
-    let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+    let password = app.member(Role::Admin).await;
     for (dopo, expected) in [
         ("/piani/x?y=1", "/piani/x?y=1"),
         ("//evil.example", "/"),
@@ -573,12 +568,7 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
             .json::<serde_json::Value>()
             .await
             .unwrap();
-        let subjects: Vec<&str> = log
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["subject"].as_str().unwrap())
-            .collect();
+        let subjects = store::testing::strings(&log, "/subject");
         assert!(
             subjects.iter().all(|s| *s == "person/zeno"),
             "{b}: {subjects:?}"
@@ -628,21 +618,25 @@ async fn people_of_another_administration_see_and_manage_nothing_here() {
     }
 }
 
+/// Sign-in settings behind a proxy that forwards the client's address, with this throttle.
+fn behind_a_proxy(throttle: Throttle) -> Settings {
+    Settings {
+        behind_proxy: true,
+        throttle,
+        ..over_http()
+    }
+}
+
 #[tokio::test]
 async fn strangers_cannot_lock_a_person_out() {
-    let settings = Settings {
-        cookie_secure: false,
-        behind_proxy: true,
-        throttle: Throttle {
-            slow_by: chrono::Duration::milliseconds(300),
-            ..Throttle::default()
-        },
-        ..Settings::default()
-    };
+    let settings = behind_a_proxy(Throttle {
+        slow_by: chrono::Duration::milliseconds(300),
+        ..Throttle::default()
+    });
     for db in store::testing::fresh_databases().await {
         let app = TestApp::spawn_with(db, settings.clone()).await;
         let b = app.backend;
-        let password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let password = app.member(Role::Admin).await;
         let try_from =
             |user: &'static str, pw: String, address: &'static str, device: Option<String>| {
                 let app = &app;
@@ -746,16 +740,11 @@ async fn strangers_cannot_lock_a_person_out() {
 
 #[tokio::test]
 async fn behind_a_proxy_the_limit_counts_the_forwarded_address() {
-    let settings = Settings {
-        cookie_secure: false,
-        behind_proxy: true,
-        throttle: Throttle {
-            per_pair: 100,
-            per_address: 2,
-            ..Throttle::default()
-        },
-        ..Settings::default()
-    };
+    let settings = behind_a_proxy(Throttle {
+        per_pair: 100,
+        per_address: 2,
+        ..Throttle::default()
+    });
     let app = TestApp::spawn_with(store::testing::fresh_sqlite(), settings).await;
     let knock = |forwarded: &'static str| {
         let app = &app;

@@ -5,7 +5,7 @@
 
 use domain::Role;
 
-use crate::{PLAN, PLAN_ID, TestApp, demo, head_name};
+use crate::{PLAN, PLAN_ID, Post, TestApp, assert_holds, assert_posts, demo, head_name, header};
 
 #[tokio::test]
 async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
@@ -29,12 +29,8 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         let b = app.backend;
         app.run_plan().await;
         let head = app.signed_in("capo", &head_name, &[], &[]).await;
-        let nucleo = app
-            .signed_in("nino", "Nino Verdi", &[Role::Evaluator], &[])
-            .await;
-        let giunta = app
-            .signed_in("gina", "Gina Bianchi", &[Role::Board], &[])
-            .await;
+        let nucleo = app.signed_in_as(Role::Evaluator).await;
+        let giunta = app.signed_in_as(Role::Board).await;
 
         // Something reported before the change, which must survive it.
         let phase = format!("{card}/fasi/2");
@@ -51,13 +47,11 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         let ask = format!("{card}/richieste");
         let what = format!("scadenza-{}", first.label);
         let no_reason = [("what", what.as_str()), ("value", "30/09/2021")];
-        assert_eq!(head.post(&ask, &no_reason).await.status(), 422, "{b}");
         let same = [
             ("what", what.as_str()),
             ("value", before.as_str()),
             ("reason", "nessuna"),
         ];
-        assert_eq!(head.post(&ask, &same).await.status(), 422, "{b}");
         let request = [
             ("what", what.as_str()),
             ("value", "30/09/2021"),
@@ -66,54 +60,39 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
                 "Ritardo nella consegna dei dati da parte della Regione",
             ),
         ];
-        assert_eq!(nucleo.post(&ask, &request).await.status(), 403, "{b}");
-        assert_eq!(head.post(&ask, &request).await.status(), 303, "{b}");
+        let posts: [Post; 4] = [
+            (&head, &ask, &no_reason, 422),
+            (&head, &ask, &same, 422),
+            (&nucleo, &ask, &request, 403),
+            (&head, &ask, &request, 303),
+        ];
+        assert_posts(&posts, b).await;
         let id = app.store.change_requests(&PLAN_ID).await.unwrap()[0].id;
         let opinion = format!("/piani/{PLAN}/richieste/{id}/parere");
         let decision = format!("/piani/{PLAN}/richieste/{id}/decisione");
-        let approve = [
-            ("decision", "approve"),
-            ("act_number", "101"),
-            ("act_date", "2021-07-15"),
-        ];
-        // The Giunta decides after the Nucleo's opinion, not before.
-        assert_eq!(giunta.post(&decision, &approve).await.status(), 409, "{b}");
+        let decide = |decision: &'static str, number: &'static str, date: &'static str| {
+            [
+                ("decision", decision),
+                ("act_number", number),
+                ("act_date", date),
+            ]
+        };
+        let approve = decide("approve", "101", "2021-07-15");
         let empty = [("favourable", "si"), ("text", "")];
-        assert_eq!(nucleo.post(&opinion, &empty).await.status(), 422, "{b}");
         let favourable = [("favourable", "si"), ("text", "Motivazione documentata")];
-        assert_eq!(
-            giunta.post(&opinion, &favourable).await.status(),
-            403,
-            "{b}"
-        );
-        assert_eq!(
-            nucleo.post(&opinion, &favourable).await.status(),
-            303,
-            "{b}"
-        );
-        assert_eq!(
-            nucleo.post(&opinion, &favourable).await.status(),
-            409,
-            "{b}"
-        );
-        let without_act = [
-            ("decision", "approve"),
-            ("act_number", ""),
-            ("act_date", ""),
+        let posts: [Post; 6] = [
+            // The Giunta decides after the Nucleo's opinion, not before.
+            (&giunta, &decision, &approve, 409),
+            (&nucleo, &opinion, &empty, 422),
+            (&giunta, &opinion, &favourable, 403),
+            (&nucleo, &opinion, &favourable, 303),
+            (&nucleo, &opinion, &favourable, 409),
+            (&giunta, &decision, &decide("approve", "", ""), 422),
         ];
-        assert_eq!(
-            giunta.post(&decision, &without_act).await.status(),
-            422,
-            "{b}"
-        );
+        assert_posts(&posts, b).await;
         let r = giunta.post(&decision, &approve).await;
         assert_eq!(r.status(), 303, "{b}");
-        assert!(
-            r.headers()["location"]
-                .to_str()
-                .unwrap()
-                .ends_with("/versioni")
-        );
+        assert!(header(&r, "location").ends_with("/versioni"));
         assert_eq!(giunta.post(&decision, &approve).await.status(), 409, "{b}");
 
         // A new version; the versions page says what changed.
@@ -128,13 +107,14 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         );
         // The card: the revised deadline, the original beside it; the report is still there.
         let page = head.text(&card).await;
-        assert!(
-            page.contains("Originale, prima della modifica approvata"),
-            "{b}"
-        );
-        assert!(page.contains(&format!("approvata: {before}")), "{b}");
-        assert!(page.contains("Lavori avviati"), "{b}");
-        assert!(page.contains("atto n. 101"), "{b}");
+        let approved = format!("approvata: {before}");
+        let wanted = [
+            "Originale, prima della modifica approvata",
+            &approved,
+            "Lavori avviati",
+            "atto n. 101",
+        ];
+        assert_holds(&page, &wanted, b);
         // The plan itself, as the API and export give it.
         let api = app.json(&format!("/api/v1/plans/{PLAN}")).await;
         assert_eq!(
@@ -178,11 +158,7 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         );
         let against = [("favourable", "no"), ("text", "Non motivata")];
         assert_eq!(nucleo.post(&opinion, &against).await.status(), 303, "{b}");
-        let reject = [
-            ("decision", "reject"),
-            ("act_number", "102"),
-            ("act_date", "2021-07-20"),
-        ];
+        let reject = decide("reject", "102", "2021-07-20");
         assert_eq!(giunta.post(&decision, &reject).await.status(), 303, "{b}");
         assert_eq!(app.store.versions(&PLAN_ID).await.unwrap().len(), 2, "{b}");
         let requests = app.store.change_requests(&PLAN_ID).await.unwrap();

@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 use web::ServerLimits;
 use web::auth::{HashLimits, Settings};
 
-use crate::{PLAN, TestApp, demo, head_name, objective_of};
+use crate::{PLAN, TestApp, demo, head_name, objective_of, over_http};
 
 /// Sends `head` (a request line and headers, no body) on a new connection and reads what
 /// comes back until the server closes it, for `wait` at most.
@@ -41,11 +41,7 @@ async fn with_timeouts(header: u64, request: u64, idle: u64) -> TestApp {
         idle_timeout: Duration::from_secs(idle),
         ..ServerLimits::default()
     };
-    let settings = Settings {
-        cookie_secure: false,
-        ..Settings::default()
-    };
-    TestApp::spawn_limited(store::testing::fresh_sqlite(), settings, limits).await
+    TestApp::spawn_limited(store::testing::fresh_sqlite(), over_http(), limits).await
 }
 
 #[tokio::test]
@@ -97,8 +93,7 @@ async fn sizes_texts_and_dates_have_their_limits() {
     for app in TestApp::each().await {
         let b = app.backend;
         app.person("capo", &head_name, &[], &[]).await;
-        app.person("gina", "Gina Bianchi", &[Role::Board], &[])
-            .await;
+        app.member(Role::Board).await;
         let head = app.token("capo", "test").await;
         let gina = app.token("gina", "test").await;
         app.act(PlanState::Draft, "validate", PlanState::Validated)
@@ -329,7 +324,6 @@ async fn a_connection_on_which_nothing_moves_is_dropped() {
 #[tokio::test]
 async fn password_checks_beyond_their_queue_are_told_to_wait() {
     let settings = Settings {
-        cookie_secure: false,
         behind_proxy: true,
         hashing: HashLimits {
             workers: 1,
@@ -337,10 +331,10 @@ async fn password_checks_beyond_their_queue_are_told_to_wait() {
             reserved: 0,
             ..HashLimits::default()
         },
-        ..Settings::default()
+        ..over_http()
     };
     let app = TestApp::spawn_with(store::testing::fresh_sqlite(), settings).await;
-    app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+    app.member(Role::Admin).await;
     // Twenty forms fetched first, then sent at once, each from its own address.
     let mut forms = Vec::new();
     for _ in 0..20 {
@@ -429,7 +423,7 @@ async fn calendar_feeds_hold_whatever_a_plan_says_and_links_ignore_host() {
             "{b}: the text, escaped"
         );
         // The feed's address the account page gives names the configured site, not `Host`.
-        let user = app.signed_in("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let user = app.signed_in_as(Role::Admin).await;
         let r = app
             .client
             .post(format!("{}/account/calendario", app.base))

@@ -5,7 +5,9 @@
 use domain::{PlanState, Role};
 use serde_json::{Value, json};
 
-use crate::{PLAN, PLAN_ID, TestApp, demo, head_name, objective_of, without_initials};
+use crate::{
+    PLAN, PLAN_ID, TestApp, assert_holds, demo, head_name, objective_of, without_initials,
+};
 
 async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     let r = app
@@ -44,13 +46,9 @@ async fn the_cycle_runs_through_the_pages_with_the_right_people_only() {
     for app in TestApp::each().await {
         let b = app.backend;
         let acts = format!("/piani/{PLAN}/atti");
-        let admin = app.signed_in("ada", "Ada Rossi", &[Role::Admin], &[]).await;
-        let evaluator = app
-            .signed_in("nino", "Nino Verdi", &[Role::Evaluator], &[])
-            .await;
-        let board = app
-            .signed_in("gina", "Gina Bianchi", &[Role::Board], &[])
-            .await;
+        let admin = app.signed_in_as(Role::Admin).await;
+        let evaluator = app.signed_in_as(Role::Evaluator).await;
+        let board = app.signed_in_as(Role::Board).await;
         // The draft: the evaluator sees the button, the board sees why it is not theirs.
         let page = board.text(&format!("/piani/{PLAN}")).await;
         assert!(
@@ -152,12 +150,12 @@ async fn the_cycle_runs_through_the_pages_with_the_right_people_only() {
         let card = app
             .page(&format!("/piani/{PLAN}/obiettivi/{}/{}", o.unit, o.label))
             .await;
-        assert!(card.contains("<th scope=\"col\">Situazione</th>"), "{b}");
-        assert!(
-            card.contains("<span class=\"semaforo rosso\">in ritardo</span>"),
-            "{b}"
-        );
-        assert!(card.contains("Situazione dell'obiettivo al "), "{b}");
+        let wanted = [
+            "<th scope=\"col\">Situazione</th>",
+            "<span class=\"semaforo rosso\">in ritardo</span>",
+            "Situazione dell'obiettivo al ",
+        ];
+        assert_holds(&card, &wanted, b);
         // The plan page shows that history to people, with the reason sent back.
         assert!(page.contains("Indicatori da precisare"));
         app.stop().await;
@@ -191,11 +189,9 @@ async fn measured_figures_are_locked_once_validated_and_reopened_only_by_act() {
             .await;
         app.person("ugo", "Ugo Gialli", &[], &["ufficio-stampa-inesistente"])
             .await;
-        app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
-        app.person("nino", "Nino Verdi", &[Role::Evaluator], &[])
-            .await;
-        app.person("gina", "Gina Bianchi", &[Role::Board], &[])
-            .await;
+        app.member(Role::Admin).await;
+        app.member(Role::Evaluator).await;
+        app.member(Role::Board).await;
         let [head, mara, ugo, admin, evaluator, board] =
             futures_tokens(&app, ["capo", "mara", "ugo", "ada", "nino", "gina"]).await;
         let phase = |n: usize| {
@@ -306,7 +302,7 @@ async fn a_second_save_from_the_same_version_conflicts_and_nothing_is_lost() {
     for app in TestApp::each().await {
         let b = app.backend;
         app.person("capo", &head_name, &[], &[]).await;
-        let admin_password = app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let admin_password = app.member(Role::Admin).await;
         let head = app.token("capo", "test").await;
         let path = format!(
             "/plans/{PLAN}/units/{}/objectives/{}/phases/1",
@@ -349,8 +345,11 @@ async fn a_second_save_from_the_same_version_conflicts_and_nothing_is_lost() {
         let html = r.text().await.unwrap();
         assert!(html.contains("Nel frattempo la fase è stata modificata"));
         // Both versions side by side (maud leaves the apostrophe as it is).
-        assert!(html.contains("Versione del responsabile"), "{b}");
-        assert!(html.contains("Versione dell'ufficio"), "{b}");
+        assert_holds(
+            &html,
+            &["Versione del responsabile", "Versione dell'ufficio"],
+            b,
+        );
         // The form keeps the admin's text and now names the version to save from.
         let newer = crate::field(&html, "version").unwrap();
         assert_ne!(newer, version.to_string());
@@ -442,7 +441,7 @@ async fn simultaneous_saves_from_one_version_keep_exactly_one() {
     let o = objective_of(&plan, "avvocatura");
     for app in TestApp::each().await {
         let b = app.backend;
-        app.person("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        app.member(Role::Admin).await;
         app.person("eva", "Eva Bruni", &[Role::Admin], &[]).await;
         let (ada, eva) = (
             app.token("ada", "test").await,

@@ -36,14 +36,7 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the application on 127.0.0.1:0 with the demo plan loaded, as `pegaso serve` does.
     pub async fn spawn(db: TestDatabase) -> TestApp {
-        Self::spawn_with(
-            db,
-            web::auth::Settings {
-                cookie_secure: false,
-                ..Default::default()
-            },
-        )
-        .await
+        Self::spawn_with(db, over_http()).await
     }
 
     /// Starts the application with these sign-in settings.
@@ -239,6 +232,18 @@ impl TestApp {
         r.json().await.unwrap()
     }
 
+    /// Creates the account `cast` gives `role`, with that role only; returns its password.
+    pub async fn member(&self, role: Role) -> String {
+        let (username, name) = cast(role);
+        self.person(username, name, &[role], &[]).await
+    }
+
+    /// Creates the account `cast` gives `role`, with that role only, and signs it in.
+    pub async fn signed_in_as(&self, role: Role) -> User {
+        let (username, name) = cast(role);
+        self.signed_in(username, name, &[role], &[]).await
+    }
+
     /// Creates an account with a known password and signs it in.
     pub async fn signed_in(
         &self,
@@ -320,7 +325,7 @@ impl TestApp {
     pub async fn page(&self, path: &str) -> String {
         let r = self.get(path).await;
         assert_eq!(r.status(), 200, "{} {path}", self.backend);
-        let kind = r.headers()["content-type"].to_str().unwrap().to_owned();
+        let kind = header(&r, "content-type").to_owned();
         assert!(kind.starts_with("text/html"), "{path}: {kind}");
         r.text().await.unwrap()
     }
@@ -396,6 +401,48 @@ impl User {
             .await
             .unwrap()
     }
+}
+
+/// The account the tests give a role: its username and name.
+pub fn cast(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Admin => ("ada", "Ada Rossi"),
+        Role::Evaluator => ("nino", "Nino Verdi"),
+        Role::Board => ("gina", "Gina Bianchi"),
+        Role::Auditor => ("aldo", "Aldo Neri"),
+    }
+}
+
+/// The default sign-in settings, but for cookies that go over plain HTTP, as tests speak.
+pub fn over_http() -> web::auth::Settings {
+    web::auth::Settings {
+        cookie_secure: false,
+        ..Default::default()
+    }
+}
+
+/// Asserts that `text` holds each of `wanted`; `what` names it in the message.
+#[track_caller]
+pub fn assert_holds(text: &str, wanted: &[&str], what: &str) {
+    for w in wanted {
+        assert!(text.contains(w), "{what}: lacks {w:?}");
+    }
+}
+
+/// A form a person posts, and the status it must be answered with.
+pub type Post<'a> = (&'a User, &'a str, &'a [(&'a str, &'a str)], u16);
+
+/// Posts each form in turn and asserts its answer's status; `context` names the backend.
+pub async fn assert_posts(posts: &[Post<'_>], context: &str) {
+    for (i, &(user, path, fields, status)) in posts.iter().enumerate() {
+        let got = user.post(path, fields).await.status();
+        assert_eq!(got, status, "{context}: form {i}, to {path}");
+    }
+}
+
+/// The value of a header the response must have, as text.
+pub fn header<'a>(r: &'a reqwest::Response, name: &str) -> &'a str {
+    r.headers()[name].to_str().unwrap()
 }
 
 /// A cookie the response sets.

@@ -9,7 +9,7 @@
 use axum::http::Method;
 use domain::{PlanState, Role};
 
-use crate::{PLAN, PLAN_ID, TestApp, User, demo, head_name, headed_unit};
+use crate::{PLAN, PLAN_ID, TestApp, User, cast, demo, head_name, headed_unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -262,29 +262,20 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     for app in TestApp::each().await {
         let b = app.backend;
         let mut people: Vec<(Who, Person)> = Vec::new();
-        for (who, username, name, roles) in [
-            (
-                Who::Admin,
-                "ada",
-                "Ada Rossi".to_string(),
-                vec![Role::Admin],
-            ),
-            (
-                Who::Evaluator,
-                "nino",
-                "Nino Verdi".into(),
-                vec![Role::Evaluator],
-            ),
-            (Who::Board, "gina", "Gina Bianchi".into(), vec![Role::Board]),
-            (
-                Who::Auditor,
-                "aldo",
-                "Aldo Neri".into(),
-                vec![Role::Auditor],
-            ),
+        let members = [
+            (Who::Admin, Role::Admin),
+            (Who::Evaluator, Role::Evaluator),
+            (Who::Board, Role::Board),
+            (Who::Auditor, Role::Auditor),
+        ]
+        .map(|(who, role)| {
+            let (username, name) = cast(role);
+            (who, username, name.to_owned(), vec![role])
+        });
+        for (who, username, name, roles) in members.into_iter().chain([
             (Who::Head, "capo", head.clone(), vec![]),
             (Who::Member, "mara", "Mara Gialli".into(), vec![]),
-        ] {
+        ]) {
             let units: &[&str] = if who == Who::Member {
                 &[unit.id.as_str()]
             } else {

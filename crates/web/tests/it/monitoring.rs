@@ -7,7 +7,9 @@
 use domain::{Plan, PlanState, Role};
 use serde_json::Value;
 
-use crate::{PLAN, TestApp, address, demo, field, head_name};
+use crate::{
+    PLAN, Post, TestApp, address, assert_holds, assert_posts, demo, field, head_name, header,
+};
 
 /// An objective with two dated phases and an indicator, of a unit with one head: its
 /// position and the head's name without titles.
@@ -47,19 +49,20 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
     for app in TestApp::each().await {
         let b = app.backend;
         app.run_plan().await;
-        let admin = app.signed_in("ada", "Ada Rossi", &[Role::Admin], &[]).await;
-        let nucleo = app
-            .signed_in("nino", "Nino Verdi", &[Role::Evaluator], &[])
-            .await;
+        let admin = app.signed_in_as(Role::Admin).await;
+        let nucleo = app.signed_in_as(Role::Evaluator).await;
         let head = app.signed_in("capo", &head_name, &[], &[]).await;
         let token = app.token("nino", "t").await;
 
         // The planning office opens a round; a second one waits for the first to close.
         let rounds = format!("/piani/{PLAN}/monitoraggi");
         let open = [("name", "Monitoraggio al 30/06"), ("as_of", "2021-06-30")];
-        assert_eq!(admin.post(&rounds, &open).await.status(), 303, "{b}");
-        assert_eq!(admin.post(&rounds, &open).await.status(), 409, "{b}");
-        assert_eq!(head.post(&rounds, &open).await.status(), 403, "{b}");
+        let posts: [Post; 3] = [
+            (&admin, &rounds, &open, 303),
+            (&admin, &rounds, &open, 409),
+            (&head, &rounds, &open, 403),
+        ];
+        assert_posts(&posts, b).await;
         let page = admin.text(&rounds).await;
         assert!(page.contains("Monitoraggio al 30/06"), "{b}");
         let unit_name = &plan.unit(&o.unit).unwrap().name;
@@ -106,9 +109,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         assert_eq!(file.status(), 200, "{b}");
         assert_eq!(file.headers()["content-type"], "application/pdf");
         assert!(
-            file.headers()["content-disposition"]
-                .to_str()
-                .unwrap()
+            header(&file, "content-disposition")
                 .starts_with("attachment; filename=\"relazione.pdf\""),
             "{b}"
         );
@@ -118,25 +119,25 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
 
         // The indicator's value, with its date and source.
         let indicator = format!("{card}/indicatori/1");
-        let value = [
-            ("value", "12,5"),
-            ("measured_on", "2021-06-30"),
-            ("source", "Protocollo"),
+        let value = |value: &'static str, source: &'static str| {
+            [
+                ("value", value),
+                ("measured_on", "2021-06-30"),
+                ("source", source),
+            ]
+        };
+        let posts: [Post; 3] = [
+            (&head, &indicator, &value("12,5", "Protocollo"), 303),
+            (&head, &indicator, &value("tanti", "x"), 422),
+            // A value no arithmetic could carry is refused where it comes in.
+            (
+                &head,
+                &indicator,
+                &value("79228162514264337593543950335", "x"),
+                422,
+            ),
         ];
-        assert_eq!(head.post(&indicator, &value).await.status(), 303, "{b}");
-        let bad = [
-            ("value", "tanti"),
-            ("measured_on", "2021-06-30"),
-            ("source", "x"),
-        ];
-        assert_eq!(head.post(&indicator, &bad).await.status(), 422, "{b}");
-        // A value no arithmetic could carry is refused where it comes in.
-        let huge = [
-            ("value", "79228162514264337593543950335"),
-            ("measured_on", "2021-06-30"),
-            ("source", "x"),
-        ];
-        assert_eq!(head.post(&indicator, &huge).await.status(), 422, "{b}");
+        assert_posts(&posts, b).await;
 
         // The card: the report, the file, the value and the score with its explanation.
         let page = head.text(&card).await;
@@ -153,12 +154,13 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         }
         // The home page: how the plan's objectives stand, with their lights, and its score.
         let home = head.text("/").await;
-        assert!(home.contains("Situazione degli obiettivi"), "{b}");
-        assert!(
-            home.contains("semaforo rosso"),
-            "{b}: years late, some are red"
-        );
-        assert!(home.contains("Punteggio organizzativo"), "{b}");
+        // Years late, some are red.
+        let wanted = [
+            "Situazione degli obiettivi",
+            "semaforo rosso",
+            "Punteggio organizzativo",
+        ];
+        assert_holds(&home, &wanted, b);
         // Under the default rule (all or nothing) one phase of two done is 0.
         let before = api_scores(&app, &token, o.id.as_str()).await;
         assert_eq!(before["score"], 0.0, "{b}: {before}");
@@ -167,23 +169,20 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
 
         // The Nucleo neutralises phase 2: a reason is required; the head may not.
         let neutralise = format!("{card}/neutralizzazioni");
-        let without = [
-            ("part", "fase-2"),
-            ("reason", " "),
-            ("decision", "neutralise"),
+        let phase_2 = |reason: &'static str, decision: &'static str| {
+            [
+                ("part", "fase-2"),
+                ("reason", reason),
+                ("decision", decision),
+            ]
+        };
+        let with = phase_2("Sospesa per il cambio di normativa", "neutralise");
+        let posts: [Post; 3] = [
+            (&nucleo, &neutralise, &phase_2(" ", "neutralise"), 422),
+            (&head, &neutralise, &with, 403),
+            (&nucleo, &neutralise, &with, 303),
         ];
-        assert_eq!(
-            nucleo.post(&neutralise, &without).await.status(),
-            422,
-            "{b}"
-        );
-        let with = [
-            ("part", "fase-2"),
-            ("reason", "Sospesa per il cambio di normativa"),
-            ("decision", "neutralise"),
-        ];
-        assert_eq!(head.post(&neutralise, &with).await.status(), 403, "{b}");
-        assert_eq!(nucleo.post(&neutralise, &with).await.status(), 303, "{b}");
+        assert_posts(&posts, b).await;
         let after = api_scores(&app, &token, o.id.as_str()).await;
         assert_eq!(after["score"], 100.0, "{b}: {after}");
         assert_eq!(after["phases"]["lines"][1]["status"], "neutralised", "{b}");
@@ -209,7 +208,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
         }
 
         // Lifting the neutralisation brings the rule back; lifting twice is a conflict.
-        let lift = [("part", "fase-2"), ("reason", ""), ("decision", "lift")];
+        let lift = phase_2("", "lift");
         assert_eq!(nucleo.post(&neutralise, &lift).await.status(), 303, "{b}");
         assert_eq!(nucleo.post(&neutralise, &lift).await.status(), 409, "{b}");
         assert_eq!(
@@ -244,7 +243,7 @@ async fn scoring_rules_are_set_while_drafting_and_checked_against_the_plan() {
     let o = &plan.objectives[0];
     for app in TestApp::each().await {
         let b = app.backend;
-        let admin = app.signed_in("ada", "Ada Rossi", &[Role::Admin], &[]).await;
+        let admin = app.signed_in_as(Role::Admin).await;
         let path = format!("/piani/{PLAN}/punteggi");
         let wrong = format!(
             r#"{{"indicators": [{{"objective": "{}", "indicator": 99, "rule": {{"conversion": "value"}}}}]}}"#,
@@ -263,8 +262,8 @@ async fn scoring_rules_are_set_while_drafting_and_checked_against_the_plan() {
             "{b}"
         );
         let page = admin.text(&path).await;
-        assert!(page.contains("tolleranza di 10 giorni"), "{b}");
-        assert!(page.contains("somma delle incidenze"), "{b}");
+        let wanted = ["tolleranza di 10 giorni", "somma delle incidenze"];
+        assert_holds(&page, &wanted, b);
         // Once validated, the rules change only as the plan does.
         app.act(PlanState::Draft, "validate", PlanState::Validated)
             .await;
@@ -297,12 +296,7 @@ async fn a_head_subscribes_to_a_calendar_of_their_deadlines() {
         // Read without signing in, as a calendar program does.
         let feed = app.get(path).await;
         assert_eq!(feed.status(), 200, "{b}");
-        assert!(
-            feed.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/calendar")
-        );
+        assert!(header(&feed, "content-type").starts_with("text/calendar"));
         let text = feed.text().await.unwrap();
         let uid = format!("UID:{PLAN}-{}-{}-1@pegaso", o.unit, o.label);
         assert!(text.contains(&uid), "{b}: {text}");

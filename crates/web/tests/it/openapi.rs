@@ -786,10 +786,7 @@ async fn write_answers_are_what_the_document_declares() {
     // the answer comes before the body is read.
     let app = TestApp::spawn_limited(
         store::testing::fresh_sqlite(),
-        web::auth::Settings {
-            cookie_secure: false,
-            ..Default::default()
-        },
+        crate::over_http(),
         web::ServerLimits {
             request_timeout: Duration::from_secs(1),
             ..web::ServerLimits::default()
