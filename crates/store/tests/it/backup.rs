@@ -160,7 +160,7 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
         );
         let mut third_year = demo();
         third_year.year = 2023;
-        crate::save(&store, &third_year, false).await;
+        crate::save(store, &third_year, false).await;
         let as_of = NaiveDate::from_ymd_opt(2022, 6, 30).unwrap();
         crate::open_round(store, SECOND, "Primo", as_of).await;
         let (seq, _) = chain(store).await;
