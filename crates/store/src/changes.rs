@@ -126,12 +126,11 @@ impl Store {
                 AuditAction::ChangeRequest,
                 plan.as_str(),
                 format!("{plan}/richieste/{id}"),
-                None,
-                Some(serde_json::json!({
-                    "objective": objective, "proposal": serde_json::to_value(proposal)?,
-                    "reason": reason,
-                })),
-            ))
+            )
+            .after(serde_json::json!({
+                "objective": objective, "proposal": serde_json::to_value(proposal)?,
+                "reason": reason,
+            })))
         })
         .await
     }
@@ -174,9 +173,8 @@ impl Store {
                 AuditAction::ChangeOpinion,
                 plan.as_str(),
                 format!("{plan}/richieste/{id}"),
-                None,
-                Some(serde_json::json!({ "favourable": favourable, "opinion": text })),
-            ),
+            )
+            .after(serde_json::json!({ "favourable": favourable, "opinion": text })),
         )
         .await
     }
@@ -263,15 +261,11 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                action,
-                plan.as_str(),
-                format!("{plan}/richieste/{id}"),
-                None,
-                Some(serde_json::json!({
+            Change::plan(action, plan.as_str(), format!("{plan}/richieste/{id}")).after(
+                serde_json::json!({
                     "act": { "number": act.number, "date": date_text(act.date) },
                     "version": version,
-                })),
+                }),
             ),
         )
         .await?;

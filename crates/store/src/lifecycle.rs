@@ -123,13 +123,9 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                AuditAction::PlanAct(kind),
-                plan.as_str(),
-                plan.to_string(),
-                Some(serde_json::json!({ "state": from.as_str() })),
-                Some(after),
-            ),
+            Change::plan(AuditAction::PlanAct(kind), plan.as_str(), plan.to_string())
+                .before(serde_json::json!({ "state": from.as_str() }))
+                .after(after),
         )
         .await?;
         tracing::info!(
@@ -234,13 +230,9 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                AuditAction::PhaseEdit,
-                key.plan.as_str(),
-                key.subject(),
-                Some(serde_json::to_value(&current)?),
-                Some(serde_json::to_value(wished)?),
-            ),
+            Change::plan(AuditAction::PhaseEdit, key.plan.as_str(), key.subject())
+                .before(serde_json::to_value(&current)?)
+                .after(serde_json::to_value(wished)?),
         )
         .await?;
         Ok(Edited::Saved { version: revision })

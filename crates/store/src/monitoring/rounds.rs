@@ -43,9 +43,8 @@ impl Store {
                 AuditAction::RoundOpen,
                 plan.as_str(),
                 format!("{plan}/monitoraggi/{id}"),
-                None,
-                Some(serde_json::json!({ "name": name, "as_of": date_text(as_of) })),
-            ))
+            )
+            .after(serde_json::json!({ "name": name, "as_of": date_text(as_of) })))
         })
         .await
     }
@@ -75,8 +74,6 @@ impl Store {
                 AuditAction::RoundClose,
                 plan.as_str(),
                 format!("{plan}/monitoraggi/{id}"),
-                None,
-                None,
             ),
         )
         .await
@@ -129,9 +126,8 @@ impl Store {
                 AuditAction::RoundReminder,
                 plan.as_str(),
                 format!("{plan}/monitoraggi/{round}"),
-                None,
-                Some(serde_json::json!({ "to": username, "kind": kind })),
-            ),
+            )
+            .after(serde_json::json!({ "to": username, "kind": kind })),
         )
         .await
     }
