@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::forms::Signed;
 use super::layout::{Page, render};
-use super::{PageResult, PlanPage, members_only, see_other};
+use super::{PageResult, PlanPage, see_other};
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::paths;
@@ -146,12 +146,10 @@ pub async fn ask(
     Ok(see_other(at.objective().section("richieste")))
 }
 
-pub async fn list(
-    PlanPage {
+pub async fn list(page: PlanPage<paths::Requests>) -> PageResult {
+    let PlanPage {
         viewer, v, actor, ..
-    }: PlanPage<paths::Requests>,
-) -> PageResult {
-    members_only(&viewer, actor.as_ref(), "Le richieste")?;
+    } = page.members_only("Le richieste")?;
     let opine = decide(actor.as_ref(), Action::GiveOpinion, v.summary.state).is_ok();
     let rule = decide(actor.as_ref(), Action::DecideChange, v.summary.state).is_ok();
     let base = requests_path(&v);

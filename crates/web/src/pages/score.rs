@@ -8,6 +8,8 @@ use domain::scoring::phases::PhaseScore;
 use maud::{Markup, html};
 use rust_decimal::Decimal;
 
+use super::layout::Column::{Number, Text};
+use super::layout::table;
 use crate::cache::{Part, PlanView};
 
 /// A score in words: `72,50 su 100`, or why there is none.
@@ -68,14 +70,8 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
         @match &s.phases {
             PhaseScore::Scored { score, lines } => {
                 div class="scorre" role="region" aria-label="Calcolo delle fasi" tabindex="0" {
-                    table {
-                        caption { "Ogni fase: incidenza usata, scadenza, conclusione, esito e peso guadagnato" }
-                        thead { tr {
-                            th scope="col" { "Fase" } th scope="col" class="numero" { "Incidenza" }
-                            th scope="col" { "Scadenza" } th scope="col" { "Conclusa il" }
-                            th scope="col" { "Esito" } th scope="col" class="numero" { "Vale" }
-                        } }
-                        tbody {
+                    (table("Ogni fase: incidenza usata, scadenza, conclusione, esito e peso guadagnato",
+                        &[Text("Fase"), Number("Incidenza"), Text("Scadenza"), Text("Conclusa il"), Text("Esito"), Number("Vale")], html! {
                             @for (line, &i) in lines.iter().zip(&s.in_slice) {
                                 tr {
                                     th scope="row" { (o.phases[i].label) }
@@ -86,8 +82,7 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
                                     td class="numero" { (messages::figure(line.earned)) }
                                 }
                             }
-                        }
-                    }
+                    }))
                 }
                 @let total: Decimal = lines.iter().map(|l| l.weight).sum();
                 @let earned: Decimal = lines.iter().map(|l| l.earned).sum();
@@ -108,14 +103,8 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
             p { "Il piano non misura gli indicatori di questo obiettivo: il punteggio viene dalle fasi." }
         } @else {
             div class="scorre" role="region" aria-label="Calcolo degli indicatori" tabindex="0" {
-                table {
-                    caption { "Ogni indicatore: valore effettivo, regola, valore convertito e punteggio" }
-                    thead { tr {
-                        th scope="col" { "Indicatore" } th scope="col" class="numero" { "Peso" }
-                        th scope="col" { "Valore effettivo" } th scope="col" { "Regola" }
-                        th scope="col" class="numero" { "Valore" } th scope="col" class="numero" { "Punteggio" }
-                    } }
-                    tbody {
+                (table("Ogni indicatore: valore effettivo, regola, valore convertito e punteggio",
+                    &[Text("Indicatore"), Number("Peso"), Text("Valore effettivo"), Text("Regola"), Number("Valore"), Number("Punteggio")], html! {
                         @for i in &s.indicators {
                             @let rule = &v.settings.indicators[i.setting].rule;
                             tr {
@@ -145,8 +134,7 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
                                 }
                             }
                         }
-                    }
-                }
+                }))
             }
             p { "Media pesata degli indicatori: " strong { (words(indicators_score)) } }
         }
