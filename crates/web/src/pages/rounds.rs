@@ -29,28 +29,29 @@ pub async fn page(page: PlanPage<paths::Rounds>) -> PageResult {
         @if v.monitoring.rounds.is_empty() {
             p { "Nessun monitoraggio aperto finora." }
         } @else {
-            (table("Monitoraggi del piano, dal primo", &[Text("Monitoraggio"), Text("Alla data"), Text("Aperto"), Text("Chiuso")], html! {
-                    @for r in &v.monitoring.rounds {
-                        tr {
-                            th scope="row" { (r.name) }
-                            td { (messages::date(r.as_of)) }
-                            td { (messages::date(r.opened_at.date_naive())) " (" (r.opened_by) ")" }
-                            td {
-                                @match (&r.closed_at, &r.closed_by) {
-                                    (Some(at), by) => { (messages::date(at.date_naive())) " (" (by.as_deref().unwrap_or("")) ")" }
-                                    _ => {
-                                        "aperto"
-                                        @if manage.is_ok() {
-                                            form method="post" action=(paths::RoundClose { plan: v.id().clone(), round: r.id.to_string() }) {
-                                                input type="hidden" name="csrf" value=(viewer.csrf());
-                                                button type="submit" { "Chiudi «" (r.name) "»" }
-                                            }
+            (table("Monitoraggi del piano, dal primo",
+                &[Text("Monitoraggio"), Text("Alla data"), Text("Aperto"), Text("Chiuso")], html! {
+                @for r in &v.monitoring.rounds {
+                    tr {
+                        th scope="row" { (r.name) }
+                        td { (messages::date(r.as_of)) }
+                        td { (messages::date(r.opened_at.date_naive())) " (" (r.opened_by) ")" }
+                        td {
+                            @match (&r.closed_at, &r.closed_by) {
+                                (Some(at), by) => { (messages::date(at.date_naive())) " (" (by.as_deref().unwrap_or("")) ")" }
+                                _ => {
+                                    "aperto"
+                                    @if manage.is_ok() {
+                                        form method="post" action=(paths::RoundClose { plan: v.id().clone(), round: r.id.to_string() }) {
+                                            input type="hidden" name="csrf" value=(viewer.csrf());
+                                            button type="submit" { "Chiudi «" (r.name) "»" }
                                         }
                                     }
                                 }
                             }
                         }
                     }
+                }
             }))
         }
         @if let Some(r) = latest {
@@ -59,16 +60,17 @@ pub async fn page(page: PlanPage<paths::Rounds>) -> PageResult {
             @if missing.is_empty() {
                 p { "Tutte le unità hanno riferito." }
             } @else {
-                (table("Unità con fasi o indicatori ancora da riferire", &[Text("Unità"), Text("Responsabile"), Number("Fasi"), Number("Indicatori")], html! {
-                        @for p in &missing {
-                            @let u = &v.plan.units[p.unit];
-                            tr {
-                                th scope="row" { a href=(paths::unit(v.id(), &u.id)) { (u.name) } }
-                                td { (u.heads.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")) }
-                                td class="numero" { (p.phases) }
-                                td class="numero" { (p.indicators) }
-                            }
+                (table("Unità con fasi o indicatori ancora da riferire",
+                    &[Text("Unità"), Text("Responsabile"), Number("Fasi"), Number("Indicatori")], html! {
+                    @for p in &missing {
+                        @let u = &v.plan.units[p.unit];
+                        tr {
+                            th scope="row" { a href=(paths::unit(v.id(), &u.id)) { (u.name) } }
+                            td { (u.heads.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")) }
+                            td class="numero" { (p.phases) }
+                            td class="numero" { (p.indicators) }
                         }
+                    }
                 }))
             }
         }

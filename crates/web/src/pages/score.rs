@@ -72,16 +72,16 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
                 div class="scorre" role="region" aria-label="Calcolo delle fasi" tabindex="0" {
                     (table("Ogni fase: incidenza usata, scadenza, conclusione, esito e peso guadagnato",
                         &[Text("Fase"), Number("Incidenza"), Text("Scadenza"), Text("Conclusa il"), Text("Esito"), Number("Vale")], html! {
-                            @for (line, &i) in lines.iter().zip(&s.in_slice) {
-                                tr {
-                                    th scope="row" { (o.phases[i].label) }
-                                    td class="numero" { (messages::number(line.weight)) }
-                                    td { (date_or_dash(s.due.get(i).copied().flatten())) }
-                                    td { (date_or_dash(record(i).and_then(|r| r.completed_on))) }
-                                    td { (messages::phase_status(line.status)) }
-                                    td class="numero" { (messages::figure(line.earned)) }
-                                }
+                        @for (line, &i) in lines.iter().zip(&s.in_slice) {
+                            tr {
+                                th scope="row" { (o.phases[i].label) }
+                                td class="numero" { (messages::number(line.weight)) }
+                                td { (date_or_dash(s.due.get(i).copied().flatten())) }
+                                td { (date_or_dash(record(i).and_then(|r| r.completed_on))) }
+                                td { (messages::phase_status(line.status)) }
+                                td class="numero" { (messages::figure(line.earned)) }
                             }
+                        }
                     }))
                 }
                 @let total: Decimal = lines.iter().map(|l| l.weight).sum();
@@ -105,35 +105,35 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
             div class="scorre" role="region" aria-label="Calcolo degli indicatori" tabindex="0" {
                 (table("Ogni indicatore: valore effettivo, regola, valore convertito e punteggio",
                     &[Text("Indicatore"), Number("Peso"), Text("Valore effettivo"), Text("Regola"), Number("Valore"), Number("Punteggio")], html! {
-                        @for i in &s.indicators {
-                            @let rule = &v.settings.indicators[i.setting].rule;
-                            tr {
-                                th scope="row" class="testo" {
-                                    (i.position + 1) ". " (o.indicators.get(i.position).map_or("", String::as_str))
-                                    @if i.neutralised { br; span class="nota" { "neutralizzato" } }
+                    @for i in &s.indicators {
+                        @let rule = &v.settings.indicators[i.setting].rule;
+                        tr {
+                            th scope="row" class="testo" {
+                                (i.position + 1) ". " (o.indicators.get(i.position).map_or("", String::as_str))
+                                @if i.neutralised { br; span class="nota" { "neutralizzato" } }
+                            }
+                            td class="numero" { (messages::number(i.weight)) }
+                            td { @match i.actual { Some(a) => { (messages::number(a)) } None => { "non comunicato" } } }
+                            td class="testo" {
+                                (messages::conversion(rule.conversion))
+                                @if let Some(t) = rule.target { "; target " (messages::number(t)) }
+                                @if let Some(p) = rule.prior_year { "; anno precedente " (messages::number(p)) }
+                                "; " (messages::band_rule(rule.band))
+                            }
+                            @match &i.outcome {
+                                Outcome::Scored { value, score } => {
+                                    td class="numero" { @match value { Some(x) => { (messages::score(*x)) } None => { "—" } } }
+                                    td class="numero" { (messages::score(*score)) }
                                 }
-                                td class="numero" { (messages::number(i.weight)) }
-                                td { @match i.actual { Some(a) => { (messages::number(a)) } None => { "non comunicato" } } }
-                                td class="testo" {
-                                    (messages::conversion(rule.conversion))
-                                    @if let Some(t) = rule.target { "; target " (messages::number(t)) }
-                                    @if let Some(p) = rule.prior_year { "; anno precedente " (messages::number(p)) }
-                                    "; " (messages::band_rule(rule.band))
+                                Outcome::NotMeasurable(policy) => {
+                                    td colspan="2" { (messages::no_actual(*policy)) }
                                 }
-                                @match &i.outcome {
-                                    Outcome::Scored { value, score } => {
-                                        td class="numero" { @match value { Some(x) => { (messages::score(*x)) } None => { "—" } } }
-                                        td class="numero" { (messages::score(*score)) }
-                                    }
-                                    Outcome::NotMeasurable(policy) => {
-                                        td colspan="2" { (messages::no_actual(*policy)) }
-                                    }
-                                    Outcome::Invalid(e) => {
-                                        td colspan="2" { "La regola non si può applicare: " (messages::score_error(e)) }
-                                    }
+                                Outcome::Invalid(e) => {
+                                    td colspan="2" { "La regola non si può applicare: " (messages::score_error(e)) }
                                 }
                             }
                         }
+                    }
                 }))
             }
             p { "Media pesata degli indicatori: " strong { (words(indicators_score)) } }
