@@ -159,13 +159,10 @@ impl Store {
         .bind(plan_id)
         .bind(RequestState::Requested.as_str())
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Err(StoreError::Conflict(format!(
-                "request {id} is not waiting for an opinion"
-            )));
-        }
+        .await?;
+        StoreError::changed_or(done, || {
+            StoreError::Conflict(format!("request {id} is not waiting for an opinion"))
+        })?;
         self.audited(
             tx,
             stamp,

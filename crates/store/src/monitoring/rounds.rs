@@ -62,11 +62,10 @@ impl Store {
         .bind(id)
         .bind(plan_id)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if closed == 0 {
-            return Err(StoreError::Conflict(format!("round {id} is not open")));
-        }
+        .await?;
+        StoreError::changed_or(closed, || {
+            StoreError::Conflict(format!("round {id} is not open"))
+        })?;
         self.audited(
             tx,
             stamp,

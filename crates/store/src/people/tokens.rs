@@ -107,13 +107,10 @@ impl Store {
         .bind(id)
         .bind(person.id)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Err(StoreError::NotFound(format!(
-                "live token {id} of {username}"
-            )));
-        }
+        .await?;
+        StoreError::changed_or(done, || {
+            StoreError::NotFound(format!("live token {id} of {username}"))
+        })?;
         let change = Change::person(AuditAction::TokenRevoke, person.username.as_str())
             .after(serde_json::json!({ "token": id }));
         self.audited(tx, stamp, change).await
