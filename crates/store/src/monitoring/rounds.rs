@@ -39,12 +39,8 @@ impl Store {
         .bind(name)
         .bind(date_text(as_of));
         self.inserted(tx, stamp, insert, |id| {
-            Ok(Change::plan(
-                AuditAction::RoundOpen,
-                plan.as_str(),
-                format!("{plan}/monitoraggi/{id}"),
-            )
-            .after(serde_json::json!({ "name": name, "as_of": date_text(as_of) })))
+            Ok(on_round(AuditAction::RoundOpen, plan, id)
+                .after(serde_json::json!({ "name": name, "as_of": date_text(as_of) })))
         })
         .await
     }
@@ -66,16 +62,8 @@ impl Store {
         StoreError::changed_or(closed, || {
             StoreError::Conflict(format!("round {id} is not open"))
         })?;
-        self.audited(
-            tx,
-            stamp,
-            Change::plan(
-                AuditAction::RoundClose,
-                plan.as_str(),
-                format!("{plan}/monitoraggi/{id}"),
-            ),
-        )
-        .await
+        self.audited(tx, stamp, on_round(AuditAction::RoundClose, plan, id))
+            .await
     }
 
     /// Whether reminder `kind` of round `round` already went to `person`.
@@ -121,13 +109,14 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                AuditAction::RoundReminder,
-                plan.as_str(),
-                format!("{plan}/monitoraggi/{round}"),
-            )
-            .after(serde_json::json!({ "to": username, "kind": kind })),
+            on_round(AuditAction::RoundReminder, plan, round)
+                .after(serde_json::json!({ "to": username, "kind": kind })),
         )
         .await
     }
+}
+
+/// A change to monitoring round `id` of plan `plan`: `{plan}/monitoraggi/{id}`.
+fn on_round(action: AuditAction, plan: &PlanId, id: i64) -> Change<'_> {
+    Change::plan(action, plan.as_str(), format!("{plan}/monitoraggi/{id}"))
 }
