@@ -110,14 +110,13 @@ impl Cycle {
         &self,
         plan: &PlanId,
         person: &Person,
-        (unit, label): (&str, &str),
+        objective: (&str, &str),
         what: &str,
         value: &str,
         reason: &str,
         stamp: &Stamp,
     ) -> Outcome<i64> {
-        let (v, actor) = self.for_write(plan, person).await?;
-        let index = v.find_objective(unit, label)?;
+        let (v, actor, index) = self.for_objective_write(plan, person, objective).await?;
         let o = &v.plan.objectives[index];
         decide(
             Some(&actor),
@@ -154,8 +153,7 @@ impl Cycle {
         opinion: OpinionRequest<'_>,
         stamp: &Stamp,
     ) -> Outcome<i64> {
-        let (v, actor) = self.for_write(plan, person).await?;
-        decide(Some(&actor), Action::GiveOpinion, v.summary.state)?;
+        let v = self.for_action(plan, person, Action::GiveOpinion).await?;
         let request = v.find_request(request)?;
         let favourable = opinion
             .favourable
@@ -184,8 +182,7 @@ impl Cycle {
         decision: DecisionRequest<'_>,
         stamp: &Stamp,
     ) -> Outcome<(i64, Option<i64>)> {
-        let (v, actor) = self.for_write(plan, person).await?;
-        decide(Some(&actor), Action::DecideChange, v.summary.state)?;
+        let v = self.for_action(plan, person, Action::DecideChange).await?;
         let request = v.find_request(request)?;
         let number = text(Field::BoardActNumber, decision.act_number)?;
         let on = match decision.act_date.trim() {

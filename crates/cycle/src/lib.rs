@@ -158,6 +158,30 @@ impl Cycle {
         let actor = actor.ok_or(Refusal::Denied(domain::Refusal::OtherAdministration))?;
         Ok((view, actor))
     }
+
+    /// `for_write`, for a person who may do `action` on the plan in its state.
+    async fn for_action(
+        &self,
+        id: &PlanId,
+        person: &Person,
+        action: domain::access::Action<'_>,
+    ) -> Outcome<Arc<View>> {
+        let (view, actor) = self.for_write(id, person).await?;
+        domain::access::decide(Some(&actor), action, view.summary.state)?;
+        Ok(view)
+    }
+
+    /// `for_write`, with the position of objective `unit`/`label` in the plan.
+    async fn for_objective_write(
+        &self,
+        id: &PlanId,
+        person: &Person,
+        (unit, label): (&str, &str),
+    ) -> Outcome<(Arc<View>, Actor, usize)> {
+        let (view, actor) = self.for_write(id, person).await?;
+        let index = view.find_objective(unit, label)?;
+        Ok((view, actor, index))
+    }
 }
 
 /// A person as the actor of a plan: none for a plan of another administration.

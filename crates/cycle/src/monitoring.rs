@@ -104,8 +104,7 @@ impl Cycle {
         as_of: &str,
         stamp: &Stamp,
     ) -> Outcome<i64> {
-        let (v, actor) = self.for_write(plan, person).await?;
-        decide(Some(&actor), Action::ManageRounds, v.summary.state)?;
+        let v = self.for_action(plan, person, Action::ManageRounds).await?;
         let name = text(Field::RoundName, name)?;
         if name.is_empty() {
             return Err(Refusal::Invalid(
@@ -135,8 +134,7 @@ impl Cycle {
         round: &str,
         stamp: &Stamp,
     ) -> Outcome<()> {
-        let (v, actor) = self.for_write(plan, person).await?;
-        decide(Some(&actor), Action::ManageRounds, v.summary.state)?;
+        let v = self.for_action(plan, person, Action::ManageRounds).await?;
         let round = round
             .parse::<i64>()
             .ok()
@@ -214,13 +212,12 @@ impl Cycle {
         &self,
         plan: &PlanId,
         person: &Person,
-        (unit, label): (&str, &str),
+        objective: (&str, &str),
         number: &str,
         day_typed: &str,
         stamp: &Stamp,
     ) -> Outcome<()> {
-        let (v, actor) = self.for_write(plan, person).await?;
-        let oi = v.find_objective(unit, label)?;
+        let (v, actor, oi) = self.for_objective_write(plan, person, objective).await?;
         let o = &v.plan.objectives[oi];
         v.may_report(o, Some(&actor), self.day_of(stamp))?;
         let events = events_of(o);
@@ -245,13 +242,12 @@ impl Cycle {
         &self,
         plan: &PlanId,
         person: &Person,
-        (unit, label): (&str, &str),
+        objective: (&str, &str),
         choice: PartChoice,
         decision: Neutralising<'_>,
         stamp: &Stamp,
     ) -> Outcome<()> {
-        let (v, actor) = self.for_write(plan, person).await?;
-        let index = v.find_objective(unit, label)?;
+        let (v, actor, index) = self.for_objective_write(plan, person, objective).await?;
         decide(Some(&actor), Action::Neutralise, v.summary.state)?;
         let part = choice
             .ok_or_else(|| Refusal::Invalid("Scegliere la parte da neutralizzare.".into()))?;
@@ -295,8 +291,9 @@ impl Cycle {
         rules: &str,
         stamp: &Stamp,
     ) -> Outcome<()> {
-        let (v, actor) = self.for_write(plan, person).await?;
-        decide(Some(&actor), Action::ConfigureScoring, v.summary.state)?;
+        let v = self
+            .for_action(plan, person, Action::ConfigureScoring)
+            .await?;
         let text = text(Field::ScoringRules, rules)?;
         let settings = Settings::parse(if text.is_empty() { "{}" } else { &text }, &v.plan)
             .map_err(|e| Refusal::Invalid(messages::settings_error(&e)))?;

@@ -41,36 +41,43 @@ pub(crate) struct Change<'a> {
 }
 
 impl<'a> Change<'a> {
-    /// A change to something of plan `plan` (its subject says what).
-    pub fn plan(
-        action: AuditAction,
-        plan: &'a str,
-        subject: String,
-        before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
-    ) -> Self {
+    /// A change to something of plan `plan` (its subject says what), with neither a before
+    /// nor an after until `before` and `after` give them.
+    pub fn plan(action: AuditAction, plan: &'a str, subject: String) -> Self {
         Change {
             action,
             subject,
             plan: Some(plan),
-            before,
-            after,
+            before: None,
+            after: None,
         }
     }
 
-    /// A change to an account (no plan): `person/{username}`.
-    pub fn person(
-        action: AuditAction,
-        username: &str,
-        before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
-    ) -> Self {
+    /// A change to an account (no plan): `person/{username}`, with neither a before nor an
+    /// after until `before` and `after` give them.
+    pub fn person(action: AuditAction, username: &str) -> Self {
         Change {
             action,
             subject: format!("person/{username}"),
             plan: None,
-            before,
-            after,
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The change, with what was there before it (if anything was).
+    pub fn before(self, before: impl Into<Option<serde_json::Value>>) -> Self {
+        Change {
+            before: before.into(),
+            ..self
+        }
+    }
+
+    /// The change, with what is there after it (if anything is).
+    pub fn after(self, after: impl Into<Option<serde_json::Value>>) -> Self {
+        Change {
+            after: after.into(),
+            ..self
         }
     }
 }

@@ -122,16 +122,12 @@ impl Store {
         .bind(reason)
         .bind(RequestState::Requested.as_str());
         self.inserted(tx, stamp, insert, |id| {
-            Ok(Change::plan(
-                AuditAction::ChangeRequest,
-                plan.as_str(),
-                format!("{plan}/richieste/{id}"),
-                None,
-                Some(serde_json::json!({
+            Ok(
+                on_request(AuditAction::ChangeRequest, plan, id).after(serde_json::json!({
                     "objective": objective, "proposal": serde_json::to_value(proposal)?,
                     "reason": reason,
                 })),
-            ))
+            )
         })
         .await
     }
@@ -160,23 +156,15 @@ impl Store {
         .bind(plan_id)
         .bind(RequestState::Requested.as_str())
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Err(StoreError::Conflict(format!(
-                "request {id} is not waiting for an opinion"
-            )));
-        }
+        .await?;
+        StoreError::changed_or(done, || {
+            StoreError::Conflict(format!("request {id} is not waiting for an opinion"))
+        })?;
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                AuditAction::ChangeOpinion,
-                plan.as_str(),
-                format!("{plan}/richieste/{id}"),
-                None,
-                Some(serde_json::json!({ "favourable": favourable, "opinion": text })),
-            ),
+            on_request(AuditAction::ChangeOpinion, plan, id)
+                .after(serde_json::json!({ "favourable": favourable, "opinion": text })),
         )
         .await
     }
@@ -263,16 +251,10 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                action,
-                plan.as_str(),
-                format!("{plan}/richieste/{id}"),
-                None,
-                Some(serde_json::json!({
-                    "act": { "number": act.number, "date": date_text(act.date) },
-                    "version": version,
-                })),
-            ),
+            on_request(action, plan, id).after(serde_json::json!({
+                "act": { "number": act.number, "date": date_text(act.date) },
+                "version": version,
+            })),
         )
         .await?;
         Ok(version)
@@ -433,4 +415,9 @@ async fn change_in_place(
         }
     }
     Ok(())
+}
+
+/// A change to change request `id` of plan `plan`: `{plan}/richieste/{id}`.
+fn on_request(action: AuditAction, plan: &PlanId, id: i64) -> Change<'_> {
+    Change::plan(action, plan.as_str(), format!("{plan}/richieste/{id}"))
 }

@@ -48,4 +48,16 @@ impl StoreError {
             _ => StoreError::Database(e),
         }
     }
+
+    /// `Ok` when a statement changed a row (`done`), `none` when it changed none (what it
+    /// was to change is not there, or no longer as it was).
+    pub(crate) fn changed_or(
+        done: sqlx::any::AnyQueryResult,
+        none: impl FnOnce() -> StoreError,
+    ) -> Result<()> {
+        match done.rows_affected() {
+            0 => Err(none()),
+            _ => Ok(()),
+        }
+    }
 }

@@ -9,7 +9,7 @@ use crate::audit::{Change, Stamp};
 use crate::db::Backend;
 use crate::error::Result;
 use crate::monitoring::bump;
-use crate::text::{date, date_text, percent};
+use crate::text::{date, date_text, optional, percent};
 use crate::{Store, StoreError};
 use domain::audit::AuditAction;
 use domain::facts::{PhaseFields, PhaseRecord};
@@ -63,16 +63,8 @@ impl FieldsRow {
     fn fields(&self) -> Result<PhaseFields> {
         Ok(PhaseFields {
             description: self.description.clone(),
-            weight_pct: self
-                .weight_pct
-                .as_deref()
-                .map(|w| percent("phase.weight_pct", w))
-                .transpose()?,
-            completed_on: self
-                .completed_on
-                .as_deref()
-                .map(|d| date("phase.completed_on", d))
-                .transpose()?,
+            weight_pct: optional(percent, "phase.weight_pct", self.weight_pct.as_deref())?,
+            completed_on: optional(date, "phase.completed_on", self.completed_on.as_deref())?,
             note: self.progress_note.clone(),
             status: self.status.as_deref().map(report_status).transpose()?,
         })
@@ -109,13 +101,10 @@ impl Store {
         .bind(plan.as_str())
         .bind(from.as_str())
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if moved == 0 {
-            return Err(StoreError::Conflict(format!(
-                "plan {plan} is no longer {from:?}"
-            )));
-        }
+        .await?;
+        StoreError::changed_or(moved, || {
+            StoreError::Conflict(format!("plan {plan} is no longer {from:?}"))
+        })?;
         let mut after = details;
         if let Some(map) = after.as_object_mut() {
             map.insert("state".into(), to.as_str().into());
@@ -123,13 +112,9 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                AuditAction::PlanAct(kind),
-                plan.as_str(),
-                plan.to_string(),
-                Some(serde_json::json!({ "state": from.as_str() })),
-                Some(after),
-            ),
+            Change::plan(AuditAction::PlanAct(kind), plan.as_str(), plan.to_string())
+                .before(serde_json::json!({ "state": from.as_str() }))
+                .after(after),
         )
         .await?;
         tracing::info!(
@@ -234,13 +219,9 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                AuditAction::PhaseEdit,
-                key.plan.as_str(),
-                key.subject(),
-                Some(serde_json::to_value(&current)?),
-                Some(serde_json::to_value(wished)?),
-            ),
+            Change::plan(AuditAction::PhaseEdit, key.plan.as_str(), key.subject())
+                .before(serde_json::to_value(&current)?)
+                .after(serde_json::to_value(wished)?),
         )
         .await?;
         Ok(Edited::Saved { version: revision })
@@ -277,11 +258,7 @@ impl Store {
             }
             let record = PhaseRecord {
                 version: row.version,
-                completed_on: row
-                    .completed_on
-                    .as_deref()
-                    .map(|d| date("phase.completed_on", d))
-                    .transpose()?,
+                completed_on: optional(date, "phase.completed_on", row.completed_on.as_deref())?,
                 note: row.progress_note,
                 status: row.status.as_deref().map(report_status).transpose()?,
                 reported_at: row

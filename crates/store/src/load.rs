@@ -12,7 +12,7 @@ use sqlx::{AnyConnection, FromRow};
 
 use crate::Store;
 use crate::error::{Result, StoreError};
-use crate::text::{date, from_name, narrow, parsed, percent};
+use crate::text::{date, from_name, narrow, optional, parsed, percent};
 use domain::facts::PlanSummary;
 
 #[derive(FromRow)]
@@ -289,16 +289,8 @@ impl Store {
             heads_of.entry(h.unit_id).or_default().push(Head {
                 name: h.name,
                 role: h.role,
-                from: h
-                    .date_from
-                    .as_deref()
-                    .map(|d| date("unit_head.date_from", d))
-                    .transpose()?,
-                until: h
-                    .date_until
-                    .as_deref()
-                    .map(|d| date("unit_head.date_until", d))
-                    .transpose()?,
+                from: optional(date, "unit_head.date_from", h.date_from.as_deref())?,
+                until: optional(date, "unit_head.date_until", h.date_until.as_deref())?,
             });
         }
         let mut functions = grouped(conn, plan, ("unit_function", "unit_id", "text")).await?;
@@ -365,11 +357,7 @@ impl Store {
             phases.entry(p.objective_id).or_default().push(Phase {
                 label: parsed("phase.label", &p.label, PhaseLabel::parse)?,
                 description: p.description,
-                weight_pct: p
-                    .weight_pct
-                    .as_deref()
-                    .map(|w| percent("phase.weight_pct", w))
-                    .transpose()?,
+                weight_pct: optional(percent, "phase.weight_pct", p.weight_pct.as_deref())?,
                 responsible: codes.remove(&p.id).unwrap_or_default(),
                 deadline: take(p.deadline_id)?,
                 deadline_text: p.deadline_text,

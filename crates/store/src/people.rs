@@ -154,17 +154,10 @@ impl Store {
             .bind(&username)
             .execute(&mut *tx)
             .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                AuditAction::PersonEmail,
-                &username,
-                Some(serde_json::json!({ "email": before })),
-                Some(serde_json::json!({ "email": email })),
-            ),
-        )
-        .await
+        let change = Change::person(AuditAction::PersonEmail, &username)
+            .before(serde_json::json!({ "email": before }))
+            .after(serde_json::json!({ "email": email }));
+        self.audited(tx, stamp, change).await
     }
 
     /// Every account, by username.
@@ -225,17 +218,8 @@ impl Store {
             "username": new.username, "name": name.as_str(), "entity": new.entity,
             "roles": new.roles, "units": new.units,
         });
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                AuditAction::PersonAdd,
-                new.username.as_str(),
-                None,
-                Some(after),
-            ),
-        )
-        .await?;
+        let change = Change::person(AuditAction::PersonAdd, new.username.as_str()).after(after);
+        self.audited(tx, stamp, change).await?;
         self.person(new.username.as_str()).await
     }
 
@@ -251,21 +235,15 @@ impl Store {
         if disabled {
             end_access(&mut tx, person.id, stamp).await?;
         }
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                if disabled {
-                    AuditAction::PersonDisable
-                } else {
-                    AuditAction::PersonEnable
-                },
-                person.username.as_str(),
-                Some(serde_json::json!({ "disabled": person.disabled })),
-                Some(serde_json::json!({ "disabled": disabled })),
-            ),
-        )
-        .await
+        let action = if disabled {
+            AuditAction::PersonDisable
+        } else {
+            AuditAction::PersonEnable
+        };
+        let change = Change::person(action, person.username.as_str())
+            .before(serde_json::json!({ "disabled": person.disabled }))
+            .after(serde_json::json!({ "disabled": disabled }));
+        self.audited(tx, stamp, change).await
     }
 
     /// Sets a new password hash and ends the account's sessions, API tokens and trusted
@@ -280,17 +258,8 @@ impl Store {
             .await?;
         // A new password ends every way in the old one opened: sessions, tokens, trust.
         end_access(&mut tx, person.id, stamp).await?;
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                AuditAction::PersonResetPassword,
-                person.username.as_str(),
-                None,
-                None,
-            ),
-        )
-        .await
+        let change = Change::person(AuditAction::PersonResetPassword, person.username.as_str());
+        self.audited(tx, stamp, change).await
     }
 }
 

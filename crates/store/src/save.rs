@@ -142,9 +142,8 @@ impl Store {
                 },
                 slug.as_str(),
                 slug.to_string(),
-                None,
-                Some(after),
-            ),
+            )
+            .after(after),
         )
         .await?;
         writer.tx.commit().await?;

@@ -43,6 +43,15 @@ pub(crate) fn percent(column: &str, text: &str) -> Result<Percent> {
     parsed(column, text, str::parse::<Percent>)
 }
 
+/// A nullable column's value read by `read` (`date`, `percent`), or none.
+pub(crate) fn optional<T>(
+    read: fn(&str, &str) -> Result<T>,
+    column: &str,
+    text: Option<&str>,
+) -> Result<Option<T>> {
+    text.map(|t| read(column, t)).transpose()
+}
+
 /// A count or year read from a BIGINT column into the narrower type the domain uses.
 pub(crate) fn narrow<T: TryFrom<i64>>(column: &str, value: i64) -> Result<T> {
     T::try_from(value).map_err(|_| StoreError::Corrupt(format!("{column} = {value}")))

@@ -15,10 +15,18 @@ use domain::{Objective, Phase, PlanId, Role, Unit, UnitId};
 use serde::{Deserialize, Serialize};
 use store::AuditFilter;
 
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::routing::TypedPath;
+use domain::Actor;
+
 use crate::auth::Caller;
 use crate::cache::PlanView;
 use crate::error::{AppError, Problem};
 use crate::paths;
+use crate::paths::InPlan;
 use crate::routes::Routes;
 use crate::{AppState, openapi};
 
@@ -179,38 +187,16 @@ async fn audit(
     ))
 }
 
-async fn plan(
-    paths::api::Plan { plan: id }: paths::api::Plan,
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Response> {
-    let view = state.view(&id, caller.0.as_ref()).await?.0;
-    Ok(([(header::CONTENT_TYPE, "application/json")], view.json()).into_response())
+async fn plan(PlanCall { v, .. }: PlanCall<paths::api::Plan>) -> ApiResult<Response> {
+    Ok(([(header::CONTENT_TYPE, "application/json")], v.json()).into_response())
 }
 
-async fn units(
-    paths::api::Units { plan: id }: paths::api::Units,
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<Unit>>> {
-    Ok(Json(
-        state
-            .view(&id, caller.0.as_ref())
-            .await?
-            .0
-            .plan
-            .units
-            .clone(),
-    ))
+async fn units(PlanCall { v, .. }: PlanCall<paths::api::Units>) -> ApiResult<Json<Vec<Unit>>> {
+    Ok(Json(v.plan.units.clone()))
 }
 
-async fn unit(
-    paths::api::Unit { plan: id, unit }: paths::api::Unit,
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Unit>> {
-    let view = state.view(&id, caller.0.as_ref()).await?.0;
-    Ok(Json(unit_of(&view, &unit)?.clone()))
+async fn unit(PlanCall { at, v, .. }: PlanCall<paths::api::Unit>) -> ApiResult<Json<Unit>> {
+    Ok(Json(unit_of(&v, &at.unit)?.clone()))
 }
 
 async fn objectives(
@@ -237,19 +223,47 @@ async fn objectives(
 }
 
 async fn objective(
-    p: paths::api::Objective,
-    State(state): State<AppState>,
-    caller: Caller,
+    PlanCall { at, v, .. }: PlanCall<paths::api::Objective>,
 ) -> ApiResult<Json<Objective>> {
-    let view = state.view(&p.plan, caller.0.as_ref()).await?.0;
-    Ok(Json(objective_of(&view, &p.unit, &p.label)?.clone()))
+    Ok(Json(objective_of(&v, &at.unit, &at.label)?.clone()))
 }
 
 async fn phases(
-    p: paths::api::Phases,
-    State(state): State<AppState>,
-    caller: Caller,
+    PlanCall { at, v, .. }: PlanCall<paths::api::Phases>,
 ) -> ApiResult<Json<Vec<Phase>>> {
-    let view = state.view(&p.plan, caller.0.as_ref()).await?.0;
-    Ok(Json(objective_of(&view, &p.unit, &p.label)?.phases.clone()))
+    Ok(Json(objective_of(&v, &at.unit, &at.label)?.phases.clone()))
+}
+
+/// A call on a plan as its caller may read it: the address, the plan (one they may not read
+/// is a 404, as an unknown one) and who the caller is in it. The API's counterpart of
+/// [`PlanPage`](crate::pages::PlanPage).
+pub(crate) struct PlanCall<P> {
+    pub at: P,
+    pub v: Arc<PlanView>,
+    pub actor: Option<Actor>,
+}
+
+/// A call on a plan is routed as its address.
+impl<P: TypedPath> TypedPath for PlanCall<P> {
+    const PATH: &'static str = P::PATH;
+}
+
+impl<P: std::fmt::Display> std::fmt::Display for PlanCall<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.at.fmt(f)
+    }
+}
+
+impl<P> FromRequestParts<AppState> for PlanCall<P>
+where
+    P: InPlan + FromRequestParts<AppState, Rejection = Problem> + Send,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let at = P::from_request_parts(parts, state).await?;
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let (v, actor) = state.view(at.plan(), caller.0.as_ref()).await?;
+        Ok(PlanCall { at, v, actor })
+    }
 }

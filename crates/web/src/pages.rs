@@ -96,19 +96,17 @@ pub fn routes(r: Routes) -> Routes {
 
 type PageResult = Result<Markup, AppError>;
 
-/// Pages of an administration's own work (rounds, requests): a person of another one is
-/// told whose they are; the public is asked to sign in.
-fn members_only(
-    viewer: &crate::auth::Viewer,
-    actor: Option<&domain::Actor>,
-    what: &str,
-) -> Result<(), AppError> {
-    match (actor, viewer.person()) {
-        (Some(_), _) => Ok(()),
-        (None, Some(_)) => Err(AppError::Forbidden(format!(
-            "{what} sono dell'amministrazione che ha il piano."
-        ))),
-        (None, None) => Err(AppError::SignIn),
+impl<P, const ON_DAY: bool> PlanPage<P, ON_DAY> {
+    /// For pages of an administration's own work (rounds, requests, `what`): a person of
+    /// another one is told whose they are; the public is asked to sign in.
+    fn members_only(self, what: &str) -> Result<Self, AppError> {
+        match (&self.actor, self.viewer.person()) {
+            (Some(_), _) => Ok(self),
+            (None, Some(_)) => Err(AppError::Forbidden(format!(
+                "{what} sono dell'amministrazione che ha il piano."
+            ))),
+            (None, None) => Err(AppError::SignIn),
+        }
     }
 }
 

@@ -113,13 +113,14 @@ pub trait InPlan {
 
 macro_rules! in_plan {
     ($($name:ident),*) => {$(
-        impl InPlan for $name {
-            fn plan(&self) -> &PlanId {
+        impl $crate::paths::InPlan for $name {
+            fn plan(&self) -> &::domain::PlanId {
                 &self.plan
             }
         }
     )*};
 }
+pub(crate) use in_plan;
 in_plan!(
     Plan,
     Matrix,

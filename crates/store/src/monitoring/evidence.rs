@@ -91,15 +91,9 @@ impl Store {
         .bind(&sha)
         .bind(file.content);
         self.inserted(tx, stamp, insert, |_| {
-            Ok(Change::plan(
-                AuditAction::PhaseEvidence,
-                key.plan.as_str(),
-                key.subject(),
-                None,
-                Some(serde_json::json!({
+            Ok(Change::plan(AuditAction::PhaseEvidence, key.plan.as_str(), key.subject()).after(serde_json::json!({
                     "file": file.file_name, "type": file.content_type, "size": size, "sha256": sha,
-                })),
-            ))
+                })))
         })
         .await
     }

@@ -127,13 +127,9 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                AuditAction::PlanScoring,
-                plan.as_str(),
-                plan.to_string(),
-                value(before.as_deref()),
-                value(json),
-            ),
+            Change::plan(AuditAction::PlanScoring, plan.as_str(), plan.to_string())
+                .before(value(before.as_deref()))
+                .after(value(json)),
         )
         .await
     }
@@ -200,14 +196,16 @@ impl Store {
                 AuditAction::IndicatorActual,
                 plan.as_str(),
                 format!("{plan}/{unit}/{label}/i{position}"),
+            )
+            .before(
                 before.map(
                     |(v, d, s)| serde_json::json!({ "value": v, "measured_on": d, "source": s }),
                 ),
-                Some(serde_json::json!({
-                    "value": value.normalize().to_string(), "measured_on": date_text(measured_on),
-                    "source": source,
-                })),
-            ),
+            )
+            .after(serde_json::json!({
+                "value": value.normalize().to_string(), "measured_on": date_text(measured_on),
+                "source": source,
+            })),
         )
         .await
     }
@@ -242,9 +240,9 @@ impl Store {
                 },
                 plan.as_str(),
                 format!("{plan}/{subject}"),
-                before.map(|r| serde_json::json!({ "reason": r })),
-                reason.map(|r| serde_json::json!({ "reason": r })),
-            ),
+            )
+            .before(before.map(|r| serde_json::json!({ "reason": r })))
+            .after(reason.map(|r| serde_json::json!({ "reason": r }))),
         )
         .await
     }
@@ -272,9 +270,9 @@ impl Store {
                 AuditAction::EventDate,
                 plan.as_str(),
                 format!("{plan}/eventi"),
-                before.map(|d| serde_json::json!({ "event": event, "day": d })),
-                day.map(|d| serde_json::json!({ "event": event, "day": date_text(d) })),
-            ),
+            )
+            .before(before.map(|d| serde_json::json!({ "event": event, "day": d })))
+            .after(day.map(|d| serde_json::json!({ "event": event, "day": date_text(d) }))),
         )
         .await
     }

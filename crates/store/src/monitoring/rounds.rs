@@ -39,13 +39,8 @@ impl Store {
         .bind(name)
         .bind(date_text(as_of));
         self.inserted(tx, stamp, insert, |id| {
-            Ok(Change::plan(
-                AuditAction::RoundOpen,
-                plan.as_str(),
-                format!("{plan}/monitoraggi/{id}"),
-                None,
-                Some(serde_json::json!({ "name": name, "as_of": date_text(as_of) })),
-            ))
+            Ok(on_round(AuditAction::RoundOpen, plan, id)
+                .after(serde_json::json!({ "name": name, "as_of": date_text(as_of) })))
         })
         .await
     }
@@ -63,23 +58,12 @@ impl Store {
         .bind(id)
         .bind(plan_id)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if closed == 0 {
-            return Err(StoreError::Conflict(format!("round {id} is not open")));
-        }
-        self.audited(
-            tx,
-            stamp,
-            Change::plan(
-                AuditAction::RoundClose,
-                plan.as_str(),
-                format!("{plan}/monitoraggi/{id}"),
-                None,
-                None,
-            ),
-        )
-        .await
+        .await?;
+        StoreError::changed_or(closed, || {
+            StoreError::Conflict(format!("round {id} is not open"))
+        })?;
+        self.audited(tx, stamp, on_round(AuditAction::RoundClose, plan, id))
+            .await
     }
 
     /// Whether reminder `kind` of round `round` already went to `person`.
@@ -125,14 +109,14 @@ impl Store {
         self.audited(
             tx,
             stamp,
-            Change::plan(
-                AuditAction::RoundReminder,
-                plan.as_str(),
-                format!("{plan}/monitoraggi/{round}"),
-                None,
-                Some(serde_json::json!({ "to": username, "kind": kind })),
-            ),
+            on_round(AuditAction::RoundReminder, plan, round)
+                .after(serde_json::json!({ "to": username, "kind": kind })),
         )
         .await
     }
+}
+
+/// A change to monitoring round `id` of plan `plan`: `{plan}/monitoraggi/{id}`.
+fn on_round(action: AuditAction, plan: &PlanId, id: i64) -> Change<'_> {
+    Change::plan(action, plan.as_str(), format!("{plan}/monitoraggi/{id}"))
 }

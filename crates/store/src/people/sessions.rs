@@ -38,17 +38,8 @@ impl Store {
         .bind(timestamp(expires_at))
         .execute(&mut *tx)
         .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                AuditAction::SessionOpen,
-                person.username.as_str(),
-                None,
-                None,
-            ),
-        )
-        .await
+        let change = Change::person(AuditAction::SessionOpen, person.username.as_str());
+        self.audited(tx, stamp, change).await
     }
 
     /// The live session with this secret hash, with its (enabled) person.
@@ -108,17 +99,8 @@ impl Store {
             .bind(token_hash)
             .execute(&mut *tx)
             .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                AuditAction::SessionClose,
-                person.username.as_str(),
-                None,
-                None,
-            ),
-        )
-        .await
+        let change = Change::person(AuditAction::SessionClose, person.username.as_str());
+        self.audited(tx, stamp, change).await
     }
 
     /// Trusts the browser whose cookie secret hashes to `token_hash` for `person` until

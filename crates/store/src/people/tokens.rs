@@ -36,21 +36,13 @@ impl Store {
                 "{username} has no calendar feed"
             )));
         }
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                if hash.is_some() {
-                    AuditAction::PersonCalendar
-                } else {
-                    AuditAction::PersonCalendarRevoke
-                },
-                &username,
-                None,
-                None,
-            ),
-        )
-        .await
+        let action = if hash.is_some() {
+            AuditAction::PersonCalendar
+        } else {
+            AuditAction::PersonCalendarRevoke
+        };
+        self.audited(tx, stamp, Change::person(action, &username))
+            .await
     }
 
     /// Whether `username` has a calendar feed.
@@ -98,17 +90,9 @@ impl Store {
         .bind(stamp.text())
         .fetch_one(&mut *tx)
         .await?;
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                AuditAction::TokenAdd,
-                person.username.as_str(),
-                None,
-                Some(serde_json::json!({ "token": id, "name": name })),
-            ),
-        )
-        .await?;
+        let change = Change::person(AuditAction::TokenAdd, person.username.as_str())
+            .after(serde_json::json!({ "token": id, "name": name }));
+        self.audited(tx, stamp, change).await?;
         Ok(id)
     }
 
@@ -123,24 +107,13 @@ impl Store {
         .bind(id)
         .bind(person.id)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Err(StoreError::NotFound(format!(
-                "live token {id} of {username}"
-            )));
-        }
-        self.audited(
-            tx,
-            stamp,
-            Change::person(
-                AuditAction::TokenRevoke,
-                person.username.as_str(),
-                None,
-                Some(serde_json::json!({ "token": id })),
-            ),
-        )
-        .await
+        .await?;
+        StoreError::changed_or(done, || {
+            StoreError::NotFound(format!("live token {id} of {username}"))
+        })?;
+        let change = Change::person(AuditAction::TokenRevoke, person.username.as_str())
+            .after(serde_json::json!({ "token": id }));
+        self.audited(tx, stamp, change).await
     }
 
     /// The tokens of `username`, newest first.

@@ -3,7 +3,6 @@
 //! same explanation the cards show as "come è calcolato".
 
 use axum::Json;
-use axum::extract::State;
 use domain::access::{Action, decide};
 use domain::messages;
 use domain::scoring::indicator::Outcome;
@@ -13,9 +12,7 @@ use rust_decimal::prelude::ToPrimitive;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::ApiResult;
-use crate::AppState;
-use crate::auth::Caller;
+use super::{ApiResult, PlanCall};
 use crate::cache::Part;
 use crate::error::{AppError, Problem};
 use crate::paths;
@@ -119,11 +116,8 @@ fn num(d: Decimal) -> f64 {
 }
 
 pub async fn scores(
-    paths::api::Scores { plan: id }: paths::api::Scores,
-    State(state): State<AppState>,
-    caller: Caller,
+    PlanCall { at, v, actor }: PlanCall<paths::api::Scores>,
 ) -> ApiResult<Json<Scores>> {
-    let (v, actor) = state.view(&id, caller.0.as_ref()).await?;
     decide(actor.as_ref(), Action::ReadProgress, v.summary.state)
         .map_err(|r| Problem(AppError::refused(r)))?;
     let s = v.scores(crate::today());
@@ -243,7 +237,7 @@ pub async fn scores(
         })
         .collect();
     Ok(Json(Scores {
-        plan: id,
+        plan: at.plan,
         measured_on: crate::today(),
         phase_rule: messages::phase_method(&v.settings.phases),
         administration: s.administration.map(num),

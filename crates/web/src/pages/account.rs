@@ -9,7 +9,8 @@ use serde::Deserialize;
 use store::Person;
 
 use super::forms::{Nothing, Signed};
-use super::layout::{Page, render};
+use super::layout::Column::Text;
+use super::layout::{Page, render, table};
 use super::people::signed_in;
 use super::{PageResult, see_other};
 use crate::auth::{Viewer, new_token, secret_hash};
@@ -124,27 +125,24 @@ async fn account_page(
             }
         }
         @if !tokens.is_empty() {
-            table {
-                caption { "Le tue chiavi" }
-                thead { tr { th scope="col" { "Nome" } th scope="col" { "Creata" } th scope="col" { "Stato" } } }
-                tbody {
-                    @for t in tokens {
-                        tr {
-                            td { (t.name) }
-                            td { (moment(&t.created_at)) }
-                            td {
-                                @if let Some(r) = &t.revoked_at { "revocata il " (moment(r)) }
-                                @else {
-                                    form method="post" action=(paths::AccountTokenRevoke { id: t.id }) {
-                                        input type="hidden" name="csrf" value=(viewer.csrf());
-                                        button type="submit" { "Revoca " span class="nascosto" { (t.name) } }
-                                    }
+            (table("Le tue chiavi",
+                &[Text("Nome"), Text("Creata"), Text("Stato")], html! {
+                @for t in tokens {
+                    tr {
+                        td { (t.name) }
+                        td { (moment(&t.created_at)) }
+                        td {
+                            @if let Some(r) = &t.revoked_at { "revocata il " (moment(r)) }
+                            @else {
+                                form method="post" action=(paths::AccountTokenRevoke { id: t.id }) {
+                                    input type="hidden" name="csrf" value=(viewer.csrf());
+                                    button type="submit" { "Revoca " span class="nascosto" { (t.name) } }
                                 }
                             }
                         }
                     }
                 }
-            }
+            }))
         }
         form class="modulo" method="post" action=(paths::AccountToken) {
             input type="hidden" name="csrf" value=(viewer.csrf());

@@ -11,8 +11,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::forms::Signed;
-use super::layout::{Page, render};
-use super::{PageResult, PlanPage, members_only, see_other};
+use super::layout::Column::Text;
+use super::layout::{Page, render, table};
+use super::{PageResult, PlanPage, see_other};
 use crate::cache::PlanView;
 use crate::error::AppError;
 use crate::paths;
@@ -146,12 +147,10 @@ pub async fn ask(
     Ok(see_other(at.objective().section("richieste")))
 }
 
-pub async fn list(
-    PlanPage {
+pub async fn list(page: PlanPage<paths::Requests>) -> PageResult {
+    let PlanPage {
         viewer, v, actor, ..
-    }: PlanPage<paths::Requests>,
-) -> PageResult {
-    members_only(&viewer, actor.as_ref(), "Le richieste")?;
+    } = page.members_only("Le richieste")?;
     let opine = decide(actor.as_ref(), Action::GiveOpinion, v.summary.state).is_ok();
     let rule = decide(actor.as_ref(), Action::DecideChange, v.summary.state).is_ok();
     let base = requests_path(&v);
@@ -315,24 +314,21 @@ pub async fn versions(
 fn differences(v: &PlanView, old: &domain::Plan, new: &domain::Plan, number: i64) -> Markup {
     let diffs = change::diff(old, new);
     html! {
-        table {
-            caption { "Che cosa cambia dalla versione " (number - 1) " alla " (number) }
-            thead { tr { th scope="col" { "Dove" } th scope="col" { "Prima" } th scope="col" { "Dopo" } } }
-            tbody {
-                @for d in &diffs {
-                    @let o = new.objectives.iter().chain(&old.objectives).find(|o| o.id == d.objective);
-                    tr {
-                        th scope="row" {
-                            @match o {
-                                Some(o) => { a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) " (" (o.unit) ")" } " · " (messages::change_field(d.field, o)) }
-                                None => { (d.objective) }
-                            }
+        (table(html! { "Che cosa cambia dalla versione " (number - 1) " alla " (number) },
+            &[Text("Dove"), Text("Prima"), Text("Dopo")], html! {
+            @for d in &diffs {
+                @let o = new.objectives.iter().chain(&old.objectives).find(|o| o.id == d.objective);
+                tr {
+                    th scope="row" {
+                        @match o {
+                            Some(o) => { a href=(paths::objective(v.id(), o)) { "Obiettivo " (o.label) " (" (o.unit) ")" } " · " (messages::change_field(d.field, o)) }
+                            None => { (d.objective) }
                         }
-                        td class="testo" { (messages::change_value(d.before.as_ref())) }
-                        td class="testo" { (messages::change_value(d.after.as_ref())) }
                     }
+                    td class="testo" { (messages::change_value(d.before.as_ref())) }
+                    td class="testo" { (messages::change_value(d.after.as_ref())) }
                 }
             }
-        }
+        }))
     }
 }

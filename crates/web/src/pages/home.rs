@@ -9,7 +9,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::PageResult;
-use super::layout::{Page, render};
+use super::layout::Column::Text;
+use super::layout::{Page, render, table};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::AppError;
@@ -187,25 +188,22 @@ fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate, results: bool) -> Mar
                 }
             } @else {
                 div class="scorre" role="region" aria-labelledby=(heading) tabindex="0" {
-                    table {
-                        caption { "Fasi e obiettivi in scadenza, per data" }
-                        thead { tr { th scope="col" { "Scadenza" } th scope="col" { "Obiettivo" } th scope="col" { "Che cosa" } th scope="col" { "Unità" } } }
-                        tbody {
-                            @for d in &dues {
-                                tr {
-                                    td { (messages::date(d.day)) }
-                                    td { a href=(paths::objective(v.id(), d.objective)) { "Obiettivo " (d.objective.label) } }
-                                    td {
-                                        @match d.phase {
-                                            Some(p) => { "Fase " (p.label) ": " (p.description) }
-                                            None => { "Scadenza finale dell'obiettivo" }
-                                        }
+                    (table("Fasi e obiettivi in scadenza, per data",
+                        &[Text("Scadenza"), Text("Obiettivo"), Text("Che cosa"), Text("Unità")], html! {
+                        @for d in &dues {
+                            tr {
+                                td { (messages::date(d.day)) }
+                                td { a href=(paths::objective(v.id(), d.objective)) { "Obiettivo " (d.objective.label) } }
+                                td {
+                                    @match d.phase {
+                                        Some(p) => { "Fase " (p.label) ": " (p.description) }
+                                        None => { "Scadenza finale dell'obiettivo" }
                                     }
-                                    td { (v.unit(d.objective.unit.as_str()).map_or(d.objective.unit.as_str(), |(_, u)| u.name.as_str())) }
                                 }
+                                td { (v.unit(d.objective.unit.as_str()).map_or(d.objective.unit.as_str(), |(_, u)| u.name.as_str())) }
                             }
                         }
-                    }
+                    }))
                 }
             }
         }

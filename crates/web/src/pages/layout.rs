@@ -1,6 +1,6 @@
 //! The frame of every page: skip link, header with the plan's menu, breadcrumbs, main, footer.
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 use domain::{Objective, PlanId};
 
@@ -279,4 +279,30 @@ pub fn error_page(error: &AppError) -> Markup {
             p { a href="/" { "Torna alla pagina iniziale" } }
         },
     })
+}
+
+/// A column heading of a `table`.
+#[derive(Debug, Clone, Copy)]
+pub enum Column {
+    Text(&'static str),
+    /// A column of numbers, aligned right.
+    Number(&'static str),
+}
+
+/// A table of data: its caption, its column headings, then its rows.
+pub fn table(caption: impl Render, columns: &[Column], rows: Markup) -> Markup {
+    html! {
+        table {
+            caption { (caption) }
+            thead { tr {
+                @for column in columns {
+                    @match column {
+                        Column::Text(name) => { th scope="col" { (name) } }
+                        Column::Number(name) => { th scope="col" class="numero" { (name) } }
+                    }
+                }
+            } }
+            tbody { (rows) }
+        }
+    }
 }

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use store::Person;
 
 use super::forms::Signed;
-use super::layout::{Page, render};
+use super::layout::Column::Text;
+use super::layout::{Page, render, table};
 use super::{PageResult, see_other};
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -55,37 +56,31 @@ async fn people_page(
         @if let Some(m) = &message {
             div class="avviso" role="alert" { p { (m) } }
         }
-        table {
-            caption { "Gli account" }
-            thead { tr {
-                th scope="col" { "Nome utente" } th scope="col" { "Nome" } th scope="col" { "Ruoli" }
-                th scope="col" { "Unità (componente)" } th scope="col" { "Stato" }
-            } }
-            tbody {
-                @for p in &people {
-                    tr {
-                        td { (p.username) }
-                        td { (p.name) }
-                        td { (p.roles.iter().map(|r| messages::role(*r)).collect::<Vec<_>>().join(", ")) }
-                        td { (p.units.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")) }
-                        td {
-                            form method="post" action=(paths::PersonState { username: p.username.to_string() }) {
-                                input type="hidden" name="csrf" value=(viewer.csrf());
-                                @if p.disabled {
-                                    "disattivato "
-                                    input type="hidden" name="disabled" value="false";
-                                    button type="submit" { "Riattiva " span class="nascosto" { (p.username) } }
-                                } @else {
-                                    "attivo "
-                                    input type="hidden" name="disabled" value="true";
-                                    button type="submit" { "Disattiva " span class="nascosto" { (p.username) } }
-                                }
+        (table("Gli account",
+            &[Text("Nome utente"), Text("Nome"), Text("Ruoli"), Text("Unità (componente)"), Text("Stato")], html! {
+            @for p in &people {
+                tr {
+                    td { (p.username) }
+                    td { (p.name) }
+                    td { (p.roles.iter().map(|r| messages::role(*r)).collect::<Vec<_>>().join(", ")) }
+                    td { (p.units.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")) }
+                    td {
+                        form method="post" action=(paths::PersonState { username: p.username.to_string() }) {
+                            input type="hidden" name="csrf" value=(viewer.csrf());
+                            @if p.disabled {
+                                "disattivato "
+                                input type="hidden" name="disabled" value="false";
+                                button type="submit" { "Riattiva " span class="nascosto" { (p.username) } }
+                            } @else {
+                                "attivo "
+                                input type="hidden" name="disabled" value="true";
+                                button type="submit" { "Disattiva " span class="nascosto" { (p.username) } }
                             }
                         }
                     }
                 }
             }
-        }
+        }))
         h2 id="nuova" { "Nuova persona" }
         form class="modulo" method="post" action="/persone" {
             input type="hidden" name="csrf" value=(viewer.csrf());

@@ -15,7 +15,8 @@ use serde::Deserialize;
 use store::EditConflict;
 
 use super::forms::Signed;
-use super::layout::{Page, render};
+use super::layout::Column::Text;
+use super::layout::{Page, render, table};
 use super::see_other;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -168,15 +169,12 @@ fn compare(now: &PhaseFields, mine: &PhaseFields) -> Markup {
         ),
     ];
     html! {
-        table {
-            caption { "Differenze" }
-            thead { tr { th scope="col" { "Campo" } th scope="col" { "Ora" } th scope="col" { "Tuo valore" } } }
-            tbody {
-                @for (name, a, b) in rows {
-                    @if a != b { tr { th scope="row" { (name) } td class="testo" { (a) } td class="testo" { (b) } } }
-                }
+        (table("Differenze",
+            &[Text("Campo"), Text("Ora"), Text("Tuo valore")], html! {
+            @for (name, a, b) in rows {
+                @if a != b { tr { th scope="row" { (name) } td class="testo" { (a) } td class="testo" { (b) } } }
             }
-        }
+        }))
     }
 }
 

@@ -9,7 +9,8 @@ use maud::html;
 use serde::Deserialize;
 
 use super::forms::Signed;
-use super::layout::{Page, Section, render};
+use super::layout::Column::{Number, Text};
+use super::layout::{Page, Section, render, table};
 use super::score::words;
 use super::{PageResult, Situated, see_other, situation};
 use crate::error::AppError;
@@ -56,29 +57,26 @@ pub async fn page(
         @if readable.is_ok() {
             p class="punteggio" { "Punteggio organizzativo dell'ente al " (messages::date(today)) ": "
                 strong { (words(s.administration)) } }
-            table {
-                caption { "Punteggio di ciascuna unità e dei suoi obiettivi" }
-                thead { tr { th scope="col" { "Unità e obiettivi" } th scope="col" class="numero" { "Punteggio" } } }
-                tbody {
-                    @for (u, us) in v.plan.units.iter().zip(&s.units) {
-                        @if !us.objectives.is_empty() {
+            (table("Punteggio di ciascuna unità e dei suoi obiettivi",
+                &[Text("Unità e obiettivi"), Number("Punteggio")], html! {
+                @for (u, us) in v.plan.units.iter().zip(&s.units) {
+                    @if !us.objectives.is_empty() {
+                        tr {
+                            th scope="row" { a href=(paths::unit(v.id(), &u.id)) { (u.name) } }
+                            td class="numero" { strong { (words(us.score)) } }
+                        }
+                        @for &oi in &us.objectives {
+                            @let o = &v.plan.objectives[oi];
+                            @let os = &s.objectives[oi];
                             tr {
-                                th scope="row" { a href=(paths::unit(v.id(), &u.id)) { (u.name) } }
-                                td class="numero" { strong { (words(us.score)) } }
-                            }
-                            @for &oi in &us.objectives {
-                                @let o = &v.plan.objectives[oi];
-                                @let os = &s.objectives[oi];
-                                tr {
-                                    td { a href=(format!("{}#punteggio", paths::objective(v.id(), o))) { "Obiettivo " (o.label) ": " (o.title) }
-                                         @if os.neutralised { " (neutralizzato)" } }
-                                    td class="numero" { (words(os.score)) }
-                                }
+                                td { a href=(format!("{}#punteggio", paths::objective(v.id(), o))) { "Obiettivo " (o.label) ": " (o.title) }
+                                     @if os.neutralised { " (neutralizzato)" } }
+                                td class="numero" { (words(os.score)) }
                             }
                         }
                     }
                 }
-            }
+            }))
         }
         // A past day is read, not changed.
         @if configure.is_ok() && v.day.is_none() {

@@ -10,17 +10,16 @@ use maud::html;
 use serde::Deserialize;
 
 use super::forms::{Nothing, Signed};
-use super::layout::{Page, Section, render};
-use super::{PageResult, PlanPage, members_only, see_other};
+use super::layout::Column::{Number, Text};
+use super::layout::{Page, Section, render, table};
+use super::{PageResult, PlanPage, see_other};
 use crate::error::AppError;
 use crate::paths;
 
-pub async fn page(
-    PlanPage {
+pub async fn page(page: PlanPage<paths::Rounds>) -> PageResult {
+    let PlanPage {
         viewer, v, actor, ..
-    }: PlanPage<paths::Rounds>,
-) -> PageResult {
-    members_only(&viewer, actor.as_ref(), "I monitoraggi")?;
+    } = page.members_only("I monitoraggi")?;
     let manage = decide(actor.as_ref(), Action::ManageRounds, v.summary.state);
     let latest = v.monitoring.rounds.last();
     let body = html! {
@@ -30,28 +29,22 @@ pub async fn page(
         @if v.monitoring.rounds.is_empty() {
             p { "Nessun monitoraggio aperto finora." }
         } @else {
-            table {
-                caption { "Monitoraggi del piano, dal primo" }
-                thead { tr {
-                    th scope="col" { "Monitoraggio" } th scope="col" { "Alla data" }
-                    th scope="col" { "Aperto" } th scope="col" { "Chiuso" }
-                } }
-                tbody {
-                    @for r in &v.monitoring.rounds {
-                        tr {
-                            th scope="row" { (r.name) }
-                            td { (messages::date(r.as_of)) }
-                            td { (messages::date(r.opened_at.date_naive())) " (" (r.opened_by) ")" }
-                            td {
-                                @match (&r.closed_at, &r.closed_by) {
-                                    (Some(at), by) => { (messages::date(at.date_naive())) " (" (by.as_deref().unwrap_or("")) ")" }
-                                    _ => {
-                                        "aperto"
-                                        @if manage.is_ok() {
-                                            form method="post" action=(paths::RoundClose { plan: v.id().clone(), round: r.id.to_string() }) {
-                                                input type="hidden" name="csrf" value=(viewer.csrf());
-                                                button type="submit" { "Chiudi «" (r.name) "»" }
-                                            }
+            (table("Monitoraggi del piano, dal primo",
+                &[Text("Monitoraggio"), Text("Alla data"), Text("Aperto"), Text("Chiuso")], html! {
+                @for r in &v.monitoring.rounds {
+                    tr {
+                        th scope="row" { (r.name) }
+                        td { (messages::date(r.as_of)) }
+                        td { (messages::date(r.opened_at.date_naive())) " (" (r.opened_by) ")" }
+                        td {
+                            @match (&r.closed_at, &r.closed_by) {
+                                (Some(at), by) => { (messages::date(at.date_naive())) " (" (by.as_deref().unwrap_or("")) ")" }
+                                _ => {
+                                    "aperto"
+                                    @if manage.is_ok() {
+                                        form method="post" action=(paths::RoundClose { plan: v.id().clone(), round: r.id.to_string() }) {
+                                            input type="hidden" name="csrf" value=(viewer.csrf());
+                                            button type="submit" { "Chiudi «" (r.name) "»" }
                                         }
                                     }
                                 }
@@ -59,7 +52,7 @@ pub async fn page(
                         }
                     }
                 }
-            }
+            }))
         }
         @if let Some(r) = latest {
             h2 id="mancano" { "Chi non ha ancora riferito per «" (r.name) "»" }
@@ -67,24 +60,18 @@ pub async fn page(
             @if missing.is_empty() {
                 p { "Tutte le unità hanno riferito." }
             } @else {
-                table {
-                    caption { "Unità con fasi o indicatori ancora da riferire" }
-                    thead { tr {
-                        th scope="col" { "Unità" } th scope="col" { "Responsabile" }
-                        th scope="col" class="numero" { "Fasi" } th scope="col" class="numero" { "Indicatori" }
-                    } }
-                    tbody {
-                        @for p in &missing {
-                            @let u = &v.plan.units[p.unit];
-                            tr {
-                                th scope="row" { a href=(paths::unit(v.id(), &u.id)) { (u.name) } }
-                                td { (u.heads.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")) }
-                                td class="numero" { (p.phases) }
-                                td class="numero" { (p.indicators) }
-                            }
+                (table("Unità con fasi o indicatori ancora da riferire",
+                    &[Text("Unità"), Text("Responsabile"), Number("Fasi"), Number("Indicatori")], html! {
+                    @for p in &missing {
+                        @let u = &v.plan.units[p.unit];
+                        tr {
+                            th scope="row" { a href=(paths::unit(v.id(), &u.id)) { (u.name) } }
+                            td { (u.heads.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")) }
+                            td class="numero" { (p.phases) }
+                            td class="numero" { (p.indicators) }
                         }
                     }
-                }
+                }))
             }
         }
         @match manage {

@@ -8,6 +8,8 @@ use domain::scoring::phases::PhaseScore;
 use maud::{Markup, html};
 use rust_decimal::Decimal;
 
+use super::layout::Column::{Number, Text};
+use super::layout::table;
 use crate::cache::{Part, PlanView};
 
 /// A score in words: `72,50 su 100`, or why there is none.
@@ -68,26 +70,19 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
         @match &s.phases {
             PhaseScore::Scored { score, lines } => {
                 div class="scorre" role="region" aria-label="Calcolo delle fasi" tabindex="0" {
-                    table {
-                        caption { "Ogni fase: incidenza usata, scadenza, conclusione, esito e peso guadagnato" }
-                        thead { tr {
-                            th scope="col" { "Fase" } th scope="col" class="numero" { "Incidenza" }
-                            th scope="col" { "Scadenza" } th scope="col" { "Conclusa il" }
-                            th scope="col" { "Esito" } th scope="col" class="numero" { "Vale" }
-                        } }
-                        tbody {
-                            @for (line, &i) in lines.iter().zip(&s.in_slice) {
-                                tr {
-                                    th scope="row" { (o.phases[i].label) }
-                                    td class="numero" { (messages::number(line.weight)) }
-                                    td { (date_or_dash(s.due.get(i).copied().flatten())) }
-                                    td { (date_or_dash(record(i).and_then(|r| r.completed_on))) }
-                                    td { (messages::phase_status(line.status)) }
-                                    td class="numero" { (messages::figure(line.earned)) }
-                                }
+                    (table("Ogni fase: incidenza usata, scadenza, conclusione, esito e peso guadagnato",
+                        &[Text("Fase"), Number("Incidenza"), Text("Scadenza"), Text("Conclusa il"), Text("Esito"), Number("Vale")], html! {
+                        @for (line, &i) in lines.iter().zip(&s.in_slice) {
+                            tr {
+                                th scope="row" { (o.phases[i].label) }
+                                td class="numero" { (messages::number(line.weight)) }
+                                td { (date_or_dash(s.due.get(i).copied().flatten())) }
+                                td { (date_or_dash(record(i).and_then(|r| r.completed_on))) }
+                                td { (messages::phase_status(line.status)) }
+                                td class="numero" { (messages::figure(line.earned)) }
                             }
                         }
-                    }
+                    }))
                 }
                 @let total: Decimal = lines.iter().map(|l| l.weight).sum();
                 @let earned: Decimal = lines.iter().map(|l| l.earned).sum();
@@ -108,45 +103,38 @@ fn explanation(v: &PlanView, index: usize, s: &ObjectiveScore) -> Markup {
             p { "Il piano non misura gli indicatori di questo obiettivo: il punteggio viene dalle fasi." }
         } @else {
             div class="scorre" role="region" aria-label="Calcolo degli indicatori" tabindex="0" {
-                table {
-                    caption { "Ogni indicatore: valore effettivo, regola, valore convertito e punteggio" }
-                    thead { tr {
-                        th scope="col" { "Indicatore" } th scope="col" class="numero" { "Peso" }
-                        th scope="col" { "Valore effettivo" } th scope="col" { "Regola" }
-                        th scope="col" class="numero" { "Valore" } th scope="col" class="numero" { "Punteggio" }
-                    } }
-                    tbody {
-                        @for i in &s.indicators {
-                            @let rule = &v.settings.indicators[i.setting].rule;
-                            tr {
-                                th scope="row" class="testo" {
-                                    (i.position + 1) ". " (o.indicators.get(i.position).map_or("", String::as_str))
-                                    @if i.neutralised { br; span class="nota" { "neutralizzato" } }
+                (table("Ogni indicatore: valore effettivo, regola, valore convertito e punteggio",
+                    &[Text("Indicatore"), Number("Peso"), Text("Valore effettivo"), Text("Regola"), Number("Valore"), Number("Punteggio")], html! {
+                    @for i in &s.indicators {
+                        @let rule = &v.settings.indicators[i.setting].rule;
+                        tr {
+                            th scope="row" class="testo" {
+                                (i.position + 1) ". " (o.indicators.get(i.position).map_or("", String::as_str))
+                                @if i.neutralised { br; span class="nota" { "neutralizzato" } }
+                            }
+                            td class="numero" { (messages::number(i.weight)) }
+                            td { @match i.actual { Some(a) => { (messages::number(a)) } None => { "non comunicato" } } }
+                            td class="testo" {
+                                (messages::conversion(rule.conversion))
+                                @if let Some(t) = rule.target { "; target " (messages::number(t)) }
+                                @if let Some(p) = rule.prior_year { "; anno precedente " (messages::number(p)) }
+                                "; " (messages::band_rule(rule.band))
+                            }
+                            @match &i.outcome {
+                                Outcome::Scored { value, score } => {
+                                    td class="numero" { @match value { Some(x) => { (messages::score(*x)) } None => { "—" } } }
+                                    td class="numero" { (messages::score(*score)) }
                                 }
-                                td class="numero" { (messages::number(i.weight)) }
-                                td { @match i.actual { Some(a) => { (messages::number(a)) } None => { "non comunicato" } } }
-                                td class="testo" {
-                                    (messages::conversion(rule.conversion))
-                                    @if let Some(t) = rule.target { "; target " (messages::number(t)) }
-                                    @if let Some(p) = rule.prior_year { "; anno precedente " (messages::number(p)) }
-                                    "; " (messages::band_rule(rule.band))
+                                Outcome::NotMeasurable(policy) => {
+                                    td colspan="2" { (messages::no_actual(*policy)) }
                                 }
-                                @match &i.outcome {
-                                    Outcome::Scored { value, score } => {
-                                        td class="numero" { @match value { Some(x) => { (messages::score(*x)) } None => { "—" } } }
-                                        td class="numero" { (messages::score(*score)) }
-                                    }
-                                    Outcome::NotMeasurable(policy) => {
-                                        td colspan="2" { (messages::no_actual(*policy)) }
-                                    }
-                                    Outcome::Invalid(e) => {
-                                        td colspan="2" { "La regola non si può applicare: " (messages::score_error(e)) }
-                                    }
+                                Outcome::Invalid(e) => {
+                                    td colspan="2" { "La regola non si può applicare: " (messages::score_error(e)) }
                                 }
                             }
                         }
                     }
-                }
+                }))
             }
             p { "Media pesata degli indicatori: " strong { (words(indicators_score)) } }
         }

@@ -23,6 +23,8 @@ super::addresses! { Problem;
         { plan: PlanId, unit: String, label: String, n: domain::Position };
 }
 
+super::in_plan!(Plan, Scores, Units, Unit, Objective, Phases);
+
 /// `P`'s pattern as the OpenAPI document writes it: below its server, `/api/v1`.
 pub fn documented<P: axum_extra::routing::TypedPath>() -> &'static str {
     P::PATH.strip_prefix("/api/v1").unwrap_or(P::PATH)
