@@ -8,11 +8,15 @@ use regex::Regex;
 use crate::table::{Columns, DeadlineCell, Table, read_deadline};
 use crate::text::{Line, clean, clean_lines, collapse, is_bullet, key, re, strip_enumerator};
 
-/// `Obiettivo A: title` opens a card.
-pub static CARD_START: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*(?:\*\*)?(?i:obiettivo)\s+([A-Z]{1,2}|\d{1,3})\s*:\s*(.*)$"));
+patterns! {
+    /// `Obiettivo A: title` opens a card.
+    pub CARD_START = r"^\s*(?:\*\*)?(?i:obiettivo)\s+([A-Z]{1,2}|\d{1,3})\s*:\s*(.*)$";
 
-static TABLE_INTRO: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^fasi\s+progettuali\b"));
+    TABLE_INTRO = r"(?i)^fasi\s+progettuali\b";
+    PERSON_TITLE = r"^(?:Dott\.(?:ssa)?|Dott\b|Dr\.(?:ssa)?|Ing\.|Arch\.|Avv\.|Geom\.|Rag\.|Prof\.(?:ssa)?|Com\.|Sig\.(?:ra)?|Ispett\.|Comm\.)";
+    HEAD_PERIOD = r"(?i)\(\s*(sino\s+al|fino\s+al|dal|a\s+partire\s+dal)\s+([^)]*?)(?:\s+al\s+([^)]*))?\s*\)";
+}
+
 static YEAR_PREFIX: &str = r"(?:annualit[àa]\s+\d{4}\s*[-–:]?\s*)?";
 /// The headings that open a card's fields, tried in this order; the text after the colon is
 /// the first group.
@@ -61,14 +65,6 @@ static HEADINGS: LazyLock<[(Regex, Field); 12]> = LazyLock::new(|| {
         ),
         (re(r"(?i)^visto\s+di\s+validazione\b"), Field::Done),
     ]
-});
-static PERSON_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^(?:Dott\.(?:ssa)?|Dott\b|Dr\.(?:ssa)?|Ing\.|Arch\.|Avv\.|Geom\.|Rag\.|Prof\.(?:ssa)?|Com\.|Sig\.(?:ra)?|Ispett\.|Comm\.)",
-    )
-});
-static HEAD_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\(\s*(sino\s+al|fino\s+al|dal|a\s+partire\s+dal)\s+([^)]*?)(?:\s+al\s+([^)]*))?\s*\)")
 });
 
 /// Words that make up a role (`Responsabile in P.O. Comandante Vicario`); the name follows.
