@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
+use domain::messages::file_size;
 use store::{Contents, StoreError, TableCount};
 
 use crate::db::{open, runtime, shown};
@@ -17,22 +18,11 @@ fn count(n: u64) -> String {
     domain::messages::thousands(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-/// A size as the pages write it: bytes, kB, MB with a decimal comma.
-fn size(bytes: u64) -> String {
-    if bytes < 1024 {
-        format!("{bytes} byte")
-    } else if bytes < 1024 * 1024 {
-        format!("{} kB", bytes / 1024)
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    }
-}
-
 fn contents(c: &Contents) -> String {
     let files = match c.files {
         0 => "nessun file allegato".to_owned(),
-        1 => format!("1 file allegato ({})", size(c.file_bytes)),
-        n => format!("{} file allegati ({})", count(n), size(c.file_bytes)),
+        1 => format!("1 file allegato ({})", file_size(c.file_bytes)),
+        n => format!("{} file allegati ({})", count(n), file_size(c.file_bytes)),
     };
     format!(
         "{} tabelle, {} righe, {files}",
@@ -104,7 +94,7 @@ pub fn backup(db: &str, out: &Path) -> Result<ExitCode> {
         shown(db),
         out.display(),
         contents(&summary.contents),
-        size(summary.bytes),
+        file_size(summary.bytes),
         summary.sha256
     ))?;
     Ok(ExitCode::SUCCESS)
@@ -174,7 +164,7 @@ pub fn restore(file: &Path, db: &str) -> Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-    use super::{count, size};
+    use super::{count, file_size};
 
     #[test]
     fn counts_and_sizes_read_as_italian() {
@@ -182,8 +172,8 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(1000), "1.000");
         assert_eq!(count(1_234_567), "1.234.567");
-        assert_eq!(size(12), "12 byte");
-        assert_eq!(size(4096), "4 kB");
-        assert_eq!(size(3 * 1024 * 1024 / 2), "1,5 MB");
+        assert_eq!(file_size(12), "12 byte");
+        assert_eq!(file_size(4096), "4 kB");
+        assert_eq!(file_size(3 * 1024 * 1024 / 2), "1,5 MB");
     }
 }

@@ -26,6 +26,14 @@ pub async fn open(db: &str) -> Result<Store> {
         .with_context(|| format!("impossibile aprire il database {}", shown(db)))
 }
 
+/// Opens the database, runs `f` on it and closes it again, whatever `f` gave.
+pub async fn with_store<T>(db: &str, f: impl AsyncFnOnce(&Store) -> T) -> Result<T> {
+    let store = open(db).await?;
+    let result = f(&store).await;
+    store.close().await;
+    Ok(result)
+}
+
 /// A database URL as it may be printed and logged: without its password.
 pub fn shown(db: &str) -> String {
     match (db.find("://"), db.rfind('@')) {

@@ -47,29 +47,7 @@ enum Command {
     },
     /// Invia i promemoria dei monitoraggi aperti a chi non ha ancora riferito (prima della
     /// data del monitoraggio e dopo, finché resta aperto); ognuno una volta sola.
-    Remind {
-        #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
-        db: String,
-        /// Solo questo piano.
-        #[arg(long, value_name = "ID", value_parser = db::plan_id)]
-        plan: Option<domain::PlanId>,
-        /// Il giorno da considerare oggi (AAAA-MM-GG); di norma, oggi.
-        #[arg(long, value_name = "DATA")]
-        today: Option<chrono::NaiveDate>,
-        /// Quanti giorni prima della data del monitoraggio parte il primo promemoria.
-        #[arg(long, value_name = "GIORNI", default_value_t = 7)]
-        before: u32,
-        /// Il server di posta (es. smtp://utente:password@host:587?tls=required); altrimenti
-        /// PEGASO_SMTP_URL.
-        #[arg(long, value_name = "URL")]
-        smtp: Option<String>,
-        /// Il mittente (es. "Pegaso <pegaso@comune.example.it>"); altrimenti PEGASO_MAIL_FROM.
-        #[arg(long, value_name = "INDIRIZZO")]
-        from: Option<String>,
-        /// L'indirizzo del sito, per il collegamento nei messaggi (es. https://pegaso.example.it).
-        #[arg(long, value_name = "URL")]
-        site: Option<String>,
-    },
+    Remind(remind::Options),
     /// Calcola punteggi con il motore di docs/scoring.md (indicators: casi da un file JSON).
     Score {
         #[command(subcommand)]
@@ -169,23 +147,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token { command } => people::token(command),
         Command::Audit { command } => audit::run(command),
         Command::Score { command } => score::run(command),
-        Command::Remind {
-            db,
-            plan,
-            today,
-            before,
-            smtp,
-            from,
-            site,
-        } => remind::run(remind::Options {
-            db,
-            plan,
-            today,
-            before,
-            smtp,
-            from,
-            site,
-        }),
+        Command::Remind(options) => remind::run(options),
         Command::Import {
             file,
             output,

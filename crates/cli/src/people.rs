@@ -13,7 +13,7 @@ use cycle::accounts::{EntityChoice, MIN_PASSWORD, NewAccount};
 use cycle::{Cycle, Refusal};
 use store::{Stamp, StoreError};
 
-use crate::db::{open, runtime};
+use crate::db::{open, runtime, with_store};
 use crate::output;
 
 #[derive(Debug, Subcommand)]
@@ -201,9 +201,8 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                     Ok(email) => email,
                     Err(_) => bail!("«{}» non è un indirizzo di posta valido", address.unwrap_or_default()),
                 };
-                let store = open(&db).await?;
-                let result = store.set_email(&username, email.as_ref(), &stamp()).await;
-                store.close().await;
+                let result =
+                    with_store(&db, async |s| s.set_email(&username, email.as_ref(), &stamp()).await).await?;
                 match (result, &address) {
                     (Ok(()), Some(a)) => output::stdout(&format!(
                         "I promemoria di «{username}» andranno a {a}.\n"
@@ -215,25 +214,23 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                 }
             }
             UserCommand::Disable { username, db } => {
-                let store = open(&db).await?;
-                let result = store.set_disabled(&username, true, &stamp()).await;
-                store.close().await;
-                result.map_err(not_found(&username))?;
+                with_store(&db, async |s| s.set_disabled(&username, true, &stamp()).await)
+                    .await?
+                    .map_err(not_found(&username))?;
                 output::stdout(&format!("Account «{username}» disattivato: sessioni chiuse, chiavi revocate.\n"))?;
             }
             UserCommand::Enable { username, db } => {
-                let store = open(&db).await?;
-                let result = store.set_disabled(&username, false, &stamp()).await;
-                store.close().await;
-                result.map_err(not_found(&username))?;
+                with_store(&db, async |s| s.set_disabled(&username, false, &stamp()).await)
+                    .await?
+                    .map_err(not_found(&username))?;
                 output::stdout(&format!("Account «{username}» riattivato.\n"))?;
             }
             UserCommand::ResetPassword { username, password_stdin, db } => {
                 let (password, generated) = password(password_stdin)?;
-                let store = open(&db).await?;
-                let result = store.set_password(&username, &hash(&password)?, &stamp()).await;
-                store.close().await;
-                result.map_err(not_found(&username))?;
+                let hashed = hash(&password)?;
+                with_store(&db, async |s| s.set_password(&username, &hashed, &stamp()).await)
+                    .await?
+                    .map_err(not_found(&username))?;
                 let mut text = format!("Password di «{username}» reimpostata; sessioni chiuse.\n");
                 if generated {
                     text.push_str(&format!("Nuova password (mostrata solo ora): {password}\n"));
@@ -241,10 +238,9 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                 output::stdout(&text)?;
             }
             UserCommand::List { db } => {
-                let store = open(&db).await?;
-                let people = store.people().await;
-                store.close().await;
-                let people = people.context("impossibile leggere gli account")?;
+                let people = with_store(&db, async |s| s.people().await)
+                    .await?
+                    .context("impossibile leggere gli account")?;
                 let mut text = String::new();
                 if people.is_empty() {
                     text.push_str("Nessun account. Crearne uno con: pegaso user add NOME --name \"Nome Cognome\" --role admin\n");
@@ -300,9 +296,9 @@ pub fn token(command: TokenCommand) -> Result<ExitCode> {
                 ))?;
             }
             TokenCommand::Revoke { username, id, db } => {
-                let store = open(&db).await?;
-                let result = store.revoke_token(&username, id, &stamp()).await;
-                store.close().await;
+                let result =
+                    with_store(&db, async |s| s.revoke_token(&username, id, &stamp()).await)
+                        .await?;
                 result.map_err(|e| match e {
                     StoreError::NotFound(_) => {
                         anyhow::anyhow!("«{username}» non ha una chiave attiva numero {id}")

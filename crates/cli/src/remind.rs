@@ -20,15 +20,28 @@ use crate::db::{open, runtime};
 use crate::output;
 
 /// What `remind` was asked to do.
-#[derive(Debug)]
+#[derive(Debug, clap::Args)]
 pub struct Options {
+    #[arg(long, value_name = "URL", default_value = crate::db::DEFAULT_DB)]
     pub db: String,
+    /// Solo questo piano.
+    #[arg(long, value_name = "ID", value_parser = crate::db::plan_id)]
     pub plan: Option<domain::PlanId>,
-    pub today: Option<NaiveDate>,
+    /// Il giorno da considerare oggi (AAAA-MM-GG); di norma, oggi.
+    #[arg(long, value_name = "DATA")]
+    pub today: Option<chrono::NaiveDate>,
+    /// Quanti giorni prima della data del monitoraggio parte il primo promemoria.
+    #[arg(long, value_name = "GIORNI", default_value_t = 7)]
     pub before: u32,
+    /// Il server di posta (es. smtp://utente:password@host:587?tls=required); altrimenti
+    /// PEGASO_SMTP_URL.
+    #[arg(long, value_name = "URL")]
     pub smtp: Option<String>,
+    /// Il mittente (es. "Pegaso <pegaso@comune.example.it>"); altrimenti PEGASO_MAIL_FROM.
+    #[arg(long, value_name = "INDIRIZZO")]
     pub from: Option<String>,
-    /// The address of the site, for links in the messages.
+    /// L'indirizzo del sito, per il collegamento nei messaggi (es. https://pegaso.example.it).
+    #[arg(long, value_name = "URL")]
     pub site: Option<String>,
 }
 

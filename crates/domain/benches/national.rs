@@ -508,111 +508,83 @@ fn indicator_rule(rng: &mut Rng) -> (Indicator, i64) {
         },
         allow_negative: false,
     };
-    match rng.below(10) {
-        0 => (
-            Indicator {
-                conversion: Conversion::Value,
-                band: BandRule::Clamp,
-                bands: Bands(vec![row(0, 100, 100, None)]),
-                ..blank
+    let kind = rng.below(10);
+    let indicator = match kind {
+        0 => Indicator {
+            conversion: Conversion::Value,
+            band: BandRule::Clamp,
+            bands: Bands(vec![row(0, 100, 100, None)]),
+            ..blank
+        },
+        1 => Indicator {
+            conversion: Conversion::PercentOfTarget,
+            target: Some(t),
+            band: BandRule::Direct,
+            bands: Bands(preset("achievement").unwrap_or_default()),
+            ..blank
+        },
+        2 => Indicator {
+            conversion: Conversion::PercentOfTarget,
+            polarity: Polarity::LowerIsBetter,
+            target: Some(t),
+            ..blank
+        },
+        3 => Indicator {
+            conversion: Conversion::RatioOfTarget,
+            target: Some(t),
+            ..blank
+        },
+        4 => Indicator {
+            conversion: Conversion::ProgressFromPriorYear,
+            target: Some(t),
+            prior_year: Some(pct(80)),
+            ..blank
+        },
+        5 => Indicator {
+            conversion: Conversion::PercentOfPriorYear,
+            prior_year: Some(t),
+            band: BandRule::Prorate,
+            bands: Bands(vec![row(0, 60, 60, Some(0)), row(60, 150, 100, Some(60))]),
+            ..blank
+        },
+        6 => Indicator {
+            conversion: Conversion::GapToPriorYear,
+            prior_year: Some(t),
+            allow_negative: rng.chance(50),
+            ..blank
+        },
+        7 => Indicator {
+            conversion: Conversion::Limits,
+            target: Some(t),
+            limit_min: Some(pct(80)),
+            limit_max: Some(pct(120)),
+            band: BandRule::Direct,
+            bands: Bands(preset("limits_60_100").unwrap_or_default()),
+            ..blank
+        },
+        // Limits in descending order: lower is better.
+        8 => Indicator {
+            conversion: Conversion::LimitsExcellence,
+            target: Some(t),
+            limit_min: Some(pct(120)),
+            limit_max: Some(pct(80)),
+            limit_excellent: Some(pct(60)),
+            ..blank
+        },
+        _ => Indicator {
+            conversion: if rng.chance(50) {
+                Conversion::AbsoluteGap
+            } else {
+                Conversion::PercentGap
             },
-            80,
-        ),
-        1 => (
-            Indicator {
-                conversion: Conversion::PercentOfTarget,
-                target: Some(t),
-                band: BandRule::Direct,
-                bands: Bands(preset("achievement").unwrap_or_default()),
-                ..blank
-            },
-            target,
-        ),
-        2 => (
-            Indicator {
-                conversion: Conversion::PercentOfTarget,
-                polarity: Polarity::LowerIsBetter,
-                target: Some(t),
-                ..blank
-            },
-            target,
-        ),
-        3 => (
-            Indicator {
-                conversion: Conversion::RatioOfTarget,
-                target: Some(t),
-                ..blank
-            },
-            target,
-        ),
-        4 => (
-            Indicator {
-                conversion: Conversion::ProgressFromPriorYear,
-                target: Some(t),
-                prior_year: Some(pct(80)),
-                ..blank
-            },
-            target,
-        ),
-        5 => (
-            Indicator {
-                conversion: Conversion::PercentOfPriorYear,
-                prior_year: Some(t),
-                band: BandRule::Prorate,
-                bands: Bands(vec![row(0, 60, 60, Some(0)), row(60, 150, 100, Some(60))]),
-                ..blank
-            },
-            target,
-        ),
-        6 => (
-            Indicator {
-                conversion: Conversion::GapToPriorYear,
-                prior_year: Some(t),
-                allow_negative: rng.chance(50),
-                ..blank
-            },
-            target,
-        ),
-        7 => (
-            Indicator {
-                conversion: Conversion::Limits,
-                target: Some(t),
-                limit_min: Some(pct(80)),
-                limit_max: Some(pct(120)),
-                band: BandRule::Direct,
-                bands: Bands(preset("limits_60_100").unwrap_or_default()),
-                ..blank
-            },
-            target,
-        ),
-        8 => (
-            // Limits in descending order: lower is better.
-            Indicator {
-                conversion: Conversion::LimitsExcellence,
-                target: Some(t),
-                limit_min: Some(pct(120)),
-                limit_max: Some(pct(80)),
-                limit_excellent: Some(pct(60)),
-                ..blank
-            },
-            target,
-        ),
-        _ => (
-            Indicator {
-                conversion: if rng.chance(50) {
-                    Conversion::AbsoluteGap
-                } else {
-                    Conversion::PercentGap
-                },
-                target: Some(t),
-                band: BandRule::Clamp,
-                bands: Bands(vec![row(-50, 50, 0, None)]),
-                allow_negative: true,
-                ..blank
-            },
-            target,
-        ),
-    }
+            target: Some(t),
+            band: BandRule::Clamp,
+            bands: Bands(vec![row(-50, 50, 0, None)]),
+            allow_negative: true,
+            ..blank
+        },
+    };
+    (indicator, if kind == 0 { 80 } else { target })
 }
 
 const SAMPLE: usize = 50;

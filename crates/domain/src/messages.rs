@@ -302,3 +302,14 @@ pub fn thousands(n: usize) -> String {
     }
     out
 }
+
+/// `12 byte`, `4 kB`, `1,5 MB`: a file's size, with a decimal comma.
+pub fn file_size(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} byte")
+    } else if bytes < 1024 * 1024 {
+        format!("{} kB", bytes / 1024)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    }
+}

@@ -198,6 +198,10 @@ mod tests {
         }
     }
 
+    fn on(y: i32, m: u32, day: u32) -> When {
+        When::Date { date: d(y, m, day) }
+    }
+
     fn after(label: &str, offset: Offset) -> When {
         When::Relative(Relative {
             anchor: Anchor::Phase {
@@ -237,12 +241,7 @@ mod tests {
     #[test]
     fn every_kind_of_deadline_has_its_planned_date() {
         let o = objective(vec![
-            phase(
-                "1",
-                When::Date {
-                    date: d(2021, 3, 31),
-                },
-            ),
+            phase("1", on(2021, 3, 31)),
             phase("2", after("1", Offset::Months(2))),
             phase("3", after("2", Offset::Days(10))),
             phase("4", When::DuringYear),
@@ -281,12 +280,7 @@ mod tests {
     #[test]
     fn facts_move_relative_deadlines_and_events_give_theirs() {
         let o = objective(vec![
-            phase(
-                "1",
-                When::Date {
-                    date: d(2021, 3, 31),
-                },
-            ),
+            phase("1", on(2021, 3, 31)),
             phase("2", after("1", Offset::Days(30))),
             phase(
                 "3",

@@ -156,9 +156,10 @@ impl std::str::FromStr for Position {
     }
 }
 
-/// Declares a string newtype whose constructor checks `$valid`, with serde and schema support.
+/// Declares a string newtype whose constructor checks `$valid` (refusing with the
+/// `ValueError` variant of the same name), with serde and schema support.
 macro_rules! checked_string {
-    ($(#[$doc:meta])* $name:ident, $err:ident, $valid:expr, $pattern:literal, $desc:literal) => {
+    ($(#[$doc:meta])* $name:ident, $valid:expr, $pattern:literal, $desc:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -171,7 +172,7 @@ macro_rules! checked_string {
             pub fn parse(s: impl Into<String>) -> Result<Self, ValueError> {
                 let s = s.into();
                 let valid: fn(&str) -> bool = $valid;
-                if valid(&s) { Ok(Self(s)) } else { Err(ValueError::$err(s)) }
+                if valid(&s) { Ok(Self(s)) } else { Err(ValueError::$name(s)) }
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -264,22 +265,22 @@ fn is_objective_id(s: &str) -> bool {
 
 checked_string!(
     /// The label of a phase as printed: `1`, `2`; sub-rows `1a`, `1b`; `fase 1-A` is `1A`.
-    PhaseLabel, PhaseLabel, is_phase_label, "^[0-9]{1,3}[A-Za-z]?$",
+    PhaseLabel, is_phase_label, "^[0-9]{1,3}[A-Za-z]?$",
     "Phase label as printed: 1, 2; sub-rows 1a, 1b; 'fase 1-A' becomes 1A."
 );
 checked_string!(
     /// The label of an objective card as printed: `A`, `B`, `1`, `2`.
-    ObjectiveLabel, ObjectiveLabel, is_objective_label, "^[A-Za-z0-9]{1,4}$",
+    ObjectiveLabel, is_objective_label, "^[A-Za-z0-9]{1,4}$",
     "Objective label as printed: A, B, 1, 2."
 );
 checked_string!(
     /// A stable slug naming a unit: `gabinetto-del-sindaco`.
-    UnitId, UnitId, is_slug, "^[a-z0-9]+(-[a-z0-9]+)*$",
+    UnitId, is_slug, "^[a-z0-9]+(-[a-z0-9]+)*$",
     "Stable slug of a unit: lowercase letters, digits and single dashes."
 );
 checked_string!(
     /// An objective's id: its unit's id, a slash, its label (`gabinetto-del-sindaco/A`).
-    ObjectiveId, ObjectiveId, is_objective_id, "^[a-z0-9]+(-[a-z0-9]+)*/[A-Za-z0-9]{1,4}$",
+    ObjectiveId, is_objective_id, "^[a-z0-9]+(-[a-z0-9]+)*/[A-Za-z0-9]{1,4}$",
     "Objective id: unit id + '/' + label."
 );
 
@@ -295,14 +296,14 @@ fn is_plan_id(s: &str) -> bool {
 checked_string!(
     /// A plan's id in addresses and commands: its administration's slug, a dash, the year of
     /// its annual slice (`citta-di-alessandria-2021`). `Plan::id` makes it.
-    PlanId, PlanId, is_plan_id, "^[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}$",
+    PlanId, is_plan_id, "^[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}$",
     "Plan id: the administration's slug, a dash and the year."
 );
 
 checked_string!(
     /// An account's name: 1 to 64 ASCII letters, digits and `. - _ @`. One account whatever the
     /// case: the store finds accounts lower-cased.
-    Username, Username, crate::limits::username_ok, "^[A-Za-z0-9._@-]{1,64}$",
+    Username, crate::limits::username_ok, "^[A-Za-z0-9._@-]{1,64}$",
     "Account name: 1-64 ASCII letters, digits and . - _ @."
 );
 

@@ -8,49 +8,63 @@ use regex::Regex;
 use crate::table::{Columns, DeadlineCell, Table, read_deadline};
 use crate::text::{Line, clean, clean_lines, collapse, is_bullet, key, re, strip_enumerator};
 
-/// `Obiettivo A: title` opens a card.
-pub static CARD_START: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*(?:\*\*)?(?i:obiettivo)\s+([A-Z]{1,2}|\d{1,3})\s*:\s*(.*)$"));
+patterns! {
+    /// `Obiettivo A: title` opens a card.
+    pub CARD_START = r"^\s*(?:\*\*)?(?i:obiettivo)\s+([A-Z]{1,2}|\d{1,3})\s*:\s*(.*)$";
 
-static PURPOSE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^finalit[àa']?\s+strategic[ha]e?\s*:?\s*(.*)$"));
-static DIRECTIVES: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^direttive\s+specifiche\s*(?:[-–]\s*descrizione\s*:?|:|[-–])\s*(.*)$")
-});
-static TIMING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^tempistica\s*:?\s*(.*)$"));
-static TABLE_INTRO: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^fasi\s+progettuali\b"));
+    TABLE_INTRO = r"(?i)^fasi\s+progettuali\b";
+    PERSON_TITLE = r"^(?:Dott\.(?:ssa)?|Dott\b|Dr\.(?:ssa)?|Ing\.|Arch\.|Avv\.|Geom\.|Rag\.|Prof\.(?:ssa)?|Com\.|Sig\.(?:ra)?|Ispett\.|Comm\.)";
+    HEAD_PERIOD = r"(?i)\(\s*(sino\s+al|fino\s+al|dal|a\s+partire\s+dal)\s+([^)]*?)(?:\s+al\s+([^)]*))?\s*\)";
+}
+
 static YEAR_PREFIX: &str = r"(?:annualit[àa]\s+\d{4}\s*[-–:]?\s*)?";
-static EXPECTED: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"(?i)^{YEAR_PREFIX}risultat[oi]\s+attes[oi]\b[^:]*(?::\s*(.*))?$"
-    ))
-});
-static FULL: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"(?i)^{YEAR_PREFIX}obiettivo\s+raggiunto\s+al\s+100\s*%[^:]*:?\s*(.*)$"
-    ))
-});
-static NOT_ACHIEVED: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"(?i)^{YEAR_PREFIX}obiettivo\s+non\s+raggiunto[^:]*:?\s*(.*)$"
-    ))
-});
-static INDICATORS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^indicator[ei]\s+di\s+risultato\s*:?\s*(.*)$"));
-static CONSTRAINTS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^vincol[io]\s*:?\s*(.*)$"));
-static HUMAN: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^risorse\s+umane\s*:?\s*(.*)$"));
-static FINANCIAL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^risorse\s+finanziarie\s*:?\s*(.*)$"));
-static SIGNATURE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^(?:il|la)\s+(?:dirigente|responsabile|direttore|direttrice)\b"));
-static VALIDATION: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^visto\s+di\s+validazione\b"));
-static PERSON_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^(?:Dott\.(?:ssa)?|Dott\b|Dr\.(?:ssa)?|Ing\.|Arch\.|Avv\.|Geom\.|Rag\.|Prof\.(?:ssa)?|Com\.|Sig\.(?:ra)?|Ispett\.|Comm\.)",
-    )
-});
-static HEAD_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\(\s*(sino\s+al|fino\s+al|dal|a\s+partire\s+dal)\s+([^)]*?)(?:\s+al\s+([^)]*))?\s*\)")
+/// The headings that open a card's fields, tried in this order; the text after the colon is
+/// the first group.
+static HEADINGS: LazyLock<[(Regex, Field); 12]> = LazyLock::new(|| {
+    [
+        (
+            re(r"(?i)^finalit[àa']?\s+strategic[ha]e?\s*:?\s*(.*)$"),
+            Field::Purpose,
+        ),
+        (
+            re(r"(?i)^direttive\s+specifiche\s*(?:[-–]\s*descrizione\s*:?|:|[-–])\s*(.*)$"),
+            Field::Directives,
+        ),
+        (re(r"(?i)^tempistica\s*:?\s*(.*)$"), Field::Timing),
+        (
+            re(&format!(
+                r"(?i)^{YEAR_PREFIX}risultat[oi]\s+attes[oi]\b[^:]*(?::\s*(.*))?$"
+            )),
+            Field::Expected,
+        ),
+        (
+            re(&format!(
+                r"(?i)^{YEAR_PREFIX}obiettivo\s+raggiunto\s+al\s+100\s*%[^:]*:?\s*(.*)$"
+            )),
+            Field::Full,
+        ),
+        (
+            re(&format!(
+                r"(?i)^{YEAR_PREFIX}obiettivo\s+non\s+raggiunto[^:]*:?\s*(.*)$"
+            )),
+            Field::NotAchieved,
+        ),
+        (
+            re(r"(?i)^indicator[ei]\s+di\s+risultato\s*:?\s*(.*)$"),
+            Field::Indicators,
+        ),
+        (re(r"(?i)^vincol[io]\s*:?\s*(.*)$"), Field::Constraints),
+        (re(r"(?i)^risorse\s+umane\s*:?\s*(.*)$"), Field::Human),
+        (
+            re(r"(?i)^risorse\s+finanziarie\s*:?\s*(.*)$"),
+            Field::Financial,
+        ),
+        (
+            re(r"(?i)^(?:il|la)\s+(?:dirigente|responsabile|direttore|direttrice)\b"),
+            Field::Signature,
+        ),
+        (re(r"(?i)^visto\s+di\s+validazione\b"), Field::Done),
+    ]
 });
 
 /// Words that make up a role (`Responsabile in P.O. Comandante Vicario`); the name follows.
@@ -386,31 +400,15 @@ fn index(f: Field) -> Option<usize> {
 
 /// The heading a line opens with, and the text after its colon.
 fn heading(text: &str) -> Option<(Field, &str)> {
-    let table: [(&LazyLock<Regex>, Field); 12] = [
-        (&PURPOSE, Field::Purpose),
-        (&DIRECTIVES, Field::Directives),
-        (&TIMING, Field::Timing),
-        (&EXPECTED, Field::Expected),
-        (&FULL, Field::Full),
-        (&NOT_ACHIEVED, Field::NotAchieved),
-        (&INDICATORS, Field::Indicators),
-        (&CONSTRAINTS, Field::Constraints),
-        (&HUMAN, Field::Human),
-        (&FINANCIAL, Field::Financial),
-        (&SIGNATURE, Field::Signature),
-        (&VALIDATION, Field::Done),
-    ];
-    for (pattern, field) in table {
-        if let Some(c) = pattern.captures(text) {
-            // Some cards double the colon (`Obiettivo non raggiunto: : mancato …`).
-            let rest = c
-                .get(1)
-                .map_or("", |m| m.as_str())
-                .trim_start_matches([':', ' ']);
-            return Some((field, rest));
-        }
-    }
-    None
+    HEADINGS.iter().find_map(|(pattern, field)| {
+        let c = pattern.captures(text)?;
+        // Some cards double the colon (`Obiettivo non raggiunto: : mancato …`).
+        let rest = c
+            .get(1)
+            .map_or("", |m| m.as_str())
+            .trim_start_matches([':', ' ']);
+        Some((*field, rest))
+    })
 }
 
 /// Splits the indicators only on line breaks, semicolons and list bullets.

@@ -1,12 +1,9 @@
 //! Reads a deadline cell (`30/06/2021`, `in corso d'anno`, `2 mesi da fase 2)`, …) into a `Deadline`.
 
-use std::sync::LazyLock;
-
 use chrono::NaiveDate;
 use domain::{Anchor, Deadline, Offset, PhaseLabel, Relative, When};
-use regex::Regex;
 
-use crate::text::{collapse, key, re};
+use crate::text::{collapse, key};
 
 const MONTHS: [&str; 12] = [
     "gennaio",
@@ -23,48 +20,20 @@ const MONTHS: [&str; 12] = [
     "dicembre",
 ];
 
-static TENTATIVE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\s*\(?\bpresumibil[a-z]*\)?\s*"));
-static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4}|[0-9]{2})\b")
-});
-static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b([0-9]{1,2})°?\s+(gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\s+([0-9]{4})\b",
-    )
-});
-static DATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:(?:entro(?:\s+e\s+non\s+oltre)?|scadenza|termine|data)\s*)?(?:il|al|del)?$")
-});
-static START: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:inizio\s+(?:del\s+)?servizio|avvio\s+(?:del\s+)?servizio|a\s+partire\s+dal|dal)\b")
-});
-static DURING_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^(?:in\s+corso\s+d\s*anno|nel\s+corso\s+dell\s*anno|durante\s+l\s*anno|tutto\s+l\s*anno|intero\s+anno|continuativ[a-z]*)$",
-    )
-});
-static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:conclus[ao]|completat[ao]|realizzat[ao]|gi[aà]\s+conclus[ao])\b")
-});
-static UNFORESEEABLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^(?:non\s+(?:prevedibile|definibile|determinabile|quantificabile)|da\s+definire|da\s+stabilire)\b",
-    )
-});
-static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^(?:entro\s+(?:(?:i|il|le)\s+)?)?([0-9]{1,4})\s*(giorni|giorno|gg\.?|mesi|mese|settimane|settimana)\b\s*(.*)$",
-    )
-});
-static PHASE_REF: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bfase\s*([0-9]{1,3})\s*[-–]?\s*([a-z])?\b\)?"));
-static POINT_REF: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bpunt[oi]\s*([0-9]{1,3}|[a-z])\s*\.?\)?"));
-static FROM_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^(?:(?:a\s+)?decorrer[ea]\s+|decorrenti\s+|successivi\s+)?(?:dall['’]|(?:dalla|dallo|dalle|dagli|dai|dal|da|dopo|di)\b)\s*(?:(?:il|lo|la|i|gli|le)\b\s*|l['’]\s*)?",
-    )
-});
+patterns! {
+    TENTATIVE = r"(?i)\s*\(?\bpresumibil[a-z]*\)?\s*";
+    NUMERIC_DATE = r"\b([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4}|[0-9]{2})\b";
+    WORD_DATE = r"(?i)\b([0-9]{1,2})°?\s+(gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\s+([0-9]{4})\b";
+    DATE_PREFIX = r"^(?:(?:entro(?:\s+e\s+non\s+oltre)?|scadenza|termine|data)\s*)?(?:il|al|del)?$";
+    START = r"(?i)^(?:inizio\s+(?:del\s+)?servizio|avvio\s+(?:del\s+)?servizio|a\s+partire\s+dal|dal)\b";
+    DURING_YEAR = r"(?i)^(?:in\s+corso\s+d\s*anno|nel\s+corso\s+dell\s*anno|durante\s+l\s*anno|tutto\s+l\s*anno|intero\s+anno|continuativ[a-z]*)$";
+    COMPLETED = r"(?i)^(?:conclus[ao]|completat[ao]|realizzat[ao]|gi[aà]\s+conclus[ao])\b";
+    UNFORESEEABLE = r"(?i)^(?:non\s+(?:prevedibile|definibile|determinabile|quantificabile)|da\s+definire|da\s+stabilire)\b";
+    OFFSET = r"(?i)^(?:entro\s+(?:(?:i|il|le)\s+)?)?([0-9]{1,4})\s*(giorni|giorno|gg\.?|mesi|mese|settimane|settimana)\b\s*(.*)$";
+    PHASE_REF = r"(?i)\bfase\s*([0-9]{1,3})\s*[-–]?\s*([a-z])?\b\)?";
+    POINT_REF = r"(?i)\bpunt[oi]\s*([0-9]{1,3}|[a-z])\s*\.?\)?";
+    FROM_WORD = r"(?i)^(?:(?:a\s+)?decorrer[ea]\s+|decorrenti\s+|successivi\s+)?(?:dall['’]|(?:dalla|dallo|dalle|dagli|dai|dal|da|dopo|di)\b)\s*(?:(?:il|lo|la|i|gli|le)\b\s*|l['’]\s*)?";
+}
 
 /// What a deadline cell says, and whether it could be understood.
 #[derive(Debug)]

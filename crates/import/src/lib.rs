@@ -2,6 +2,17 @@
 //! PEG / Piano della Performance as converted from its PDF or DOCX. It always builds the best
 //! plan it can, reports what it could not place with its line number, and never panics.
 
+/// Declares statics holding this crate's patterns, each compiled by `text::re` on first use.
+macro_rules! patterns {
+    ($($(#[$attr:meta])* $vis:vis $name:ident = $pattern:expr;)*) => {
+        $(
+            $(#[$attr])*
+            $vis static $name: std::sync::LazyLock<regex::Regex> =
+                std::sync::LazyLock::new(|| $crate::text::re($pattern));
+        )*
+    };
+}
+
 mod card;
 mod deadline;
 mod meta;

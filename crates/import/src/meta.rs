@@ -1,23 +1,14 @@
 //! The plan's identity: the administration, the title, the triennium and the PEG year.
 
-use std::sync::LazyLock;
-
 use domain::{Entity, EntityKind};
-use regex::Regex;
 
-use crate::text::{Line, collapse, is_upper, key, re};
+use crate::text::{Line, collapse, is_upper, key};
 
-static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(piano\s+della\s+performance|piano\s+integrato\s+di\s+attivit[àa]\s+e\s+organizzazione|piano\s+esecutivo\s+di\s+gestione|piao|peg)\b\s*(?:([0-9]{4})\s*[-–/]\s*([0-9]{4}))?",
-    )
-});
-static YEARS: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*$"));
-static PEG_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\(\s*(?:obiettivi\s+)?(?:p\.?\s*e\.?\s*g\.?\s+|peg\s+)?([0-9]{4})\s*\)|\bp\.?e\.?g\.?\s+([0-9]{4})\b",
-    )
-});
+patterns! {
+    TITLE = r"(?i)\b(piano\s+della\s+performance|piano\s+integrato\s+di\s+attivit[àa]\s+e\s+organizzazione|piano\s+esecutivo\s+di\s+gestione|piao|peg)\b\s*(?:([0-9]{4})\s*[-–/]\s*([0-9]{4}))?";
+    YEARS = r"^\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*$";
+    PEG_YEAR = r"(?i)\(\s*(?:obiettivi\s+)?(?:p\.?\s*e\.?\s*g\.?\s+|peg\s+)?([0-9]{4})\s*\)|\bp\.?e\.?g\.?\s+([0-9]{4})\b";
+}
 
 /// Small words that stay lowercase when a name written in capitals is given back its case.
 const LOWER: &[&str] = &[

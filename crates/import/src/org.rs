@@ -1,19 +1,16 @@
 //! The organisation as the document describes it: unit sections with their heads and
 //! MACROFUNZIONI, the staff table, the codifica table and the areas of the macro-structure.
 
-use std::sync::LazyLock;
-
 use domain::{Head, Responsible};
-use regex::Regex;
 
 use crate::card::is_person_line;
 use crate::names::opens_unit_name;
-use crate::text::{
-    Line, clean, collapse, contains_word, is_bullet, is_upper, key, re, strip_bullet,
-};
+use crate::text::{Line, clean, collapse, contains_word, is_bullet, is_upper, key, strip_bullet};
 
-static AREA_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(AREA(?:\s+[\p{Lu}'’]+)+)\s*:?\s*$"));
-static COUNT: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9]{1,3}(?:[.\s][0-9]{3})*$"));
+patterns! {
+    AREA_LINE = r"^\s*(AREA(?:\s+[\p{Lu}'’]+)+)\s*:?\s*$";
+    COUNT = r"^[0-9]{1,3}(?:[.\s][0-9]{3})*$";
+}
 
 /// A name without the footnote mark that ends it: `(*)`, `(**)`, `(°)`, 1-4 characters that
 /// are neither letters, digits nor `)` between parentheses (scanned by hand: as a regular
@@ -248,7 +245,9 @@ mod tests {
     use super::*;
     use crate::text::lines;
 
-    static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| re(r"\s*\([^\p{L}\p{N})]{1,4}\)\s*$"));
+    patterns! {
+        FOOTNOTE = r"\s*\([^\p{L}\p{N})]{1,4}\)\s*$";
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]

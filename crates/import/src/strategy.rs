@@ -1,16 +1,13 @@
 //! The DUP's macro-directions (`Macro-direttrice "…"`) and their programmatic axes.
 
-use std::sync::LazyLock;
-
 use domain::{Axis, StrategyLine};
-use regex::Regex;
 
-use crate::text::{Line, clean, collapse, is_bullet, is_upper, key, re, strip_bullet};
+use crate::text::{Line, clean, collapse, is_bullet, is_upper, key, strip_bullet};
 
-static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?i)^\s*macro\s*[-–]?\s*direttrice\s*[:\-–]?\s*["“«'](.+?)["”»']\s*:?\s*$"#)
-});
-static AXES_INTRO: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\s*assi\s+programmatici\s*:?\s*$"));
+patterns! {
+    DIRECTION = r#"(?i)^\s*macro\s*[-–]?\s*direttrice\s*[:\-–]?\s*["“«'](.+?)["”»']\s*:?\s*$"#;
+    AXES_INTRO = r"(?i)^\s*assi\s+programmatici\s*:?\s*$";
+}
 
 /// Reads every macro-direction and its axes. A paragraph without a bullet continues the
 /// axis above when that axis has not ended its sentence (`,` `;` `:`), as when a page break

@@ -1,18 +1,13 @@
 //! Customer-satisfaction results ("GLI EMOTICON"): service, then positive, neutral, negative %.
 
-use std::sync::LazyLock;
-
 use domain::{Percent, SurveyResult};
-use regex::Regex;
 
-use crate::text::{Line, collapse, key, re};
+use crate::text::{Line, collapse, key};
 
-static ROW: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^\s*([^\t]+?)\s*:?\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*$",
-    )
-});
-static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"\b(20[0-9]{2}|19[0-9]{2})\b"));
+patterns! {
+    ROW = r"^\s*([^\t]+?)\s*:?\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*\t\s*([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*$";
+    YEAR = r"\b(20[0-9]{2}|19[0-9]{2})\b";
+}
 
 /// The rows after the emoticon heading; the year is the last one named in the paragraphs
 /// just before it ("indagini … effettuate nel corso del 2020").

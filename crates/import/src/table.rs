@@ -1,26 +1,19 @@
 //! The phases table of a card ("Fasi progettuali"): rows, sub-rows, totals and deadline rows.
 
-use std::sync::LazyLock;
-
 use domain::{Code, Deadline, Diagnostic, Percent, Phase, PhaseLabel, messages as msg};
-use regex::Regex;
 
 use crate::deadline;
-use crate::text::{Line, clean, collapse, contains_word, key, re};
+use crate::text::{Line, clean, collapse, contains_word, key};
 
-static PHASE_CELL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:fase|fasi|step)?\s*([0-9]{1,3})\s*(?:[-–]?\s*([A-Za-z]))?\s*[:.)]?$")
-});
-static PHASE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^\s*fase\s*([0-9]{1,3})\s*(?:[-–]\s*([A-Za-z]))?\s*[:.]\s*(.+)$"));
-static MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([a-z])\)\s*(?:[-–]\s*)?"));
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9]{1,3}(?:[.,][0-9]+)?\s*%$"));
-static FINAL_ROW: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^scadenza\s+finale\b"));
-static YEAR_ROW: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^scadenza\s+(?:di\s+)?raggiungimento\s+(?:dell['’]\s*)?obiettivo\s+annualit[àa]\b")
-});
-static TRAILING_WEIGHT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(.*?)\s+([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*(.*)$"));
+patterns! {
+    PHASE_CELL = r"(?i)^(?:fase|fasi|step)?\s*([0-9]{1,3})\s*(?:[-–]?\s*([A-Za-z]))?\s*[:.)]?$";
+    PHASE_LINE = r"(?i)^\s*fase\s*([0-9]{1,3})\s*(?:[-–]\s*([A-Za-z]))?\s*[:.]\s*(.+)$";
+    MARKER = r"^([a-z])\)\s*(?:[-–]\s*)?";
+    PERCENT = r"^[0-9]{1,3}(?:[.,][0-9]+)?\s*%$";
+    FINAL_ROW = r"(?i)^scadenza\s+finale\b";
+    YEAR_ROW = r"(?i)^scadenza\s+(?:di\s+)?raggiungimento\s+(?:dell['’]\s*)?obiettivo\s+annualit[àa]\b";
+    TRAILING_WEIGHT = r"^(.*?)\s+([0-9]{1,3}(?:[.,][0-9]+)?)\s*%\s*(.*)$";
+}
 
 /// Column positions, read from the header row when it names them.
 #[derive(Debug, Clone, Copy)]

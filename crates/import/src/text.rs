@@ -1,7 +1,5 @@
 //! Text helpers shared by the readers: cleaning field text, comparison keys, bullets and cells.
 
-use std::sync::LazyLock;
-
 use domain::values::fold_accent;
 use regex::Regex;
 
@@ -34,9 +32,10 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
         .collect()
 }
 
-static BULLET: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[-–•▪◦]|\*\s)\s*"));
-static ENUMERATOR: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:[-–•▪◦]\s*)?(?:[0-9]{1,2}|[a-z])\)\s*"));
+patterns! {
+    BULLET = r"^(?:[-–•▪◦]|\*\s)\s*";
+    ENUMERATOR = r"^(?:[-–•▪◦]\s*)?(?:[0-9]{1,2}|[a-z])\)\s*";
+}
 
 /// Compiles a pattern written in this crate; the patterns are constants checked by the tests.
 pub fn re(pattern: &str) -> Regex {
@@ -244,6 +243,7 @@ pub fn is_upper(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::LazyLock;
 
     #[test]
     fn clean_removes_markup_and_collapses() {

@@ -47,7 +47,7 @@ pub fn section(
                 @for f in files {
                     li {
                         a href=(base.evidence(f.id, &f.file_name)) { (f.file_name) }
-                        " (" (size(f.size)) ", caricato da " (f.uploaded_by) " il "
+                        " (" (messages::file_size(u64::try_from(f.size).unwrap_or(0))) ", caricato da " (f.uploaded_by) " il "
                         (messages::date(f.uploaded_at.date_naive())) ")"
                     }
                 }
@@ -64,16 +64,6 @@ pub fn section(
                 p { button type="submit" { "Carica il documento" } }
             }
         }
-    }
-}
-
-fn size(bytes: i64) -> String {
-    if bytes < 1024 {
-        format!("{bytes} byte")
-    } else if bytes < 1024 * 1024 {
-        format!("{} kB", bytes / 1024)
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
     }
 }
 
