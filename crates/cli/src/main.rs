@@ -17,12 +17,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
-/// mimalloc rather than the system's allocator: the server's threads allocate and free each
-/// other's memory on every request (a page built on one worker is freed on another), where
-/// glibc's arenas take locks; `scripts/load-test` measures the difference.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Pegaso: il ciclo della performance di un ente pubblico.
 #[derive(Debug, Parser)]
 #[command(name = "pegaso", version, about, disable_help_subcommand = true)]
