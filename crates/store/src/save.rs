@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use domain::{Anchor, Deadline, Diagnostic, Offset, Plan, PlanState, When};
+use sqlx::any::AnyArguments;
 use sqlx::{Any, Transaction};
 
 use crate::Store;
@@ -185,6 +186,13 @@ async fn upsert_entity(tx: &mut Transaction<'static, Any>, plan: &Plan) -> Resul
     Ok(id)
 }
 
+/// The most rows one INSERT carries: at 10 values a row, well below the parameters SQLite
+/// (32,766) and PostgreSQL (65,535) take in one statement.
+const ROWS_PER_INSERT: usize = 500;
+
+/// A statement being bound.
+type Insert = sqlx::query::Query<'static, Any, AnyArguments>;
+
 /// The transaction a plan is written in, and the ids its rows carry.
 struct Writer {
     tx: Transaction<'static, Any>,
@@ -205,39 +213,23 @@ impl Writer {
             .bind(&line.title)
             .fetch_one(&mut *self.tx)
             .await?;
-            for (j, axis) in line.axes.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO axis (entity_id, plan_id, line_id, position, code, text) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(self.owner.entity)
-                .bind(self.owner.plan)
-                .bind(line_id)
-                .bind(position(j))
-                .bind(&axis.id)
-                .bind(&axis.text)
-                .execute(&mut *self.tx)
-                .await?;
-            }
+            self.insert_rows(
+                ("axis", &["line_id", "position", "code", "text"]),
+                &line.axes,
+                |q, j, axis| q.bind(line_id).bind(j).bind(&axis.id).bind(&axis.text),
+            )
+            .await?;
         }
         Ok(())
     }
 
     async fn responsibles(&mut self, plan: &Plan) -> Result<()> {
-        for (i, r) in plan.responsibles.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO responsible (entity_id, plan_id, position, code, title) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(self.owner.entity)
-            .bind(self.owner.plan)
-            .bind(position(i))
-            .bind(&r.code)
-            .bind(&r.title)
-            .execute(&mut *self.tx)
-            .await?;
-        }
-        Ok(())
+        self.insert_rows(
+            ("responsible", &["position", "code", "title"]),
+            &plan.responsibles,
+            |q, i, r| q.bind(i).bind(&r.code).bind(&r.title),
+        )
+        .await
     }
 
     /// Inserts the units, then links each to its parent; returns their row ids by slug.
@@ -260,22 +252,23 @@ impl Writer {
             .await
             .map_err(|e| duplicate_as_invalid(e, &format!("unit {} appears twice", unit.id)))?;
             ids.insert(unit.id.as_str().to_owned(), id);
-            for (j, head) in unit.heads.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO unit_head (entity_id, plan_id, unit_id, position, name, role, date_from, date_until) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(self.owner.entity)
-                .bind(self.owner.plan)
-                .bind(id)
-                .bind(position(j))
-                .bind(&head.name)
-                .bind(head.role.as_deref())
-                .bind(head.from.map(date_text))
-                .bind(head.until.map(date_text))
-                .execute(&mut *self.tx)
-                .await?;
-            }
+            let columns = [
+                "unit_id",
+                "position",
+                "name",
+                "role",
+                "date_from",
+                "date_until",
+            ];
+            self.insert_rows(("unit_head", &columns), &unit.heads, |q, j, head| {
+                q.bind(id)
+                    .bind(j)
+                    .bind(&head.name)
+                    .bind(head.role.as_deref())
+                    .bind(head.from.map(date_text))
+                    .bind(head.until.map(date_text))
+            })
+            .await?;
             self.texts(("unit_function", "unit_id", id), &unit.functions)
                 .await?;
         }
@@ -363,20 +356,18 @@ impl Writer {
                 .bind(self.owner.revision)
                 .fetch_one(&mut *self.tx)
                 .await?;
-                for (k, code) in phase.responsible.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO phase_responsible (entity_id, plan_id, phase_id, position, code, unit_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(self.owner.entity)
-                    .bind(self.owner.plan)
-                    .bind(phase_id)
-                    .bind(position(k))
-                    .bind(code)
-                    .bind(by_code.get(code.as_str()).copied())
-                    .execute(&mut *self.tx)
-                    .await?;
-                }
+                let columns = ["phase_id", "position", "code", "unit_id"];
+                self.insert_rows(
+                    ("phase_responsible", &columns),
+                    &phase.responsible,
+                    |q, k, code| {
+                        q.bind(phase_id)
+                            .bind(k)
+                            .bind(code)
+                            .bind(by_code.get(code.as_str()).copied())
+                    },
+                )
+                .await?;
             }
         }
         Ok(())
@@ -389,21 +380,12 @@ impl Writer {
         (table, column, owner): (&'static str, &'static str, i64),
         texts: &[String],
     ) -> Result<()> {
-        let sql = format!(
-            "INSERT INTO {table} (entity_id, plan_id, {column}, position, text) \
-             VALUES ($1, $2, $3, $4, $5)"
-        );
-        for (i, text) in texts.iter().enumerate() {
-            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(self.owner.entity)
-                .bind(self.owner.plan)
-                .bind(owner)
-                .bind(position(i))
-                .bind(text)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(())
+        self.insert_rows(
+            (table, &[column, "position", "text"]),
+            texts,
+            |q, i, text| q.bind(owner).bind(i).bind(text),
+        )
+        .await
     }
 
     async fn deadline(&mut self, deadline: &Deadline) -> Result<i64> {
@@ -457,41 +439,71 @@ impl Writer {
     }
 
     async fn surveys(&mut self, plan: &Plan) -> Result<()> {
-        for (i, s) in plan.customer_satisfaction.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO survey_result (entity_id, plan_id, position, service, year, \
-                 positive_pct, neutral_pct, negative_pct) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(self.owner.entity)
-            .bind(self.owner.plan)
-            .bind(position(i))
-            .bind(&s.service)
-            .bind(s.year.map(i64::from))
-            .bind(s.positive_pct.to_string())
-            .bind(s.neutral_pct.to_string())
-            .bind(s.negative_pct.to_string())
-            .execute(&mut *self.tx)
-            .await?;
-        }
-        Ok(())
+        let columns = [
+            "position",
+            "service",
+            "year",
+            "positive_pct",
+            "neutral_pct",
+            "negative_pct",
+        ];
+        self.insert_rows(
+            ("survey_result", &columns),
+            &plan.customer_satisfaction,
+            |q, i, s| {
+                q.bind(i)
+                    .bind(&s.service)
+                    .bind(s.year.map(i64::from))
+                    .bind(s.positive_pct.to_string())
+                    .bind(s.neutral_pct.to_string())
+                    .bind(s.negative_pct.to_string())
+            },
+        )
+        .await
     }
 
     async fn diagnostics(&mut self, diagnostics: &[Diagnostic]) -> Result<()> {
-        for (i, d) in diagnostics.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO import_diagnostic (entity_id, plan_id, position, code, severity, path, line, message) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(self.owner.entity)
-            .bind(self.owner.plan)
-            .bind(position(i))
-            .bind(d.code.as_str())
-            .bind(name_of(&d.severity))
-            .bind(&d.location.path)
-            .bind(d.location.line.map(position))
-            .bind(&d.message)
-            .execute(&mut *self.tx)
-            .await?;
+        let columns = ["position", "code", "severity", "path", "line", "message"];
+        self.insert_rows(("import_diagnostic", &columns), diagnostics, |q, i, d| {
+            q.bind(i)
+                .bind(d.code.as_str())
+                .bind(name_of(&d.severity))
+                .bind(&d.location.path)
+                .bind(d.location.line.map(position))
+                .bind(&d.message)
+        })
+        .await
+    }
+
+    /// Inserts `rows` into `table`, many a statement: each row carries the owner's
+    /// `entity_id` and `plan_id`, then what `bind` binds for it (given its position from 0)
+    /// in the order of `columns`. Placeholders are numbered (`$n`), as both backends read them.
+    async fn insert_rows<T>(
+        &mut self,
+        (table, columns): (&str, &[&str]),
+        rows: &[T],
+        bind: impl Fn(Insert, i64, &T) -> Insert,
+    ) -> Result<()> {
+        let width = columns.len() + 2;
+        for (c, chunk) in rows.chunks(ROWS_PER_INSERT).enumerate() {
+            let tuples: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let marks: Vec<String> =
+                        (1..=width).map(|k| format!("${}", r * width + k)).collect();
+                    format!("({})", marks.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO {table} (entity_id, plan_id, {}) VALUES {}",
+                columns.join(", "),
+                tuples.join(", ")
+            );
+            let mut query: Insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, row) in chunk.iter().enumerate() {
+                let at = position(c * ROWS_PER_INSERT + i);
+                query = bind(query.bind(self.owner.entity).bind(self.owner.plan), at, row);
+            }
+            query.execute(&mut *self.tx).await?;
         }
         Ok(())
     }
