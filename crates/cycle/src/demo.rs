@@ -210,9 +210,8 @@ impl Cycle {
                     event,
                     day,
                 } => {
-                    let (v, _) = self.view(plan, Some(&cast.admin), true).await?;
+                    let (v, who) = self.reporting(plan, cast, (objective, None), on).await?;
                     let o = &v.plan.objectives[objective];
-                    let who = self.reporter(&v, cast, objective, None, on);
                     self.record_event(
                         plan,
                         who,
@@ -228,10 +227,11 @@ impl Cycle {
                     phase,
                     done,
                 } => {
-                    let (v, _) = self.view(plan, Some(&cast.admin), true).await?;
+                    let (v, who) = self
+                        .reporting(plan, cast, (objective, Some(phase)), on)
+                        .await?;
                     let o = &v.plan.objectives[objective];
                     let label = o.phases[phase].label.to_string();
-                    let who = self.reporter(&v, cast, objective, Some(phase), on);
                     let at_phase = PhaseAt {
                         unit: o.unit.as_str(),
                         label: o.label.as_str(),
@@ -282,9 +282,8 @@ impl Cycle {
                     }
                 }
                 Step::Actual { objective, value } => {
-                    let (v, _) = self.view(plan, Some(&cast.admin), true).await?;
+                    let (v, who) = self.reporting(plan, cast, (objective, None), on).await?;
                     let o = &v.plan.objectives[objective];
-                    let who = self.reporter(&v, cast, objective, None, on);
                     self.record_actual(
                         plan,
                         who,
@@ -381,6 +380,19 @@ impl Cycle {
         self.edit_phase(plan, who, at, Some(form.version), wish, stamp)
             .await?;
         Ok(())
+    }
+
+    /// The plan as it is now, and who reports on objective `oi` (its phase, when one) on `on`.
+    async fn reporting<'a>(
+        &self,
+        plan: &PlanId,
+        cast: &'a Cast,
+        (oi, phase): (usize, Option<usize>),
+        on: NaiveDate,
+    ) -> Outcome<(std::sync::Arc<crate::View>, &'a Person)> {
+        let (view, _) = self.view(plan, Some(&cast.admin), true).await?;
+        let who = self.reporter(&view, cast, oi, phase, on);
+        Ok((view, who))
     }
 
     /// Who reports on objective `oi` on `on` (its phase `phase`, when one): a head of its

@@ -182,60 +182,64 @@ mod tests {
 
     #[test]
     fn every_kind_of_the_seed() {
-        check("30/06/2021", json!({"kind": "date", "date": "2021-06-30"}));
-        check(
-            "entro il 30/06/2021",
-            json!({"kind": "date", "date": "2021-06-30"}),
-        );
-        check(
-            "31 dicembre 2021",
-            json!({"kind": "date", "date": "2021-12-31"}),
-        );
-        check(
-            "30/11/2021 presumibilmente",
-            json!({"kind": "date", "date": "2021-11-30", "tentative": true}),
-        );
-        check(
-            "inizio servizio 01/02/2021",
-            json!({"kind": "start", "date": "2021-02-01"}),
-        );
-        check("in corso d'anno", json!({"kind": "during_year"}));
-        check("In corso d’anno", json!({"kind": "during_year"}));
-        check("Conclusa", json!({"kind": "completed"}));
-        check("", json!({"kind": "none"}));
-        check(
-            "Non prevedibile la data finale poiché dipende dall'esito",
-            json!({"kind": "none"}),
-        );
-        check(
-            "2 mesi da fase 2)",
-            json!({"kind": "relative", "after": "phase", "phase": "2", "months": 2}),
-        );
-        check(
-            "1 mese da fase 3)",
-            json!({"kind": "relative", "after": "phase", "phase": "3", "months": 1}),
-        );
-        check(
-            "90 giorni dalla conclusione della fase 1",
-            json!({"kind": "relative", "after": "phase", "phase": "1", "days": 90}),
-        );
-        check(
-            "Entro 90 giorni dal termine della fase 1",
-            json!({"kind": "relative", "after": "phase", "phase": "1", "days": 90}),
-        );
-        check(
-            "Entro 60 giorni dalla conclusione del punto 03) della fase 1",
-            json!({"kind": "relative", "after": "phase", "phase": "1", "point": "03", "days": 60}),
-        );
-        check(
-            "Entro 30 giorni dalla presentazione dell'istanza",
-            json!({"kind": "relative", "after": "event", "event": "presentazione dell'istanza", "days": 30}),
-        );
-        check(
-            "90 giorni dalla prima riunione per la valutazione da parte del Collegio Esperti del 22/01/2021",
-            json!({"kind": "relative", "after": "event",
+        for (text, expect) in [
+            ("30/06/2021", json!({"kind": "date", "date": "2021-06-30"})),
+            (
+                "entro il 30/06/2021",
+                json!({"kind": "date", "date": "2021-06-30"}),
+            ),
+            (
+                "31 dicembre 2021",
+                json!({"kind": "date", "date": "2021-12-31"}),
+            ),
+            (
+                "30/11/2021 presumibilmente",
+                json!({"kind": "date", "date": "2021-11-30", "tentative": true}),
+            ),
+            (
+                "inizio servizio 01/02/2021",
+                json!({"kind": "start", "date": "2021-02-01"}),
+            ),
+            ("in corso d'anno", json!({"kind": "during_year"})),
+            ("In corso d’anno", json!({"kind": "during_year"})),
+            ("Conclusa", json!({"kind": "completed"})),
+            ("", json!({"kind": "none"})),
+            (
+                "Non prevedibile la data finale poiché dipende dall'esito",
+                json!({"kind": "none"}),
+            ),
+            (
+                "2 mesi da fase 2)",
+                json!({"kind": "relative", "after": "phase", "phase": "2", "months": 2}),
+            ),
+            (
+                "1 mese da fase 3)",
+                json!({"kind": "relative", "after": "phase", "phase": "3", "months": 1}),
+            ),
+            (
+                "90 giorni dalla conclusione della fase 1",
+                json!({"kind": "relative", "after": "phase", "phase": "1", "days": 90}),
+            ),
+            (
+                "Entro 90 giorni dal termine della fase 1",
+                json!({"kind": "relative", "after": "phase", "phase": "1", "days": 90}),
+            ),
+            (
+                "Entro 60 giorni dalla conclusione del punto 03) della fase 1",
+                json!({"kind": "relative", "after": "phase", "phase": "1", "point": "03", "days": 60}),
+            ),
+            (
+                "Entro 30 giorni dalla presentazione dell'istanza",
+                json!({"kind": "relative", "after": "event", "event": "presentazione dell'istanza", "days": 30}),
+            ),
+            (
+                "90 giorni dalla prima riunione per la valutazione da parte del Collegio Esperti del 22/01/2021",
+                json!({"kind": "relative", "after": "event",
                    "event": "prima riunione per la valutazione da parte del Collegio Esperti del 22/01/2021", "days": 90}),
-        );
+            ),
+        ] {
+            check(text, expect);
+        }
     }
 
     #[test]
