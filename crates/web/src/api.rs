@@ -5,22 +5,19 @@
 pub(crate) mod scores;
 pub(crate) mod write;
 
-use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use domain::audit::Entry;
-use domain::{Objective, Phase, PlanId, Role, Unit, UnitId};
-use serde::{Deserialize, Serialize};
-use store::AuditFilter;
-
 use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::header;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use axum_extra::routing::TypedPath;
-use domain::Actor;
+use domain::audit::Entry;
+use domain::{Actor, Objective, Phase, PlanId, Role, Unit, UnitId};
+use serde::{Deserialize, Serialize};
+use store::AuditFilter;
 
 use crate::auth::Caller;
 use crate::cache::PlanView;

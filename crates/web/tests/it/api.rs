@@ -165,6 +165,8 @@ async fn errors_are_problem_documents() {
             ("POST", "/api/v1/plans", 405),
             ("DELETE", &format!("/api/v1/plans/{PLAN}") as &str, 405),
             ("GET", "/api/v1/plans/%FF", 400),
+            // Not a plan id at all (an administration's slug and a year).
+            ("GET", "/api/v1/plans/Roma", 400),
             (
                 "GET",
                 &format!("/api/v1/plans/{PLAN}/objectives?unit=a&unit=b") as &str,

@@ -391,6 +391,9 @@ async fn situation_pages_show_the_plan_as_it_stood_on_a_day() {
         }
         let bad = app.get(&format!("{card}?al=30-06")).await;
         assert_eq!(bad.status().as_u16(), 400);
+        // An address whose plan id is not one (a slug and a year) is malformed, not missing.
+        let bad = app.get("/piani/Roma/unita/x").await;
+        assert_eq!(bad.status().as_u16(), 400);
         let home = app.page("/?al=2021-06-30").await;
         assert!(
             home.contains("Situazione degli obiettivi al 30/06/2021"),
