@@ -75,6 +75,10 @@ async fn import_into_a_database_then_export_gives_back_the_imported_plan() {
         let run = pegaso(&["export", "--db", url, "--plan", "nessuno-1999"]);
         assert_eq!(run.status.code(), Some(2));
         assert_says(&run.stderr, "ci sono: citta-di-alessandria-2021");
+        // Not a plan id at all: refused before the database is read, in Italian.
+        let run = pegaso(&["export", "--db", url, "--plan", "Roma"]);
+        assert_eq!(run.status.code(), Some(2));
+        assert_says(&run.stderr, "«Roma» non è l'identificativo di un piano");
     }
 }
 
