@@ -40,7 +40,7 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::cache::PlanView;
 use crate::error::{AppError, Problem};
-use crate::paths::InPlan;
+use crate::paths::{self, InPlan};
 use crate::routes::Routes;
 
 pub use audit::{readable as readable_entries, readers_only};
@@ -64,8 +64,8 @@ pub fn routes(r: Routes) -> Routes {
         .post(people::add)
         .post(people::set_state)
         .get(audit::page)
-        .get(audit::csv)
-        .get(audit::json)
+        .get(audit::export::<paths::LogCsv>)
+        .get(audit::export::<paths::LogJson>)
         .get(plan::tree)
         .post(acts::perform)
         .get(plan::matrix)

@@ -1,7 +1,7 @@
 //! The audit log for those who may read it (the planning office, the Nucleo, auditors): the
 //! whole chain with its check, and its export as CSV and JSON.
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use domain::access::{Action, decide};
@@ -85,42 +85,38 @@ pub async fn page(_: paths::Log, State(state): State<AppState>, viewer: Viewer) 
     }))
 }
 
-pub async fn csv(
-    _: paths::LogCsv,
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Response, AppError> {
-    let file = ("text/csv; charset=utf-8", "registro.csv");
-    export(&state, &viewer, file, |e| {
-        report::audit::csv(e).map_err(|e| e.to_string())
-    })
-    .await
+/// A download of the whole log (its address): the file's type and name, and how the entries
+/// are written in it.
+pub trait LogFile: FromRequestParts<AppState> + Send + 'static {
+    const FILE: (&'static str, &'static str);
+    fn write(entries: &[domain::audit::Entry]) -> Result<String, String>;
 }
 
-pub async fn json(
-    _: paths::LogJson,
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Response, AppError> {
-    let file = ("application/json", "registro.json");
-    export(&state, &viewer, file, |e| {
-        serde_json::to_string_pretty(e).map_err(|e| e.to_string())
-    })
-    .await
+impl LogFile for paths::LogCsv {
+    const FILE: (&'static str, &'static str) = ("text/csv; charset=utf-8", "registro.csv");
+    fn write(entries: &[domain::audit::Entry]) -> Result<String, String> {
+        report::audit::csv(entries).map_err(|e| e.to_string())
+    }
 }
 
-/// The whole log, for those it is for, as a file to download: its type and name, and how
-/// the entries are written in it.
-async fn export(
-    state: &AppState,
-    viewer: &Viewer,
-    (content_type, name): (&'static str, &str),
-    write: impl FnOnce(&[domain::audit::Entry]) -> Result<String, String>,
+impl LogFile for paths::LogJson {
+    const FILE: (&'static str, &'static str) = ("application/json", "registro.json");
+    fn write(entries: &[domain::audit::Entry]) -> Result<String, String> {
+        serde_json::to_string_pretty(entries).map_err(|e| e.to_string())
+    }
+}
+
+/// The whole log, for those it is for, as the file `F` to download.
+pub async fn export<F: LogFile>(
+    _: F,
+    State(state): State<AppState>,
+    viewer: Viewer,
 ) -> Result<Response, AppError> {
     readers_only(viewer.person())?;
     let person = viewer.person().ok_or(AppError::SignIn)?;
-    let entries = readable(state, person, &AuditFilter::default()).await?;
-    let text = write(&entries).map_err(AppError::Internal)?;
+    let entries = readable(&state, person, &AuditFilter::default()).await?;
+    let text = F::write(&entries).map_err(AppError::Internal)?;
+    let (content_type, name) = F::FILE;
     let disposition = format!("attachment; filename=\"{name}\"");
     Ok((
         [
