@@ -176,9 +176,9 @@ fn moment(at: &str) -> String {
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TokenForm {
-    #[serde(default)]
     name: String,
 }
 

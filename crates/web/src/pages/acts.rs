@@ -75,17 +75,13 @@ fn act_form(v: &PlanView, kind: ActKind, viewer: &Viewer) -> Markup {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ActForm {
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     act_number: String,
-    #[serde(default)]
     act_date: String,
 }
 

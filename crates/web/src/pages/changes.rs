@@ -118,13 +118,11 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RequestForm {
-    #[serde(default)]
     what: String,
-    #[serde(default)]
     value: String,
-    #[serde(default)]
     reason: String,
 }
 
@@ -215,11 +213,10 @@ fn either(value: &str, yes: &str, no: &str) -> Option<bool> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct OpinionForm {
-    #[serde(default)]
     favourable: String,
-    #[serde(default)]
     text: String,
 }
 
@@ -241,13 +238,11 @@ pub async fn opinion(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct DecisionForm {
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
     act_number: String,
-    #[serde(default)]
     act_date: String,
 }
 

@@ -66,11 +66,10 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct EventForm {
-    #[serde(default)]
     event: String,
-    #[serde(default)]
     day: String,
 }
 

@@ -144,13 +144,11 @@ pub async fn form_page(
     Ok(page(&viewer, &v, oi, i, StatusCode::OK))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ActualForm {
-    #[serde(default)]
     value: String,
-    #[serde(default)]
     measured_on: String,
-    #[serde(default)]
     source: String,
 }
 

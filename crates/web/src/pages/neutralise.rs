@@ -105,13 +105,11 @@ pub fn section(v: &PlanView, index: usize, actor: Option<&Actor>, csrf: &str) ->
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct NeutraliseForm {
-    #[serde(default)]
     part: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     decision: String,
 }
 

@@ -201,9 +201,9 @@ impl PersonForm {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct StateForm {
-    #[serde(default)]
     disabled: bool,
 }
 

@@ -97,9 +97,9 @@ pub async fn page(
     Ok(render(Page::section(&viewer, &v, Section::Scores, body)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct SettingsForm {
-    #[serde(default)]
     settings: String,
 }
 

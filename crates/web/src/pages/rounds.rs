@@ -93,11 +93,10 @@ pub async fn page(page: PlanPage<paths::Rounds>) -> PageResult {
     Ok(render(Page::section(&viewer, &v, Section::Rounds, body)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct OpenForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     as_of: String,
 }
 

@@ -26,9 +26,9 @@ use crate::error::AppError;
 use crate::paths;
 use crate::{AppState, now};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Next {
-    #[serde(default)]
     dopo: String,
 }
 
