@@ -163,16 +163,21 @@ fn done(rows: &[&[Option<NaiveDate>]]) -> Vec<Vec<Option<NaiveDate>>> {
     rows.iter().map(|r| r.to_vec()).collect()
 }
 
+/// The year most tests score: A's phase 1 on time (60), its phase 2 not done; B's both on
+/// time; C's phase 1 on time.
+fn the_year() -> Vec<Vec<Option<NaiveDate>>> {
+    done(&[
+        &[Some(day(3, 20)), None],
+        &[Some(day(4, 30)), Some(day(5, 20))],
+        &[Some(day(9, 1)), None],
+    ])
+}
+
 #[test]
 fn objectives_units_and_the_administration_roll_up() {
     let p = plan();
     let s = settings(json!({}));
-    // A: phase 1 on time (60), phase 2 not done. B: both on time. C: on time.
-    let d = done(&[
-        &[Some(day(3, 20)), None],
-        &[Some(day(4, 30)), Some(day(5, 20))],
-        &[Some(day(9, 1)), None],
-    ]);
+    let d = the_year();
     let r = year_end(&p, &s, &d, None);
     assert_eq!(r.objectives[0].score, Some(dec("60")));
     assert_eq!(r.objectives[1].score, Some(dec("100")));
@@ -270,10 +275,7 @@ fn indicator_scores_are_held_to_the_plan_cap() {
 fn neutralised_phases_and_objectives_leave_and_stay_shown() {
     let p = plan();
     let s = settings(json!({}));
-    let d = done(&[
-        &[Some(day(3, 20)), None],
-        &[Some(day(4, 30)), Some(day(5, 20))],
-    ]);
+    let d = the_year();
     let n: BTreeSet<Subject> = [Subject::Phase(0, 1)].into();
     let r = year_end(&p, &s, &d, Some(&n));
     assert_eq!(r.objectives[0].score, Some(dec("100")));
