@@ -211,11 +211,10 @@ impl Cycle {
                     day,
                 } => {
                     let (v, who) = self.reporting(plan, cast, (objective, None), on).await?;
-                    let o = &v.plan.objectives[objective];
                     self.record_event(
                         plan,
                         who,
-                        (o.unit.as_str(), o.label.as_str()),
+                        v.plan.objectives[objective].key(),
                         &(event + 1).to_string(),
                         &day.to_string(),
                         &hour(who),
@@ -283,11 +282,10 @@ impl Cycle {
                 }
                 Step::Actual { objective, value } => {
                     let (v, who) = self.reporting(plan, cast, (objective, None), on).await?;
-                    let o = &v.plan.objectives[objective];
                     self.record_actual(
                         plan,
                         who,
-                        (o.unit.as_str(), o.label.as_str()),
+                        v.plan.objectives[objective].key(),
                         Position::of_index(0),
                         (
                             &value.to_string(),
@@ -466,7 +464,7 @@ impl Cycle {
             .ask_change(
                 plan,
                 &head,
-                (o.unit.as_str(), o.label.as_str()),
+                o.key(),
                 &format!("scadenza-{}", o.phases[pi].label),
                 &moved.to_string(),
                 "La gara è slittata per il ricorso di un concorrente: serve più tempo per \
@@ -499,7 +497,7 @@ impl Cycle {
         self.neutralise(
             plan,
             &cast.evaluator,
-            (o.unit.as_str(), o.label.as_str()),
+            o.key(),
             Some(Part::Phase(pi)),
             Neutralising::Neutralise(
                 "Ritardo dovuto al finanziamento regionale arrivato a settembre: causa esterna \

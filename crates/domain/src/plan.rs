@@ -248,6 +248,11 @@ impl Plan {
 }
 
 impl Objective {
+    /// Its unit's id and its label: how the use cases and addresses name it.
+    pub fn key(&self) -> (&str, &str) {
+        (self.unit.as_str(), self.label.as_str())
+    }
+
     pub fn phase(&self, label: &PhaseLabel) -> Option<&Phase> {
         self.phases.iter().find(|p| &p.label == label)
     }

@@ -175,7 +175,7 @@ impl Run {
             .and_then(|a| a.get(i).cloned().flatten());
         let stamp = self.stamp("capo");
         let value = value.parse().unwrap();
-        let (unit, label) = (o.unit.as_str(), o.label.as_str());
+        let (unit, label) = o.key();
         let report = self.store.report_actual(
             at.plan,
             unit,
