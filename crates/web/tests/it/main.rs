@@ -513,6 +513,11 @@ pub fn demo() -> Plan {
     serde_json::from_str(web::DEMO_PLAN).unwrap()
 }
 
+/// The demonstration plan's first objective.
+pub fn first_objective() -> domain::Objective {
+    demo().objectives.swap_remove(0)
+}
+
 pub const PLAN: &str = "citta-di-alessandria-2021";
 /// `PLAN`, as the store and the use cases take it.
 pub static PLAN_ID: std::sync::LazyLock<domain::PlanId> =

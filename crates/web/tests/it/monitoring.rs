@@ -8,7 +8,8 @@ use domain::{Plan, PlanState, Role};
 use serde_json::Value;
 
 use crate::{
-    PLAN, Post, TestApp, address, assert_holds, assert_posts, demo, field, head_name, header,
+    PLAN, Post, TestApp, address, assert_holds, assert_posts, demo, field, first_objective,
+    head_name, header,
 };
 
 /// An objective with two dated phases and an indicator, of a unit with one head: its
@@ -239,8 +240,7 @@ async fn a_head_reports_with_evidence_and_the_nucleo_neutralises() {
 
 #[tokio::test]
 async fn scoring_rules_are_set_while_drafting_and_checked_against_the_plan() {
-    let plan = demo();
-    let o = &plan.objectives[0];
+    let o = &first_objective();
     for app in TestApp::each().await {
         let b = app.backend;
         let admin = app.signed_in_as(Role::Admin).await;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use domain::PlanState;
 
-use crate::{PLAN, TestApp, assert_holds, demo};
+use crate::{PLAN, TestApp, assert_holds, demo, first_objective};
 
 #[tokio::test]
 async fn every_page_of_the_plan_answers_in_italian() {
@@ -350,8 +350,7 @@ async fn a_unit_offers_its_deadlines_as_an_icalendar_feed() {
 
 #[tokio::test]
 async fn situation_pages_show_the_plan_as_it_stood_on_a_day() {
-    let plan = demo();
-    let o = &plan.objectives[0];
+    let o = &first_objective();
     for app in TestApp::each().await {
         app.run_plan().await;
         for (from, kind, to) in [
