@@ -1,6 +1,7 @@
 //! Opening a database: which backend a URL names, the pool, the pragmas, the migrations.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use domain::PlanId;
@@ -10,22 +11,15 @@ use sqlx::{Any, AnyPool, ConnectOptions, Executor, Transaction};
 use domain::facts::PlanSummary;
 
 use crate::error::{Result, StoreError};
+use crate::watch::{ChangeMark, Watched};
 
 /// The plans of one database, SQLite or PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
-    /// The SQLite file, when it is one (not in memory).
-    file: Option<std::path::PathBuf>,
-}
-
-/// What the files of a SQLite database look like now (size and time of the database and of
-/// its write-ahead log): every commit, by any process, changes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChangeMark {
-    main: (u64, std::time::SystemTime),
-    wal: Option<(u64, std::time::SystemTime)>,
+    /// The SQLite file, when it is one (not in memory), and what sees it change.
+    file: Option<Arc<Watched>>,
 }
 
 /// The databases we run on.
@@ -104,7 +98,8 @@ impl Store {
         tracing::debug!(?backend, "database ready");
         let file = (backend == Backend::Sqlite)
             .then(|| sqlite_file(&url))
-            .flatten();
+            .flatten()
+            .map(|f| Arc::new(Watched::new(f)));
         Ok(Store {
             pool,
             backend,
@@ -208,19 +203,10 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
 
 impl Store {
     /// The mark of the database's files now, when it is a SQLite file: equal marks mean no
-    /// commit came between (two `stat`s, no query). `None` on PostgreSQL: ask the database.
+    /// commit, by any process, came between (no query; see [`ChangeMark`]). `None` on
+    /// PostgreSQL: ask the database.
     pub fn change_mark(&self) -> Option<ChangeMark> {
-        let file = self.file.as_ref()?;
-        let of = |p: &std::path::Path| {
-            let m = std::fs::metadata(p).ok()?;
-            Some((m.len(), m.modified().ok()?))
-        };
-        let mut wal = file.clone().into_os_string();
-        wal.push("-wal");
-        Some(ChangeMark {
-            main: of(file)?,
-            wal: of(std::path::Path::new(&wal)),
-        })
+        self.file.as_ref()?.mark()
     }
 
     /// Marks this database as a demonstration's: its data are not an administration's.

@@ -14,10 +14,11 @@ mod monitoring;
 mod people;
 mod save;
 mod text;
+mod watch;
 
 pub use audit::{AuditFilter, Stamp};
 pub use backup::{BackupSummary, Contents, RestoreSummary, TableCount};
-pub use db::{Backend, ChangeMark, Store, database_url};
+pub use db::{Backend, Store, database_url};
 pub use domain::facts::{
     Actual, ChangeRequest, Decision, EvidenceInfo, Facts, Monitoring, Neutralisation, Opinion,
     PhaseFields, PhaseRecord, PlanSummary, Round, VersionInfo,
@@ -26,6 +27,7 @@ pub use error::StoreError;
 pub use lifecycle::{EditConflict, Edited, PhaseKey};
 pub use monitoring::NewEvidence;
 pub use people::{NewPerson, Person, SessionRow, TokenInfo};
+pub use watch::ChangeMark;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -178,8 +178,8 @@ impl FromRequestParts<AppState> for Viewer {
 
 /// Sessions read lately, by their secret's hash: a signed-in page needs no query to know who
 /// asks. An entry is trusted only while the database has not changed since it was read (on a
-/// SQLite file, the files' `ChangeMark`: any commit by any process, the command line's
-/// disabling an account included, moves it; on PostgreSQL nothing is cached), for `FRESH` at
+/// SQLite file, its `ChangeMark`: any commit by any process, the command line's disabling an
+/// account included, moves it; on PostgreSQL nothing is cached), for `FRESH` at
 /// most, and never past its own deadlines. A session ended here (sign-out, an account
 /// disabled) leaves the cache at once too.
 #[derive(Debug, Default)]
@@ -189,9 +189,10 @@ pub struct SessionCache {
 
 type Cached = (store::SessionRow, std::time::Instant, store::ChangeMark);
 
-/// How long a session read from the store is trusted at most without asking again: the files'
-/// times move in steps of a few milliseconds and a reused write-ahead log keeps its size, so two
-/// commits in one step could leave the mark as it was; this bounds that case.
+/// How long a session read from the store is trusted at most without asking again: where the
+/// mark is the files' sizes and times (no kernel notice), times move in steps of a few
+/// milliseconds and a reused write-ahead log keeps its size, so two commits in one step could
+/// leave the mark as it was; this bounds that case.
 const FRESH: std::time::Duration = std::time::Duration::from_secs(2);
 /// Sessions kept at most (a burst of new ones empties the cache rather than grow it).
 const CACHED: usize = 10_000;

@@ -158,7 +158,7 @@ async fn account_page(
         title: "Il tuo account",
         crumbs: vec![("Account".into(), "/account".into())],
         plan: None,
-        body,
+        body: body.into(),
     }))
 }
 

@@ -81,7 +81,7 @@ pub async fn page(_: paths::Log, State(state): State<AppState>, viewer: Viewer) 
         title: "Registro delle modifiche",
         crumbs: vec![("Registro".into(), "/registro".into())],
         plan: None,
-        body,
+        body: body.into(),
     }))
 }
 

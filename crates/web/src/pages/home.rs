@@ -119,7 +119,7 @@ pub async fn page(
         title: "Piani della performance",
         crumbs: vec![],
         plan: None,
-        body,
+        body: body.into(),
     }))
 }
 

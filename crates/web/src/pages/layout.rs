@@ -1,5 +1,7 @@
 //! The frame of every page: skip link, header with the plan's menu, breadcrumbs, main, footer.
 
+use std::sync::Arc;
+
 use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 use domain::{Objective, PlanId};
@@ -78,12 +80,110 @@ pub struct Page<'a> {
     pub title: &'a str,
     pub crumbs: Vec<(String, String)>,
     pub plan: Option<(&'a PlanView, Section)>,
-    pub body: Markup,
+    pub body: Content<'a>,
+}
+
+/// A page's content as the parts it is made of, each copied once, into the page: a page of a
+/// large plan is tens of kilobytes, most of it kept by the plan's view.
+#[derive(Debug, Default)]
+pub struct Content<'a>(Vec<Part<'a>>);
+
+#[derive(Debug)]
+enum Part<'a> {
+    /// Rendered for this page.
+    Made(Markup),
+    /// Kept by the plan's view.
+    Kept(Arc<str>),
+    Borrowed(&'a str),
+    /// Kept by the plan's view for every reader alike, each form's token a [`TOKEN_SLOT`]
+    /// that takes the reader's.
+    Signed(Arc<str>),
+}
+
+/// What a form's token is while a part is rendered for every reader alike.
+pub const TOKEN_SLOT: &str = "-";
+/// Only a template writes it: in what people typed, a quote is escaped.
+const SLOT: &str = concat!("name=\"csrf\" value=\"", "-", "\"");
+
+impl<'a> Content<'a> {
+    pub fn made(mut self, part: Markup) -> Self {
+        self.0.push(Part::Made(part));
+        self
+    }
+
+    pub fn kept(mut self, part: Arc<str>) -> Self {
+        self.0.push(Part::Kept(part));
+        self
+    }
+
+    pub fn borrowed(mut self, part: &'a str) -> Self {
+        self.0.push(Part::Borrowed(part));
+        self
+    }
+
+    /// `more` after what is here.
+    pub fn and(mut self, more: Content<'a>) -> Self {
+        self.0.extend(more.0);
+        self
+    }
+
+    /// A part kept for every reader alike, whose forms take the reader's token.
+    pub fn signed(mut self, part: Arc<str>) -> Self {
+        self.0.push(Part::Signed(part));
+        self
+    }
+
+    /// The content written into `page`, each form of a signed part with `token`.
+    fn write_into(&self, page: &mut String, token: &str) {
+        let filled = format!("name=\"csrf\" value=\"{token}\"");
+        for part in &self.0 {
+            match part {
+                Part::Made(m) => page.push_str(&m.0),
+                Part::Kept(s) => page.push_str(s),
+                Part::Borrowed(s) => page.push_str(s),
+                Part::Signed(s) => {
+                    let mut pieces = s.split(SLOT);
+                    page.push_str(pieces.next().unwrap_or_default());
+                    for piece in pieces {
+                        page.push_str(&filled);
+                        page.push_str(piece);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Its length once written with a token of `token_len` bytes.
+    fn len(&self, token_len: usize) -> usize {
+        self.0
+            .iter()
+            .map(|part| match part {
+                Part::Made(m) => m.0.len(),
+                Part::Kept(s) => s.len(),
+                Part::Borrowed(s) => s.len(),
+                Part::Signed(s) => {
+                    let slots = s.matches(SLOT).count();
+                    s.len() - slots * TOKEN_SLOT.len() + slots * token_len
+                }
+            })
+            .sum()
+    }
+}
+
+impl From<Markup> for Content<'_> {
+    fn from(markup: Markup) -> Self {
+        Content::default().made(markup)
+    }
 }
 
 impl<'a> Page<'a> {
     /// The page of a section of plan `v`'s menu, titled by it, below the plan.
-    pub fn section(who: &'a Viewer, v: &'a PlanView, section: Section, body: Markup) -> Self {
+    pub fn section(
+        who: &'a Viewer,
+        v: &'a PlanView,
+        section: Section,
+        body: impl Into<Content<'a>>,
+    ) -> Self {
         Page::in_plan(
             who,
             v,
@@ -101,7 +201,7 @@ impl<'a> Page<'a> {
         v: &'a PlanView,
         title: &'a str,
         trail: Vec<(String, String)>,
-        body: Markup,
+        body: impl Into<Content<'a>>,
     ) -> Self {
         let mut crumbs = vec![(v.plan.title.clone(), paths::plan(v.id()))];
         crumbs.extend(trail);
@@ -110,7 +210,7 @@ impl<'a> Page<'a> {
             title,
             crumbs,
             plan: Some((v, Section::Other)),
-            body,
+            body: body.into(),
         }
     }
 
@@ -122,7 +222,7 @@ impl<'a> Page<'a> {
         o: &Objective,
         title: &'a str,
         part: Option<(String, String)>,
-        body: Markup,
+        body: impl Into<Content<'a>>,
     ) -> Self {
         let unit = v
             .plan
@@ -149,9 +249,9 @@ impl<'a> Page<'a> {
 }
 
 pub fn render(page: Page<'_>) -> Markup {
-    // The frame is rendered around a mark where the content goes, then the content is put
-    // there once (a page of a large plan is tens of kilobytes: no copy as it grows). Only a
-    // template writes a comment: in anything people typed, `<` is escaped.
+    // The frame is rendered around a mark where the content goes, then each part of the
+    // content is copied there once. Only a template writes a comment: in anything people
+    // typed, `<` is escaped.
     const CONTENT: &str = "<!--contenuto-->";
     let frame = html! {
         (DOCTYPE)
@@ -221,12 +321,13 @@ pub fn render(page: Page<'_>) -> Markup {
             }
         }
     };
-    let Some((before, after)) = frame.0.split_once(CONTENT) else {
-        return frame;
-    };
-    let mut page_text = String::with_capacity(before.len() + page.body.0.len() + after.len());
+    // The template above writes the mark: without it, the content would go last.
+    let (before, after) = frame.0.split_once(CONTENT).unwrap_or((&frame.0, ""));
+    let token = page.who.csrf();
+    let mut page_text =
+        String::with_capacity(before.len() + page.body.len(token.len()) + after.len());
     page_text.push_str(before);
-    page_text.push_str(&page.body.0);
+    page.body.write_into(&mut page_text, token);
     page_text.push_str(after);
     PreEscaped(page_text)
 }
@@ -277,7 +378,8 @@ pub fn error_page(error: &AppError) -> Markup {
                 p { a href="/accesso" { "Accedi" } }
             }
             p { a href="/" { "Torna alla pagina iniziale" } }
-        },
+        }
+        .into(),
     })
 }
 
@@ -304,5 +406,39 @@ pub fn table(caption: impl Render, columns: &[Column], rows: Markup) -> Markup {
             } }
             tbody { (rows) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use maud::html;
+
+    use super::{Content, TOKEN_SLOT};
+
+    #[test]
+    fn each_form_of_a_signed_part_takes_the_readers_token_and_nothing_else_changes() {
+        let form = |token: &str| {
+            html! {
+                form method="post" { input type="hidden" name="csrf" value=(token); }
+                p { "name=\"csrf\" value=\"-\"" }
+            }
+            .into_string()
+        };
+        let card = "<h1>Obiettivo</h1>".to_owned();
+        let content = Content::default()
+            .borrowed(&card)
+            .signed(format!("{}{}", form(TOKEN_SLOT), form(TOKEN_SLOT)).into())
+            .kept(form(TOKEN_SLOT).into())
+            .made(html! { p { "fine" } });
+        let mut page = String::new();
+        content.write_into(&mut page, "abc123");
+        let expected = [&card, &form("abc123"), &form("abc123"), &form(TOKEN_SLOT)]
+            .map(String::as_str)
+            .concat()
+            + "<p>fine</p>";
+        assert_eq!(page, expected);
+        // What people typed shows as they typed it: the slot is only a template's.
+        assert!(page.contains("name=&quot;csrf&quot; value=&quot;-&quot;"));
+        assert_eq!(content.len("abc123".len()), page.len());
     }
 }

@@ -3,9 +3,9 @@
 
 use domain::change::{Difference, Field};
 use domain::{Objective, Percent, messages};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
-use super::layout::{Page, render};
+use super::layout::{Content, Page, TOKEN_SLOT, render};
 use super::{PageResult, Situated, situation};
 use super::{acts, changes, events, indicator, neutralise, progress, score};
 use crate::cache::PlanView;
@@ -50,65 +50,52 @@ pub async fn page(
     let actor = actor.as_ref();
     let reader = actor.map(|a| (crate::today(), a.clone()));
     let personal = |part: &'static str, render: &dyn Fn() -> Markup| match &reader {
-        None => render(),
-        Some(reader) => {
-            let html = v.for_reader((part, index), day, Some(reader.clone()), || {
-                render().into_string()
-            });
-            PreEscaped(with_token(&html, viewer.csrf()))
-        }
+        None => Content::from(render()),
+        Some(reader) => Content::default().signed(v.for_reader(
+            (part, index),
+            day,
+            Some(reader.clone()),
+            || render().into_string(),
+        )),
     };
-    let rest = html! {
-        @if readable {
-            (situation(&paths::objective(v.id(), o), &v))
-        }
-        (personal("reports", &|| html! {
+    // The card is most of the page: it and the parts kept by the plan's view are copied once,
+    // into the page.
+    let mut body = Content::default().borrowed(card);
+    if readable {
+        body = body.made(situation(&paths::objective(v.id(), o), &v));
+    }
+    body = body.and(personal("reports", &|| {
+        html! {
             (progress::progress(&v, index, actor))
             (events::section(&v, index, actor, TOKEN_SLOT))
             (indicator::section(&v, index, actor))
-        }))
-        @if readable {
-            // Not the reader's: rendered once a day for everyone.
-            (PreEscaped(&*v.by_day(("score", index), day, || {
-                score::section(&v, index).into_string()
-            })))
         }
-        (personal("decisions", &|| html! {
+    }));
+    if readable {
+        // Not the reader's: rendered once a day for everyone.
+        body = body.kept(v.by_day(("score", index), day, || {
+            score::section(&v, index).into_string()
+        }));
+    }
+    body = body.and(personal("decisions", &|| {
+        html! {
             (neutralise::section(&v, index, actor, TOKEN_SLOT))
             (changes::section(&v, index, actor, TOKEN_SLOT))
-        }))
-        @if actor.is_some() {
-            // Read with the plan (its log lives as long as its revision): no query, and
-            // rendered once.
-            (PreEscaped(&*v.by_day(("history", index), day, || html! {
-                h2 id="storia" { "Storia dell'obiettivo" }
-                (acts::history(&v.objective_history(index), "Modifiche alle fasi, dalla più recente"))
-            }.into_string())))
         }
-    };
-    // The card is most of the page: the rest goes after it, with no copy as it grows.
-    let mut body = String::with_capacity(card.len() + rest.0.len());
-    body.push_str(card);
-    body.push_str(&rest.0);
+    }));
+    if actor.is_some() {
+        // Read with the plan (its log lives as long as its revision): no query, and rendered
+        // once.
+        body = body.kept(v.by_day(("history", index), day, || {
+            html! {
+            h2 id="storia" { "Storia dell'obiettivo" }
+            (acts::history(&v.objective_history(index), "Modifiche alle fasi, dalla più recente"))
+        }.into_string()
+        }));
+    }
     Ok(render(Page::in_objective(
-        &viewer,
-        &v,
-        o,
-        &title,
-        None,
-        PreEscaped(body),
+        &viewer, &v, o, &title, None, body,
     )))
-}
-
-/// What a form's token is while a part is rendered for every reader alike.
-const TOKEN_SLOT: &str = "-";
-
-/// `html` with each form's token slot holding `token`. Only a template writes the pattern:
-/// in what people typed, a quote is escaped.
-fn with_token(html: &str, token: &str) -> String {
-    const SLOT: &str = concat!("name=\"csrf\" value=\"", "-", "\"");
-    debug_assert_eq!(SLOT, format!("name=\"csrf\" value=\"{TOKEN_SLOT}\""));
-    html.replace(SLOT, &format!("name=\"csrf\" value=\"{token}\""))
 }
 
 /// The card itself: every field, the phases, the Gantt.

@@ -117,7 +117,7 @@ async fn people_page(
             title: "Persone",
             crumbs: vec![("Persone".into(), "/persone".into())],
             plan: None,
-            body,
+            body: body.into(),
         }),
     ))
 }

@@ -93,7 +93,7 @@ fn login_page(
         title: "Accedi",
         crumbs: vec![("Accedi".into(), "/accesso".into())],
         plan: None,
-        body,
+        body: body.into(),
     });
     let cookie = set_cookie(&state.settings, LOGIN_COOKIE, &token, "/accesso", 3600);
     Ok((status, [(SET_COOKIE, cookie)], page).into_response())
