@@ -1,8 +1,9 @@
 //! The frame of every page: skip link, header with the plan's menu, breadcrumbs, main, footer.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
+use memchr::memmem;
 
 use domain::{Objective, PlanId};
 
@@ -104,6 +105,7 @@ enum Part<'a> {
 pub const TOKEN_SLOT: &str = "-";
 /// Only a template writes it: in what people typed, a quote is escaped.
 const SLOT: &str = concat!("name=\"csrf\" value=\"", "-", "\"");
+static SLOTS: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(SLOT));
 
 impl<'a> Content<'a> {
     pub fn made(mut self, part: Markup) -> Self {
@@ -142,12 +144,13 @@ impl<'a> Content<'a> {
                 Part::Kept(s) => page.push_str(s),
                 Part::Borrowed(s) => page.push_str(s),
                 Part::Signed(s) => {
-                    let mut pieces = s.split(SLOT);
-                    page.push_str(pieces.next().unwrap_or_default());
-                    for piece in pieces {
+                    let mut from = 0;
+                    for at in SLOTS.find_iter(s.as_bytes()) {
+                        page.push_str(&s[from..at]);
                         page.push_str(&filled);
-                        page.push_str(piece);
+                        from = at + SLOT.len();
                     }
+                    page.push_str(&s[from..]);
                 }
             }
         }
@@ -162,7 +165,7 @@ impl<'a> Content<'a> {
                 Part::Kept(s) => s.len(),
                 Part::Borrowed(s) => s.len(),
                 Part::Signed(s) => {
-                    let slots = s.matches(SLOT).count();
+                    let slots = SLOTS.find_iter(s.as_bytes()).count();
                     s.len() - slots * TOKEN_SLOT.len() + slots * token_len
                 }
             })
@@ -322,7 +325,9 @@ pub fn render(page: Page<'_>) -> Markup {
         }
     };
     // The template above writes the mark: without it, the content would go last.
-    let (before, after) = frame.0.split_once(CONTENT).unwrap_or((&frame.0, ""));
+    let mark = memmem::find(frame.0.as_bytes(), CONTENT.as_bytes()).unwrap_or(frame.0.len());
+    let (before, after) = frame.0.split_at(mark);
+    let after = after.get(CONTENT.len()..).unwrap_or_default();
     let token = page.who.csrf();
     let mut page_text =
         String::with_capacity(before.len() + page.body.len(token.len()) + after.len());

@@ -240,13 +240,17 @@ async fn sessions_expire_and_disabled_people_lose_them() {
             .await
             .unwrap();
         assert_eq!(user.get("/account").await.status(), 401, "{}", app.backend);
-        // A disabled account cannot sign in, and its live sessions end.
+        // A disabled account cannot sign in, and its live sessions end: disabled by another
+        // process (the command line), at its very next request.
         let user = app.login("ada", &password).await;
-        app.store
+        assert_eq!(user.get("/account").await.status(), 200);
+        let other = app.another_process().await;
+        other
             .set_disabled("ada", true, &store::testing::stamp("test"))
             .await
             .unwrap();
-        assert_eq!(user.get("/account").await.status(), 401);
+        other.close().await;
+        assert_eq!(user.get("/account").await.status(), 401, "{}", app.backend);
         app.stop().await;
     }
 }

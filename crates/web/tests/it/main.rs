@@ -39,6 +39,12 @@ impl TestApp {
         Self::spawn_with(db, over_http()).await
     }
 
+    /// The application's database opened anew, as the command line opens it beside a running
+    /// server: its own connections (and, on a SQLite file, its own watch of the file).
+    pub async fn another_process(&self) -> Store {
+        Store::open(&self._db.url).await.unwrap()
+    }
+
     /// Starts the application with these sign-in settings.
     pub async fn spawn_with(db: TestDatabase, settings: web::auth::Settings) -> TestApp {
         Self::spawn_limited(db, settings, web::ServerLimits::default()).await
