@@ -78,13 +78,7 @@ const COLUMNS: &str = "id, objective, proposal, reason, state, requested_at, req
     decided_by, version";
 
 impl Store {
-    /// The plan's change requests, oldest first.
-    pub async fn change_requests(&self, plan: &PlanId) -> Result<Vec<ChangeRequest>> {
-        let mut conn = self.pool.acquire().await?;
-        Self::read_requests(&mut conn, plan).await
-    }
-
-    /// `change_requests`, as `conn` sees them.
+    /// The plan's change requests, oldest first, as `conn` sees them (in its facts).
     pub(crate) async fn read_requests(
         conn: &mut sqlx::AnyConnection,
         plan: &PlanId,
@@ -284,13 +278,8 @@ impl Store {
         Ok(())
     }
 
-    /// The plan's versions, oldest first (none until a change is approved).
-    pub async fn versions(&self, plan: &PlanId) -> Result<Vec<VersionInfo>> {
-        let mut conn = self.pool.acquire().await?;
-        Self::read_versions(&mut conn, plan).await
-    }
-
-    /// `versions`, as `conn` sees them.
+    /// The plan's versions, oldest first (none until a change is approved), as `conn` sees
+    /// them (in its facts).
     pub(crate) async fn read_versions(
         conn: &mut sqlx::AnyConnection,
         plan: &PlanId,

@@ -147,14 +147,22 @@ mod linux {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::Watched;
 
-    #[test]
-    fn a_mark_moves_with_every_write_to_the_database_files_and_no_other() {
+    /// A database file in a directory of its own, watched.
+    fn watched() -> (tempfile::TempDir, PathBuf, Watched) {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("pegaso.db");
         std::fs::write(&file, b"main").unwrap();
         let watched = Watched::new(file.clone());
+        (dir, file, watched)
+    }
+
+    #[test]
+    fn a_mark_moves_with_every_write_to_the_database_files_and_no_other() {
+        let (dir, file, watched) = watched();
         let before = watched.mark().unwrap();
         assert_eq!(watched.mark(), Some(before), "nothing written");
         std::fs::write(dir.path().join("allegato.pdf"), b"%PDF").unwrap();
@@ -185,10 +193,7 @@ mod tests {
 
     #[test]
     fn a_lost_watch_falls_back_to_the_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("pegaso.db");
-        std::fs::write(&file, b"main").unwrap();
-        let watched = Watched::new(file.clone());
+        let (dir, file, watched) = watched();
         std::fs::remove_file(&file).unwrap();
         // The database is gone: no mark at all, nothing is trusted.
         let _ = watched.mark();

@@ -82,13 +82,18 @@ async fn a_database_goes_sqlite_to_postgres_to_sqlite_and_comes_back_whole() {
             assert_eq!(back, original, "{name}: {id}");
         }
         assert_eq!(
-            store.versions(&crate::plan_id(PLAN)).await.unwrap().len(),
+            store
+                .facts(&crate::plan_id(PLAN))
+                .await
+                .unwrap()
+                .versions
+                .len(),
             2,
             "{name}"
         );
         assert_eq!(
-            store.change_requests(&crate::plan_id(PLAN)).await.unwrap(),
-            source.change_requests(&crate::plan_id(PLAN)).await.unwrap(),
+            store.facts(&crate::plan_id(PLAN)).await.unwrap().requests,
+            source.facts(&crate::plan_id(PLAN)).await.unwrap().requests,
             "{name}"
         );
         assert_eq!(

@@ -67,7 +67,7 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
             (&head, &ask, &request, 303),
         ];
         assert_posts(&posts, b).await;
-        let id = app.store.change_requests(&PLAN_ID).await.unwrap()[0].id;
+        let id = app.store.facts(&PLAN_ID).await.unwrap().requests[0].id;
         let opinion = format!("/piani/{PLAN}/richieste/{id}/parere");
         let decision = format!("/piani/{PLAN}/richieste/{id}/decisione");
         let decide = |decision: &'static str, number: &'static str, date: &'static str| {
@@ -134,7 +134,7 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
             ("reason", "Risorse ridotte"),
         ];
         assert_eq!(head.post(&ask, &target).await.status(), 303, "{b}");
-        let id = app.store.change_requests(&PLAN_ID).await.unwrap()[1].id;
+        let id = app.store.facts(&PLAN_ID).await.unwrap().requests[1].id;
         let opinion = format!("/piani/{PLAN}/richieste/{id}/parere");
         let decision = format!("/piani/{PLAN}/richieste/{id}/decisione");
         // A decision computed on a plan that has changed since is refused, not half-applied.
@@ -160,8 +160,12 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         assert_eq!(nucleo.post(&opinion, &against).await.status(), 303, "{b}");
         let reject = decide("reject", "102", "2021-07-20");
         assert_eq!(giunta.post(&decision, &reject).await.status(), 303, "{b}");
-        assert_eq!(app.store.versions(&PLAN_ID).await.unwrap().len(), 2, "{b}");
-        let requests = app.store.change_requests(&PLAN_ID).await.unwrap();
+        assert_eq!(
+            app.store.facts(&PLAN_ID).await.unwrap().versions.len(),
+            2,
+            "{b}"
+        );
+        let requests = app.store.facts(&PLAN_ID).await.unwrap().requests;
         assert_eq!(requests[1].state, domain::change::RequestState::Rejected);
         let list = nucleo.text(&format!("/piani/{PLAN}/richieste")).await;
         assert!(

@@ -25,7 +25,7 @@ fn act(request: i64) -> BoardAct {
 
 impl Run {
     async fn request(&self, plan: &PlanId, id: i64) -> ChangeRequest {
-        let requests = self.store.change_requests(plan).await.unwrap();
+        let requests = self.store.facts(plan).await.unwrap().requests;
         requests.into_iter().find(|r| r.id == id).unwrap()
     }
 
@@ -105,7 +105,7 @@ impl Run {
     ) -> Option<i64> {
         let (s, b) = (&self.store, self.backend);
         let (current, before) = (s.plan(plan).await.unwrap(), self.request(plan, id).await);
-        let versions = s.versions(plan).await.unwrap();
+        let versions = s.facts(plan).await.unwrap().versions;
         let next = approve.then(|| apply(&current, objective, &before.proposal).unwrap());
         let text = serde_json::to_string_pretty(&current).unwrap();
         let approval = next
@@ -175,7 +175,7 @@ impl Run {
                 "{b}"
             );
         }
-        assert_eq!(s.versions(plan).await.unwrap(), kept, "{b}");
+        assert_eq!(s.facts(plan).await.unwrap().versions, kept, "{b}");
         if let (Proposal::Deadline { phase, .. } | Proposal::Weight { phase, .. }, true) =
             (&proposal, approve)
         {
@@ -273,7 +273,7 @@ async fn change_requests_are_asked_opined_and_decided_in_turn() {
             "{}",
             run.backend
         );
-        let versions = run.read("versions", s.versions(&id)).await;
+        let versions = run.read("facts", s.facts(&id)).await.versions;
         let numbers: Vec<i64> = versions.iter().map(|v| v.number).collect();
         assert_eq!(
             numbers,

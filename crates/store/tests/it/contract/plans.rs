@@ -114,7 +114,7 @@ async fn plans_are_saved_listed_read_and_replaced_only_while_drafts() {
         }
         assert_eq!(json(&s.plan(&id).await.unwrap()), json(&revised));
         // No versions before a change is approved.
-        assert!(run.read("versions", s.versions(&id)).await.is_empty());
+        assert!(run.read("facts", s.facts(&id)).await.versions.is_empty());
         run.refuse(Refused::NotFound, s.version(&id, 1)).await;
     })
     .await;
