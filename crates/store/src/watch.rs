@@ -194,9 +194,11 @@ mod tests {
     #[test]
     fn a_lost_watch_falls_back_to_the_files() {
         let (dir, file, watched) = watched();
+        let before = watched.mark();
         std::fs::remove_file(&file).unwrap();
-        // The database is gone: no mark at all, nothing is trusted.
-        let _ = watched.mark();
+        assert_ne!(watched.mark(), before, "the removal is seen");
+        // Its directory gone, the watch is lost: the mark is the files' again, and with no
+        // file there is none (nothing is trusted as current), not the last count.
         std::fs::remove_dir(dir.path()).unwrap();
         assert_eq!(watched.mark(), None);
     }

@@ -105,6 +105,8 @@ enum Part<'a> {
 pub const TOKEN_SLOT: &str = "-";
 /// Only a template writes it: in what people typed, a quote is escaped.
 const SLOT: &str = concat!("name=\"csrf\" value=\"", "-", "\"");
+/// Where the token's value starts in a slot: after `name="csrf" value="`.
+const SLOT_VALUE: usize = SLOT.len() - TOKEN_SLOT.len() - 1;
 static SLOTS: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(SLOT));
 
 impl<'a> Content<'a> {
@@ -137,7 +139,6 @@ impl<'a> Content<'a> {
 
     /// The content written into `page`, each form of a signed part with `token`.
     fn write_into(&self, page: &mut String, token: &str) {
-        let filled = format!("name=\"csrf\" value=\"{token}\"");
         for part in &self.0 {
             match part {
                 Part::Made(m) => page.push_str(&m.0),
@@ -146,8 +147,10 @@ impl<'a> Content<'a> {
                 Part::Signed(s) => {
                     let mut from = 0;
                     for at in SLOTS.find_iter(s.as_bytes()) {
-                        page.push_str(&s[from..at]);
-                        page.push_str(&filled);
+                        // Up to the value's opening quote, then the reader's token.
+                        page.push_str(&s[from..at + SLOT_VALUE]);
+                        page.push_str(token);
+                        page.push('"');
                         from = at + SLOT.len();
                     }
                     page.push_str(&s[from..]);

@@ -160,12 +160,9 @@ async fn the_board_approves_a_change_and_the_original_stays_beside_it() {
         assert_eq!(nucleo.post(&opinion, &against).await.status(), 303, "{b}");
         let reject = decide("reject", "102", "2021-07-20");
         assert_eq!(giunta.post(&decision, &reject).await.status(), 303, "{b}");
-        assert_eq!(
-            app.store.facts(&PLAN_ID).await.unwrap().versions.len(),
-            2,
-            "{b}"
-        );
-        let requests = app.store.facts(&PLAN_ID).await.unwrap().requests;
+        let facts = app.store.facts(&PLAN_ID).await.unwrap();
+        assert_eq!(facts.versions.len(), 2, "{b}");
+        let requests = facts.requests;
         assert_eq!(requests[1].state, domain::change::RequestState::Rejected);
         let list = nucleo.text(&format!("/piani/{PLAN}/richieste")).await;
         assert!(
