@@ -15,6 +15,7 @@ pub mod messages;
 pub mod monitoring;
 pub mod phase_edit;
 pub mod plan;
+pub mod rollover;
 pub mod schedule;
 pub mod schema;
 pub mod scoring;

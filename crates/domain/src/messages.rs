@@ -8,10 +8,12 @@ use crate::plan::{EntityKind, UnitKind};
 
 mod changes;
 mod diagnostics;
+mod rollover;
 mod scoring;
 
 pub use changes::*;
 pub use diagnostics::*;
+pub use rollover::*;
 pub use scoring::*;
 
 pub fn severity(s: Severity) -> &'static str {
