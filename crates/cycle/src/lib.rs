@@ -13,6 +13,7 @@ mod phases;
 mod plans;
 mod refusal;
 pub mod reminders;
+mod rollover;
 mod view;
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ pub use phases::{
     EVIDENCE_MAX_BYTES, Located, PhaseAt, PhaseEdit, PhaseForm, evidence_name, evidence_type,
 };
 pub use refusal::{Outcome, Refusal};
+pub use rollover::{Keep, Rolled};
 pub use view::{Part, View};
 
 /// Where the present comes from: the clock where the application runs, or a fixed day in

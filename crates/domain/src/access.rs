@@ -184,6 +184,9 @@ pub enum Action<'a> {
     ReadAudit,
     /// Create, disable and reset accounts.
     ManagePeople,
+    /// Make a new plan (the draft of next year from this one): the planning office, whatever
+    /// the state of the plan it starts from.
+    CreatePlan,
     /// Set the plan's scoring rules (its measurement system): while drafting.
     ConfigureScoring,
     /// Open and close monitoring rounds: while the plan runs or is measured.
@@ -243,7 +246,7 @@ pub fn decide(actor: Option<&Actor>, action: Action<'_>, state: PlanState) -> Re
     match action {
         Action::ReadPlan | Action::ReadProgress => Ok(()),
         Action::ReadAudit => any_of(actor, &[Role::Admin, Role::Evaluator, Role::Auditor]),
-        Action::ManagePeople => any_of(actor, &[Role::Admin]),
+        Action::ManagePeople | Action::CreatePlan => any_of(actor, &[Role::Admin]),
         Action::ConfigureScoring => match state {
             PlanState::Draft => any_of(actor, &[Role::Admin]),
             other => Err(Refusal::State(other)),

@@ -196,6 +196,7 @@ pub fn audit_action(action: &str) -> String {
         A::PlanAct(kind) => return format!("atto: {}", act(kind).to_lowercase()),
         A::PlanImport => "piano importato",
         A::PlanReplace => "piano sostituito da una nuova importazione",
+        A::PlanRollover => "piano fatto dall'anno precedente",
         A::PlanScoring => "regole di misurazione cambiate",
         A::PhaseEdit => "fase modificata",
         A::PhaseEvidence => "documento allegato a una fase",

@@ -37,6 +37,32 @@ impl Store {
         replace: bool,
         stamp: &Stamp,
     ) -> Result<PlanSummary> {
+        self.save(plan, diagnostics, replace, None, stamp).await
+    }
+
+    /// Saves a new draft made from plan `from` of an earlier year (`domain::rollover`), with
+    /// the draft's diagnostics, audited as such with `details` (what was carried). Never
+    /// replaces: when the entity has a plan for that year already, a `Conflict`.
+    pub async fn save_rollover(
+        &self,
+        plan: &Plan,
+        diagnostics: &[Diagnostic],
+        from: &domain::PlanId,
+        details: serde_json::Value,
+        stamp: &Stamp,
+    ) -> Result<PlanSummary> {
+        self.save(plan, diagnostics, false, Some((from, details)), stamp)
+            .await
+    }
+
+    async fn save(
+        &self,
+        plan: &Plan,
+        diagnostics: &[Diagnostic],
+        replace: bool,
+        from: Option<(&domain::PlanId, serde_json::Value)>,
+        stamp: &Stamp,
+    ) -> Result<PlanSummary> {
         let slug = plan.id().map_err(|e| StoreError::Invalid(e.to_string()))?;
         let backend = self.backend();
         let mut tx = self.begin_write().await?;
@@ -127,24 +153,24 @@ impl Store {
         writer.objectives(plan, &units).await?;
         writer.surveys(plan).await?;
         writer.diagnostics(diagnostics).await?;
-        let after = serde_json::json!({
+        let mut after = serde_json::json!({
             "title": plan.title, "year": plan.year, "units": plan.units.len(),
             "objectives": plan.objectives.len(), "revision": revision,
         });
+        let action = match &from {
+            Some((source, details)) => {
+                after["from"] = serde_json::json!(source.as_str());
+                after["carried"] = details.clone();
+                AuditAction::PlanRollover
+            }
+            None if revision > 1 => AuditAction::PlanReplace,
+            None => AuditAction::PlanImport,
+        };
         crate::audit::append(
             &mut writer.tx,
             backend,
             stamp,
-            Change::plan(
-                if revision > 1 {
-                    AuditAction::PlanReplace
-                } else {
-                    AuditAction::PlanImport
-                },
-                slug.as_str(),
-                slug.to_string(),
-            )
-            .after(after),
+            Change::plan(action, slug.as_str(), slug.to_string()).after(after),
         )
         .await?;
         writer.tx.commit().await?;

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+mod rollover;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};

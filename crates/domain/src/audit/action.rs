@@ -9,6 +9,8 @@ use crate::workflow::ActKind;
 pub enum AuditAction {
     PlanImport,
     PlanReplace,
+    /// A new plan made from an earlier year's (`rollover`).
+    PlanRollover,
     /// An act of the plan's lifecycle.
     PlanAct(ActKind),
     PlanScoring,
@@ -43,6 +45,7 @@ pub enum AuditAction {
 const CODES: &[(AuditAction, &str)] = &[
     (AuditAction::PlanImport, "plan.import"),
     (AuditAction::PlanReplace, "plan.replace"),
+    (AuditAction::PlanRollover, "plan.rollover"),
     (AuditAction::PlanScoring, "plan.scoring"),
     (AuditAction::PhaseEdit, "phase.edit"),
     (AuditAction::PhaseEvidence, "phase.evidence"),
