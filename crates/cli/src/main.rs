@@ -7,6 +7,7 @@ mod db;
 mod logging;
 mod output;
 mod people;
+mod plan;
 mod remind;
 mod score;
 mod show;
@@ -33,6 +34,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: people::UserCommand,
+    },
+    /// Lavora sui piani del database: rollover (nuovo piano dall'anno precedente).
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
     },
     /// Gestisce le chiavi API delle persone: add, revoke.
     Token {
@@ -139,6 +145,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => db::serve(&args),
         Command::User { command } => people::user(command),
         Command::Token { command } => people::token(command),
+        Command::Plan { command } => plan::run(command),
         Command::Audit { command } => audit::run(command),
         Command::Score { command } => score::run(command),
         Command::Remind(options) => remind::run(options),

@@ -354,3 +354,73 @@ async fn people_tokens_and_the_audit_log_from_the_command_line() {
         );
     }
 }
+
+#[tokio::test]
+async fn plan_rollover_makes_next_years_draft_from_the_demo_plan() {
+    let demo_path = demo();
+    let demo_file = demo_path.to_str().unwrap();
+    let old: domain::Plan =
+        serde_json::from_str(&std::fs::read_to_string(&demo_path).unwrap()).unwrap();
+    let next = old.year + 1;
+    let (from, to) = (
+        old.id().unwrap().to_string(),
+        format!("{}-{next}", old.entity_slug()),
+    );
+    let ticked = domain::rollover::ticked(&domain::rollover::preview(&old, next));
+    let year = next.to_string();
+    for db in fresh_databases().await {
+        let (url, b) = (db.url.as_str(), db.backend);
+        let run = pegaso(&["import", demo_file, "--db", url]);
+        assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
+        let rollover = |more: &[&str]| {
+            let mut args = vec![
+                "plan", "rollover", "--from", &from, "--year", &year, "--db", url,
+            ];
+            args.extend_from_slice(more);
+            pegaso(&args)
+        };
+
+        // A trial prints what would be carried and writes nothing.
+        let run = rollover(&["--dry-run"]);
+        assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
+        let said = text(&run.stdout);
+        assert!(
+            said.contains(&format!("Obiettivi riportati: {}", ticked.len())),
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!(
+                "Obiettivi lasciati indietro: {}",
+                old.objectives.len() - ticked.len()
+            )),
+            "{said}"
+        );
+        assert!(said.contains("nessun piano è stato creato"), "{said}");
+        let run = pegaso(&["export", "--db", url, "--plan", &to]);
+        assert_eq!(run.status.code(), Some(2), "{b}: the trial made no plan");
+
+        // An objective the plan does not have, and one that is no objective id at all.
+        let run = rollover(&["--keep", "nessuna-unita/Z"]);
+        assert_eq!(run.status.code(), Some(2));
+        assert_says(&run.stderr, "non ha l'obiettivo «nessuna-unita/Z»");
+        let run = rollover(&["--keep", "avvocatura"]);
+        assert_eq!(run.status.code(), Some(2));
+        assert_says(&run.stderr, "non è l'identificativo di un obiettivo");
+
+        // The draft, with the objectives the preview ticks.
+        let run = rollover(&[]);
+        assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
+        assert_says(&run.stdout, &format!("identificativo {to}"));
+        let run = pegaso(&["export", "--db", url, "--plan", &to]);
+        assert_eq!(run.status.code(), Some(0), "{b}: {}", text(&run.stderr));
+        let new: domain::Plan = serde_json::from_slice(&run.stdout).unwrap();
+        assert_eq!(new.year, next);
+        let kept: Vec<_> = new.objectives.iter().map(|o| o.id.clone()).collect();
+        assert_eq!(kept, ticked, "{b}");
+
+        // Not twice.
+        let run = rollover(&["--keep-all"]);
+        assert_eq!(run.status.code(), Some(2));
+        assert_says(&run.stderr, "Esiste già il piano");
+    }
+}
