@@ -79,12 +79,50 @@ impl Cycle {
         stamp: &Stamp,
     ) -> Outcome<Rolled> {
         let source = self.rollover_source(from, by).await?;
+        self.roll(&source, from, year, keep, trial, stamp).await
+    }
+
+    /// `rollover` as a form types it: the year and the ids of the objectives ticked, read
+    /// once the person is known to be allowed (so that others are refused as such, whatever
+    /// they sent).
+    pub async fn rollover_typed(
+        &self,
+        from: &PlanId,
+        by: &Person,
+        year: &str,
+        keep: &[&str],
+        stamp: &Stamp,
+    ) -> Outcome<Rolled> {
+        let source = self.rollover_source(from, Some(by)).await?;
+        let year: i32 = year.trim().parse().map_err(|_| {
+            Refusal::Invalid("Indicare l'anno del nuovo piano (per esempio 2022).".into())
+        })?;
+        let keep = keep
+            .iter()
+            .map(|k| {
+                ObjectiveId::parse(*k)
+                    .map_err(|_| Refusal::Malformed(format!("Obiettivo non valido: «{k}».")))
+            })
+            .collect::<Outcome<Vec<_>>>()?;
+        self.roll(&source, from, year, Keep::These(keep), false, stamp)
+            .await
+    }
+
+    async fn roll(
+        &self,
+        source: &Plan,
+        from: &PlanId,
+        year: i32,
+        keep: Keep,
+        trial: bool,
+        stamp: &Stamp,
+    ) -> Outcome<Rolled> {
         let keep = match keep {
-            Keep::Ticked => rollover::ticked(&rollover::preview(&source, year)),
+            Keep::Ticked => rollover::ticked(&rollover::preview(source, year)),
             Keep::All => source.objectives.iter().map(|o| o.id.clone()).collect(),
             Keep::These(ids) => ids,
         };
-        let (plan, carried) = rollover::make(&source, year, &keep)
+        let (plan, carried) = rollover::make(source, year, &keep)
             .map_err(|e| Refusal::Invalid(messages::rollover_error(&e)))?;
         let id = plan
             .id()

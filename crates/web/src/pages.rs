@@ -18,6 +18,7 @@ mod phase;
 mod plan;
 mod progress;
 mod results;
+mod rollover;
 mod rounds;
 mod score;
 mod search;
@@ -68,6 +69,8 @@ pub fn routes(r: Routes) -> Routes {
         .get(audit::export::<paths::LogJson>)
         .get(plan::tree)
         .post(acts::perform)
+        .get(rollover::page)
+        .post(rollover::make)
         .get(plan::matrix)
         .get(changes::list)
         .post(changes::opinion)

@@ -55,6 +55,8 @@ addresses! { AppError;
     LogJson "/registro.json";
     Plan "/piani/{plan}" { plan: PlanId };
     Acts "/piani/{plan}/atti" { plan: PlanId };
+    /// The draft of the next year made from this plan («Nuovo piano dall'anno precedente»).
+    NewYear "/piani/{plan}/nuovo-anno" { plan: PlanId };
     Matrix "/piani/{plan}/matrice" { plan: PlanId };
     Requests "/piani/{plan}/richieste" { plan: PlanId };
     Opinion "/piani/{plan}/richieste/{request}/parere" { plan: PlanId, request: String };
@@ -123,6 +125,7 @@ macro_rules! in_plan {
 pub(crate) use in_plan;
 in_plan!(
     Plan,
+    NewYear,
     Matrix,
     Requests,
     Versions,
@@ -248,7 +251,8 @@ plan_links!(
     rounds => Rounds,
     requests => Requests,
     versions => Versions,
-    acts => Acts
+    acts => Acts,
+    new_year => NewYear
 );
 
 pub fn unit(plan: &PlanId, unit: &UnitId) -> String {

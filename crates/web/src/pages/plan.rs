@@ -1,6 +1,7 @@
 //! The plan as a whole: the tree (strategy → units → objectives) and the matrix of the units
 //! involved in each objective.
 
+use domain::access::{Action, decide};
 use domain::{Unit, messages};
 use maud::{Markup, html};
 
@@ -27,6 +28,9 @@ pub async fn tree(
         p class="occhiello" { "Anno " (plan.year) " · triennio " (plan.period.from) "–" (plan.period.to) }
         h1 { (plan.title) }
         (acts::panel(&v, actor.as_ref(), &viewer, history))
+        @if decide(actor.as_ref(), Action::CreatePlan, v.summary.state).is_ok() {
+            p { a href=(paths::new_year(v.id())) { "Nuovo piano dall'anno precedente" } }
+        }
         h2 { "La strategia" }
         @if plan.strategy.is_empty() {
             p { "Il documento non riporta le linee strategiche." }

@@ -15,6 +15,7 @@ mod matrix;
 mod monitoring;
 mod openapi;
 mod pages;
+mod rollover;
 
 use domain::{Plan, PlanState, Role, UnitId};
 use store::testing::{TestDatabase, fresh_databases, stamp};

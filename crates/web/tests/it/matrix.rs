@@ -231,6 +231,15 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
         ("POST", "/piani/{plan}/richieste/{request}/decisione") => {
             when(changes_open, by(&[Board], 404))
         }
+        // The next year's draft is the planning office's, whatever the plan's state; the public
+        // is asked to sign in where it reads the plan. A form without a year: refused as such
+        // (422), nothing made.
+        ("GET", "/piani/{plan}/nuovo-anno") => match who {
+            Public if public_reads_plan => 401,
+            Public => 404,
+            _ => by(&[Admin], 200),
+        },
+        ("POST", "/piani/{plan}/nuovo-anno") => by(&[Admin], 422),
         // Evidence goes as multipart, with its token in the address: a urlencoded form
         // carries none the guard can read, so it is refused before anything else.
         ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati") => signed_in(403),
