@@ -34,6 +34,32 @@ impl Run {
         saved
     }
 
+    /// Saves the draft of year `year` made from `plan` (`domain::rollover`), as a new plan; a
+    /// second time is a conflict, with nothing written.
+    pub async fn rollover(&self, plan: &Plan, year: i32) -> PlanSummary {
+        let from = plan.id().unwrap();
+        let (draft, carried) = domain::rollover::make(plan, year, &[]).unwrap();
+        let id = draft.id().unwrap();
+        let stamp = self.stamp("ada");
+        let details = serde_json::json!({ "left_behind": carried.left_behind.len() });
+        let save =
+            self.store
+                .save_rollover(&draft, &carried.diagnostics, &from, details.clone(), &stamp);
+        let saved = self.write("plan.rollover", |_| id.to_string(), save).await;
+        assert_eq!((saved.year, saved.revision), (year, 1), "{}", self.backend);
+        assert_eq!(
+            self.store.plan(&id).await.unwrap(),
+            draft,
+            "{}",
+            self.backend
+        );
+        let again = self
+            .store
+            .save_rollover(&draft, &[], &from, details, &stamp);
+        self.refuse(Refused::Conflict, again).await;
+        saved
+    }
+
     /// The version of the first phase of the first objective is the plan's revision, and its
     /// fields are the document's.
     async fn phases_start_at(&self, plan: &Plan, revision: i64) {
