@@ -53,7 +53,11 @@ addresses! { AppError;
     Log "/registro";
     LogCsv "/registro.csv";
     LogJson "/registro.json";
+    /// The blank workbook to fill in with a plan (docs/xlsx.md).
+    WorkbookTemplate "/modello-piano.xlsx";
     Plan "/piani/{plan}" { plan: PlanId };
+    /// The plan as a workbook, one sheet per kind (docs/xlsx.md).
+    PlanWorkbook "/piani/{plan}/piano.xlsx" { plan: PlanId };
     Acts "/piani/{plan}/atti" { plan: PlanId };
     Matrix "/piani/{plan}/matrice" { plan: PlanId };
     Requests "/piani/{plan}/richieste" { plan: PlanId };
@@ -123,6 +127,7 @@ macro_rules! in_plan {
 pub(crate) use in_plan;
 in_plan!(
     Plan,
+    PlanWorkbook,
     Matrix,
     Requests,
     Versions,
