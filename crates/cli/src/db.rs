@@ -314,9 +314,50 @@ pub fn save(db: &str, plan: &Plan, diagnostics: &[Diagnostic], replace: bool) ->
     })
 }
 
-/// `pegaso export`: one plan of a database as `pegaso.plan/1` JSON.
-pub fn export(db: &str, plan: Option<&PlanId>, out: Option<&Path>) -> Result<ExitCode> {
-    let text = runtime()?.block_on(async {
+/// What `pegaso export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Xlsx,
+}
+
+impl ExportFormat {
+    /// The format a file's name asks for: `.xlsx` a workbook, anything else JSON.
+    fn of(path: Option<&Path>) -> ExportFormat {
+        match path.and_then(Path::extension).and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("xlsx") => ExportFormat::Xlsx,
+            _ => ExportFormat::Json,
+        }
+    }
+}
+
+/// `pegaso export --template -o FILE.xlsx`: the blank workbook, every sheet and column.
+pub fn template(out: Option<&Path>) -> Result<ExitCode> {
+    let bytes = workbook::template().context("writing the template")?;
+    write_file(out, &bytes, "Modello vuoto scritto in")
+}
+
+fn write_file(out: Option<&Path>, bytes: &[u8], says: &str) -> Result<ExitCode> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, bytes)
+                .with_context(|| format!("impossibile scrivere {}", path.display()))?;
+            output::stdout(&format!("{says} {}\n", path.display()))?;
+        }
+        None => bail!("una cartella di lavoro va scritta in un file: indicare -o FILE.xlsx"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pegaso export`: one plan of a database as `pegaso.plan/1` JSON or as a workbook.
+pub fn export(
+    db: &str,
+    plan: Option<&PlanId>,
+    out: Option<&Path>,
+    format: Option<ExportFormat>,
+) -> Result<ExitCode> {
+    let format = format.unwrap_or_else(|| ExportFormat::of(out));
+    let plan = runtime()?.block_on(async {
         let store = open(db).await?;
         let plans = store.plans().await.context("impossibile leggere i piani")?;
         let id = match plan {
@@ -347,10 +388,14 @@ pub fn export(db: &str, plan: Option<&PlanId>, out: Option<&Path>) -> Result<Exi
             }
             Err(e) => return Err(e).context("impossibile leggere il piano"),
         };
-        let mut text = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
-        text.push('\n');
-        Ok(text)
+        Ok(plan)
     })?;
+    if format == ExportFormat::Xlsx {
+        let bytes = workbook::write(&plan).context("writing the workbook")?;
+        return write_file(out, &bytes, "Piano scritto in");
+    }
+    let mut text = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
+    text.push('\n');
     match out {
         Some(path) => {
             std::fs::write(path, &text)

@@ -81,7 +81,8 @@ enum Command {
     },
     /// Importa un piano (testo di un PEG / Piano della Performance) e lo scrive in JSON.
     Import {
-        /// Il file da importare: il testo di un PEG, o un piano JSON pegaso.plan/1.
+        /// Il file da importare: il testo di un PEG, un piano JSON pegaso.plan/1, o una cartella
+        /// di lavoro .xlsx/.ods come la scrive «pegaso export --format xlsx» (docs/xlsx.md).
         file: PathBuf,
         /// Dove scrivere il piano JSON (altrimenti sullo standard output, se non c'è --db).
         #[arg(short, long, value_name = "FILE")]
@@ -112,7 +113,7 @@ enum Command {
         #[arg(long, value_name = "ID")]
         unit: Option<String>,
     },
-    /// Esporta un piano del database in JSON pegaso.plan/1.
+    /// Esporta un piano del database: JSON pegaso.plan/1, o cartella di lavoro XLSX (docs/xlsx.md).
     Export {
         /// Il database (file SQLite o URL postgres://…).
         #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
@@ -120,9 +121,16 @@ enum Command {
         /// L'identificativo del piano (es. citta-di-alessandria-2021); facoltativo se è l'unico.
         #[arg(long, value_name = "ID", value_parser = db::plan_id)]
         plan: Option<domain::PlanId>,
-        /// Dove scrivere il piano (altrimenti sullo standard output).
+        /// Dove scrivere il piano (altrimenti sullo standard output, solo per il JSON).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Il formato: json, o xlsx (un foglio per tipo: unità, strategia, obiettivi, fasi,
+        /// indicatori, personale…); se manca, lo dice l'estensione del file, altrimenti json.
+        #[arg(long, value_enum)]
+        format: Option<db::ExportFormat>,
+        /// Scrive il modello vuoto della cartella di lavoro (fogli e colonne, senza righe).
+        #[arg(long, conflicts_with_all = ["plan", "format"], requires = "output")]
+        template: bool,
     },
     /// Stampa lo schema JSON del formato pegaso.plan/1.
     Schema,
@@ -158,7 +166,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => import(&file, output.as_deref(), json, db.as_deref(), replace),
         Command::Backup { db, output } => backup::backup(&db, &output),
         Command::Restore { file, db } => backup::restore(&file, &db),
-        Command::Export { db, plan, output } => db::export(&db, plan.as_ref(), output.as_deref()),
+        Command::Export {
+            db,
+            plan,
+            output,
+            format,
+            template,
+        } => {
+            if template {
+                db::template(output.as_deref())
+            } else {
+                db::export(&db, plan.as_ref(), output.as_deref(), format)
+            }
+        }
         Command::Check { file, json } => check::run(&file, json),
         Command::Show { file, unit } => show::run(&file, unit.as_deref()),
         Command::Schema => {
@@ -175,12 +195,18 @@ fn import(
     db: Option<&str>,
     replace: bool,
 ) -> Result<ExitCode> {
-    let text = output::read_text(file)?;
-    let (plan, diagnostics) = if text.trim_start().starts_with('{') {
-        read_plan_json(&text)?
+    let bytes =
+        std::fs::read(file).with_context(|| format!("impossibile leggere {}", file.display()))?;
+    let (plan, diagnostics) = if is_workbook(file, &bytes) {
+        read_workbook(&bytes)?
     } else {
-        let result = import::import_text(&text);
-        (result.plan, result.diagnostics)
+        let text = output::read_text(file)?;
+        if text.trim_start().starts_with('{') {
+            read_plan_json(&text)?
+        } else {
+            let result = import::import_text(&text);
+            (result.plan, result.diagnostics)
+        }
     };
     let mut plan_json = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
     plan_json.push('\n');
@@ -208,6 +234,34 @@ fn import(
         output::stderr(&text)
     }
     Ok(output::exit_code(&diagnostics))
+}
+
+/// Whether a file is a spreadsheet: by its content (XLSX, ODS), or by its name when the
+/// content does not say.
+fn is_workbook(file: &std::path::Path, bytes: &[u8]) -> bool {
+    match infer::get(bytes).map(|k| k.extension()) {
+        Some("xlsx" | "ods") => true,
+        Some(_) => false,
+        None => file
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("ods")),
+    }
+}
+
+/// A workbook given to `import`: its plan with every finding, or why there is none.
+fn read_workbook(bytes: &[u8]) -> Result<(domain::Plan, Vec<domain::Diagnostic>)> {
+    let read = workbook::read(bytes);
+    match read.plan {
+        Some(plan) => Ok((plan, read.diagnostics)),
+        None => {
+            let mut s = String::new();
+            for d in &read.diagnostics {
+                s.push_str(&output::diagnostic_line(d));
+            }
+            anyhow::bail!("il foglio di calcolo non contiene un piano leggibile:\n{s}")
+        }
+    }
 }
 
 /// A `pegaso.plan/1` document given to `import`: checked like `pegaso check` does.

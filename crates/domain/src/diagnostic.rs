@@ -43,6 +43,12 @@ named_enum! { serde "kebab-case";
         MissingField,
         NoObjectives,
         UnmatchedRow,
+        // Reading workbooks (workbook).
+        WorkbookUnreadable,
+        SheetMissing,
+        ColumnMissing,
+        CellUnreadable,
+        RowUnplaced,
         // Reading plan JSON (check).
         InvalidJson,
         Schema,

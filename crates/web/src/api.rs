@@ -35,6 +35,7 @@ pub fn routes(r: Routes) -> Routes {
         .get(audit)
         .get(plans)
         .get(plan)
+        .get(workbook)
         .post(write::act)
         .get(scores::scores)
         .get(units)
@@ -186,6 +187,10 @@ async fn audit(
 
 async fn plan(PlanCall { v, .. }: PlanCall<paths::api::Plan>) -> ApiResult<Response> {
     Ok(([(header::CONTENT_TYPE, "application/json")], v.json()).into_response())
+}
+
+async fn workbook(PlanCall { v, .. }: PlanCall<paths::api::Workbook>) -> ApiResult<Response> {
+    Ok(crate::pages::workbook_file(&v.plan, v.id().as_str())?)
 }
 
 async fn units(PlanCall { v, .. }: PlanCall<paths::api::Units>) -> ApiResult<Json<Vec<Unit>>> {

@@ -260,6 +260,14 @@ fn build() -> Value {
             }},
             (documented::<a::Plan>()): op("getPlan", "One whole plan as a `pegaso.plan/1` document.",
                 vec![&plan_param], ok("The plan.", r("Plan"))),
+            (documented::<a::Workbook>()): op("getPlanWorkbook",
+                "The whole plan as an XLSX workbook: one sheet per kind (units, strategy, objectives, \
+                phases, indicators, staff…), one row per item, as `docs/xlsx.md` documents; \
+                `pegaso import` reads it back.",
+                vec![&plan_param], json!({"description": "The workbook.", "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                        {"schema": {"type": "string", "contentMediaType":
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}}})),
             (documented::<a::Units>()): op("listUnits", "The units of a plan.",
                 vec![&plan_param], ok("The units.", list("Unit"))),
             (documented::<a::Unit>()): op("getUnit", "One unit.",

@@ -24,6 +24,7 @@ mod score;
 mod search;
 mod signin;
 mod unit;
+mod workbook;
 
 use std::sync::Arc;
 
@@ -48,6 +49,7 @@ pub use audit::{readable as readable_entries, readers_only};
 pub use evidence::MAX_BYTES as EVIDENCE_MAX_BYTES;
 pub use layout::error_page;
 pub use score::sentence as score_sentence;
+pub use workbook::workbook_file;
 
 pub fn routes(r: Routes) -> Routes {
     r.get(home::page)
@@ -95,6 +97,8 @@ pub fn routes(r: Routes) -> Routes {
         .post(neutralise::save)
         .get(search::page)
         .get(diagnostics::page)
+        .get(workbook::plan)
+        .get(workbook::template)
 }
 
 type PageResult = Result<Markup, AppError>;

@@ -53,7 +53,11 @@ addresses! { AppError;
     Log "/registro";
     LogCsv "/registro.csv";
     LogJson "/registro.json";
+    /// The blank workbook to fill in with a plan (docs/xlsx.md).
+    WorkbookTemplate "/modello-piano.xlsx";
     Plan "/piani/{plan}" { plan: PlanId };
+    /// The plan as a workbook, one sheet per kind (docs/xlsx.md).
+    PlanWorkbook "/piani/{plan}/piano.xlsx" { plan: PlanId };
     Acts "/piani/{plan}/atti" { plan: PlanId };
     /// The draft of the next year made from this plan («Nuovo piano dall'anno precedente»).
     NewYear "/piani/{plan}/nuovo-anno" { plan: PlanId };
@@ -126,6 +130,7 @@ pub(crate) use in_plan;
 in_plan!(
     Plan,
     NewYear,
+    PlanWorkbook,
     Matrix,
     Requests,
     Versions,

@@ -346,3 +346,29 @@ fn score_indicators_prints_a_result_per_case_in_order() {
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("array JSON"));
 }
+
+#[test]
+fn the_blank_workbook_is_written_and_a_workbook_without_a_plan_is_refused() {
+    let dir = scratch("workbook-template");
+    let file = dir.join("modello.xlsx");
+    let run = pegaso(&["export", "--template", "-o", file.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert_says(&run.stdout, "Modello vuoto scritto in");
+    // Blank: every sheet and column is there, only the plan's row is missing.
+    let run = pegaso(&["import", file.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_says(
+        &run.stderr,
+        "il foglio di calcolo non contiene un piano leggibile",
+    );
+    assert_says(&run.stderr, "Il foglio «Piano» non ha la riga del piano");
+    // A file named .xlsx that is none: said so, no panic.
+    let fake = dir.join("finto.xlsx");
+    std::fs::write(&fake, "Ente;Anno\nComune;2024\n").unwrap();
+    let run = pegaso(&["import", fake.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_says(
+        &run.stderr,
+        "Il file non si può leggere come foglio di calcolo",
+    );
+}

@@ -72,6 +72,24 @@ async fn import_into_a_database_then_export_gives_back_the_imported_plan() {
             db.backend
         );
 
+        // As a workbook and back: the same plan (the format told by the file's name).
+        let book = dir.join(format!("{}.xlsx", db.backend));
+        let run = pegaso(&["export", "--db", url, "-o", book.to_str().unwrap()]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        assert!(std::fs::read(&book).unwrap().starts_with(b"PK"));
+        let run = pegaso(&["import", book.to_str().unwrap(), "--db", url, "--replace"]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let run = pegaso(&["export", "--db", url]);
+        assert!(
+            text(&run.stdout) == expected,
+            "{}: workbook export then import",
+            db.backend
+        );
+        // A workbook is written only to a file.
+        let run = pegaso(&["export", "--db", url, "--format", "xlsx"]);
+        assert_eq!(run.status.code(), Some(2));
+        assert_says(&run.stderr, "indicare -o FILE.xlsx");
+
         let run = pegaso(&["export", "--db", url, "--plan", "nessuno-1999"]);
         assert_eq!(run.status.code(), Some(2));
         assert_says(&run.stderr, "ci sono: citta-di-alessandria-2021");

@@ -8,14 +8,16 @@ use std::process::Command;
 use crate::workspace_root;
 
 /// Which crates of ours each crate may depend on:
-/// `cli → web → cycle → {store, report, import} → domain`.
+/// `cli → web → cycle → {store, report, import, workbook} → domain`.
 fn allowed(krate: &str) -> &'static [&'static str] {
     match krate {
         "domain" => &[],
-        "import" | "store" | "report" => &["domain"],
-        "cycle" => &["domain", "import", "store", "report"],
-        "web" => &["domain", "import", "store", "report", "cycle"],
-        "cli" => &["domain", "import", "store", "report", "cycle", "web"],
+        "import" | "store" | "report" | "workbook" => &["domain"],
+        "cycle" => &["domain", "import", "store", "report", "workbook"],
+        "web" => &["domain", "import", "store", "report", "workbook", "cycle"],
+        "cli" => &[
+            "domain", "import", "store", "report", "workbook", "cycle", "web",
+        ],
         _ => &["domain"],
     }
 }

@@ -50,6 +50,18 @@ pub async fn tree(
         ul class="albero" {
             @for u in roots { (unit_branch(&v, u, 0)) }
         }
+        h2 id="scarica" { "Scarica il piano" }
+        ul {
+            li {
+                a href=(paths::PlanWorkbook { plan: v.id().clone() }) download { "Foglio di calcolo (XLSX)" }
+                ": un foglio per tipo — unità, strategia, obiettivi, fasi, indicatori, personale —, "
+                "da modificare in Excel o LibreOffice e reimportare."
+            }
+            li {
+                a href=(paths::api::Plan { plan: v.id().clone() }) { "Dati del piano (JSON pegaso.plan/1)" }
+            }
+            li { a href=(paths::WorkbookTemplate) download { "Modello vuoto del foglio di calcolo" } }
+        }
         @if actor.is_some() {
             h2 id="storia" { "Storia del piano" }
             p { "Le modifiche alle fasi sono nella storia di ciascun obiettivo." }

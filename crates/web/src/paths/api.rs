@@ -10,6 +10,7 @@ super::addresses! { Problem;
     Audit "/api/v1/audit";
     Plans "/api/v1/plans";
     Plan "/api/v1/plans/{plan}" { plan: PlanId };
+    Workbook "/api/v1/plans/{plan}/workbook" { plan: PlanId };
     Acts "/api/v1/plans/{plan}/acts" { plan: PlanId };
     Scores "/api/v1/plans/{plan}/scores" { plan: PlanId };
     Units "/api/v1/plans/{plan}/units" { plan: PlanId };
@@ -23,7 +24,7 @@ super::addresses! { Problem;
         { plan: PlanId, unit: String, label: String, n: domain::Position };
 }
 
-super::in_plan!(Plan, Scores, Units, Unit, Objective, Phases);
+super::in_plan!(Plan, Workbook, Scores, Units, Unit, Objective, Phases);
 
 /// `P`'s pattern as the OpenAPI document writes it: below its server, `/api/v1`.
 pub fn documented<P: axum_extra::routing::TypedPath>() -> &'static str {

@@ -45,7 +45,9 @@ const PLAN_READS: &[&str] = &[
     "/piani/{plan}/cerca",
     "/piani/{plan}/diagnostica",
     "/piani/{plan}/versioni",
+    "/piani/{plan}/piano.xlsx",
     "/api/v1/plans/{plan}",
+    "/api/v1/plans/{plan}/workbook",
     "/api/v1/plans/{plan}/units",
     "/api/v1/plans/{plan}/units/{unit}",
     "/api/v1/plans/{plan}/objectives",
@@ -126,7 +128,9 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
     // Changes are asked, opined and decided between approval and the measurement.
     let changes_open = matches!(state, Approved | InExecution);
     match (method.as_str(), path) {
-        ("GET", "/healthz" | "/static/pegaso.css" | "/" | "/accesso") => 200,
+        ("GET", "/healthz" | "/static/pegaso.css" | "/" | "/accesso" | "/modello-piano.xlsx") => {
+            200
+        }
         // No outside sign-in service is configured: nothing to come back from.
         ("GET", "/accesso/ritorno") => 404,
         ("POST", "/accesso") => signed_in(303),

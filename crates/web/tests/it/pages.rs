@@ -401,3 +401,37 @@ async fn situation_pages_show_the_plan_as_it_stood_on_a_day() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_plan_downloads_as_a_workbook_that_reads_back_as_the_plan() {
+    let plan = demo();
+    for app in TestApp::each_approved().await {
+        let page = app.page(&format!("/piani/{PLAN}")).await;
+        let href = format!("/piani/{PLAN}/piano.xlsx");
+        assert!(
+            page.contains(&format!("href=\"{href}\"")),
+            "{}",
+            app.backend
+        );
+        for path in [href, format!("/api/v1/plans/{PLAN}/workbook")] {
+            let r = app.get(&path).await;
+            assert_eq!(r.status(), 200, "{path}");
+            assert_eq!(
+                r.headers()["content-type"],
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            );
+            assert_eq!(
+                r.headers()["content-disposition"],
+                format!("attachment; filename=\"{PLAN}.xlsx\"").as_str()
+            );
+            let read = workbook::read(&r.bytes().await.unwrap());
+            assert_eq!(read.plan.as_ref(), Some(&plan), "{} {path}", app.backend);
+        }
+        // The blank template: every sheet, no plan.
+        let r = app.get("/modello-piano.xlsx").await;
+        assert_eq!(r.status(), 200);
+        let read = workbook::read(&r.bytes().await.unwrap());
+        assert!(read.plan.is_none());
+        app.stop().await;
+    }
+}

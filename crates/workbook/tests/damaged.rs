@@ -1,0 +1,332 @@
+//! Workbooks edited by hand and damaged: every problem is said with its sheet, row and column,
+//! in Italian, and nothing panics.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use domain::{Code, Diagnostic, Severity};
+use proptest::prelude::*;
+use rust_xlsxwriter::Workbook;
+
+#[derive(Clone, Copy)]
+enum C<'a> {
+    S(&'a str),
+    N(f64),
+    E,
+}
+use C::{E, N, S};
+
+type Sheet<'a> = (&'a str, Vec<Vec<C<'a>>>);
+
+/// A workbook of these sheets, each a header row and rows, starting at `top` (0-based).
+fn book_at(sheets: &[Sheet<'_>], top: u32) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (top + r as u32, c as u16);
+                match cell {
+                    S(s) => {
+                        ws.write_string(r, c, *s).unwrap();
+                    }
+                    N(n) => {
+                        ws.write_number(r, c, *n).unwrap();
+                    }
+                    E => {}
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn book(sheets: &[Sheet<'_>]) -> Vec<u8> {
+    book_at(sheets, 0)
+}
+
+const PHASE_HEADER: [&str; 9] = [
+    "Unità",
+    "Obiettivo",
+    "Fase",
+    "Descrizione",
+    "Incidenza %",
+    "Scadenza: tipo",
+    "Scadenza: data",
+    "Scadenza: dopo la fase",
+    "Scadenza: giorni",
+];
+
+/// A small plan written by hand with only the required columns (and a few more).
+fn sheets<'a>(phases: Vec<Vec<C<'a>>>) -> Vec<Sheet<'a>> {
+    let header = |h: &[&'a str]| h.iter().map(|s| S(s)).collect::<Vec<_>>();
+    let mut fasi = vec![header(&PHASE_HEADER)];
+    fasi.extend(phases);
+    vec![
+        (
+            "Piano",
+            vec![
+                header(&[
+                    "Ente",
+                    "Tipo di ente",
+                    "Titolo",
+                    "Triennio dal",
+                    "Triennio al",
+                    "Anno",
+                ]),
+                vec![
+                    S("Comune di Prova"),
+                    S("comune"),
+                    S("Piano 2024-2026"),
+                    N(2024.0),
+                    N(2026.0),
+                    N(2024.0),
+                ],
+            ],
+        ),
+        (
+            "Unità",
+            vec![
+                header(&["Unità", "Tipo", "Nome"]),
+                vec![S("ragioneria"), S("settore"), S("Ragioneria")],
+            ],
+        ),
+        (
+            "Obiettivi",
+            vec![
+                header(&["Unità", "Obiettivo", "Titolo"]),
+                vec![S("ragioneria"), S("A"), S("Il bilancio in tempo")],
+            ],
+        ),
+        ("Fasi", fasi),
+    ]
+}
+
+fn good_phases<'a>() -> Vec<Vec<C<'a>>> {
+    vec![
+        vec![
+            S("ragioneria"),
+            S("A"),
+            N(1.0),
+            S("Prima"),
+            N(60.0),
+            S("data"),
+            S("30/06/2024"),
+        ],
+        vec![
+            S("ragioneria"),
+            S("A"),
+            S("2"),
+            S("Seconda"),
+            S("40"),
+            S("Dopo una fase"),
+            E,
+            N(1.0),
+            N(30.0),
+        ],
+    ]
+}
+
+fn errors(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
+}
+
+#[test]
+fn a_workbook_made_by_hand_with_the_required_columns_reads() {
+    let read = workbook::read(&book(&sheets(good_phases())));
+    assert!(
+        errors(&read.diagnostics).is_empty(),
+        "{:#?}",
+        read.diagnostics
+    );
+    let plan = read.plan.unwrap();
+    assert_eq!(plan.objectives.len(), 1);
+    let phases = &plan.objectives[0].phases;
+    assert_eq!(phases.len(), 2);
+    // A label typed as a number reads as the label; the weight typed as text as the number.
+    assert_eq!(phases[0].label.as_str(), "1");
+    assert_eq!(phases[1].weight_pct.unwrap().to_string(), "40");
+    assert_eq!(phases[1].deadline.after_phase().unwrap().as_str(), "1");
+}
+
+fn one_error(bytes: &[u8]) -> Diagnostic {
+    let read = workbook::read(bytes);
+    let errors = errors(&read.diagnostics);
+    assert_eq!(errors.len(), 1, "{:#?}", read.diagnostics);
+    errors[0].clone()
+}
+
+#[test]
+fn a_sheet_under_another_name_is_missing_and_the_stranger_ignored() {
+    let mut s = sheets(good_phases());
+    s[3].0 = "Foglio1";
+    let read = workbook::read(&book(&s));
+    let e = errors(&read.diagnostics);
+    assert_eq!(e.len(), 1, "{:#?}", read.diagnostics);
+    assert_eq!(e[0].code, Code::SheetMissing);
+    assert!(
+        e[0].message.starts_with("Manca il foglio «Fasi»"),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        read.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Warning && d.message.contains("«Foglio1»"))
+    );
+}
+
+#[test]
+fn a_missing_column_is_named() {
+    let mut s = sheets(good_phases());
+    for row in &mut s[3].1 {
+        row.remove(4);
+    }
+    let e = one_error(&book(&s));
+    assert_eq!(e.code, Code::ColumnMissing);
+    assert_eq!(
+        e.message,
+        "Foglio «Fasi», riga 1: manca la colonna «Incidenza %»."
+    );
+}
+
+#[test]
+fn text_in_a_number_cell_is_pointed_at() {
+    let mut phases = good_phases();
+    phases[0][4] = S("sessanta");
+    let read = workbook::read(&book(&sheets(phases)));
+    let e: Vec<_> = errors(&read.diagnostics);
+    assert_eq!(e[0].code, Code::CellUnreadable);
+    assert_eq!(
+        e[0].message,
+        "Foglio «Fasi», riga 2, colonna «Incidenza %»: «sessanta» non è un numero."
+    );
+    // The phase then has no weight: the plan's rule says so on the phase's row.
+    assert!(
+        read.diagnostics
+            .iter()
+            .any(|d| d.code == Code::WeightMissing
+                && d.message
+                    .starts_with("Foglio «Fasi», riga 2, colonna «Incidenza %»")),
+        "{:#?}",
+        read.diagnostics
+    );
+}
+
+#[test]
+fn a_weight_of_150_is_refused() {
+    let mut phases = good_phases();
+    phases[0][4] = N(150.0);
+    let read = workbook::read(&book(&sheets(phases)));
+    let e = errors(&read.diagnostics);
+    assert_eq!(
+        e[0].message,
+        "Foglio «Fasi», riga 2, colonna «Incidenza %»: 150 non è una percentuale tra 0 e 100."
+    );
+}
+
+#[test]
+fn a_deadline_after_a_phase_that_does_not_exist_is_pointed_at() {
+    let mut phases = good_phases();
+    phases[1][7] = S("7");
+    let e = one_error(&book(&sheets(phases)));
+    assert_eq!(e.code, Code::UnknownPhase);
+    assert_eq!(e.location.path, "objectives[0].phases[1].deadline");
+    assert!(
+        e.message
+            .starts_with("Foglio «Fasi», riga 3, colonna «Scadenza: tipo»: "),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_phase_of_an_objective_not_in_its_sheet_is_said() {
+    let mut phases = good_phases();
+    phases[1][1] = S("B");
+    let read = workbook::read(&book(&sheets(phases)));
+    let e = errors(&read.diagnostics);
+    assert_eq!(e[0].code, Code::RowUnplaced);
+    assert_eq!(
+        e[0].message,
+        "Foglio «Fasi», riga 3, colonna «Obiettivo»: l'obiettivo «B» dell'unità «ragioneria» non è nel foglio «Obiettivi»."
+    );
+}
+
+#[test]
+fn rows_are_numbered_as_the_spreadsheet_shows_them() {
+    let mut phases = good_phases();
+    phases[0][4] = N(150.0);
+    let read = workbook::read(&book_at(&sheets(phases), 3));
+    let e = errors(&read.diagnostics);
+    assert!(
+        e[0].message
+            .starts_with("Foglio «Fasi», riga 5, colonna «Incidenza %»"),
+        "{}",
+        e[0].message
+    );
+}
+
+#[test]
+fn a_relative_deadline_needs_days_or_months_and_a_dated_one_its_date() {
+    let mut phases = good_phases();
+    phases[1][8] = E;
+    phases[0][6] = E;
+    let read = workbook::read(&book(&sheets(phases)));
+    let messages: Vec<&str> = errors(&read.diagnostics)
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages.contains(
+            &"Foglio «Fasi», riga 2, colonna «Scadenza: data»: una scadenza «data» vuole la data."
+        ),
+        "{messages:#?}"
+    );
+    assert!(messages.contains(&"Foglio «Fasi», riga 3, colonna «Scadenza: giorni»: una scadenza «dopo una fase» vuole i giorni oppure i mesi (uno dei due)."), "{messages:#?}");
+}
+
+#[test]
+fn what_is_no_workbook_is_said_so() {
+    for bytes in [
+        &b""[..],
+        b"Piano della Performance 2024",
+        b"PK\x03\x04 not really a zip",
+    ] {
+        let read = workbook::read(bytes);
+        assert!(read.plan.is_none());
+        assert_eq!(read.diagnostics.len(), 1);
+        assert_eq!(read.diagnostics[0].code, Code::WorkbookUnreadable);
+        assert!(
+            read.diagnostics[0]
+                .message
+                .starts_with("Il file non si può leggere")
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Damaged bytes of a real workbook, truncated or overwritten: a finding, never a panic.
+    #[test]
+    fn damaged_workbooks_never_panic(cut in 0usize..4000, at in proptest::collection::vec((0usize..4000, any::<u8>()), 0..8)) {
+        let mut bytes = book(&sheets(good_phases()));
+        for (i, b) in at {
+            let n = bytes.len();
+            bytes[i % n] = b;
+        }
+        bytes.truncate(bytes.len().saturating_sub(cut % 50 * (cut / 50 % 2)));
+        let read = workbook::read(&bytes);
+        prop_assert!(read.plan.is_some() || !read.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let read = workbook::read(&bytes);
+        prop_assert!(read.plan.is_none());
+    }
+}
