@@ -116,7 +116,7 @@ impl View {
             .map(|p| self.phase_units(p))
             .unwrap_or_default();
         let action = match mode {
-            Mode::Plan => Action::EditPhase { unit: &o.unit, day },
+            Mode::Plan => Action::EditCard { unit: &o.unit, day },
             Mode::Progress => Action::ReportPhase {
                 unit: &o.unit,
                 involved: &involved,

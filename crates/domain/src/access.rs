@@ -169,8 +169,9 @@ pub enum Action<'a> {
     ReadPlan,
     /// Read the measured figures (completion of phases).
     ReadProgress,
-    /// Change what a phase plans (description, weight): drafting.
-    EditPhase {
+    /// Change what an objective card of `unit` plans (its fields, phases, weights,
+    /// deadlines, indicators): drafting; the planning office and the unit's head.
+    EditCard {
         unit: &'a UnitId,
         day: Option<NaiveDate>,
     },
@@ -189,6 +190,9 @@ pub enum Action<'a> {
     CreatePlan,
     /// Set the plan's scoring rules (its measurement system): while drafting.
     ConfigureScoring,
+    /// Change the plan's structure while drafting: its title and triennium, strategy, table
+    /// of codes, units, and which objectives it has and in what order; the planning office.
+    EditPlan,
     /// Open and close monitoring rounds: while the plan runs or is measured.
     ManageRounds,
     /// Take an objective, phase or indicator out of the measurement, with a reason.
@@ -278,7 +282,11 @@ pub fn decide(actor: Option<&Actor>, action: Action<'_>, state: PlanState) -> Re
             PlanState::MeasureValidated | PlanState::Published => Err(Refusal::Locked),
             other => Err(Refusal::State(other)),
         },
-        Action::EditPhase { unit, day } => {
+        Action::EditPlan => match state {
+            PlanState::Draft => any_of(actor, &[Role::Admin]),
+            other => Err(Refusal::State(other)),
+        },
+        Action::EditCard { unit, day } => {
             if state != PlanState::Draft {
                 return Err(Refusal::State(state));
             }

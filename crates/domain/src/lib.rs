@@ -9,6 +9,7 @@ pub mod audit;
 pub mod change;
 pub mod deadline;
 pub mod diagnostic;
+pub mod drafting;
 pub mod facts;
 pub mod limits;
 pub mod messages;
