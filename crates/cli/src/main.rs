@@ -73,9 +73,11 @@ enum Command {
         #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
         db: String,
     },
-    /// Importa un piano (testo di un PEG / Piano della Performance) e lo scrive in JSON.
+    /// Importa un piano (un PEG / Piano della Performance: testo, DOCX o ODT) e lo scrive in
+    /// JSON.
     Import {
-        /// Il file da importare: il testo di un PEG, o un piano JSON pegaso.plan/1.
+        /// Il file da importare: il PEG come testo, documento .docx o .odt, o un piano JSON
+        /// pegaso.plan/1.
         file: PathBuf,
         /// Dove scrivere il piano JSON (altrimenti sullo standard output, se non c'è --db).
         #[arg(short, long, value_name = "FILE")]
@@ -168,12 +170,18 @@ fn import(
     db: Option<&str>,
     replace: bool,
 ) -> Result<ExitCode> {
-    let text = output::read_text(file)?;
-    let (plan, diagnostics) = if text.trim_start().starts_with('{') {
-        read_plan_json(&text)?
-    } else {
-        let result = import::import_text(&text);
-        (result.plan, result.diagnostics)
+    let bytes = output::read_bytes(file)?;
+    let (plan, diagnostics) = match Input::of(&bytes) {
+        Input::Office => {
+            let result = import::import_office(&bytes)
+                .with_context(|| format!("impossibile importare {}", file.display()))?;
+            (result.plan, result.diagnostics)
+        }
+        Input::Json => read_plan_json(&output::decode(file, bytes))?,
+        Input::Text => {
+            let result = import::import_text(&output::decode(file, bytes));
+            (result.plan, result.diagnostics)
+        }
     };
     let mut plan_json = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
     plan_json.push('\n');
@@ -201,6 +209,28 @@ fn import(
         output::stderr(&text)
     }
     Ok(output::exit_code(&diagnostics))
+}
+
+/// What a file given to `import` is, from its first bytes.
+enum Input {
+    /// A ZIP archive: a DOCX or ODT document (`import_office` refuses other archives).
+    Office,
+    /// A `pegaso.plan/1` document.
+    Json,
+    /// The text of a PEG.
+    Text,
+}
+
+impl Input {
+    fn of(bytes: &[u8]) -> Input {
+        if import::is_zip(bytes) {
+            Input::Office
+        } else if bytes.trim_ascii_start().starts_with(b"{") {
+            Input::Json
+        } else {
+            Input::Text
+        }
+    }
 }
 
 /// A `pegaso.plan/1` document given to `import`: checked like `pegaso check` does.
