@@ -79,10 +79,12 @@ enum Command {
         #[arg(long, value_name = "URL", default_value = db::DEFAULT_DB)]
         db: String,
     },
-    /// Importa un piano (testo di un PEG / Piano della Performance) e lo scrive in JSON.
+    /// Importa un piano (un PEG / Piano della Performance: testo, DOCX o ODT) e lo scrive in
+    /// JSON.
     Import {
-        /// Il file da importare: il testo di un PEG, un piano JSON pegaso.plan/1, o una cartella
-        /// di lavoro .xlsx/.ods come la scrive «pegaso export --format xlsx» (docs/xlsx.md).
+        /// Il file da importare: il PEG come testo, documento .docx o .odt, un piano JSON
+        /// pegaso.plan/1, o una cartella di lavoro .xlsx/.ods come la scrive «pegaso export
+        /// --format xlsx» (docs/xlsx.md).
         file: PathBuf,
         /// Dove scrivere il piano JSON (altrimenti sullo standard output, se non c'è --db).
         #[arg(short, long, value_name = "FILE")]
@@ -195,16 +197,17 @@ fn import(
     db: Option<&str>,
     replace: bool,
 ) -> Result<ExitCode> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("impossibile leggere {}", file.display()))?;
-    let (plan, diagnostics) = if is_workbook(file, &bytes) {
-        read_workbook(&bytes)?
-    } else {
-        let text = output::read_text(file)?;
-        if text.trim_start().starts_with('{') {
-            read_plan_json(&text)?
-        } else {
-            let result = import::import_text(&text);
+    let bytes = output::read_bytes(file)?;
+    let (plan, diagnostics) = match Input::of(file, &bytes) {
+        Input::Workbook => read_workbook(&bytes)?,
+        Input::Office => {
+            let result = import::import_office(&bytes)
+                .with_context(|| format!("impossibile importare {}", file.display()))?;
+            (result.plan, result.diagnostics)
+        }
+        Input::Json => read_plan_json(&output::decode(file, bytes))?,
+        Input::Text => {
+            let result = import::import_text(&output::decode(file, bytes));
             (result.plan, result.diagnostics)
         }
     };
@@ -236,19 +239,6 @@ fn import(
     Ok(output::exit_code(&diagnostics))
 }
 
-/// Whether a file is a spreadsheet: by its content (XLSX, ODS), or by its name when the
-/// content does not say.
-fn is_workbook(file: &std::path::Path, bytes: &[u8]) -> bool {
-    match infer::get(bytes).map(|k| k.extension()) {
-        Some("xlsx" | "ods") => true,
-        Some(_) => false,
-        None => file
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("ods")),
-    }
-}
-
 /// A workbook given to `import`: its plan with every finding, or why there is none.
 fn read_workbook(bytes: &[u8]) -> Result<(domain::Plan, Vec<domain::Diagnostic>)> {
     let read = workbook::read(bytes);
@@ -260,6 +250,41 @@ fn read_workbook(bytes: &[u8]) -> Result<(domain::Plan, Vec<domain::Diagnostic>)
                 s.push_str(&output::diagnostic_line(d));
             }
             anyhow::bail!("il foglio di calcolo non contiene un piano leggibile:\n{s}")
+        }
+    }
+}
+
+/// What a file given to `import` is, from its first bytes.
+enum Input {
+    /// A workbook, XLSX or ODS: told by its content, or by its name when the content does not
+    /// say (`workbook::read` refuses what is none).
+    Workbook,
+    /// A ZIP archive: a DOCX or ODT document (`import_office` refuses other archives).
+    Office,
+    /// A `pegaso.plan/1` document.
+    Json,
+    /// The text of a PEG.
+    Text,
+}
+
+impl Input {
+    fn of(file: &std::path::Path, bytes: &[u8]) -> Input {
+        let named = |ext: &str| {
+            file.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+        };
+        let kind = infer::get(bytes).map(|k| k.extension());
+        if matches!(kind, Some("xlsx" | "ods"))
+            || (!matches!(kind, Some("docx" | "odt")) && (named("xlsx") || named("ods")))
+        {
+            Input::Workbook
+        } else if import::is_zip(bytes) {
+            Input::Office
+        } else if bytes.trim_ascii_start().starts_with(b"{") {
+            Input::Json
+        } else {
+            Input::Text
         }
     }
 }

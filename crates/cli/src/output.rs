@@ -10,16 +10,25 @@ use serde::Serialize;
 
 /// Reads a text file; text that is not UTF-8 is read with replacement characters and said so.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("impossibile leggere {}", path.display()))?;
+    Ok(decode(path, read_bytes(path)?))
+}
+
+/// Reads a file as it is.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("impossibile leggere {}", path.display()))
+}
+
+/// The text of a file's bytes; bytes that are not UTF-8 become replacement characters, and
+/// the person is told.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
+        Ok(s) => s,
         Err(e) => {
             stderr(&format!(
                 "attenzione: {} non è in UTF-8; i caratteri non leggibili sono stati sostituiti.\n",
                 path.display()
             ));
-            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Reads the documents administrations already have into the plan model. Today: the text of a
-//! PEG / Piano della Performance as converted from its PDF or DOCX. It always builds the best
-//! plan it can, reports what it could not place with its line number, and never panics.
+//! Reads the documents administrations already have into the plan model: the text of a PEG /
+//! Piano della Performance as converted from its PDF, or the DOCX / ODT document itself (read
+//! into the same lines). It always builds the best plan it can, reports what it could not place
+//! with its line number, and never panics.
 
 /// Declares statics holding this crate's patterns, each compiled by `text::re` on first use.
 macro_rules! patterns {
@@ -17,6 +18,7 @@ mod card;
 mod deadline;
 mod meta;
 mod names;
+mod office;
 mod org;
 mod strategy;
 mod survey;
@@ -27,6 +29,8 @@ use domain::{
     Code, Diagnostic, Entity, EntityKind, Format, Head, Objective, ObjectiveId, ObjectiveLabel,
     Period, Plan, UnitId, UnitKind, messages as msg, validate,
 };
+
+pub use crate::office::{MAX_BYTES, OfficeError, import_office, is_zip, office_text};
 
 use crate::card::{CARD_START, parse_card, parse_header};
 use crate::names::{best_pairs, core_words, kind_of, likeness, slug_for};

@@ -165,6 +165,101 @@ fn import_json_report_and_exit_1_on_errors() {
     );
 }
 
+/// A ZIP archive of the named files.
+fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn import_reads_docx_and_odt_as_the_text_they_hold() {
+    let dir = scratch("import-office");
+    let lines = [
+        "COMUNE DI PROVA",
+        "",
+        "Obiettivo A: Uno & due",
+        "",
+        "\tDescrizione\tIncidenza %\tCodifica\tScadenze",
+        "fase 1:\tx\t100%\t\t31/12/2022",
+        "",
+        "Scadenza finale per il raggiungimento dell'obiettivo:\t\t\t\t31/12/2022",
+    ];
+    let doc = write(&dir, "peg.txt", &lines.join("\n"));
+    let from_text = dir.join("testo.json");
+    assert_eq!(import_to(&doc, &from_text, &[]).status.code(), Some(0));
+
+    let escape = |l: &str| l.replace('&', "&amp;");
+    let docx: String = lines
+        .iter()
+        .map(|l| {
+            let runs: Vec<String> = l
+                .split('\t')
+                .map(|piece| format!("<w:r><w:t>{}</w:t></w:r>", escape(piece)))
+                .collect();
+            format!("<w:p>{}</w:p>", runs.join("<w:r><w:tab/></w:r>"))
+        })
+        .collect();
+    let docx = zip_of(&[(
+        "word/document.xml",
+        &format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{docx}</w:body></w:document>"#
+        ),
+    )]);
+    let odt: String = lines
+        .iter()
+        .map(|l| {
+            format!(
+                "<text:p>{}</text:p>",
+                escape(l).replace('\t', "<text:tab/>")
+            )
+        })
+        .collect();
+    let odt = zip_of(&[
+        ("mimetype", "application/vnd.oasis.opendocument.text"),
+        (
+            "content.xml",
+            &format!(
+                r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>{odt}</office:text></office:body></office:document-content>"#
+            ),
+        ),
+    ]);
+    for (name, bytes) in [("peg.docx", docx), ("peg.odt", odt)] {
+        let doc = dir.join(name);
+        std::fs::write(&doc, bytes).unwrap();
+        let out = dir.join(format!("{name}.json"));
+        let run = import_to(&doc, &out, &[]);
+        assert_eq!(run.status.code(), Some(0), "{name}: {}", text(&run.stderr));
+        assert_says(&run.stdout, "1 unità, 1 obiettivi, 1 fasi");
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            std::fs::read_to_string(&from_text).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn an_archive_that_is_no_text_document_is_refused_in_italian() {
+    let dir = scratch("import-zip");
+    let doc = dir.join("foglio.xlsx");
+    std::fs::write(&doc, zip_of(&[("xl/workbook.xml", "<workbook/>")])).unwrap();
+    let run = import_to(&doc, &dir.join("p.json"), &[]);
+    assert_eq!(run.status.code(), Some(2));
+    let said = text(&run.stderr);
+    assert!(said.starts_with("errore: impossibile importare "), "{said}");
+    assert!(
+        said.contains("non un documento di testo DOCX o ODT"),
+        "{said}"
+    );
+    assert!(!dir.join("p.json").exists());
+}
+
 #[test]
 fn missing_files_are_explained_in_italian_with_exit_2() {
     let run = pegaso(&["import", "/nessuna/cartella/peg.txt"]);

@@ -1,10 +1,12 @@
-//! Integration tests of the importer: the seed card by card, small cards, and hostile input.
+//! Integration tests of the importer: the seed card by card, small cards, office documents,
+//! and hostile input.
 
 // Test helpers panic as assertions do, and tell on stderr when they skip.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod cards;
 mod deadlines;
+mod office;
 mod props;
 mod seed;
 mod seed_cards;
