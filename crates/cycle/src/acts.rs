@@ -82,6 +82,13 @@ impl Cycle {
                 messages::plan_state(current)
             )));
         }
+        // A plan with errors does not reach the Nucleo's validation: the drafters mend it first.
+        if act.kind == ActKind::Validate {
+            let errors = domain::Tally::of(&domain::validate(&v.plan)).errors;
+            if errors > 0 {
+                return Err(Refusal::Invalid(messages::plan_has_errors(errors)));
+            }
+        }
         let details = serde_json::json!({ "reason": act.reason, "board_act": act.board_act });
         self.store
             .record_act(v.id(), act.kind, current, to, details, stamp)

@@ -8,6 +8,7 @@ pub mod accounts;
 mod acts;
 mod changes;
 pub mod demo;
+mod drafting;
 mod monitoring;
 mod phases;
 mod plans;
@@ -25,6 +26,7 @@ use store::{Person, Stamp, Store, StoreError};
 pub use acts::ActRequest;
 pub use changes::proposal;
 pub use changes::{DecisionRequest, OpinionRequest};
+pub use drafting::{DraftOutcome, Drafted, Stale};
 pub use monitoring::events_of;
 pub use monitoring::{Neutralising, PartChoice};
 pub use phases::{

@@ -196,6 +196,139 @@ impl JsonSchema for Relative {
     }
 }
 
+/// The kinds of deadline in the words people choose them by (forms, workbooks), in the order
+/// they are offered.
+pub mod kind_word {
+    pub const DATE: &str = "data";
+    pub const START: &str = "inizio";
+    pub const DURING_YEAR: &str = "in corso d'anno";
+    pub const COMPLETED: &str = "conclusa";
+    pub const AFTER_PHASE: &str = "dopo una fase";
+    pub const AFTER_EVENT: &str = "dopo un evento";
+    pub const NONE: &str = "nessuna";
+    pub const ALL: &[&str] = &[
+        DATE,
+        START,
+        DURING_YEAR,
+        COMPLETED,
+        AFTER_PHASE,
+        AFTER_EVENT,
+        NONE,
+    ];
+}
+
+/// A deadline as a form or a workbook row holds it: a kind among `kind_word::ALL` and the
+/// parts each kind needs, every one optional until `Deadline::from_parts` checks them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parts {
+    pub kind: &'static str,
+    pub date: Option<NaiveDate>,
+    pub phase: Option<PhaseLabel>,
+    pub point: Option<String>,
+    pub event: Option<String>,
+    pub days: Option<u32>,
+    pub months: Option<u32>,
+    pub tentative: bool,
+}
+
+/// What a deadline's parts lack, by the part to point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PartsError {
+    #[error("una scadenza «{0}» vuole la data.")]
+    Date(&'static str),
+    #[error("una scadenza «dopo una fase» vuole la fase.")]
+    Phase,
+    #[error("una scadenza «dopo un evento» vuole l'evento.")]
+    Event,
+    #[error("una scadenza «{0}» vuole i giorni oppure i mesi (uno dei due).")]
+    Offset(&'static str),
+}
+
+impl Deadline {
+    /// The deadline's parts, as a form or a workbook row shows them.
+    pub fn parts(&self) -> Parts {
+        let mut p = Parts {
+            tentative: self.tentative,
+            ..Parts::default()
+        };
+        p.kind = match &self.when {
+            When::Date { date } => {
+                p.date = Some(*date);
+                kind_word::DATE
+            }
+            When::Start { date } => {
+                p.date = Some(*date);
+                kind_word::START
+            }
+            When::DuringYear => kind_word::DURING_YEAR,
+            When::Completed => kind_word::COMPLETED,
+            When::Unspecified => kind_word::NONE,
+            When::Relative(r) => {
+                match r.offset {
+                    Offset::Days(d) => p.days = Some(d),
+                    Offset::Months(m) => p.months = Some(m),
+                }
+                match &r.anchor {
+                    Anchor::Phase { phase, point } => {
+                        p.phase = Some(phase.clone());
+                        p.point = point.clone();
+                        kind_word::AFTER_PHASE
+                    }
+                    Anchor::Event(e) => {
+                        p.event = Some(e.clone());
+                        kind_word::AFTER_EVENT
+                    }
+                }
+            }
+        };
+        p
+    }
+
+    /// The deadline the parts make, or every part it lacks (what a kind does not use is
+    /// ignored; an unknown kind is none).
+    pub fn from_parts(p: Parts) -> Result<Deadline, Vec<PartsError>> {
+        let offset = || match (p.days, p.months) {
+            (Some(d), None) => Ok(Offset::Days(d)),
+            (None, Some(m)) => Ok(Offset::Months(m)),
+            _ => Err(PartsError::Offset(p.kind)),
+        };
+        let when = match p.kind {
+            kind_word::DATE => When::Date {
+                date: p.date.ok_or(vec![PartsError::Date(p.kind)])?,
+            },
+            kind_word::START => When::Start {
+                date: p.date.ok_or(vec![PartsError::Date(p.kind)])?,
+            },
+            kind_word::DURING_YEAR => When::DuringYear,
+            kind_word::COMPLETED => When::Completed,
+            kind_word::AFTER_PHASE | kind_word::AFTER_EVENT => {
+                let anchor = if p.kind == kind_word::AFTER_PHASE {
+                    p.phase
+                        .clone()
+                        .map(|phase| Anchor::Phase {
+                            phase,
+                            point: p.point.clone(),
+                        })
+                        .ok_or(PartsError::Phase)
+                } else {
+                    p.event.clone().map(Anchor::Event).ok_or(PartsError::Event)
+                };
+                match (anchor, offset()) {
+                    (Ok(anchor), Ok(offset)) => When::Relative(Relative { anchor, offset }),
+                    (a, o) => {
+                        return Err([a.err(), o.err()].into_iter().flatten().collect());
+                    }
+                }
+            }
+            _ => When::Unspecified,
+        };
+        Ok(Deadline {
+            when,
+            tentative: p.tentative,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +357,58 @@ mod tests {
         );
         round_trip(
             json!({"kind": "relative", "after": "event", "event": "presentazione dell'istanza", "days": 30}),
+        );
+    }
+
+    #[test]
+    fn parts_make_the_deadline_back_and_say_what_they_lack() {
+        for v in [
+            json!({"kind": "date", "date": "2021-06-30", "tentative": true}),
+            json!({"kind": "start", "date": "2021-02-01"}),
+            json!({"kind": "during_year"}),
+            json!({"kind": "completed"}),
+            json!({"kind": "none"}),
+            json!({"kind": "relative", "after": "phase", "phase": "1", "point": "03", "days": 60}),
+            json!({"kind": "relative", "after": "event", "event": "istanza", "months": 2}),
+        ] {
+            let d: Deadline = serde_json::from_value(v).unwrap();
+            assert_eq!(Deadline::from_parts(d.parts()), Ok(d));
+        }
+        let lacking = |kind| Parts {
+            kind,
+            ..Parts::default()
+        };
+        assert_eq!(
+            Deadline::from_parts(lacking(kind_word::AFTER_PHASE)),
+            Err(vec![
+                PartsError::Phase,
+                PartsError::Offset(kind_word::AFTER_PHASE)
+            ])
+        );
+        assert_eq!(
+            Deadline::from_parts(lacking(kind_word::AFTER_EVENT)),
+            Err(vec![
+                PartsError::Event,
+                PartsError::Offset(kind_word::AFTER_EVENT)
+            ])
+        );
+        assert_eq!(
+            Deadline::from_parts(lacking(kind_word::START)),
+            Err(vec![PartsError::Date(kind_word::START)])
+        );
+        let both = Parts {
+            days: Some(1),
+            months: Some(1),
+            event: Some("x".into()),
+            ..lacking(kind_word::AFTER_EVENT)
+        };
+        assert_eq!(
+            Deadline::from_parts(both),
+            Err(vec![PartsError::Offset(kind_word::AFTER_EVENT)])
+        );
+        assert_eq!(
+            Deadline::from_parts(lacking("")),
+            Ok(Deadline::unspecified())
         );
     }
 

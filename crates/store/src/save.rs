@@ -55,6 +55,128 @@ impl Store {
             .await
     }
 
+    /// Writes the draft `plan` over plan `id` in place, if it is still a draft at revision
+    /// `expected` (the version its editor saw): its title, triennium and every part are
+    /// rewritten, its history, acts and scoring settings kept (settings that no longer fit the
+    /// plan are dropped, and the audit entry says so). One transaction, audited as a draft
+    /// edit with `change` (what the person changed, before and after). `Conflict` when the
+    /// plan moved on or was changed meanwhile; `NotFound` when there is no such plan.
+    pub async fn edit_draft(
+        &self,
+        id: &domain::PlanId,
+        plan: &Plan,
+        expected: i64,
+        change: serde_json::Value,
+        stamp: &Stamp,
+    ) -> Result<PlanSummary> {
+        if plan.id().ok().as_ref() != Some(id) {
+            return Err(StoreError::Invalid(format!(
+                "a draft edit cannot change the plan's id ({id})"
+            )));
+        }
+        let backend = self.backend();
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, i64, i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, entity_id, revision, state, scoring FROM plan WHERE slug = $1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((plan_row, entity, revision, state, scoring)) = row else {
+            return Err(StoreError::NotFound(format!("plan {id}")));
+        };
+        if state != PlanState::Draft.as_str() {
+            return Err(StoreError::Conflict(format!(
+                "plan {id} is {state}: only a draft is edited"
+            )));
+        }
+        if revision != expected {
+            return Err(StoreError::Conflict(format!(
+                "plan {id} is at revision {revision}, the edit was made on {expected}"
+            )));
+        }
+        let revision = revision + 1;
+        let scoring_dropped = match &scoring {
+            Some(json) => domain::scoring::engine::Settings::parse(json, plan).is_err(),
+            None => false,
+        };
+        sqlx::query(
+            "UPDATE plan SET title = $1, period_from = $2, period_to = $3, revision = $4, \
+             scoring = CASE WHEN $5 THEN NULL ELSE scoring END WHERE id = $6",
+        )
+        .bind(&plan.title)
+        .bind(i64::from(plan.period.from))
+        .bind(i64::from(plan.period.to))
+        .bind(revision)
+        .bind(scoring_dropped)
+        .bind(plan_row)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE entity SET kind = $1 WHERE id = $2")
+            .bind(name_of(&plan.entity.kind))
+            .bind(entity)
+            .execute(&mut *tx)
+            .await?;
+        // Children first: the rows that point at others go before those they point at.
+        for table in [
+            "phase_responsible",
+            "phase",
+            "indicator",
+            "objective",
+            "deadline",
+            "unit_function",
+            "unit_head",
+            "unit",
+            "responsible",
+            "axis",
+            "strategy_line",
+            "survey_result",
+            "import_diagnostic",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE plan_id = $1"
+            )))
+            .bind(plan_row)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut writer = Writer {
+            tx,
+            owner: Owner {
+                entity,
+                plan: plan_row,
+                revision,
+            },
+        };
+        writer.strategy(plan).await?;
+        writer.responsibles(plan).await?;
+        let units = writer.units(plan).await?;
+        writer.objectives(plan, &units).await?;
+        writer.surveys(plan).await?;
+        let mut after = change;
+        after["revision"] = serde_json::json!(revision);
+        if scoring_dropped {
+            after["scoring_dropped"] = serde_json::json!(true);
+        }
+        crate::audit::append(
+            &mut writer.tx,
+            backend,
+            stamp,
+            Change::plan(AuditAction::PlanEdit, id.as_str(), id.to_string()).after(after),
+        )
+        .await?;
+        writer.tx.commit().await?;
+        tracing::info!(plan = %id, revision, "draft edited");
+        Ok(PlanSummary {
+            id: id.clone(),
+            entity: plan.entity.name.clone(),
+            year: plan.year,
+            title: plan.title.clone(),
+            revision,
+            state: PlanState::Draft,
+        })
+    }
+
     async fn save(
         &self,
         plan: &Plan,

@@ -105,25 +105,8 @@ pub fn word<T: PartialEq>(words: &[&'static str], values: &[T], value: &T) -> &'
         .unwrap_or_default()
 }
 
-/// The kinds of deadline, in the words of the sheet.
-pub mod deadline_kind {
-    pub const DATE: &str = "data";
-    pub const START: &str = "inizio";
-    pub const DURING_YEAR: &str = "in corso d'anno";
-    pub const COMPLETED: &str = "conclusa";
-    pub const AFTER_PHASE: &str = "dopo una fase";
-    pub const AFTER_EVENT: &str = "dopo un evento";
-    pub const NONE: &str = "nessuna";
-    pub const ALL: &[&str] = &[
-        DATE,
-        START,
-        DURING_YEAR,
-        COMPLETED,
-        AFTER_PHASE,
-        AFTER_EVENT,
-        NONE,
-    ];
-}
+/// The kinds of deadline, in the words of the sheet (and of the plan's forms).
+pub use domain::deadline::kind_word as deadline_kind;
 
 /// The parts of a deadline's columns, after the deadline's own name (`Scadenza: tipo`).
 pub mod deadline_part {

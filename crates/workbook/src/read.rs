@@ -9,10 +9,11 @@ use std::str::FromStr;
 
 use calamine::{Data, Range, Reader};
 use chrono::NaiveDate;
+use domain::deadline::{Parts, PartsError};
 use domain::{
-    Anchor, Axis, Code, Deadline, Diagnostic, Entity, EntityKind, Head, Objective, ObjectiveId,
-    ObjectiveLabel, Offset, Percent, Period, Phase, PhaseLabel, Plan, Relative, Responsible,
-    Severity, StrategyLine, SurveyResult, Unit, UnitId, When,
+    Axis, Code, Deadline, Diagnostic, Entity, EntityKind, Head, Objective, ObjectiveId,
+    ObjectiveLabel, Percent, Period, Phase, PhaseLabel, Plan, Responsible, Severity, StrategyLine,
+    SurveyResult, Unit, UnitId, When,
 };
 use rust_decimal::Decimal;
 
@@ -567,79 +568,40 @@ impl Reading {
     fn deadline(&mut self, row: &RowRef<'_>, name: &str) -> Option<Deadline> {
         use deadline_part as p;
         let h = |part| deadline_header(name, part);
-        let kind = self.choice(row, &h(p::KIND), deadline_kind::ALL)?;
-        let kind = deadline_kind::ALL[kind];
-        let offset = |this: &mut Self| -> Option<Offset> {
-            let days = this.bounded::<u32>(row, &h(p::DAYS));
-            let months = this.bounded::<u32>(row, &h(p::MONTHS));
-            match (days, months) {
-                (Some(d), None) => Some(Offset::Days(d)),
-                (None, Some(m)) => Some(Offset::Months(m)),
-                _ => {
-                    this.problem(
-                        row,
-                        &h(p::DAYS),
-                        Code::CellUnreadable,
-                        format!(
-                            "una scadenza «{kind}» vuole i giorni oppure i mesi (uno dei due)."
-                        ),
-                    );
-                    None
-                }
-            }
+        let kind = deadline_kind::ALL[self.choice(row, &h(p::KIND), deadline_kind::ALL)?];
+        let phase = match self.optional(row, &h(p::PHASE)) {
+            Some(_) => self.label(row, &h(p::PHASE), PhaseLabel::parse),
+            None => None,
         };
-        let when = match kind {
-            deadline_kind::DATE | deadline_kind::START => {
-                let date = self.date(row, &h(p::DATE));
-                match date {
-                    None => {
-                        self.problem(
-                            row,
-                            &h(p::DATE),
-                            Code::MissingField,
-                            format!("una scadenza «{kind}» vuole la data."),
-                        );
-                        When::Unspecified
-                    }
-                    Some(date) if kind == deadline_kind::DATE => When::Date { date },
-                    Some(date) => When::Start { date },
-                }
-            }
-            deadline_kind::DURING_YEAR => When::DuringYear,
-            deadline_kind::COMPLETED => When::Completed,
-            deadline_kind::AFTER_PHASE => {
-                let phase = self.label(row, &h(p::PHASE), PhaseLabel::parse);
-                let point = self.optional(row, &h(p::POINT));
-                match (phase, offset(self)) {
-                    (Some(phase), Some(offset)) => When::Relative(Relative {
-                        anchor: Anchor::Phase { phase, point },
-                        offset,
-                    }),
-                    _ => When::Unspecified,
-                }
-            }
-            deadline_kind::AFTER_EVENT => {
-                let event = self.optional(row, &h(p::EVENT));
-                if event.is_none() {
-                    self.problem(
-                        row,
-                        &h(p::EVENT),
-                        Code::MissingField,
-                        "una scadenza «dopo un evento» vuole l'evento.".into(),
-                    );
-                }
-                match (event, offset(self)) {
-                    (Some(event), Some(offset)) => When::Relative(Relative {
-                        anchor: Anchor::Event(event),
-                        offset,
-                    }),
-                    _ => When::Unspecified,
-                }
-            }
-            _ => When::Unspecified,
+        let parts = Parts {
+            kind,
+            date: self.date(row, &h(p::DATE)),
+            phase,
+            point: self.optional(row, &h(p::POINT)),
+            event: self.optional(row, &h(p::EVENT)),
+            days: self.bounded::<u32>(row, &h(p::DAYS)),
+            months: self.bounded::<u32>(row, &h(p::MONTHS)),
+            tentative: self.choice(row, &h(p::TENTATIVE), layout::YES_NO) == Some(0),
         };
-        let tentative = self.choice(row, &h(p::TENTATIVE), layout::YES_NO) == Some(0);
-        Some(Deadline { when, tentative })
+        let tentative = parts.tentative;
+        match Deadline::from_parts(parts) {
+            Ok(d) => Some(d),
+            Err(lacks) => {
+                for lack in lacks {
+                    let part = match lack {
+                        PartsError::Date(_) => p::DATE,
+                        PartsError::Phase => p::PHASE,
+                        PartsError::Event => p::EVENT,
+                        PartsError::Offset(_) => p::DAYS,
+                    };
+                    self.problem(row, &h(part), Code::MissingField, lack.to_string());
+                }
+                Some(Deadline {
+                    when: When::Unspecified,
+                    tentative,
+                })
+            }
+        }
     }
 
     fn plan(&mut self, grids: &Grids) -> Option<Plan> {

@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
-use domain::{Anchor, Deadline, Offset, Plan, When};
+use domain::{Deadline, Plan};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use crate::layout::{self, Kind, SHEETS, Sheet, deadline_header, deadline_kind, deadline_part};
+use crate::layout::{self, Kind, SHEETS, Sheet, deadline_header, deadline_part};
 
 /// A workbook could not be written (a text longer than a cell holds, or the library failed).
 #[derive(Debug, thiserror::Error)]
@@ -80,38 +80,19 @@ impl<'s> Row<'s> {
     fn deadline(&mut self, name: &str, deadline: &Deadline, text: Option<&str>) -> &mut Self {
         use deadline_part as p;
         let h = |part| deadline_header(name, part);
-        let kind = match &deadline.when {
-            When::Date { date } => {
-                self.set(&h(p::DATE), Value::Date(*date));
-                deadline_kind::DATE
-            }
-            When::Start { date } => {
-                self.set(&h(p::DATE), Value::Date(*date));
-                deadline_kind::START
-            }
-            When::DuringYear => deadline_kind::DURING_YEAR,
-            When::Completed => deadline_kind::COMPLETED,
-            When::Unspecified => deadline_kind::NONE,
-            When::Relative(relative) => {
-                match &relative.offset {
-                    Offset::Days(d) => self.set(&h(p::DAYS), Value::Integer(i64::from(*d))),
-                    Offset::Months(m) => self.set(&h(p::MONTHS), Value::Integer(i64::from(*m))),
-                };
-                match &relative.anchor {
-                    Anchor::Phase { phase, point } => {
-                        self.set(&h(p::PHASE), phase.as_str());
-                        self.set(&h(p::POINT), point);
-                        deadline_kind::AFTER_PHASE
-                    }
-                    Anchor::Event(event) => {
-                        self.set(&h(p::EVENT), event);
-                        deadline_kind::AFTER_EVENT
-                    }
-                }
-            }
-        };
-        self.set(&h(p::KIND), kind);
-        if deadline.tentative {
+        let parts = deadline.parts();
+        let number = |n: Option<u32>| n.map_or(Value::Empty, |n| Value::Integer(n.into()));
+        self.set(&h(p::KIND), parts.kind)
+            .set(&h(p::DATE), parts.date)
+            .set(
+                &h(p::PHASE),
+                parts.phase.as_ref().map_or("", |l| l.as_str()),
+            )
+            .set(&h(p::POINT), &parts.point)
+            .set(&h(p::EVENT), &parts.event)
+            .set(&h(p::DAYS), number(parts.days))
+            .set(&h(p::MONTHS), number(parts.months));
+        if parts.tentative {
             self.set(&h(p::TENTATIVE), layout::YES);
         }
         if let Some(text) = text {

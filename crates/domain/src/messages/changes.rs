@@ -201,3 +201,15 @@ pub fn phase_edit_error(e: &crate::phase_edit::EditError) -> String {
             .into(),
     }
 }
+
+/// Why a draft with errors cannot be validated.
+pub fn plan_has_errors(errors: usize) -> String {
+    let (n, what) = if errors == 1 {
+        ("un".to_owned(), "errore")
+    } else {
+        (errors.to_string(), "errori")
+    };
+    format!(
+        "Il piano ha {n} {what} da correggere prima della validazione: li elenca la pagina «Scrivi il piano»."
+    )
+}
