@@ -98,7 +98,9 @@ pub async fn tour(run: &Run) -> PlanId {
     run.disabled("capo", false).await;
     run.reset("capo", "$argon2id$nuova").await;
     // Two years on: the tour's callers may make the next year's plan themselves.
-    run.rollover(&revised, revised.year + 2).await;
+    let draft = run.rollover(&revised, revised.year + 2).await;
+    let plan = run.store.plan(&draft.id).await.unwrap();
+    run.edit_draft(&plan, draft.revision, &revised).await;
     id
 }
 

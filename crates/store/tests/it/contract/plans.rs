@@ -60,6 +60,37 @@ impl Run {
         saved
     }
 
+    /// Edits draft `plan` (saved at `revision`) in place: its title changed and its last
+    /// objective gone, read back as written at the next revision, the first phase's version
+    /// with it; the same edit on the old revision, or on a plan no longer a draft, is a
+    /// conflict with nothing written.
+    pub async fn edit_draft(&self, plan: &Plan, revision: i64, not_draft: &Plan) {
+        let id = plan.id().unwrap();
+        let mut next = plan.clone();
+        next.title = format!("{} (rivisto)", plan.title);
+        next.objectives.pop();
+        let change = serde_json::json!({ "edit": "header" });
+        let stamp = self.stamp("ada");
+        let edit = self
+            .store
+            .edit_draft(&id, &next, revision, change.clone(), &stamp);
+        let saved = self.write("plan.edit", |_| id.to_string(), edit).await;
+        assert_eq!(saved.revision, revision + 1, "{}", self.backend);
+        assert_eq!(self.store.plan(&id).await.unwrap(), next, "{}", self.backend);
+        if !next.objectives.is_empty() {
+            self.phases_start_at(&next, revision + 1).await;
+        }
+        let stale = self
+            .store
+            .edit_draft(&id, &next, revision, change.clone(), &stamp);
+        self.refuse(Refused::Conflict, stale).await;
+        let other = not_draft.id().unwrap();
+        let locked = self
+            .store
+            .edit_draft(&other, not_draft, self.store.revision(&other).await.unwrap(), change, &stamp);
+        self.refuse(Refused::Conflict, locked).await;
+    }
+
     /// The version of the first phase of the first objective is the plan's revision, and its
     /// fields are the document's.
     async fn phases_start_at(&self, plan: &Plan, revision: i64) {
