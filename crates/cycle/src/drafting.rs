@@ -150,23 +150,34 @@ impl Cycle {
             Err(e) => Err(e.into()),
         }
     }
+}
 
-    /// May `person` edit draft `id` — the whole (`unit` none) or the cards of `unit`? The plan
-    /// read fresh when they may.
-    pub async fn draft_for_edit(
+impl View {
+    /// May `actor` (`None`: the public) edit this draft — its structure (`unit` none) or the
+    /// cards of `unit`?
+    pub fn may_draft(
         &self,
-        id: &PlanId,
-        person: &Person,
+        actor: Option<&domain::Actor>,
         unit: Option<&domain::UnitId>,
-    ) -> Outcome<Arc<View>> {
+    ) -> Result<(), domain::Refusal> {
+        if self.day.is_some() {
+            return Err(domain::Refusal::PastDay);
+        }
         let action = match unit {
             Some(unit) => Action::EditCard { unit, day: None },
             None => Action::EditPlan,
         };
-        let view = self.for_action(id, person, action).await?;
-        if view.day.is_some() {
-            return Err(domain::Refusal::PastDay.into());
-        }
-        Ok(view)
+        domain::access::decide(actor, action, self.summary.state)
+    }
+
+    /// The units whose cards `actor` may edit in this draft (every unit for the planning
+    /// office).
+    pub fn draftable_units(&self, actor: Option<&domain::Actor>) -> Vec<&domain::UnitId> {
+        self.plan
+            .units
+            .iter()
+            .map(|u| &u.id)
+            .filter(|u| self.may_draft(actor, Some(u)).is_ok())
+            .collect()
     }
 }

@@ -231,8 +231,10 @@ fn check_objective(
         .phases
         .iter()
         .any(|p| p.weight_pct.is_some() && o.in_year_slice(p));
+    // An error: the card cannot be measured as written, and a plan with errors does not go
+    // to the Nucleo until the drafters mend it.
     if has_slice_weights && slice_sum != Decimal::ONE_HUNDRED {
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::error(
             Code::WeightsSum,
             format!("{path}.phases"),
             msg::weights_sum(id, plan.year, slice_sum),
@@ -732,6 +734,6 @@ mod tests {
             d.message,
             "Nell'obiettivo settore-a/A le incidenze delle fasi dell'annualità 2021 sommano a 90% invece che a 100%."
         );
-        assert_eq!(d.to_string(), "warning weights-sum at objectives[0].phases");
+        assert_eq!(d.to_string(), "error weights-sum at objectives[0].phases");
     }
 }

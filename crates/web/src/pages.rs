@@ -5,6 +5,7 @@ mod acts;
 mod audit;
 mod changes;
 mod diagnostics;
+mod draft;
 mod events;
 mod evidence;
 mod forms;
@@ -97,6 +98,22 @@ pub fn routes(r: Routes) -> Routes {
         .post(neutralise::save)
         .get(search::page)
         .get(diagnostics::page)
+        .get(draft::hub)
+        .post(draft::header)
+        .get(draft::strategy_page)
+        .post(draft::strategy)
+        .get(draft::codes_page)
+        .post(draft::codes)
+        .get(draft::new_unit_page)
+        .post(draft::add_unit)
+        .get(draft::unit_form)
+        .post(draft::edit_unit)
+        .post(draft::unit_place)
+        .get(draft::new_card_page)
+        .post(draft::add_card)
+        .get(draft::card_form)
+        .post(draft::edit_card)
+        .post(draft::card_place)
         .get(workbook::plan)
         .get(workbook::template)
 }

@@ -91,6 +91,22 @@ addresses! { AppError;
     Indicator "/piani/{plan}/obiettivi/{unit}/{label}/indicatori/{n}"
         { plan: PlanId, unit: String, label: String, n: Position };
     Search "/piani/{plan}/cerca" { plan: PlanId };
+    /// «Scrivi il piano»: the draft's structure and the cards each person may write.
+    Draft "/piani/{plan}/bozza" { plan: PlanId };
+    DraftHeader "/piani/{plan}/bozza/intestazione" { plan: PlanId };
+    DraftStrategy "/piani/{plan}/bozza/strategia" { plan: PlanId };
+    DraftCodes "/piani/{plan}/bozza/codifica" { plan: PlanId };
+    /// A new unit of the draft (its form, and where it is sent).
+    DraftUnits "/piani/{plan}/bozza/unita" { plan: PlanId };
+    DraftUnit "/piani/{plan}/bozza/unita/{unit}" { plan: PlanId, unit: String };
+    /// A unit moved up or down, or removed.
+    DraftUnitPlace "/piani/{plan}/bozza/unita/{unit}/posto" { plan: PlanId, unit: String };
+    /// A new card of the draft (its form, `?unita=` its unit, and where it is sent).
+    DraftCards "/piani/{plan}/bozza/obiettivi" { plan: PlanId };
+    DraftCard "/piani/{plan}/bozza/obiettivi/{unit}/{label}" { plan: PlanId, unit: String, label: String };
+    /// A card moved up or down among its unit's, or removed.
+    DraftCardPlace "/piani/{plan}/bozza/obiettivi/{unit}/{label}/posto"
+        { plan: PlanId, unit: String, label: String };
     Diagnostics "/piani/{plan}/diagnostica" { plan: PlanId };
 }
 
@@ -105,6 +121,8 @@ macro_rules! of_objective {
     )*};
 }
 of_objective!(
+    DraftCard,
+    DraftCardPlace,
     ObjectivePage,
     ObjectiveRequests,
     ObjectiveEvents,
@@ -140,7 +158,14 @@ in_plan!(
     UnitCalendar,
     ObjectivePage,
     Search,
-    Diagnostics
+    Diagnostics,
+    Draft,
+    DraftStrategy,
+    DraftCodes,
+    DraftUnits,
+    DraftUnit,
+    DraftCards,
+    DraftCard
 );
 
 /// The phase an address names, as the use cases look it up.

@@ -85,7 +85,7 @@ struct Grids {
 
 fn open(bytes: &[u8]) -> Result<Grids, Diagnostic> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| unreadable(&short(&e.to_string())))?;
+        .map_err(|_| unreadable("non è un file XLSX o ODS integro"))?;
     let mut grids = Grids::default();
     let names = book.sheet_names();
     for name in &names {
@@ -102,7 +102,7 @@ fn open(bytes: &[u8]) -> Result<Grids, Diagnostic> {
         };
         let range = book
             .worksheet_range(name)
-            .map_err(|e| unreadable(&short(&e.to_string())))?;
+            .map_err(|_| unreadable(&format!("il foglio «{}» è danneggiato", short(name))))?;
         grids
             .found
             .insert(sheet.name, grid(sheet, &range, &mut grids.findings));

@@ -247,8 +247,8 @@ fn import_reads_docx_and_odt_as_the_text_they_hold() {
 #[test]
 fn an_archive_that_is_no_text_document_is_refused_in_italian() {
     let dir = scratch("import-zip");
-    let doc = dir.join("foglio.xlsx");
-    std::fs::write(&doc, zip_of(&[("xl/workbook.xml", "<workbook/>")])).unwrap();
+    let doc = dir.join("archivio.zip");
+    std::fs::write(&doc, zip_of(&[("dati/note.txt", "appunti")])).unwrap();
     let run = import_to(&doc, &dir.join("p.json"), &[]);
     assert_eq!(run.status.code(), Some(2));
     let said = text(&run.stderr);

@@ -138,7 +138,7 @@ Il Direttore\n\nMario Rossi\n",
               phase 3 w=50 due=30 giorni da: approvazione del CdA "Entro 30 giorni dalla approvazione del CdA" resp=[] | Pubblicazione
               final: nessuna "Non prevedibile la data"
               indicators: []
-            warning weights-sum at objectives[1].phases (line 30)
+            error weights-sum at objectives[1].phases (line 30)
             warning weight-missing at objectives[1].phases[0].weight_pct (line 33)
             info unplaced-line at objectives[1] (line 40)
         "#]],
@@ -161,7 +161,7 @@ Visto di validazione: il Nucleo\n\nRiga dimenticata\n",
               final: nessuna ""
               indicators: []
             warning missing-field at objectives[0].final_deadline (line 3)
-            warning weights-sum at objectives[0].phases (line 3)
+            error weights-sum at objectives[0].phases (line 3)
             warning weight-unreadable at objectives[0].phases[0].weight_pct (line 6)
             warning deadline-unrecognised at objectives[0].phases[0].deadline (line 6)
             warning weight-missing at objectives[0].phases[0].weight_pct (line 6)

@@ -28,6 +28,10 @@ pub async fn tree(
         p class="occhiello" { "Anno " (plan.year) " · triennio " (plan.period.from) "–" (plan.period.to) }
         h1 { (plan.title) }
         (acts::panel(&v, actor.as_ref(), &viewer, history))
+        @if v.may_draft(actor.as_ref(), None).is_ok() || !v.draftable_units(actor.as_ref()).is_empty() {
+            p class="azione" { a href=(paths::Draft { plan: v.id().clone() }) { "Scrivi il piano" }
+                " — la bozza: titolo e triennio, strategia, unità e schede degli obiettivi." }
+        }
         @if decide(actor.as_ref(), Action::CreatePlan, v.summary.state).is_ok() {
             p { a href=(paths::new_year(v.id())) { "Nuovo piano dall'anno precedente" } }
         }

@@ -8,6 +8,7 @@ mod access;
 mod api;
 mod browser;
 mod changes;
+mod drafting;
 mod fragments;
 mod hostile;
 mod lifecycle;

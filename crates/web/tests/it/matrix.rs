@@ -244,6 +244,42 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             _ => by(&[Admin], 200),
         },
         ("POST", "/piani/{plan}/nuovo-anno") => by(&[Admin], 422),
+        // Writing the draft: its pages to the planning office (the hub and a card's form to
+        // the unit's head too) while drafting; afterwards out of turn. Saves name a version
+        // that never was: the conflict (409) to whom they are open.
+        (
+            "GET",
+            "/piani/{plan}/bozza/strategia"
+            | "/piani/{plan}/bozza/codifica"
+            | "/piani/{plan}/bozza/unita"
+            | "/piani/{plan}/bozza/unita/{unit}"
+            | "/piani/{plan}/bozza/obiettivi",
+        ) => match state {
+            Draft if !signed => 404,
+            Draft => by(&[Admin], 200),
+            _ => out_of_turn,
+        },
+        ("GET", "/piani/{plan}/bozza" | "/piani/{plan}/bozza/obiettivi/{unit}/{label}") => {
+            match state {
+                Draft if !signed => 404,
+                Draft => by(&[Admin, Head], 200),
+                _ => out_of_turn,
+            }
+        }
+        (
+            "POST",
+            "/piani/{plan}/bozza/intestazione"
+            | "/piani/{plan}/bozza/strategia"
+            | "/piani/{plan}/bozza/codifica"
+            | "/piani/{plan}/bozza/unita"
+            | "/piani/{plan}/bozza/unita/{unit}"
+            | "/piani/{plan}/bozza/unita/{unit}/posto"
+            | "/piani/{plan}/bozza/obiettivi"
+            | "/piani/{plan}/bozza/obiettivi/{unit}/{label}/posto",
+        ) => when(state == Draft, by(&[Admin], 409)),
+        ("POST", "/piani/{plan}/bozza/obiettivi/{unit}/{label}") => {
+            when(state == Draft, by(&[Admin, Head], 409))
+        }
         // Evidence goes as multipart, with its token in the address: a urlencoded form
         // carries none the guard can read, so it is refused before anything else.
         ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati") => signed_in(403),

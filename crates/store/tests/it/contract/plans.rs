@@ -76,7 +76,12 @@ impl Run {
             .edit_draft(&id, &next, revision, change.clone(), &stamp);
         let saved = self.write("plan.edit", |_| id.to_string(), edit).await;
         assert_eq!(saved.revision, revision + 1, "{}", self.backend);
-        assert_eq!(self.store.plan(&id).await.unwrap(), next, "{}", self.backend);
+        assert_eq!(
+            self.store.plan(&id).await.unwrap(),
+            next,
+            "{}",
+            self.backend
+        );
         if !next.objectives.is_empty() {
             self.phases_start_at(&next, revision + 1).await;
         }
@@ -85,9 +90,13 @@ impl Run {
             .edit_draft(&id, &next, revision, change.clone(), &stamp);
         self.refuse(Refused::Conflict, stale).await;
         let other = not_draft.id().unwrap();
-        let locked = self
-            .store
-            .edit_draft(&other, not_draft, self.store.revision(&other).await.unwrap(), change, &stamp);
+        let locked = self.store.edit_draft(
+            &other,
+            not_draft,
+            self.store.revision(&other).await.unwrap(),
+            change,
+            &stamp,
+        );
         self.refuse(Refused::Conflict, locked).await;
     }
 
