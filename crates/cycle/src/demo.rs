@@ -46,6 +46,8 @@ pub struct Played {
     pub rounds: usize,
     /// The version the approved change made.
     pub version: Option<i64>,
+    /// The next year's draft the planning office made from the plan once published.
+    pub next: Option<PlanId>,
 }
 
 fn day(year: i32, month: u32, d: u32) -> NaiveDate {
@@ -350,6 +352,20 @@ impl Cycle {
             })
             .filter(|k| !reported.contains(k))
             .count();
+        // The year closed, the planning office starts the next one from it: the objectives
+        // that continue, as a draft to write («Scrivi il piano»).
+        progress("bozza del piano dell'anno dopo");
+        let next = self
+            .rollover(
+                plan,
+                Some(&cast.admin),
+                y + 1,
+                crate::Keep::Ticked,
+                false,
+                &stamp(&cast.admin, day(y + 1, 4, 20), 10),
+            )
+            .await?;
+        played.next = next.saved.map(|s| s.id);
         Ok(played)
     }
 

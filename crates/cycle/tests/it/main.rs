@@ -121,6 +121,15 @@ async fn the_demonstration_year_plays_to_publication_through_the_use_cases() {
             "{b}: {played:?}"
         );
         assert!(played.version.is_some(), "{b}: the change made a version");
+        // And the next year's draft, made from it by the planning office.
+        let next = played.next.clone().unwrap_or_else(|| panic!("{b}: no draft"));
+        let (draft, _) = cycle.view(&next, Some(&cast.admin), true).await.unwrap();
+        assert_eq!(
+            (draft.summary.state, draft.plan.year),
+            (PlanState::Draft, 2022),
+            "{b}"
+        );
+        assert!(!draft.plan.objectives.is_empty(), "{b}");
 
         let (view, _) = cycle.view(&plan, None, true).await.unwrap();
         assert_eq!(view.summary.state, PlanState::Published, "{b}");
