@@ -197,17 +197,20 @@ fn import(
 ) -> Result<ExitCode> {
     let bytes =
         std::fs::read(file).with_context(|| format!("impossibile leggere {}", file.display()))?;
-    let (plan, diagnostics) = if is_workbook(file, &bytes) {
-        read_workbook(&bytes)?
-    } else {
-        let text = output::read_text(file)?;
-        if text.trim_start().starts_with('{') {
-            read_plan_json(&text)?
-        } else {
-            let result = import::import_text(&text);
-            (result.plan, result.diagnostics)
+    let read = cycle::documents::read(&file.to_string_lossy(), &bytes).map_err(|e| {
+        let mut s = String::new();
+        for d in &e.findings {
+            s.push_str(&output::diagnostic_line(d));
         }
-    };
+        anyhow::anyhow!("{}:\n{s}", e.message)
+    })?;
+    if read.replaced {
+        output::stderr(&format!(
+            "attenzione: {} non è in UTF-8; i caratteri non leggibili sono stati sostituiti.\n",
+            file.display()
+        ));
+    }
+    let (plan, diagnostics) = (read.plan, read.diagnostics);
     let mut plan_json = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
     plan_json.push('\n');
     match out {
@@ -234,47 +237,4 @@ fn import(
         output::stderr(&text)
     }
     Ok(output::exit_code(&diagnostics))
-}
-
-/// Whether a file is a spreadsheet: by its content (XLSX, ODS), or by its name when the
-/// content does not say.
-fn is_workbook(file: &std::path::Path, bytes: &[u8]) -> bool {
-    match infer::get(bytes).map(|k| k.extension()) {
-        Some("xlsx" | "ods") => true,
-        Some(_) => false,
-        None => file
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("ods")),
-    }
-}
-
-/// A workbook given to `import`: its plan with every finding, or why there is none.
-fn read_workbook(bytes: &[u8]) -> Result<(domain::Plan, Vec<domain::Diagnostic>)> {
-    let read = workbook::read(bytes);
-    match read.plan {
-        Some(plan) => Ok((plan, read.diagnostics)),
-        None => {
-            let mut s = String::new();
-            for d in &read.diagnostics {
-                s.push_str(&output::diagnostic_line(d));
-            }
-            anyhow::bail!("il foglio di calcolo non contiene un piano leggibile:\n{s}")
-        }
-    }
-}
-
-/// A `pegaso.plan/1` document given to `import`: checked like `pegaso check` does.
-fn read_plan_json(text: &str) -> Result<(domain::Plan, Vec<domain::Diagnostic>)> {
-    let diagnostics = check::check_text(text);
-    match serde_json::from_str::<domain::Plan>(text) {
-        Ok(plan) => Ok((plan, diagnostics)),
-        Err(_) => {
-            let mut s = String::new();
-            for d in &diagnostics {
-                s.push_str(&output::diagnostic_line(d));
-            }
-            anyhow::bail!("il file non è un piano pegaso.plan/1 valido:\n{s}")
-        }
-    }
 }

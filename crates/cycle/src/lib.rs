@@ -7,7 +7,9 @@
 pub mod accounts;
 mod acts;
 mod changes;
+pub mod creation;
 pub mod demo;
+pub mod documents;
 mod monitoring;
 mod phases;
 mod plans;

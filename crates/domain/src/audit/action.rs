@@ -11,6 +11,8 @@ pub enum AuditAction {
     PlanReplace,
     /// A new plan made from an earlier year's (`rollover`).
     PlanRollover,
+    /// A new plan made in the browser from nothing (the planning office's «Nuovo piano»).
+    PlanCreate,
     /// An act of the plan's lifecycle.
     PlanAct(ActKind),
     PlanScoring,
@@ -46,6 +48,7 @@ const CODES: &[(AuditAction, &str)] = &[
     (AuditAction::PlanImport, "plan.import"),
     (AuditAction::PlanReplace, "plan.replace"),
     (AuditAction::PlanRollover, "plan.rollover"),
+    (AuditAction::PlanCreate, "plan.create"),
     (AuditAction::PlanScoring, "plan.scoring"),
     (AuditAction::PhaseEdit, "phase.edit"),
     (AuditAction::PhaseEvidence, "phase.evidence"),
