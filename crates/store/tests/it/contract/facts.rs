@@ -99,6 +99,10 @@ pub async fn tour(run: &Run) -> PlanId {
     run.reset("capo", "$argon2id$nuova").await;
     // Two years on: the tour's callers may make the next year's plan themselves.
     run.rollover(&revised, revised.year + 2).await;
+    // And the planning office starts plans of later years, from nothing and from a document.
+    run.create(&revised, revised.year + 3, None).await;
+    run.create(&revised, revised.year + 4, Some("piano.xlsx"))
+        .await;
     id
 }
 
