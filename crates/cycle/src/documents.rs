@@ -222,8 +222,8 @@ mod tests {
             Kind::Text
         );
         assert_eq!(kind("x.txt", b"%PDF-1.4\n%\xe2\xe3"), Kind::Other("pdf"));
-        let read = read("x.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err();
-        assert!(read.message.contains("PNG"), "{}", read.message);
+        let png = read("x.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err();
+        assert!(png.message.contains("PNG"), "{}", png.message);
         let json = read("p.json", b"{ not json").unwrap_err();
         assert_eq!(json.kind, Kind::Json);
         assert!(json.findings[0].message.contains("riga 1"));
