@@ -169,6 +169,12 @@ mod tests {
             body_limit("/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati")
                 > EVIDENCE_MAX_BYTES
         );
+        assert!(body_limit("/piani/nuovo/documento") > cycle::documents::MAX_BYTES);
+        assert_eq!(
+            upload_limit("/piani/nuovo/documento"),
+            Some(cycle::documents::MAX_BYTES)
+        );
+        assert_eq!(upload_limit("/piani/nuovo"), None);
         assert_eq!(plan_in("/piani/roma-2021/atti"), Some("roma-2021"));
         assert_eq!(plan_in("/api/v1/plans/roma-2021/acts"), Some("roma-2021"));
         assert_eq!(plan_in("/persone"), None);

@@ -217,6 +217,25 @@ async fn the_planning_office_starts_plans_from_nothing_and_from_documents() {
                 .contains("Il file non è un piano pegaso.plan/1 valido."),
             "{b}"
         );
+        // Over the limit: refused as it arrives, or, when the form announces more than it
+        // may hold, as it is announced, before it is read.
+        let max = cycle::documents::MAX_BYTES;
+        let r = admin
+            .upload(UPLOAD, "grande.txt", &vec![b'a'; max + 1])
+            .await;
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Il file supera i 20,0 MB."),
+            "{b}"
+        );
+        let r = admin
+            .upload(UPLOAD, "grande.txt", &vec![b'a'; max + 70 * 1024])
+            .await;
+        assert_eq!(r.status(), 413, "{b}");
+        assert!(r.text().await.unwrap().contains("supera il limite di 20"), "{b}");
         assert_eq!(app.store.plans().await.unwrap().len(), count, "{b}");
         app.stop().await;
     }
