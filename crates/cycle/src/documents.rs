@@ -51,12 +51,15 @@ pub fn kind(name: &str, bytes: &[u8]) -> Kind {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
+    let named_workbook = matches!(extension.as_str(), "xlsx" | "ods");
     match infer::get(bytes).map(|k| k.extension()) {
         Some("xlsx" | "ods") => Kind::Workbook,
         Some("docx" | "odt") => Kind::Office,
+        // Some spreadsheets look like any archive at first: their name says.
+        Some("zip") if named_workbook => Kind::Workbook,
         Some(other @ ("doc" | "pdf" | "zip" | "png" | "jpg" | "gif")) => Kind::Other(other),
         Some(other) if !is_text(bytes) => Kind::Other(other),
-        _ if matches!(extension.as_str(), "xlsx" | "ods") => Kind::Workbook,
+        _ if named_workbook => Kind::Workbook,
         _ if String::from_utf8_lossy(bytes).trim_start().starts_with('{') => Kind::Json,
         _ => Kind::Text,
     }
@@ -222,6 +225,9 @@ mod tests {
             Kind::Text
         );
         assert_eq!(kind("x.txt", b"%PDF-1.4\n%\xe2\xe3"), Kind::Other("pdf"));
+        let zip = b"PK\x03\x04\x14\0\0\0\0\0";
+        assert_eq!(kind("piano.ods", zip), Kind::Workbook);
+        assert_eq!(kind("archivio.zip", zip), Kind::Other("zip"));
         let png = read("x.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err();
         assert!(png.message.contains("PNG"), "{}", png.message);
         let json = read("p.json", b"{ not json").unwrap_err();

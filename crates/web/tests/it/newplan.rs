@@ -235,7 +235,10 @@ async fn the_planning_office_starts_plans_from_nothing_and_from_documents() {
             .upload(UPLOAD, "grande.txt", &vec![b'a'; max + 70 * 1024])
             .await;
         assert_eq!(r.status(), 413, "{b}");
-        assert!(r.text().await.unwrap().contains("supera il limite di 20"), "{b}");
+        assert!(
+            r.text().await.unwrap().contains("supera il limite di 20"),
+            "{b}"
+        );
         assert_eq!(app.store.plans().await.unwrap().len(), count, "{b}");
         app.stop().await;
     }
