@@ -197,20 +197,22 @@ fn import(
     db: Option<&str>,
     replace: bool,
 ) -> Result<ExitCode> {
-    let bytes = output::read_bytes(file)?;
-    let (plan, diagnostics) = match Input::of(file, &bytes) {
-        Input::Workbook => read_workbook(&bytes)?,
-        Input::Office => {
-            let result = import::import_office(&bytes)
-                .with_context(|| format!("impossibile importare {}", file.display()))?;
-            (result.plan, result.diagnostics)
+    let bytes =
+        std::fs::read(file).with_context(|| format!("impossibile leggere {}", file.display()))?;
+    let read = cycle::documents::read(&file.to_string_lossy(), &bytes).map_err(|e| {
+        let mut s = String::new();
+        for d in &e.findings {
+            s.push_str(&output::diagnostic_line(d));
         }
-        Input::Json => read_plan_json(&output::decode(file, bytes))?,
-        Input::Text => {
-            let result = import::import_text(&output::decode(file, bytes));
-            (result.plan, result.diagnostics)
-        }
-    };
+        anyhow::anyhow!("{}:\n{s}", e.message)
+    })?;
+    if read.replaced {
+        output::stderr(&format!(
+            "attenzione: {} non è in UTF-8; i caratteri non leggibili sono stati sostituiti.\n",
+            file.display()
+        ));
+    }
+    let (plan, diagnostics) = (read.plan, read.diagnostics);
     let mut plan_json = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
     plan_json.push('\n');
     match out {
@@ -237,69 +239,4 @@ fn import(
         output::stderr(&text)
     }
     Ok(output::exit_code(&diagnostics))
-}
-
-/// A workbook given to `import`: its plan with every finding, or why there is none.
-fn read_workbook(bytes: &[u8]) -> Result<(domain::Plan, Vec<domain::Diagnostic>)> {
-    let read = workbook::read(bytes);
-    match read.plan {
-        Some(plan) => Ok((plan, read.diagnostics)),
-        None => {
-            let mut s = String::new();
-            for d in &read.diagnostics {
-                s.push_str(&output::diagnostic_line(d));
-            }
-            anyhow::bail!("il foglio di calcolo non contiene un piano leggibile:\n{s}")
-        }
-    }
-}
-
-/// What a file given to `import` is, from its first bytes.
-enum Input {
-    /// A workbook, XLSX or ODS: told by its content, or by its name when the content does not
-    /// say (`workbook::read` refuses what is none).
-    Workbook,
-    /// A ZIP archive: a DOCX or ODT document (`import_office` refuses other archives).
-    Office,
-    /// A `pegaso.plan/1` document.
-    Json,
-    /// The text of a PEG.
-    Text,
-}
-
-impl Input {
-    fn of(file: &std::path::Path, bytes: &[u8]) -> Input {
-        let named = |ext: &str| {
-            file.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case(ext))
-        };
-        let kind = infer::get(bytes).map(|k| k.extension());
-        if matches!(kind, Some("xlsx" | "ods"))
-            || (!matches!(kind, Some("docx" | "odt")) && (named("xlsx") || named("ods")))
-        {
-            Input::Workbook
-        } else if import::is_zip(bytes) {
-            Input::Office
-        } else if bytes.trim_ascii_start().starts_with(b"{") {
-            Input::Json
-        } else {
-            Input::Text
-        }
-    }
-}
-
-/// A `pegaso.plan/1` document given to `import`: checked like `pegaso check` does.
-fn read_plan_json(text: &str) -> Result<(domain::Plan, Vec<domain::Diagnostic>)> {
-    let diagnostics = check::check_text(text);
-    match serde_json::from_str::<domain::Plan>(text) {
-        Ok(plan) => Ok((plan, diagnostics)),
-        Err(_) => {
-            let mut s = String::new();
-            for d in &diagnostics {
-                s.push_str(&output::diagnostic_line(d));
-            }
-            anyhow::bail!("il file non è un piano pegaso.plan/1 valido:\n{s}")
-        }
-    }
 }

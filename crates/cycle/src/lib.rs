@@ -7,8 +7,10 @@
 pub mod accounts;
 mod acts;
 mod changes;
+pub mod creation;
 pub mod demo;
 mod drafting;
+pub mod documents;
 mod monitoring;
 mod phases;
 mod plans;

@@ -198,6 +198,7 @@ pub fn audit_action(action: &str) -> String {
         A::PlanReplace => "piano sostituito da una nuova importazione",
         A::PlanRollover => "piano fatto dall'anno precedente",
         A::PlanEdit => "bozza del piano modificata",
+        A::PlanCreate => "piano nuovo creato",
         A::PlanScoring => "regole di misurazione cambiate",
         A::PhaseEdit => "fase modificata",
         A::PhaseEvidence => "documento allegato a una fase",

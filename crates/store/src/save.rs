@@ -23,6 +23,16 @@ struct Owner {
     revision: i64,
 }
 
+/// Where a saved plan comes from, for its audit entry.
+enum Origin<'a> {
+    /// An import by whoever holds the database (the command line), new or replacing a draft.
+    Import,
+    /// The draft of a later year made from this plan, with what was carried.
+    Rollover(&'a domain::PlanId, serde_json::Value),
+    /// A new plan made by a person: from nothing, or from the document named.
+    New(Option<&'a str>),
+}
+
 fn position(i: usize) -> i64 {
     i64::try_from(i).unwrap_or(i64::MAX)
 }
@@ -37,7 +47,8 @@ impl Store {
         replace: bool,
         stamp: &Stamp,
     ) -> Result<PlanSummary> {
-        self.save(plan, diagnostics, replace, None, stamp).await
+        self.save(plan, diagnostics, replace, Origin::Import, stamp)
+            .await
     }
 
     /// Saves a new draft made from plan `from` of an earlier year (`domain::rollover`), with
@@ -51,7 +62,28 @@ impl Store {
         details: serde_json::Value,
         stamp: &Stamp,
     ) -> Result<PlanSummary> {
-        self.save(plan, diagnostics, false, Some((from, details)), stamp)
+        self.save(
+            plan,
+            diagnostics,
+            false,
+            Origin::Rollover(from, details),
+            stamp,
+        )
+        .await
+    }
+
+    /// Saves a new plan made by a person (the planning office's «Nuovo piano»): from nothing
+    /// (`document: None`, audited `plan.create`) or from the document named `document`
+    /// (audited `plan.import`, with its name), with the diagnostics of reading it. Never
+    /// replaces: when the entity has a plan for that year already, a `Conflict`.
+    pub async fn save_new(
+        &self,
+        plan: &Plan,
+        diagnostics: &[Diagnostic],
+        document: Option<&str>,
+        stamp: &Stamp,
+    ) -> Result<PlanSummary> {
+        self.save(plan, diagnostics, false, Origin::New(document), stamp)
             .await
     }
 
@@ -182,7 +214,7 @@ impl Store {
         plan: &Plan,
         diagnostics: &[Diagnostic],
         replace: bool,
-        from: Option<(&domain::PlanId, serde_json::Value)>,
+        origin: Origin<'_>,
         stamp: &Stamp,
     ) -> Result<PlanSummary> {
         let slug = plan.id().map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -279,14 +311,19 @@ impl Store {
             "title": plan.title, "year": plan.year, "units": plan.units.len(),
             "objectives": plan.objectives.len(), "revision": revision,
         });
-        let action = match &from {
-            Some((source, details)) => {
+        let action = match origin {
+            Origin::Rollover(source, details) => {
                 after["from"] = serde_json::json!(source.as_str());
-                after["carried"] = details.clone();
+                after["carried"] = details;
                 AuditAction::PlanRollover
             }
-            None if revision > 1 => AuditAction::PlanReplace,
-            None => AuditAction::PlanImport,
+            Origin::New(Some(document)) => {
+                after["document"] = serde_json::json!(document);
+                AuditAction::PlanImport
+            }
+            Origin::New(None) => AuditAction::PlanCreate,
+            Origin::Import if revision > 1 => AuditAction::PlanReplace,
+            Origin::Import => AuditAction::PlanImport,
         };
         crate::audit::append(
             &mut writer.tx,

@@ -32,7 +32,18 @@ pub fn body_limit(route: &str) -> usize {
         // The scoring rules: JSON of up to 100,000 characters, percent-encoded.
         paths::Scores::PATH => 1024 * 1024,
         paths::PhaseEvidence::PATH => EVIDENCE_MAX_BYTES + BODY_LIMIT,
+        paths::NewPlanDocument::PATH => cycle::documents::MAX_BYTES + BODY_LIMIT,
         _ => BODY_LIMIT,
+    }
+}
+
+/// The largest file the route takes, for a route that takes one: its form sends the CSRF
+/// token in the address, to be checked before a byte of the body is read.
+fn upload_limit(route: &str) -> Option<usize> {
+    match route {
+        paths::PhaseEvidence::PATH => Some(EVIDENCE_MAX_BYTES),
+        paths::NewPlanDocument::PATH => Some(cycle::documents::MAX_BYTES),
+        _ => None,
     }
 }
 
@@ -87,11 +98,7 @@ pub async fn writes(State(state): State<AppState>, req: Request, next: Next) -> 
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         // For a file, the limit people read is the file's (the form around it is not theirs).
-        let max = if takes_upload(&route) {
-            EVIDENCE_MAX_BYTES
-        } else {
-            limit
-        };
+        let max = upload_limit(&route).unwrap_or(limit);
         return refuse(
             api,
             AppError::TooLarge {
@@ -109,7 +116,7 @@ pub async fn writes(State(state): State<AppState>, req: Request, next: Next) -> 
         } else {
             match Viewer::from_request_parts(&mut parts, &state).await {
                 Ok(viewer) => {
-                    if takes_upload(&route)
+                    if upload_limit(&route).is_some()
                         && viewer.0.is_some()
                         && let Err(e) = viewer.checked(address_token(&parts))
                     {
@@ -123,7 +130,10 @@ pub async fn writes(State(state): State<AppState>, req: Request, next: Next) -> 
         let Some(person) = person else {
             return refuse(api, AppError::SignIn);
         };
-        if let (Some(entity), Some(plan)) = (person.entity.as_deref(), plan_in(&path))
+        // Only an address with a plan in it names one (`/piani/nuovo` does not).
+        let plan = Some(&path).filter(|_| route.contains("{plan}"));
+        if let (Some(entity), Some(plan)) =
+            (person.entity.as_deref(), plan.and_then(|p| plan_in(p)))
             && !plan_of(entity, plan)
         {
             return refuse(
@@ -136,12 +146,6 @@ pub async fn writes(State(state): State<AppState>, req: Request, next: Next) -> 
     }
     let body = Body::new(Limited::new(body, limit));
     next.run(Request::from_parts(parts, body)).await
-}
-
-/// Whether the route takes a file: its form sends the CSRF token in the address, to be
-/// checked before a byte of the body is read.
-fn takes_upload(route: &str) -> bool {
-    route.ends_with("/allegati")
 }
 
 /// The `csrf` value of the address's query.
@@ -165,6 +169,12 @@ mod tests {
             body_limit("/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati")
                 > EVIDENCE_MAX_BYTES
         );
+        assert!(body_limit("/piani/nuovo/documento") > cycle::documents::MAX_BYTES);
+        assert_eq!(
+            upload_limit("/piani/nuovo/documento"),
+            Some(cycle::documents::MAX_BYTES)
+        );
+        assert_eq!(upload_limit("/piani/nuovo"), None);
         assert_eq!(plan_in("/piani/roma-2021/atti"), Some("roma-2021"));
         assert_eq!(plan_in("/api/v1/plans/roma-2021/acts"), Some("roma-2021"));
         assert_eq!(plan_in("/persone"), None);

@@ -13,6 +13,7 @@ mod home;
 mod indicator;
 mod layout;
 mod neutralise;
+mod newplan;
 mod objective;
 mod people;
 mod phase;
@@ -70,6 +71,9 @@ pub fn routes(r: Routes) -> Routes {
         .get(audit::page)
         .get(audit::export::<paths::LogCsv>)
         .get(audit::export::<paths::LogJson>)
+        .get(newplan::page)
+        .post(newplan::create)
+        .post(newplan::upload)
         .get(plan::tree)
         .post(acts::perform)
         .get(rollover::page)

@@ -55,6 +55,10 @@ addresses! { AppError;
     LogJson "/registro.json";
     /// The blank workbook to fill in with a plan (docs/xlsx.md).
     WorkbookTemplate "/modello-piano.xlsx";
+    /// «Nuovo piano»: the planning office starts a plan from nothing (its form posts here).
+    NewPlan "/piani/nuovo";
+    /// A document made into a new plan (multipart, the form's token in the address).
+    NewPlanDocument "/piani/nuovo/documento";
     Plan "/piani/{plan}" { plan: PlanId };
     /// The plan as a workbook, one sheet per kind (docs/xlsx.md).
     PlanWorkbook "/piani/{plan}/piano.xlsx" { plan: PlanId };

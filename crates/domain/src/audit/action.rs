@@ -13,6 +13,8 @@ pub enum AuditAction {
     PlanRollover,
     /// An edit of a draft in the browser (`drafting`).
     PlanEdit,
+    /// A new plan made in the browser from nothing (the planning office's «Nuovo piano»).
+    PlanCreate,
     /// An act of the plan's lifecycle.
     PlanAct(ActKind),
     PlanScoring,
@@ -49,6 +51,7 @@ const CODES: &[(AuditAction, &str)] = &[
     (AuditAction::PlanReplace, "plan.replace"),
     (AuditAction::PlanRollover, "plan.rollover"),
     (AuditAction::PlanEdit, "plan.edit"),
+    (AuditAction::PlanCreate, "plan.create"),
     (AuditAction::PlanScoring, "plan.scoring"),
     (AuditAction::PhaseEdit, "phase.edit"),
     (AuditAction::PhaseEvidence, "phase.evidence"),

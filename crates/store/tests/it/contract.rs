@@ -402,7 +402,7 @@ fn moved(b: &str, action: &str, plan: Option<&str>, before: &[PlanSummary], afte
         .map(|p| p.id.as_str())
         .collect();
     let expected: Vec<&str> = match (action, plan) {
-        ("plan.import" | "plan.rollover", Some(plan)) => vec![plan],
+        ("plan.import" | "plan.rollover" | "plan.create", Some(plan)) => vec![plan],
         _ => vec![],
     };
     assert_eq!(added, expected, "{b}: the plans {action} added");

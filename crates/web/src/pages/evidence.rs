@@ -73,23 +73,29 @@ fn bad_upload() -> AppError {
     )
 }
 
-/// A multipart field's bytes, up to `max`; more is refused as it arrives, not once read.
-async fn bounded(
+/// A multipart field's bytes, up to `max` (`words`: the limit as people read it, `10 MB`);
+/// more is refused as it arrives, not once read.
+pub(super) async fn bounded(
     field: &mut axum::extract::multipart::Field<'_>,
     max: usize,
+    words: &str,
 ) -> Result<Vec<u8>, AppError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge {
-                max_bytes: Some(MAX_BYTES),
+                max_bytes: Some(max),
             }
         } else {
-            bad_upload()
+            AppError::Unprocessable(format!(
+                "Il documento non è arrivato intero (al massimo {words}): riprovare."
+            ))
         }
     })? {
         if bytes.len() + chunk.len() > max {
-            return Err(AppError::Unprocessable("Il file supera i 10 MB.".into()));
+            return Err(AppError::Unprocessable(format!(
+                "Il file supera i {words}."
+            )));
         }
         bytes.extend_from_slice(&chunk);
     }
@@ -119,10 +125,10 @@ pub async fn upload(
     while let Some(mut field) = multipart.next_field().await.map_err(|_| bad_upload())? {
         if field.name() == Some("file") && file.is_none() {
             let name = field.file_name().unwrap_or_default().to_owned();
-            file = Some((name, bounded(&mut field, MAX_BYTES).await?));
+            file = Some((name, bounded(&mut field, MAX_BYTES, "10 MB").await?));
         } else {
             // Other fields (the token a form may still carry) are read past, bounded too.
-            bounded(&mut field, 64 * 1024).await?;
+            bounded(&mut field, 64 * 1024, "64 kB").await?;
         }
     }
     let (name, content) = file.unwrap_or_default();

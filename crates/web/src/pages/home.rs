@@ -78,10 +78,17 @@ pub async fn page(
             Err(e) => return Err(e),
         }
     }
+    let planning_office = viewer
+        .person()
+        .is_some_and(|p| cycle::creation::may_create_plan(p).is_ok());
     let body = html! {
         h1 { "I piani della performance" }
+        @if planning_office {
+            p { a href=(paths::NewPlan) { "Nuovo piano" } ": da zero, da un documento o dall'anno precedente." }
+        }
         @if views.is_empty() && unseen.is_empty() {
-            p { "Nessun piano nel database. Importarne uno con " code { "pegaso import FILE --db …" } "." }
+            p { "Nessun piano nel database."
+                @if !planning_office { " Importarne uno con " code { "pegaso import FILE --db …" } "." } }
         }
         @if !unseen.is_empty() {
             section aria-labelledby="in-preparazione" {

@@ -14,6 +14,7 @@ mod hostile;
 mod lifecycle;
 mod matrix;
 mod monitoring;
+mod newplan;
 mod openapi;
 mod pages;
 mod rollover;

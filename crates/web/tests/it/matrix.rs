@@ -280,6 +280,13 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
         ("POST", "/piani/{plan}/bozza/obiettivi/{unit}/{label}") => {
             when(state == Draft, by(&[Admin, Head], 409))
         }
+        // «Nuovo piano» is the planning office's, in whatever state the other plans are; the
+        // public is asked to sign in. An empty form is refused as such (422), nothing made; a
+        // document goes as multipart with its token in the address, so a urlencoded form is
+        // refused before anything else.
+        ("GET", "/piani/nuovo") => by(&[Admin], 200),
+        ("POST", "/piani/nuovo") => by(&[Admin], 422),
+        ("POST", "/piani/nuovo/documento") => signed_in(403),
         // Evidence goes as multipart, with its token in the address: a urlencoded form
         // carries none the guard can read, so it is refused before anything else.
         ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati") => signed_in(403),

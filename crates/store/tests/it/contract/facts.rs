@@ -101,6 +101,10 @@ pub async fn tour(run: &Run) -> PlanId {
     let draft = run.rollover(&revised, revised.year + 2).await;
     let plan = run.store.plan(&draft.id).await.unwrap();
     run.edit_draft(&plan, draft.revision, &revised).await;
+    // And the planning office starts plans of later years, from nothing and from a document.
+    run.create(&revised, revised.year + 3, None).await;
+    run.create(&revised, revised.year + 4, Some("piano.xlsx"))
+        .await;
     id
 }
 

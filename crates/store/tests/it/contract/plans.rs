@@ -98,6 +98,42 @@ impl Run {
             &stamp,
         );
         self.refuse(Refused::Conflict, locked).await;
+    /// Saves `plan` with year `year` as a new plan made by a person: from nothing (its units
+    /// and objectives dropped: `plan.create`) or from the document named (`plan.import`, the
+    /// name in the entry); read back equal; a second time is a conflict, with nothing written.
+    pub async fn create(&self, plan: &Plan, year: i32, document: Option<&str>) -> PlanSummary {
+        let mut new = plan.clone();
+        new.year = year;
+        if document.is_none() {
+            new.units.clear();
+            new.objectives.clear();
+            new.strategy.clear();
+            new.responsibles.clear();
+            new.customer_satisfaction.clear();
+        }
+        let id = new.id().unwrap();
+        let stamp = self.stamp("ada");
+        let save = self.store.save_new(&new, &[], document, &stamp);
+        let action = if document.is_some() {
+            "plan.import"
+        } else {
+            "plan.create"
+        };
+        let saved = self.write(action, |_| id.to_string(), save).await;
+        assert_eq!((saved.year, saved.revision), (year, 1), "{}", self.backend);
+        assert_eq!(saved.state, PlanState::Draft, "{}", self.backend);
+        assert_eq!(json(&self.store.plan(&id).await.unwrap()), json(&new));
+        let after = self.entry().after.unwrap();
+        let said: serde_json::Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(
+            said.get("document").and_then(|d| d.as_str()),
+            document,
+            "{}",
+            self.backend
+        );
+        let again = self.store.save_new(&new, &[], document, &stamp);
+        self.refuse(Refused::Conflict, again).await;
+        saved
     }
 
     /// The version of the first phase of the first objective is the plan's revision, and its
