@@ -98,6 +98,8 @@ impl Run {
             &stamp,
         );
         self.refuse(Refused::Conflict, locked).await;
+    }
+
     /// Saves `plan` with year `year` as a new plan made by a person: from nothing (its units
     /// and objectives dropped: `plan.create`) or from the document named (`plan.import`, the
     /// name in the entry); read back equal; a second time is a conflict, with nothing written.
