@@ -122,7 +122,10 @@ async fn the_demonstration_year_plays_to_publication_through_the_use_cases() {
         );
         assert!(played.version.is_some(), "{b}: the change made a version");
         // And the next year's draft, made from it by the planning office.
-        let next = played.next.clone().unwrap_or_else(|| panic!("{b}: no draft"));
+        let next = played
+            .next
+            .clone()
+            .unwrap_or_else(|| panic!("{b}: no draft"));
         let (draft, _) = cycle.view(&next, Some(&cast.admin), true).await.unwrap();
         assert_eq!(
             (draft.summary.state, draft.plan.year),

@@ -186,6 +186,8 @@ async fn public_pages_say_what_the_demonstration_year_left() {
         &[
             ("/?dal=2021-06-15&al=2021-06-30", 200, MAIN, expect![[r#"
                 I piani della performance
+                Piani in preparazione
+                Un piano è in preparazione: i piani sono pubblici dopo l'approvazione della Giunta. Chi vi lavora può accedere.
                 Scadenze nei 30 giorni a partire dal Mostra
                 Situazione dei piani al Mostra
                 Comune · anno 2021
@@ -231,6 +233,7 @@ async fn public_pages_say_what_the_demonstration_year_left() {
                 30/06/2021 | Obiettivo B | Fase 3: erogazione contributi | Settore Sviluppo Economico, Sanità, Ambiente, Mobilità, Protezione Civile, Commercio e Turismo
                 30/06/2021 | Obiettivo B | Scadenza finale dell'obiettivo | Settore Sviluppo Economico, Sanità, Ambiente, Mobilità, Protezione Civile, Commercio e Turismo
                 15/07/2021 | Obiettivo A | Fase 4: Con il supporto del focus group, individuazione di un campione significativo di dipendenti cui somministrare la bozza del questionario, effettuazione del test per eventuali integrazioni e/o modifiche e conseguente somministrazione del testo definitivo del questionario | Servizio Autonomo Programmazione e Controllo
+                15/07/2021 | Obiettivo D | Fase 4: Aggiudicazione lavori | Settore Lavori Pubblici, Infrastrutture e Smart City"#]o Autonomo Programmazione e Controllo
                 15/07/2021 | Obiettivo D | Fase 4: Aggiudicazione lavori | Settore Lavori Pubblici, Infrastrutture e Smart City"#]]),
             (
                 "/piani/citta-di-alessandria-2021",
