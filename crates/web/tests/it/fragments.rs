@@ -233,7 +233,6 @@ async fn public_pages_say_what_the_demonstration_year_left() {
                 30/06/2021 | Obiettivo B | Fase 3: erogazione contributi | Settore Sviluppo Economico, Sanità, Ambiente, Mobilità, Protezione Civile, Commercio e Turismo
                 30/06/2021 | Obiettivo B | Scadenza finale dell'obiettivo | Settore Sviluppo Economico, Sanità, Ambiente, Mobilità, Protezione Civile, Commercio e Turismo
                 15/07/2021 | Obiettivo A | Fase 4: Con il supporto del focus group, individuazione di un campione significativo di dipendenti cui somministrare la bozza del questionario, effettuazione del test per eventuali integrazioni e/o modifiche e conseguente somministrazione del testo definitivo del questionario | Servizio Autonomo Programmazione e Controllo
-                15/07/2021 | Obiettivo D | Fase 4: Aggiudicazione lavori | Settore Lavori Pubblici, Infrastrutture e Smart City"#]o Autonomo Programmazione e Controllo
                 15/07/2021 | Obiettivo D | Fase 4: Aggiudicazione lavori | Settore Lavori Pubblici, Infrastrutture e Smart City"#]]),
             (
                 "/piani/citta-di-alessandria-2021",
