@@ -11,24 +11,6 @@ use store::{Person, Stamp, StoreError};
 
 use crate::{Cycle, Outcome, Refusal};
 
-/// The kinds of administration a new plan may be for, in the order a form offers them.
-pub const KINDS: [EntityKind; 6] = [
-    EntityKind::Comune,
-    EntityKind::Provincia,
-    EntityKind::CittaMetropolitana,
-    EntityKind::Regione,
-    EntityKind::UnioneDiComuni,
-    EntityKind::Altro,
-];
-
-/// A kind's name in `pegaso.plan/1` (`citta_metropolitana`), which forms send.
-pub fn kind_name(kind: EntityKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// The title a plan of `year` is given unless told otherwise.
 pub fn default_title(year: i32) -> String {
     format!("Piano della Performance {year}-{}", year.saturating_add(2))
@@ -82,10 +64,10 @@ pub fn blank(b: &Blank) -> Result<Plan, Vec<Problem>> {
             String::new()
         }
     };
-    let kind = KINDS
+    let kind = EntityKind::ALL
         .iter()
         .copied()
-        .find(|k| kind_name(*k) == b.kind.trim());
+        .find(|k| k.as_str() == b.kind.trim());
     if kind.is_none() {
         problem(
             BlankField::Kind,
@@ -291,7 +273,7 @@ mod tests {
         b.from = "due".into();
         assert_eq!(fields(&b), [BlankField::From, BlankField::Title]);
         assert_eq!(
-            kind_name(EntityKind::CittaMetropolitana),
+            EntityKind::CittaMetropolitana.as_str().to_owned(),
             "citta_metropolitana"
         );
     }

@@ -49,16 +49,17 @@ pub struct Entity {
     pub kind: EntityKind,
 }
 
-/// Kinds of administration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    Comune,
-    Provincia,
-    CittaMetropolitana,
-    Regione,
-    UnioneDiComuni,
-    Altro,
+named_enum! { serde "snake_case";
+    /// Kinds of administration.
+    #[derive(JsonSchema)]
+    pub enum EntityKind {
+        Comune,
+        Provincia,
+        CittaMetropolitana,
+        Regione,
+        UnioneDiComuni,
+        Altro,
+    }
 }
 
 /// A span of years, both ends included.
@@ -125,15 +126,16 @@ pub struct Unit {
     pub staff: Option<u32>,
 }
 
-/// Kinds of organisational unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Settore,
-    ServizioAutonomo,
-    Area,
-    Azienda,
-    Ufficio,
+named_enum! { serde "snake_case";
+    /// Kinds of organisational unit.
+    #[derive(Hash, JsonSchema)]
+    pub enum UnitKind {
+        Settore,
+        ServizioAutonomo,
+        Area,
+        Azienda,
+        Ufficio,
+    }
 }
 
 /// A person leading a unit, with the period of their mandate when the document bounds it.

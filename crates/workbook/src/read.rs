@@ -663,8 +663,8 @@ impl Reading {
                 continue;
             };
             let kind = self
-                .choice(&r, "Tipo", layout::UNIT_KINDS)
-                .map_or(domain::UnitKind::Settore, |i| layout::UNIT_KIND_VALUES[i]);
+                .choice(&r, "Tipo", &layout::UNIT_KINDS)
+                .map_or(domain::UnitKind::Settore, |i| domain::UnitKind::ALL[i]);
             let name = self.text(&r, "Nome");
             let parent = match self.optional(&r, "Area") {
                 None => None,
@@ -894,8 +894,8 @@ impl Reading {
         self.places.plan = r.row;
         let name = self.text(r, "Ente");
         let kind = self
-            .choice(r, "Tipo di ente", layout::ENTITY_KINDS)
-            .map_or(EntityKind::Altro, |i| layout::ENTITY_KIND_VALUES[i]);
+            .choice(r, "Tipo di ente", &layout::ENTITY_KINDS)
+            .map_or(EntityKind::Altro, |i| EntityKind::ALL[i]);
         let title = self.text(r, "Titolo");
         let from = self.bounded::<i32>(r, "Triennio dal");
         let to = self.bounded::<i32>(r, "Triennio al");

@@ -235,14 +235,7 @@ fn rows(plan: &Plan) -> Vec<(&'static str, Vec<Value>)> {
 
     let mut r = Row::new(layout::sheet(layout::PLAN));
     r.set("Ente", &plan.entity.name)
-        .set(
-            "Tipo di ente",
-            layout::word(
-                layout::ENTITY_KINDS,
-                &layout::ENTITY_KIND_VALUES,
-                &plan.entity.kind,
-            ),
-        )
+        .set("Tipo di ente", plan.entity.kind.as_str())
         .set("Titolo", &plan.title)
         .set("Triennio dal", Value::Integer(plan.period.from.into()))
         .set("Triennio al", Value::Integer(plan.period.to.into()))
@@ -271,10 +264,7 @@ fn rows(plan: &Plan) -> Vec<(&'static str, Vec<Value>)> {
     for unit in &plan.units {
         let mut r = Row::new(layout::sheet(layout::UNITS));
         r.set(layout::UNIT_COLUMN, unit.id.as_str())
-            .set(
-                "Tipo",
-                layout::word(layout::UNIT_KINDS, &layout::UNIT_KIND_VALUES, &unit.kind),
-            )
+            .set("Tipo", unit.kind.as_str())
             .set("Nome", &unit.name)
             .set("Area", unit.parent.as_ref().map_or("", |p| p.as_str()))
             .set("Codice responsabile", &unit.responsible_code);

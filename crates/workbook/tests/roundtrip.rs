@@ -364,13 +364,7 @@ fn any_unit() -> impl Strategy<Value = Unit> {
         .prop_map(
             |(id, kind, name, parent, heads, responsible_code, functions, staff)| Unit {
                 id,
-                kind: [
-                    UnitKind::Settore,
-                    UnitKind::ServizioAutonomo,
-                    UnitKind::Area,
-                    UnitKind::Azienda,
-                    UnitKind::Ufficio,
-                ][kind],
+                kind: UnitKind::ALL[kind],
                 name,
                 parent,
                 heads,
@@ -503,14 +497,7 @@ fn any_plan() -> impl Strategy<Value = Plan> {
                     format: domain::Format,
                     entity: Entity {
                         name,
-                        kind: [
-                            EntityKind::Comune,
-                            EntityKind::Provincia,
-                            EntityKind::CittaMetropolitana,
-                            EntityKind::Regione,
-                            EntityKind::UnioneDiComuni,
-                            EntityKind::Altro,
-                        ][kind],
+                        kind: EntityKind::ALL[kind],
                     },
                     title,
                     period: Period {

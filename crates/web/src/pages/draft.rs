@@ -39,31 +39,6 @@ fn sent(s: &Form) -> Sent {
 /// Empty rows offered to add heads, strategy lines and codes.
 const NEW_ROWS: usize = 2;
 
-const ENTITY_KINDS: [EntityKind; 6] = [
-    EntityKind::Comune,
-    EntityKind::Provincia,
-    EntityKind::CittaMetropolitana,
-    EntityKind::Regione,
-    EntityKind::UnioneDiComuni,
-    EntityKind::Altro,
-];
-
-const UNIT_KINDS: [UnitKind; 5] = [
-    UnitKind::Settore,
-    UnitKind::ServizioAutonomo,
-    UnitKind::Area,
-    UnitKind::Azienda,
-    UnitKind::Ufficio,
-];
-
-/// A kind's code in the forms: its name in the plan format.
-fn code_of<T: serde::Serialize>(kind: &T) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 fn hidden(viewer: &Viewer, version: i64) -> Markup {
     html! {
         input type="hidden" name="csrf" value=(viewer.csrf());
@@ -229,7 +204,7 @@ fn header_sent(v: &PlanView) -> Sent {
         ("titolo".into(), p.title.clone()),
         ("dal".into(), p.period.from.to_string()),
         ("al".into(), p.period.to.to_string()),
-        ("tipo".into(), code_of(&p.entity.kind)),
+        ("tipo".into(), p.entity.kind.as_str().to_owned()),
     ])
 }
 
@@ -252,9 +227,9 @@ fn hub_page(
     });
     let current = header_sent(v);
     let header = typed.sent.unwrap_or(&current);
-    let kinds: Vec<(String, String)> = ENTITY_KINDS
+    let kinds: Vec<(String, String)> = EntityKind::ALL
         .iter()
-        .map(|k| (code_of(k), messages::entity_kind(*k).to_owned()))
+        .map(|k| (k.as_str().to_owned(), messages::entity_kind(*k).to_owned()))
         .collect();
     let id = v.id();
     let body = html! {
@@ -356,6 +331,38 @@ fn page(
         .into_response()
 }
 
+/// A page of the draft with one form: its title, what comes before the form (what changed
+/// meanwhile, the form's problems, findings), the form's fields and its button.
+#[allow(clippy::too_many_arguments)]
+fn form_page(
+    viewer: &Viewer,
+    v: &PlanView,
+    title: &str,
+    action: String,
+    before: Markup,
+    fields: Markup,
+    button: &str,
+    status: StatusCode,
+) -> Response {
+    let body = html! {
+        h1 { (title) }
+        (before)
+        form class="modulo" method="post" action=(action) {
+            (hidden(viewer, v.summary.revision))
+            (fields)
+            p { button type="submit" { (button) } }
+        }
+    };
+    page(
+        viewer,
+        v,
+        title,
+        Some((title.to_owned(), action)),
+        body,
+        status,
+    )
+}
+
 /// The buttons that move an item up or down or remove it, in one form.
 fn place_buttons(viewer: &Viewer, v: &PlanView, action: &str, name: &str) -> Markup {
     html! {
@@ -389,10 +396,7 @@ pub async fn header(p: paths::DraftHeader, viewer: Viewer, s: Form) -> Result<Re
     let title = problems.required("titolo", Field::PlanTitle, form.get("titolo"));
     let from = problems.number::<i32>("dal", form.get("dal"));
     let to = problems.number::<i32>("al", form.get("al"));
-    let kind = ENTITY_KINDS
-        .iter()
-        .find(|k| code_of(*k) == form.get("tipo"))
-        .copied();
+    let kind = EntityKind::parse(form.get("tipo"));
     if kind.is_none() {
         problems.add("tipo", "Scegliere il tipo di ente dall'elenco.");
     }
@@ -568,46 +572,33 @@ fn list_page(
         .into_iter()
         .filter(|d| d.location.path.starts_with(prefix))
         .collect();
-    let body = html! {
-        h1 { (title) }
-        (typed.notice())
-        (findings_list(&elsewhere))
-        form class="modulo" method="post" action=(action) {
-            (hidden(viewer, v.summary.revision))
-            input type="hidden" name="righe" value=(row_count(sent) - NEW_ROWS);
-            @match list {
-                List::Strategy => {
-                    p class="nota" { "Una riga vuota in fondo aggiunge una linea; una linea senza titolo viene tolta. Gli assi, uno per riga." }
-                    @for i in 0..row_count(sent) {
-                        fieldset {
-                            legend { "Linea " (i + 1) }
-                            (area(&shown, &format!("linea-{i}-titolo"), "Titolo della linea", sent.get(&format!("linea-{i}-titolo")), 2))
-                            (area(&shown, &format!("linea-{i}-assi"), "Assi programmatici (uno per riga)", sent.get(&format!("linea-{i}-assi")), 4))
-                        }
-                    }
-                }
-                List::Codes => {
-                    p class="nota" { "Una riga vuota in fondo aggiunge un codice; una riga svuotata lo toglie." }
-                    @for i in 0..row_count(sent) {
-                        fieldset {
-                            legend { "Riga " (i + 1) }
-                            (input(&shown, &format!("codice-{i}-codice"), "Codice", sent.get(&format!("codice-{i}-codice")), TEXT))
-                            (area(&shown, &format!("codice-{i}-ruolo"), "Ruolo", sent.get(&format!("codice-{i}-ruolo")), 2))
-                        }
+    let fields = html! {
+        input type="hidden" name="righe" value=(row_count(sent) - NEW_ROWS);
+        @match list {
+            List::Strategy => {
+                p class="nota" { "Una riga vuota in fondo aggiunge una linea; una linea senza titolo viene tolta. Gli assi, uno per riga." }
+                @for i in 0..row_count(sent) {
+                    fieldset {
+                        legend { "Linea " (i + 1) }
+                        (area(&shown, &format!("linea-{i}-titolo"), "Titolo della linea", sent.get(&format!("linea-{i}-titolo")), 2))
+                        (area(&shown, &format!("linea-{i}-assi"), "Assi programmatici (uno per riga)", sent.get(&format!("linea-{i}-assi")), 4))
                     }
                 }
             }
-            p { button type="submit" { "Salva" } }
+            List::Codes => {
+                p class="nota" { "Una riga vuota in fondo aggiunge un codice; una riga svuotata lo toglie." }
+                @for i in 0..row_count(sent) {
+                    fieldset {
+                        legend { "Riga " (i + 1) }
+                        (input(&shown, &format!("codice-{i}-codice"), "Codice", sent.get(&format!("codice-{i}-codice")), TEXT))
+                        (area(&shown, &format!("codice-{i}-ruolo"), "Ruolo", sent.get(&format!("codice-{i}-ruolo")), 2))
+                    }
+                }
+            }
         }
     };
-    page(
-        viewer,
-        v,
-        title,
-        Some((title.to_owned(), action)),
-        body,
-        status,
-    )
+    let before = html! { (typed.notice()) (findings_list(&elsewhere)) };
+    form_page(viewer, v, title, action, before, fields, "Salva", status)
 }
 
 pub async fn strategy_page(
@@ -714,7 +705,7 @@ pub async fn codes(p: paths::DraftCodes, viewer: Viewer, s: Form) -> Result<Resp
 fn unit_sent(u: &Unit) -> Sent {
     let mut s = vec![
         ("codice".to_owned(), u.id.to_string()),
-        ("tipo".into(), code_of(&u.kind)),
+        ("tipo".into(), u.kind.as_str().to_owned()),
         ("nome".into(), u.name.clone()),
         (
             "area".into(),
@@ -763,10 +754,7 @@ fn unit_of(sent: &Sent) -> Result<Unit, Problems> {
     if sent.get("codice").trim().is_empty() {
         p.add("codice", "Indicare il codice dell'unità (servizi-sociali).");
     }
-    let kind = UNIT_KINDS
-        .iter()
-        .find(|k| code_of(*k) == sent.get("tipo"))
-        .copied();
+    let kind = UnitKind::parse(sent.get("tipo"));
     if kind.is_none() {
         p.add("tipo", "Scegliere il tipo di unità dall'elenco.");
     }
@@ -853,7 +841,7 @@ fn unit_page(
     typed: Typed<'_>,
     status: StatusCode,
 ) -> Response {
-    let blank = Sent(vec![("tipo".into(), code_of(&UnitKind::Settore))]);
+    let blank = Sent(vec![("tipo".into(), UnitKind::Settore.as_str().to_owned())]);
     let current = at.map(unit_sent);
     let sent = typed.sent.or(current.as_ref()).unwrap_or(&blank);
     let mut shown = typed.problems.clone();
@@ -861,9 +849,9 @@ fn unit_page(
     if let Some(i) = index {
         shown.findings(&domain::validate(&v.plan), |path| unit_field(i, path));
     }
-    let kinds: Vec<(String, String)> = UNIT_KINDS
+    let kinds: Vec<(String, String)> = UnitKind::ALL
         .iter()
-        .map(|k| (code_of(k), messages::unit_kind(*k).to_owned()))
+        .map(|k| (k.as_str().to_owned(), messages::unit_kind(*k).to_owned()))
         .collect();
     let mut parents = vec![(String::new(), "nessuna".to_owned())];
     parents.extend(
@@ -890,38 +878,34 @@ fn unit_page(
             .to_string(),
         ),
     };
-    let body = html! {
-        h1 { (title) }
-        (typed.notice())
-        form class="modulo" method="post" action=(action) {
-            (hidden(viewer, v.summary.revision))
-            (input(&shown, "codice", "Codice dell'unità (lettere minuscole, cifre e trattini: servizi-sociali)", sent.get("codice"), REQUIRED))
-            (select(&shown, "tipo", "Tipo", sent.get("tipo"), &kinds))
-            (area(&shown, "nome", "Nome", sent.get("nome"), 2))
-            (select(&shown, "area", "Area a cui appartiene", sent.get("area"), &parents))
-            (input(&shown, "codice-responsabile", "Codice nella tabella di codifica", sent.get("codice-responsabile"), TEXT))
-            (input(&shown, "addetti", "Personale (numero di addetti)", sent.get("addetti"), NUMBER))
-            (area(&shown, "funzioni", "Funzioni (una per riga)", sent.get("funzioni"), 5))
-            input type="hidden" name="righe" value=(row_count(sent) - NEW_ROWS);
-            @for h in 0..row_count(sent) {
-                @let f = |n: &str| format!("responsabile-{h}-{n}");
-                fieldset {
-                    legend { "Responsabile " (h + 1) }
-                    (input(&shown, &f("nome"), "Nome, con il titolo (Ing. Luca Galandra)", sent.get(&f("nome")), TEXT))
-                    (input(&shown, &f("ruolo"), "Ruolo (Dirigente)", sent.get(&f("ruolo")), TEXT))
-                    (input(&shown, &f("dal"), "Dal (se l'incarico ha un inizio nell'anno)", sent.get(&f("dal")), DATE))
-                    (input(&shown, &f("al"), "Al (se l'incarico finisce nell'anno)", sent.get(&f("al")), DATE))
-                }
+    let fields = html! {
+        (input(&shown, "codice", "Codice dell'unità (lettere minuscole, cifre e trattini: servizi-sociali)", sent.get("codice"), REQUIRED))
+        (select(&shown, "tipo", "Tipo", sent.get("tipo"), &kinds))
+        (area(&shown, "nome", "Nome", sent.get("nome"), 2))
+        (select(&shown, "area", "Area a cui appartiene", sent.get("area"), &parents))
+        (input(&shown, "codice-responsabile", "Codice nella tabella di codifica", sent.get("codice-responsabile"), TEXT))
+        (input(&shown, "addetti", "Personale (numero di addetti)", sent.get("addetti"), NUMBER))
+        (area(&shown, "funzioni", "Funzioni (una per riga)", sent.get("funzioni"), 5))
+        input type="hidden" name="righe" value=(row_count(sent) - NEW_ROWS);
+        @for h in 0..row_count(sent) {
+            @let f = |n: &str| format!("responsabile-{h}-{n}");
+            fieldset {
+                legend { "Responsabile " (h + 1) }
+                (input(&shown, &f("nome"), "Nome, con il titolo (Ing. Luca Galandra)", sent.get(&f("nome")), TEXT))
+                (input(&shown, &f("ruolo"), "Ruolo (Dirigente)", sent.get(&f("ruolo")), TEXT))
+                (input(&shown, &f("dal"), "Dal (se l'incarico ha un inizio nell'anno)", sent.get(&f("dal")), DATE))
+                (input(&shown, &f("al"), "Al (se l'incarico finisce nell'anno)", sent.get(&f("al")), DATE))
             }
-            p { button type="submit" { "Salva l'unità" } }
         }
     };
-    page(
+    form_page(
         viewer,
         v,
         &title,
-        Some((title.clone(), action.clone())),
-        body,
+        action,
+        typed.notice(),
+        fields,
+        "Salva l'unità",
         status,
     )
 }
@@ -1171,21 +1155,15 @@ fn card_page(
             .to_string(),
         ),
     };
-    let body = html! {
-        h1 { (title) }
-        (typed.notice())
-        form class="modulo" method="post" action=(action) {
-            (hidden(viewer, v.summary.revision))
-            (card::form_fields(sent, &shown, &options))
-            p { button type="submit" { "Salva la scheda" } }
-        }
-    };
-    page(
+    let fields = card::form_fields(sent, &shown, &options);
+    form_page(
         viewer,
         v,
         &title,
-        Some((title.clone(), action.clone())),
-        body,
+        action,
+        typed.notice(),
+        fields,
+        "Salva la scheda",
         status,
     )
 }

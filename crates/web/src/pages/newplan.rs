@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use cycle::Refusal;
-use cycle::creation::{self, Blank, BlankField, KINDS, Problem};
+use cycle::creation::{self, Blank, BlankField, Problem};
 use cycle::documents;
 use domain::{Diagnostic, EntityKind, messages};
 use maud::{Markup, html};
@@ -83,7 +83,7 @@ pub async fn page(_: paths::NewPlan, State(state): State<AppState>, viewer: View
 async fn defaults(state: &AppState, person: &Person) -> Result<Blank, AppError> {
     let year = today().year() + 1;
     let mut blank = Blank {
-        kind: creation::kind_name(EntityKind::Comune),
+        kind: EntityKind::Comune.as_str().to_owned(),
         year: year.to_string(),
         from: year.to_string(),
         to: (year + 2).to_string(),
@@ -101,7 +101,7 @@ async fn defaults(state: &AppState, person: &Person) -> Result<Blank, AppError> 
             && let Ok((v, _)) = state.cycle().view(&latest.id, Some(person), false).await
         {
             blank.entity = v.plan.entity.name.clone();
-            blank.kind = creation::kind_name(v.plan.entity.kind);
+            blank.kind = v.plan.entity.kind.as_str().to_owned();
         }
     }
     Ok(blank)
@@ -207,8 +207,8 @@ async fn form_page(
                         select id="tipo" name="kind"
                             aria-describedby=[kind_error.map(|_| "tipo-errore")]
                             aria-invalid=[kind_error.map(|_| "true")] {
-                            @for k in KINDS {
-                                @let name = creation::kind_name(k);
+                            @for k in EntityKind::ALL.iter().copied() {
+                                @let name = k.as_str();
                                 option value=(name) selected[name == blank.kind] { (kind_words(k)) }
                             }
                         }

@@ -145,6 +145,9 @@ async fn edit_phase(browser: &Client, label: &str) {
 async fn sign_out(browser: &Client, base: &str) {
     browser.goto(&format!("{base}/")).await.unwrap();
     click(browser, Locator::Css("form.esci button")).await;
+    // The answer to the form, signed out, before the next address: otherwise its redirect
+    // may land after it.
+    wait_for(browser, Locator::Css("a[href=\"/accesso\"]")).await;
 }
 
 /// The address of an objective's card.
