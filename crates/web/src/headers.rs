@@ -7,8 +7,10 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// No scripts at all, styles and images from here, forms only to here, no framing.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+/// Styles, images and the one script (the draft's check as one types) from here, and no
+/// inline script; requests, forms only to here; no framing.
+const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+                   style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub async fn security(secure: bool, request: Request, next: Next) -> Response {

@@ -174,7 +174,10 @@ pub fn route_table() -> Vec<(Method, &'static str)> {
 }
 
 fn routes() -> routes::Routes {
-    let r = routes::Routes::new().get(healthz).get(stylesheet);
+    let r = routes::Routes::new()
+        .get(healthz)
+        .get(stylesheet)
+        .get(draft_script);
     api::routes(pages::routes(r))
 }
 
@@ -288,6 +291,16 @@ async fn stylesheet(_: paths::Stylesheet) -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../static/pegaso.css"),
+    )
+}
+
+async fn draft_script(_: paths::DraftScript) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/bozza.js"),
     )
 }
 

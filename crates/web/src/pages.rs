@@ -118,6 +118,7 @@ pub fn routes(r: Routes) -> Routes {
         .get(draft::card_form)
         .post(draft::edit_card)
         .post(draft::card_place)
+        .post(draft::check)
         .get(workbook::plan)
         .get(workbook::template)
 }

@@ -37,6 +37,8 @@ addresses! { AppError;
     /// Whether the server is up (for load balancers and the floor of the load test).
     Healthz "/healthz";
     Stylesheet "/static/pegaso.css";
+    /// The draft's card form, checked as one types (progressive enhancement).
+    DraftScript "/static/bozza.js";
     SignIn "/accesso";
     /// Where a single sign-on provider sends people back.
     SignInReturn "/accesso/ritorno";
@@ -107,6 +109,9 @@ addresses! { AppError;
     DraftUnitPlace "/piani/{plan}/bozza/unita/{unit}/posto" { plan: PlanId, unit: String };
     /// A new card of the draft (its form, `?unita=` its unit, and where it is sent).
     DraftCards "/piani/{plan}/bozza/obiettivi" { plan: PlanId };
+    /// A card's form checked against the plan's rules without saving it (`?scheda=unit/label`
+    /// for a card of the plan, none for a new one): the problems by field, as JSON.
+    DraftCheck "/piani/{plan}/bozza/verifica" { plan: PlanId };
     DraftCard "/piani/{plan}/bozza/obiettivi/{unit}/{label}" { plan: PlanId, unit: String, label: String };
     /// A card moved up or down among its unit's, or removed.
     DraftCardPlace "/piani/{plan}/bozza/obiettivi/{unit}/{label}/posto"

@@ -45,6 +45,60 @@ fn book(sheets: &[Sheet<'_>]) -> Vec<u8> {
     book_at(sheets, 0)
 }
 
+/// The same sheets as an OpenDocument spreadsheet (ODS), as LibreOffice writes one: text cells,
+/// numbers as floats, a text that is an ISO date as a date cell.
+fn ods(sheets: &[Sheet<'_>]) -> Vec<u8> {
+    use std::io::Write;
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut content = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet>"#,
+    );
+    for (name, rows) in sheets {
+        content.push_str(&format!(r#"<table:table table:name="{}">"#, escape(name)));
+        for row in rows {
+            content.push_str("<table:table-row>");
+            for cell in row {
+                match cell {
+                    S(s) if s.len() == 10 && s.as_bytes()[4] == b'-' => content.push_str(&format!(
+                        r#"<table:table-cell office:value-type="date" office:date-value="{s}"><text:p>{s}</text:p></table:table-cell>"#
+                    )),
+                    S(s) => content.push_str(&format!(
+                        r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
+                        escape(s)
+                    )),
+                    N(n) => content.push_str(&format!(
+                        r#"<table:table-cell office:value-type="float" office:value="{n}"><text:p>{n}</text:p></table:table-cell>"#
+                    )),
+                    E => content.push_str("<table:table-cell/>"),
+                }
+            }
+            content.push_str("</table:table-row>");
+        }
+        content.push_str("</table:table>");
+    }
+    content.push_str("</office:spreadsheet></office:body></office:document-content>");
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (path, body) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(path, stored).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
 const PHASE_HEADER: [&str; 9] = [
     "Unità",
     "Obiettivo",
@@ -150,6 +204,34 @@ fn a_workbook_made_by_hand_with_the_required_columns_reads() {
     assert_eq!(phases[0].label.as_str(), "1");
     assert_eq!(phases[1].weight_pct.unwrap().to_string(), "40");
     assert_eq!(phases[1].deadline.after_phase().unwrap().as_str(), "1");
+}
+
+#[test]
+fn an_ods_workbook_reads_as_the_same_plan_as_the_xlsx_one() {
+    let mut phases = good_phases();
+    phases[0][6] = S("2024-06-30");
+    let both = sheets(phases);
+    let from_xlsx = workbook::read(&book(&both));
+    let from_ods = workbook::read(&ods(&both));
+    assert!(
+        errors(&from_ods.diagnostics).is_empty(),
+        "{:#?}",
+        from_ods.diagnostics
+    );
+    let plan = from_ods.plan.unwrap();
+    assert_eq!(Some(&plan), from_xlsx.plan.as_ref());
+    assert_eq!(
+        plan.objectives[0].phases[0].deadline.fixed_date(),
+        chrono::NaiveDate::from_ymd_opt(2024, 6, 30)
+    );
+    // And its problems are said the same way.
+    let mut phases = good_phases();
+    phases[0][4] = N(150.0);
+    let read = workbook::read(&ods(&sheets(phases)));
+    assert_eq!(
+        errors(&read.diagnostics)[0].message,
+        "Foglio «Fasi», riga 2, colonna «Incidenza %»: 150 non è una percentuale tra 0 e 100."
+    );
 }
 
 fn one_error(bytes: &[u8]) -> Diagnostic {

@@ -343,14 +343,21 @@ fn form_page(
     fields: Markup,
     button: &str,
     status: StatusCode,
+    check: Option<String>,
 ) -> Response {
     let body = html! {
         h1 { (title) }
         (before)
-        form class="modulo" method="post" action=(action) {
+        form class="modulo" method="post" action=(action) data-verifica=[check.as_ref()] {
             (hidden(viewer, v.summary.revision))
             (fields)
+            @if check.is_some() {
+                p id="verifica" class="nota" role="status" {}
+            }
             p { button type="submit" { (button) } }
+        }
+        @if check.is_some() {
+            script src=(paths::DraftScript.to_string()) defer {}
         }
     };
     page(
@@ -598,7 +605,9 @@ fn list_page(
         }
     };
     let before = html! { (typed.notice()) (findings_list(&elsewhere)) };
-    form_page(viewer, v, title, action, before, fields, "Salva", status)
+    form_page(
+        viewer, v, title, action, before, fields, "Salva", status, None,
+    )
 }
 
 pub async fn strategy_page(
@@ -907,6 +916,7 @@ fn unit_page(
         fields,
         "Salva l'unità",
         status,
+        None,
     )
 }
 
@@ -1156,6 +1166,14 @@ fn card_page(
         ),
     };
     let fields = card::form_fields(sent, &shown, &options);
+    let check = paths::DraftCheck {
+        plan: v.id().clone(),
+    }
+    .to_string();
+    let check = match o {
+        Some(o) => format!("{check}?scheda={}/{}", o.unit, o.label),
+        None => check,
+    };
     form_page(
         viewer,
         v,
@@ -1165,7 +1183,61 @@ fn card_page(
         fields,
         "Salva la scheda",
         status,
+        Some(check),
     )
+}
+
+/// Which card a check is of: `unit/label`, or none for a new one.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CheckOf {
+    #[serde(default)]
+    scheda: String,
+}
+
+/// A card's form checked as one types: its problems, and what the plan's rules would say of the
+/// plan with it, by field id; nothing saved.
+pub async fn check(
+    p: paths::DraftCheck,
+    query: Result<axum::extract::Query<CheckOf>, axum::extract::rejection::QueryRejection>,
+    s: Form,
+) -> Result<Response, AppError> {
+    let of = query.map(|q| q.0.scheda).unwrap_or_default();
+    let (v, actor) = s.cycle().view(&p.plan, Some(s.who()), true).await?;
+    let index = match of.split_once('/') {
+        Some((unit, label)) => Some(v.find_objective(unit, label)?),
+        None => None,
+    };
+    let unit = index.map(|i| &v.plan.objectives[i].unit);
+    v.may_draft(actor.as_ref(), unit)
+        .map_err(AppError::refused)?;
+    let units = if index.is_some() {
+        v.draftable_units(actor.as_ref())
+    } else {
+        v.plan.units.iter().map(|u| &u.id).collect()
+    };
+    let form = sent(&s);
+    let problems = match card::card_of(&form, &units) {
+        Err(problems) => problems,
+        Ok(objective) => {
+            let id = objective.id.clone();
+            let edit = Edit::Objective {
+                at: index.map(|i| v.plan.objectives[i].id.clone()),
+                objective: Box::new(objective),
+            };
+            let mut problems = Problems::default();
+            match domain::drafting::apply(&v.plan, &edit) {
+                Err(e) => problems.add("etichetta", e.to_string()),
+                Ok(next) => {
+                    if let Some(at) = next.objectives.iter().position(|o| o.id == id) {
+                        problems
+                            .findings(&domain::validate(&next), |path| card::field_of(at, path));
+                    }
+                }
+            }
+            problems
+        }
+    };
+    Ok(axum::Json(serde_json::json!({ "problems": problems.0 })).into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -419,3 +419,296 @@ async fn a_person_opens_an_objective_card() {
     drop(driver);
     app.stop().await;
 }
+
+/// Sets a field's value as a person would have chosen it (dates and lists included).
+async fn set(browser: &Client, id: &str, value: &str) {
+    browser
+        .execute(
+            "const e = document.getElementById(arguments[0]); e.value = arguments[1]; return null;",
+            vec![serde_json::json!(id), serde_json::json!(value)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("field {id}: {e}"));
+}
+
+/// Clicks the submit button whose words are `words`, and waits for the page that answers.
+async fn press(browser: &Client, words: &str) {
+    browser
+        .execute("window.pegasoBefore = true; return null;", vec![])
+        .await
+        .unwrap();
+    click(
+        browser,
+        Locator::XPath(&format!("//button[normalize-space()=\"{words}\"]")),
+    )
+    .await;
+    for _ in 0..200 {
+        let gone = browser
+            .execute("return window.pegasoBefore === undefined;", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if gone {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no page answered «{words}»");
+}
+
+/// Waits until what `css` finds is there (`shown`) or gone.
+async fn wait_until(browser: &Client, css: &str, shown: bool) {
+    for _ in 0..200 {
+        if browser.find(Locator::Css(css)).await.is_ok() == shown {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{css} never {}", if shown { "shown" } else { "gone" });
+}
+
+/// A phase row of a card: its label, its weight, and its deadline's fields by name.
+type PhaseRow<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+/// A card to write: the link that opens its form, its label, its title and its phases.
+type CardRows<'a> = (&'a str, &'a str, &'a str, &'a [PhaseRow<'a>]);
+
+/// Fills the rows of a card's phases: label, weight, and the deadline's fields.
+async fn phases(browser: &Client, rows: &[PhaseRow<'_>]) {
+    for (j, (label, weight, deadline)) in rows.iter().enumerate() {
+        type_into(browser, Locator::Id(&format!("fase-{j}-etichetta")), label).await;
+        type_into(
+            browser,
+            Locator::Id(&format!("fase-{j}-descrizione")),
+            &format!("Attività della fase {label}"),
+        )
+        .await;
+        type_into(browser, Locator::Id(&format!("fase-{j}-incidenza")), weight).await;
+        for (part, value) in *deadline {
+            set(browser, &format!("fase-{j}-{part}"), value).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_planning_office_writes_a_plan_from_nothing_and_takes_it_to_the_nucleo() {
+    let Some((_driver, browser)) = start_browser().await else {
+        return;
+    };
+    let plan = demo();
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let entity = plan.entity.name.clone();
+        let admin = app.member(domain::Role::Admin).await;
+        sign_in(&browser, &app.base, "ada", &admin).await;
+
+        // A plan from nothing, for 2023.
+        click(&browser, Locator::LinkText("Nuovo piano")).await;
+        type_into(&browser, Locator::Id("ente"), &entity).await;
+        for (id, value) in [("anno", "2023"), ("dal", "2023"), ("al", "2025")] {
+            set(&browser, id, value).await;
+        }
+        press(&browser, "Crea la bozza del piano").await;
+        let id = format!("{}-2023", plan.entity_slug());
+        assert!(
+            browser
+                .current_url()
+                .await
+                .unwrap()
+                .as_str()
+                .ends_with(&format!("/piani/{id}")),
+            "{b}"
+        );
+        click(&browser, Locator::LinkText("Scrivi il piano")).await;
+
+        // Two units, each with its head.
+        for (code, name, head) in [
+            ("ragioneria", "Settore Ragioneria", "Dott.ssa Anna Conti"),
+            ("tributi", "Servizio Tributi", "Dott. Bruno Serra"),
+        ] {
+            click(&browser, Locator::LinkText("Aggiungi un'unità")).await;
+            type_into(&browser, Locator::Id("codice"), code).await;
+            type_into(&browser, Locator::Id("nome"), name).await;
+            type_into(&browser, Locator::Id("responsabile-0-nome"), head).await;
+            type_into(&browser, Locator::Id("responsabile-0-ruolo"), "Dirigente").await;
+            press(&browser, "Salva l'unità").await;
+            click(&browser, Locator::LinkText("Scrivi il piano")).await;
+        }
+
+        // Three cards: phases of every kind of deadline, one indicator.
+        let cards: [CardRows<'_>; 3] = [
+            (
+                "Nuova scheda per Settore Ragioneria",
+                "A",
+                "Pagamenti in trenta giorni",
+                &[
+                    ("1", "50", &[("tipo", "data"), ("data", "2023-06-30")]),
+                    (
+                        "2",
+                        "30",
+                        &[("tipo", "dopo una fase"), ("fase", "1"), ("giorni", "30")],
+                    ),
+                    // 110 in all: the page will say so.
+                    (
+                        "3",
+                        "30",
+                        &[
+                            ("tipo", "dopo un evento"),
+                            ("evento", "approvazione del rendiconto"),
+                            ("mesi", "2"),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Nuova scheda per Settore Ragioneria",
+                "B",
+                "Inventario dei beni",
+                &[
+                    ("1", "40", &[("tipo", "inizio"), ("data", "2023-02-01")]),
+                    ("2", "60", &[("tipo", "in corso d'anno")]),
+                    ("3", "", &[("tipo", "nessuna")]),
+                ],
+            ),
+            (
+                "Nuova scheda per Servizio Tributi",
+                "A",
+                "Recupero dell'evasione",
+                &[
+                    ("1", "0", &[("tipo", "conclusa")]),
+                    (
+                        "2",
+                        "100",
+                        &[
+                            ("tipo", "data"),
+                            ("data", "2023-11-30"),
+                            ("testo", "presumibilmente 30/11/2023"),
+                        ],
+                    ),
+                ],
+            ),
+        ];
+        for (link, label, title, rows) in cards {
+            click(&browser, Locator::LinkText(link)).await;
+            type_into(&browser, Locator::Id("etichetta"), label).await;
+            type_into(&browser, Locator::Id("titolo"), title).await;
+            phases(&browser, rows).await;
+            if label == "A" && title.starts_with("Pagamenti") {
+                type_into(
+                    &browser,
+                    Locator::Id("indicatori"),
+                    "giorni medi di pagamento",
+                )
+                .await;
+            }
+            if title.starts_with("Recupero") {
+                click(&browser, Locator::Id("fase-1-presunta")).await;
+            }
+            press(&browser, "Salva la scheda").await;
+            click(&browser, Locator::LinkText("Scrivi il piano")).await;
+        }
+        let stored = app
+            .store
+            .plan(&domain::PlanId::parse(id.clone()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!((stored.units.len(), stored.objectives.len()), (2, 3), "{b}");
+        let kinds: std::collections::BTreeSet<&str> = stored
+            .objectives
+            .iter()
+            .flat_map(|o| &o.phases)
+            .map(|p| p.deadline.parts().kind)
+            .collect();
+        assert_eq!(
+            kinds.len(),
+            domain::deadline::kind_word::ALL.len(),
+            "{b}: {kinds:?}"
+        );
+
+        // The hub counts the error; the card shows it beside its phases, and is mended.
+        assert!(
+            text(&browser, "#regole + p").await.starts_with("1 errori"),
+            "{b}"
+        );
+        click(
+            &browser,
+            Locator::Css("a[href$='/bozza/obiettivi/ragioneria/A']"),
+        )
+        .await;
+        let problem = text(&browser, "#fasi-insieme-problema").await;
+        assert!(problem.contains("Errore"), "{b}: {problem}");
+        screenshot("draft-card-error.png", &browser.screenshot().await.unwrap());
+        // As one types, before saving: the finding goes once the weights sum to 100 and comes
+        // back when they do not.
+        let weight = browser.find(Locator::Id("fase-2-incidenza")).await.unwrap();
+        for (value, shown) in [("20", false), ("25", true), ("20", false)] {
+            weight.clear().await.unwrap();
+            weight.send_keys(value).await.unwrap();
+            wait_until(&browser, "#fasi-insieme-problema", shown).await;
+        }
+        press(&browser, "Salva la scheda").await;
+        assert!(
+            browser
+                .find(Locator::Id("fasi-insieme-problema"))
+                .await
+                .is_err(),
+            "{b}"
+        );
+
+        // The indicator's rule, in the plan's measurement system.
+        browser
+            .goto(&format!("{}/piani/{id}/punteggi", app.base))
+            .await
+            .unwrap();
+        set(&browser, "regole-json", r#"{"indicators_weight": 30, "phases_weight": 70, "indicators": [{"objective": "ragioneria/A", "indicator": 1, "rule": {"conversion": "percent_of_target", "target": 100, "band": "direct", "bands": "achievement", "no_actual": "exclude"}}]}"#).await;
+        press(&browser, "Salva le regole").await;
+        sign_out(&browser, &app.base).await;
+
+        // The head of Ragioneria writes one of their cards.
+        let head = app.person("anna", "Anna Conti", &[], &[]).await;
+        sign_in(&browser, &app.base, "anna", &head).await;
+        browser
+            .goto(&format!(
+                "{}/piani/{id}/bozza/obiettivi/ragioneria/B",
+                app.base
+            ))
+            .await
+            .unwrap();
+        set(&browser, "titolo", "Inventario e valorizzazione dei beni").await;
+        press(&browser, "Salva la scheda").await;
+        screenshot("draft-head-card.png", &browser.screenshot().await.unwrap());
+        browser
+            .goto(&format!(
+                "{}/piani/{id}/bozza/obiettivi/tributi/A",
+                app.base
+            ))
+            .await
+            .unwrap();
+        assert_eq!(text(&browser, "h1").await, "Azione non consentita", "{b}");
+        sign_out(&browser, &app.base).await;
+
+        // The Nucleo validates it.
+        let nucleo = app.member(domain::Role::Evaluator).await;
+        sign_in(&browser, &app.base, "nino", &nucleo).await;
+        browser
+            .goto(&format!("{}/piani/{id}", app.base))
+            .await
+            .unwrap();
+        press(&browser, "Valida il piano").await;
+        let plan_id = domain::PlanId::parse(id.clone()).unwrap();
+        assert_eq!(
+            app.store.plan_state(&plan_id).await.unwrap(),
+            domain::PlanState::Validated,
+            "{b}"
+        );
+        let stored = app.store.plan(&plan_id).await.unwrap();
+        assert_eq!(
+            stored.objectives[1].title, "Inventario e valorizzazione dei beni",
+            "{b}"
+        );
+        sign_out(&browser, &app.base).await;
+        app.stop().await;
+    }
+    browser.close().await.unwrap();
+}

@@ -128,9 +128,15 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
     // Changes are asked, opined and decided between approval and the measurement.
     let changes_open = matches!(state, Approved | InExecution);
     match (method.as_str(), path) {
-        ("GET", "/healthz" | "/static/pegaso.css" | "/" | "/accesso" | "/modello-piano.xlsx") => {
-            200
-        }
+        (
+            "GET",
+            "/healthz"
+            | "/static/pegaso.css"
+            | "/static/bozza.js"
+            | "/"
+            | "/accesso"
+            | "/modello-piano.xlsx",
+        ) => 200,
         // No outside sign-in service is configured: nothing to come back from.
         ("GET", "/accesso/ritorno") => 404,
         ("POST", "/accesso") => signed_in(303),
@@ -277,6 +283,8 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             | "/piani/{plan}/bozza/obiettivi"
             | "/piani/{plan}/bozza/obiettivi/{unit}/{label}/posto",
         ) => when(state == Draft, by(&[Admin], 409)),
+        // A new card's form checked as one types: its problems (200) to the planning office.
+        ("POST", "/piani/{plan}/bozza/verifica") => when(state == Draft, by(&[Admin], 200)),
         ("POST", "/piani/{plan}/bozza/obiettivi/{unit}/{label}") => {
             when(state == Draft, by(&[Admin, Head], 409))
         }

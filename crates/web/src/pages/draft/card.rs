@@ -360,7 +360,7 @@ pub fn form_fields(sent: &Sent, problems: &Problems, units: &[(String, String)])
         }
         (deadline_fields(sent, problems, "finale", "Scadenza finale per il raggiungimento dell'obiettivo", false))
         (deadline_fields(sent, problems, "annualita", "Scadenza dell'annualità (solo se la scheda ne indica una)", true))
-        fieldset aria-describedby=[fields::described(problems, "fasi-insieme")] {
+        fieldset id="fasi-insieme" aria-describedby=[fields::described(problems, "fasi-insieme")] {
             legend { "Fasi" }
             (fields::problems_of(problems, "fasi-insieme"))
             p class="nota" { "Le fasi seguono il loro numero d'ordine; le righe vuote in fondo servono ad aggiungerne. "
