@@ -69,14 +69,10 @@ fn change(edit: &Edit, plan: &domain::Plan) -> serde_json::Value {
             .map(|o| json!(o))
     };
     match edit {
-        Edit::Header {
-            title,
-            period,
-            kind,
-        } => json!({
+        Edit::Header { title, period } => json!({
             "edit": "header",
-            "before": {"title": plan.title, "period": plan.period, "kind": plan.entity.kind},
-            "after": {"title": title, "period": period, "kind": kind},
+            "before": {"title": plan.title, "period": plan.period},
+            "after": {"title": title, "period": period},
         }),
         Edit::Strategy(lines) => {
             json!({"edit": "strategy", "before": plan.strategy, "after": lines})
@@ -130,6 +126,16 @@ impl Cycle {
         }
         let next =
             drafting::apply(&view.plan, edit).map_err(|e| Refusal::Invalid(e.to_string()))?;
+        // The measurement system names objectives and indicators: it must still find them.
+        if let Some(json) = &view.monitoring.scoring
+            && let Err(e) = domain::scoring::engine::Settings::parse(json, &next)
+        {
+            return Err(Refusal::Invalid(format!(
+                "Con questa modifica le regole di misurazione del piano non troverebbero più ciò \
+                 a cui si riferiscono ({}): aggiornarle prima nella pagina dei punteggi.",
+                domain::messages::settings_error(&e)
+            )));
+        }
         let saved = self
             .store
             .edit_draft(id, &next, revision, change(edit, &view.plan), stamp)

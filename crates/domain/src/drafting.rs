@@ -5,19 +5,15 @@
 //! say what the new plan still lacks; an edit is refused here only when the plan could not
 //! hold it (two units or cards under one code, a card of a unit that is not there).
 
-use crate::plan::{EntityKind, Objective, Period, Plan, Responsible, StrategyLine, Unit};
+use crate::plan::{Objective, Period, Plan, Responsible, StrategyLine, Unit};
 use crate::values::{ObjectiveId, UnitId};
 
 /// One edit of a draft.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    /// The plan's title, triennium and kind of administration (its name and year make the
-    /// plan's id, which a draft keeps).
-    Header {
-        title: String,
-        period: Period,
-        kind: EntityKind,
-    },
+    /// The plan's title and triennium (the administration — its name, its kind, shared by
+    /// its plans — and the year make the plan's id, which a draft keeps).
+    Header { title: String, period: Period },
     /// The strategy as a whole: the DUP's lines and their axes.
     Strategy(Vec<StrategyLine>),
     /// The table of codes as a whole.
@@ -58,20 +54,19 @@ pub enum DraftError {
     UnitNotEmpty(String),
     #[error("«{0}» è già al suo posto.")]
     CannotMove(String),
+    #[error(
+        "L'unità «{0}» non può stare dentro sé stessa, né dentro un'unità che sta dentro di lei."
+    )]
+    ParentCycle(String),
 }
 
 /// The plan after `edit`, or why the edit cannot be made.
 pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, DraftError> {
     let mut next = plan.clone();
     match edit {
-        Edit::Header {
-            title,
-            period,
-            kind,
-        } => {
+        Edit::Header { title, period } => {
             next.title = title.clone();
             next.period = *period;
-            next.entity.kind = *kind;
         }
         Edit::Strategy(lines) => next.strategy = lines.clone(),
         Edit::Responsibles(rows) => next.responsibles = rows.clone(),
@@ -156,7 +151,25 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, DraftError> {
             next.objectives.swap(i, j);
         }
     }
+    if let Edit::Unit { unit, .. } = edit
+        && within_itself(&next, &unit.id)
+    {
+        return Err(DraftError::ParentCycle(unit.name.clone()));
+    }
     Ok(next)
+}
+
+/// Whether following the areas up from unit `id` comes back to it.
+fn within_itself(plan: &Plan, id: &UnitId) -> bool {
+    let mut at = plan.unit(id).and_then(|u| u.parent.as_ref());
+    for _ in 0..=plan.units.len() {
+        match at {
+            None => return false,
+            Some(p) if p == id => return true,
+            Some(p) => at = plan.unit(p).and_then(|u| u.parent.as_ref()),
+        }
+    }
+    true
 }
 
 /// The card with its id made from its unit and label, as every card's is.
@@ -233,7 +246,7 @@ pub fn blank_objective(unit: &UnitId, label: crate::values::ObjectiveLabel) -> O
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::plan::{Entity, UnitKind};
+    use crate::plan::{Entity, EntityKind, UnitKind};
     use crate::values::{Format, ObjectiveLabel};
 
     fn unit(id: &str, parent: Option<&str>) -> Unit {
@@ -504,6 +517,38 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_cannot_be_within_itself() {
+        let p = plan();
+        let itself = apply(
+            &p,
+            &Edit::Unit {
+                at: Some(uid("area")),
+                unit: unit("area", Some("area")),
+            },
+        );
+        assert!(matches!(itself, Err(DraftError::ParentCycle(_))));
+        // area ← ragioneria: area inside ragioneria closes the circle.
+        let circle = apply(
+            &p,
+            &Edit::Unit {
+                at: Some(uid("area")),
+                unit: unit("area", Some("ragioneria")),
+            },
+        );
+        assert!(matches!(circle, Err(DraftError::ParentCycle(_))));
+        assert!(
+            apply(
+                &p,
+                &Edit::Unit {
+                    at: Some(uid("area")),
+                    unit: unit("area", Some("tributi"))
+                }
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
     fn the_header_keeps_the_plans_id() {
         let p = plan();
         let next = apply(
@@ -514,14 +559,13 @@ mod tests {
                     from: 2023,
                     to: 2025,
                 },
-                kind: EntityKind::Provincia,
             },
         )
         .unwrap();
         assert_eq!(next.id().unwrap(), p.id().unwrap());
         assert_eq!(
-            (next.title.as_str(), next.period.from, next.entity.kind),
-            ("Piano nuovo", 2023, EntityKind::Provincia)
+            (next.title.as_str(), next.period.from),
+            ("Piano nuovo", 2023)
         );
     }
 }

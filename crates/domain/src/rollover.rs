@@ -246,7 +246,7 @@ pub fn ticked(preview: &Preview) -> Vec<ObjectiveId> {
 fn next_period(old: Period, year: i32) -> Period {
     Period {
         from: year,
-        to: year + (old.to - old.from).max(0),
+        to: year.saturating_add(old.to.saturating_sub(old.from).max(0)),
     }
 }
 
@@ -462,7 +462,7 @@ fn carry_deadline(
 
 /// An objective as the new year would have it, and the offer that says what that means.
 fn carry_objective(o: &Objective, from_year: i32, year: i32) -> (Objective, Offer) {
-    let years = year - from_year;
+    let years = year.saturating_sub(from_year);
     let standings: Vec<Standing> = o.phases.iter().map(|p| standing(o, p, from_year)).collect();
     let continues = standings.contains(&Standing::ToCome)
         || o.final_deadline

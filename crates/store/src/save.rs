@@ -89,10 +89,11 @@ impl Store {
 
     /// Writes the draft `plan` over plan `id` in place, if it is still a draft at revision
     /// `expected` (the version its editor saw): its title, triennium and every part are
-    /// rewritten, its history, acts and scoring settings kept (settings that no longer fit the
-    /// plan are dropped, and the audit entry says so). One transaction, audited as a draft
-    /// edit with `change` (what the person changed, before and after). `Conflict` when the
-    /// plan moved on or was changed meanwhile; `NotFound` when there is no such plan.
+    /// rewritten; its history, acts, scoring settings and the findings of the import it came
+    /// from are kept. One transaction, audited as a draft edit with `change` (what the person
+    /// changed, before and after). `Conflict` when the plan moved on or was changed meanwhile;
+    /// `Invalid` when the plan's scoring settings would no longer fit it; `NotFound` when there
+    /// is no such plan.
     pub async fn edit_draft(
         &self,
         id: &domain::PlanId,
@@ -127,28 +128,36 @@ impl Store {
                 "plan {id} is at revision {revision}, the edit was made on {expected}"
             )));
         }
+        // The measurement system names objectives and indicators: an edit that leaves it
+        // pointing nowhere is refused (its caller says why), never dropped quietly.
+        if let Some(json) = &scoring
+            && let Err(e) = domain::scoring::engine::Settings::parse(json, plan)
+        {
+            return Err(StoreError::Invalid(format!(
+                "the edit leaves the scoring settings unfit: {e}"
+            )));
+        }
         let revision = revision + 1;
-        let scoring_dropped = match &scoring {
-            Some(json) => domain::scoring::engine::Settings::parse(json, plan).is_err(),
-            None => false,
-        };
-        sqlx::query(
-            "UPDATE plan SET title = $1, period_from = $2, period_to = $3, revision = $4, \
-             scoring = CASE WHEN $5 THEN NULL ELSE scoring END WHERE id = $6",
+        // On the revision read above and still a draft: an edit or an act committed meanwhile
+        // (PostgreSQL does not hold the row as SQLite's immediate transaction does) wins.
+        let updated = sqlx::query(
+            "UPDATE plan SET title = $1, period_from = $2, period_to = $3, revision = $4 \
+             WHERE id = $5 AND revision = $6 AND state = $7",
         )
         .bind(&plan.title)
         .bind(i64::from(plan.period.from))
         .bind(i64::from(plan.period.to))
         .bind(revision)
-        .bind(scoring_dropped)
         .bind(plan_row)
+        .bind(expected)
+        .bind(PlanState::Draft.as_str())
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE entity SET kind = $1 WHERE id = $2")
-            .bind(name_of(&plan.entity.kind))
-            .bind(entity)
-            .execute(&mut *tx)
-            .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "plan {id} changed while the edit was saved"
+            )));
+        }
         // Children first: the rows that point at others go before those they point at.
         for table in [
             "phase_responsible",
@@ -163,7 +172,6 @@ impl Store {
             "axis",
             "strategy_line",
             "survey_result",
-            "import_diagnostic",
         ] {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DELETE FROM {table} WHERE plan_id = $1"
@@ -187,9 +195,6 @@ impl Store {
         writer.surveys(plan).await?;
         let mut after = change;
         after["revision"] = serde_json::json!(revision);
-        if scoring_dropped {
-            after["scoring_dropped"] = serde_json::json!(true);
-        }
         crate::audit::append(
             &mut writer.tx,
             backend,

@@ -30,7 +30,16 @@ pub fn body_limit(route: &str) -> usize {
         // A username and a password (1,024 characters, percent-encoded).
         paths::SignIn::PATH => 16 * 1024,
         // The scoring rules: JSON of up to 100,000 characters, percent-encoded.
-        paths::Scores::PATH => 1024 * 1024,
+        // The measurement system's JSON, and the draft's forms: a card's nine paragraphs of
+        // up to 20,000 characters, percent-encoded, are more than the default.
+        paths::Scores::PATH
+        | paths::DraftCard::PATH
+        | paths::DraftCards::PATH
+        | paths::DraftCheck::PATH
+        | paths::DraftStrategy::PATH
+        | paths::DraftCodes::PATH
+        | paths::DraftUnit::PATH
+        | paths::DraftUnits::PATH => 1024 * 1024,
         paths::PhaseEvidence::PATH => EVIDENCE_MAX_BYTES + BODY_LIMIT,
         paths::NewPlanDocument::PATH => cycle::documents::MAX_BYTES + BODY_LIMIT,
         _ => BODY_LIMIT,

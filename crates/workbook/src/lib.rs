@@ -2,6 +2,7 @@
 //! item) and read back from XLSX or ODS, with every problem said by sheet, row and column.
 
 mod layout;
+mod preflight;
 mod read;
 mod write;
 

@@ -29,6 +29,12 @@ pub struct Read {
 /// Reads a workbook's bytes (XLSX or ODS). Never panics: a file that is no workbook, or one
 /// the reader chokes on, is a finding.
 pub fn read(bytes: &[u8]) -> Read {
+    if let Some(why) = crate::preflight::refusal(bytes) {
+        return Read {
+            plan: None,
+            diagnostics: vec![unreadable(&why)],
+        };
+    }
     let grids = match catch_unwind(AssertUnwindSafe(|| open(bytes))) {
         Ok(Ok(grids)) => grids,
         Ok(Err(d)) => {
@@ -135,9 +141,17 @@ fn sheet_list() -> String {
         .join(", ")
 }
 
-/// Names compared as people type them: case and surrounding spaces ignored.
+/// Names compared as people type them: case, accents and surrounding spaces ignored (`si` is
+/// `sì`, `unita` is `Unità`).
 fn same(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
+    let fold = |s: &str| -> String {
+        s.trim()
+            .to_lowercase()
+            .chars()
+            .flat_map(domain::values::fold_accent)
+            .collect()
+    };
+    fold(a) == fold(b)
 }
 
 fn grid(sheet: &'static Sheet, range: &Range<Data>, findings: &mut Vec<Diagnostic>) -> Grid {
@@ -539,6 +553,15 @@ impl Reading {
         found
     }
 
+    /// `choice`, where an empty cell is a problem too.
+    fn required_choice(&mut self, row: &RowRef<'_>, header: &str, words: &[&str]) -> Option<usize> {
+        if self.text(row, header).is_empty() {
+            self.problem(row, header, Code::MissingField, "la cella è vuota.".into());
+            return None;
+        }
+        self.choice(row, header, words)
+    }
+
     fn label<T>(
         &mut self,
         row: &RowRef<'_>,
@@ -662,9 +685,8 @@ impl Reading {
             let Some(id) = self.label(&r, layout::UNIT_COLUMN, UnitId::parse) else {
                 continue;
             };
-            let kind = self
-                .choice(&r, "Tipo", &layout::UNIT_KINDS)
-                .map_or(domain::UnitKind::Settore, |i| domain::UnitKind::ALL[i]);
+            let kind = self.required_choice(&r, "Tipo", &layout::UNIT_KINDS);
+            let kind = kind.map_or(domain::UnitKind::Settore, |i| domain::UnitKind::ALL[i]);
             let name = self.text(&r, "Nome");
             let parent = match self.optional(&r, "Area") {
                 None => None,
@@ -893,9 +915,8 @@ impl Reading {
         }
         self.places.plan = r.row;
         let name = self.text(r, "Ente");
-        let kind = self
-            .choice(r, "Tipo di ente", &layout::ENTITY_KINDS)
-            .map_or(EntityKind::Altro, |i| EntityKind::ALL[i]);
+        let kind = self.required_choice(r, "Tipo di ente", &layout::ENTITY_KINDS);
+        let kind = kind.map_or(EntityKind::Altro, |i| EntityKind::ALL[i]);
         let title = self.text(r, "Titolo");
         let from = self.bounded::<i32>(r, "Triennio dal");
         let to = self.bounded::<i32>(r, "Triennio al");

@@ -372,6 +372,26 @@ fn a_relative_deadline_needs_days_or_months_and_a_dated_one_its_date() {
 }
 
 #[test]
+fn a_sheet_spanning_the_whole_grid_is_refused_before_it_is_read() {
+    // Two cells, at the first and the last place of a sheet: read, the grid between them would
+    // ask for more memory than any machine has.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Fasi").unwrap();
+    ws.write_string(0, 0, "Unità").unwrap();
+    ws.write_string(1_048_575, 16_383, "fine").unwrap();
+    let read = workbook::read(&wb.save_to_buffer().unwrap());
+    assert!(read.plan.is_none());
+    assert_eq!(read.diagnostics.len(), 1, "{:#?}", read.diagnostics);
+    assert_eq!(read.diagnostics[0].code, Code::WorkbookUnreadable);
+    assert!(
+        read.diagnostics[0].message.contains("si estende su più di"),
+        "{}",
+        read.diagnostics[0].message
+    );
+}
+
+#[test]
 fn what_is_no_workbook_is_said_so() {
     for bytes in [
         &b""[..],

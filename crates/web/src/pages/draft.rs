@@ -12,8 +12,8 @@ use cycle::DraftOutcome;
 use domain::drafting::Edit;
 use domain::limits::Field;
 use domain::{
-    Axis, Diagnostic, EntityKind, Head, ObjectiveId, ObjectiveLabel, Period, PlanId, Responsible,
-    Severity, StrategyLine, Unit, UnitId, UnitKind, messages,
+    Axis, Diagnostic, Head, ObjectiveId, ObjectiveLabel, Period, PlanId, Responsible, Severity,
+    StrategyLine, Unit, UnitId, UnitKind, messages,
 };
 use maud::{Markup, html};
 
@@ -204,7 +204,6 @@ fn header_sent(v: &PlanView) -> Sent {
         ("titolo".into(), p.title.clone()),
         ("dal".into(), p.period.from.to_string()),
         ("al".into(), p.period.to.to_string()),
-        ("tipo".into(), p.entity.kind.as_str().to_owned()),
     ])
 }
 
@@ -227,10 +226,6 @@ fn hub_page(
     });
     let current = header_sent(v);
     let header = typed.sent.unwrap_or(&current);
-    let kinds: Vec<(String, String)> = EntityKind::ALL
-        .iter()
-        .map(|k| (k.as_str().to_owned(), messages::entity_kind(*k).to_owned()))
-        .collect();
     let id = v.id();
     let body = html! {
         p class="occhiello" { "Bozza del piano " (plan.year) " · " (plan.entity.name) }
@@ -250,8 +245,8 @@ fn hub_page(
             (typed.notice())
             form class="modulo" method="post" action=(paths::DraftHeader { plan: id.clone() }) {
                 (hidden(viewer, v.summary.revision))
-                p { "Ente: " strong { (plan.entity.name) } " · anno " (plan.year) " (ente e anno identificano il piano)." }
-                (select(&shown, "tipo", "Tipo di ente", header.get("tipo"), &kinds))
+                p { (messages::entity_kind(plan.entity.kind)) ": " strong { (plan.entity.name) } " · anno " (plan.year)
+                    " (l'amministrazione e l'anno identificano il piano)." }
                 (area(&shown, "titolo", "Titolo del piano", header.get("titolo"), 2))
                 (input(&shown, "dal", "Triennio: dal", header.get("dal"), NUMBER))
                 (input(&shown, "al", "al", header.get("al"), NUMBER))
@@ -403,14 +398,21 @@ pub async fn header(p: paths::DraftHeader, viewer: Viewer, s: Form) -> Result<Re
     let title = problems.required("titolo", Field::PlanTitle, form.get("titolo"));
     let from = problems.number::<i32>("dal", form.get("dal"));
     let to = problems.number::<i32>("al", form.get("al"));
-    let kind = EntityKind::parse(form.get("tipo"));
-    if kind.is_none() {
-        problems.add("tipo", "Scegliere il tipo di ente dall'elenco.");
-    }
     if from.is_none() || to.is_none() {
         problems.add("dal", "Indicare gli anni del triennio.");
     }
-    let (Some(from), Some(to), Some(kind), true) = (from, to, kind, problems.is_empty()) else {
+    if let (Some(from), Some(to)) = (from, to)
+        && (from > to || !(from..=to).contains(&v.plan.year) || to - from > 10)
+    {
+        problems.add(
+            "dal",
+            format!(
+                "Il triennio va dal primo all'ultimo anno e comprende il {}.",
+                v.plan.year
+            ),
+        );
+    }
+    let (Some(from), Some(to), true) = (from, to, problems.is_empty()) else {
         let typed = Typed::problems(&form, problems);
         return Ok(hub_page(
             &viewer,
@@ -424,7 +426,6 @@ pub async fn header(p: paths::DraftHeader, viewer: Viewer, s: Form) -> Result<Re
     let edit = Edit::Header {
         title,
         period: Period { from, to },
-        kind,
     };
     save(
         &s,

@@ -1,6 +1,7 @@
 //! «Nuovo piano»: the planning office starts a plan in the browser, from nothing (an
 //! administration, its kind, a title, the year and the triennium: an empty draft) or from a
-//! document (a workbook, a `pegaso.plan/1` file, the text of a PEG: `cycle::documents::read`),
+//! document (a workbook, a DOCX or ODT document, a `pegaso.plan/1` file, the text of a PEG:
+//! `cycle::documents::read`),
 //! and is sent to the new draft. Problems of the form are said beside their fields (422), a
 //! file that holds no plan with its findings (422), a plan of a year already planned is out of
 //! turn (409).
@@ -235,7 +236,8 @@ async fn form_page(
             p {
                 "Un foglio di calcolo come lo scrive Pegaso (.xlsx, .ods: "
                 a href=(paths::WorkbookTemplate) { "il modello vuoto" } "), un piano in formato "
-                "pegaso.plan/1 (.json) o il testo di un Piano della Performance (.txt); al massimo " (max) ". "
+                "pegaso.plan/1 (.json), il Piano della Performance come documento (.docx, .odt) o come "
+                "testo (.txt); al massimo " (max) ". "
                 "Un piano con errori si salva comunque come bozza: i rilievi sono nella sua pagina "
                 "«Diagnostica»."
             }

@@ -44,9 +44,17 @@ pub async fn page(
         .filter(|a| !a.is_empty())
     {
         None => v.plan.year + 1,
-        Some(a) => a.parse().map_err(|_| {
-            AppError::BadRequest("L'anno si scrive con quattro cifre (per esempio 2022).".into())
-        })?,
+        Some(a) => a
+            .parse()
+            .ok()
+            .filter(|y| domain::limits::PLAN_YEARS.contains(y) && *y > v.plan.year)
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "L'anno si scrive con quattro cifre e viene dopo il {} (per esempio {}).",
+                    v.plan.year,
+                    v.plan.year + 1
+                ))
+            })?,
     };
     let (_, preview) = state
         .cycle()

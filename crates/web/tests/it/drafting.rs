@@ -276,6 +276,43 @@ async fn the_planning_office_writes_the_draft_and_a_head_their_own_cards() {
         let r = post(&head, &cards, &card_fields(&revision(&app).await, "60")).await;
         assert_eq!(r.status(), 403, "{b}");
 
+        // A card the measurement system names cannot go while the rules name it.
+        let measured = plan
+            .objectives
+            .iter()
+            .find(|o| !o.indicators.is_empty())
+            .unwrap();
+        let rules = format!(
+            r#"{{"indicators": [{{"objective": "{}", "indicator": 1, "rule": {{"conversion": "percent_of_target", "target": 100, "band": "direct", "bands": "achievement", "no_actual": "exclude"}}}}]}}"#,
+            measured.id
+        );
+        let r = admin
+            .post(
+                &format!("/piani/{PLAN}/punteggi"),
+                &[("settings", rules.as_str())],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{b}");
+        let place = format!(
+            "/piani/{PLAN}/bozza/obiettivi/{}/{}/posto",
+            measured.unit, measured.label
+        );
+        let r = post(
+            &admin,
+            &place,
+            &[
+                ("versione", revision(&app).await),
+                ("azione", "elimina".into()),
+            ],
+        )
+        .await;
+        let status = r.status();
+        let body = r.text().await.unwrap();
+        assert_eq!(status, 422, "{b}: {body}");
+        assert!(body.contains("regole di misurazione"), "{b}");
+        let stored = app.store.plan(&PLAN_ID).await.unwrap();
+        assert!(stored.objectives.iter().any(|o| o.id == measured.id), "{b}");
+
         // Removed again: the card, then its unit.
         let r = post(
             &admin,

@@ -149,6 +149,19 @@ fn rows(sent: &Sent) -> usize {
         + NEW_ROWS
 }
 
+/// The rows a form shown again keeps: up to the last one with something written in it (the
+/// empty rows to add phases come after them).
+fn kept_rows(sent: &Sent) -> usize {
+    (0..rows(sent))
+        .rev()
+        .find(|j| {
+            ["etichetta", "descrizione", "incidenza"]
+                .iter()
+                .any(|n| !sent.get(&format!("fase-{j}-{n}")).trim().is_empty())
+        })
+        .map_or(0, |j| j + 1)
+}
+
 /// The card the form describes, or its problems. `units` are those it may belong to.
 pub fn card_of(sent: &Sent, units: &[&UnitId]) -> Result<Objective, Problems> {
     let mut p = Problems::default();
@@ -365,8 +378,9 @@ pub fn form_fields(sent: &Sent, problems: &Problems, units: &[(String, String)])
             (fields::problems_of(problems, "fasi-insieme"))
             p class="nota" { "Le fasi seguono il loro numero d'ordine; le righe vuote in fondo servono ad aggiungerne. "
                 "Le incidenze delle fasi dell'anno sommano a 100." }
-            input type="hidden" name="fasi" value=(rows(sent));
-            @for j in 0..rows(sent) {
+            @let kept = kept_rows(sent);
+            input type="hidden" name="fasi" value=(kept);
+            @for j in 0..kept + NEW_ROWS {
                 (phase_fields(sent, problems, j))
             }
         }
