@@ -147,6 +147,7 @@ pub fn blank(b: &Blank) -> Result<Plan, Vec<Problem>> {
             units: Vec::new(),
             objectives: Vec::new(),
             customer_satisfaction: Vec::new(),
+            piao: None,
         }),
         _ => Err(problems),
     }

@@ -3,7 +3,8 @@
 //! act, started, monitored at 30/06, 30/09 and at the year's end (reports with evidence, some
 //! on time, some late, some never made; indicator values; the dates of events), a phase
 //! neutralised with its reason, a change approved into a new version, the measurement closed,
-//! validated and published — each step stamped on its own day of the plan's year.
+//! validated and published — each step stamped on its own day of the plan's year; then the
+//! next year's draft, with the PIAO's other sections around it.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::Position;
@@ -15,6 +16,7 @@ use store::{Person, Stamp};
 
 mod agenda;
 mod evidence;
+mod piao;
 
 use agenda::{Step, agenda, rounds};
 use evidence::pdf;
@@ -366,6 +368,20 @@ impl Cycle {
             )
             .await?;
         played.next = next.saved.map(|s| s.id);
+        // Around the new year's plan, the PIAO's other sections (the plan is its 2.2).
+        if let Some(id) = &played.next {
+            progress("sezioni del PIAO");
+            let (draft, _) = self.view(id, Some(&cast.admin), true).await?;
+            let edit = domain::drafting::Edit::Piao(Some(Box::new(piao::piao(&draft.plan))));
+            self.edit_draft(
+                id,
+                &cast.admin,
+                draft.summary.revision,
+                &edit,
+                &stamp(&cast.admin, day(y + 1, 4, 27), 11),
+            )
+            .await?;
+        }
         Ok(played)
     }
 

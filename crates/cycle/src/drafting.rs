@@ -96,6 +96,7 @@ fn change(edit: &Edit, plan: &domain::Plan) -> serde_json::Value {
         Edit::MoveObjective { objective, up } => {
             json!({"edit": "objective.move", "id": objective, "up": up})
         }
+        Edit::Piao(piao) => json!({"edit": "piao", "before": plan.piao, "after": piao}),
     }
 }
 

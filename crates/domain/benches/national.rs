@@ -446,6 +446,7 @@ fn administration(index: usize, seed: u64) -> Res<Administration> {
         units,
         objectives,
         customer_satisfaction: Vec::new(),
+        piao: None,
     };
     settings.check(&plan)?;
     Ok(Administration {

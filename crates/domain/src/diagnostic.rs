@@ -36,6 +36,12 @@ named_enum! { serde "kebab-case";
         SurveySum,
         TextTooLong,
         DateImplausible,
+        UnknownObjective,
+        UnknownStrategy,
+        UnknownRisk,
+        PiaoSectionMissing,
+        PiaoLayout,
+        PiaoRiskAreas,
         // Reading documents (import).
         UnplacedLine,
         DeadlineUnrecognised,

@@ -5,6 +5,7 @@
 //! say what the new plan still lacks; an edit is refused here only when the plan could not
 //! hold it (two units or cards under one code, a card of a unit that is not there).
 
+use crate::piao::Piao;
 use crate::plan::{Objective, Period, Plan, Responsible, StrategyLine, Unit};
 use crate::values::{ObjectiveId, UnitId};
 
@@ -35,6 +36,8 @@ pub enum Edit {
     RemoveObjective(ObjectiveId),
     /// Moves a card one place up or down among the cards of its unit.
     MoveObjective { objective: ObjectiveId, up: bool },
+    /// The PIAO's other parts as a whole; none takes them away.
+    Piao(Option<Box<Piao>>),
 }
 
 /// Why an edit cannot be applied, in Italian.
@@ -84,7 +87,14 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, DraftError> {
                 }
                 for o in next.objectives.iter_mut().filter(|o| &o.unit == at) {
                     o.unit = unit.id.clone();
-                    o.id = ObjectiveId::new(&o.unit, &o.label);
+                    let id = ObjectiveId::new(&o.unit, &o.label);
+                    if let Some(piao) = &mut next.piao {
+                        piao.follow_objective(&o.id, Some(&id));
+                    }
+                    o.id = id;
+                }
+                if let Some(piao) = &mut next.piao {
+                    piao.follow_unit(at, &unit.id);
                 }
                 for u in next.units.iter_mut() {
                     if u.parent.as_ref() == Some(at) {
@@ -132,11 +142,17 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, DraftError> {
             let i = objective_index(&next, at)?;
             unit_index(&next, &objective.unit)?;
             refuse_taken(&next, &objective, Some(i))?;
+            if let Some(piao) = &mut next.piao {
+                piao.follow_objective(at, Some(&objective.id));
+            }
             next.objectives[i] = objective;
         }
         Edit::RemoveObjective(id) => {
             let i = objective_index(&next, id)?;
             next.objectives.remove(i);
+            if let Some(piao) = &mut next.piao {
+                piao.follow_objective(id, None);
+            }
         }
         Edit::MoveObjective { objective, up } => {
             let i = objective_index(&next, objective)?;
@@ -150,6 +166,7 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, DraftError> {
                 .ok_or_else(|| DraftError::CannotMove(objective.to_string()))?;
             next.objectives.swap(i, j);
         }
+        Edit::Piao(piao) => next.piao = piao.as_deref().cloned(),
     }
     if let Edit::Unit { unit, .. } = edit
         && within_itself(&next, &unit.id)
@@ -297,6 +314,7 @@ mod tests {
                 card("ragioneria", "B"),
             ],
             customer_satisfaction: vec![],
+            piao: None,
         }
     }
 

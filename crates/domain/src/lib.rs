@@ -15,6 +15,7 @@ pub mod limits;
 pub mod messages;
 pub mod monitoring;
 pub mod phase_edit;
+pub mod piao;
 pub mod plan;
 pub mod rollover;
 pub mod schedule;

@@ -25,6 +25,10 @@ pub enum Field {
     PhaseDescription,
     IndicatorText,
     ServiceName,
+    /// A paragraph of the PIAO (context, structure, remote work, monitoring, …).
+    PiaoText,
+    /// A line of the PIAO (a code, an address, a profile, a process, a risk or a measure).
+    PiaoLine,
     // Written while the plan runs.
     PhaseNote,
     /// The reason of a change request, a neutralisation or an act that sends back or reopens.
@@ -49,14 +53,15 @@ impl Field {
     /// The longest text the field takes, in characters.
     pub const fn max_chars(self) -> usize {
         match self {
-            Field::AxisText | Field::ObjectiveText => 20_000,
+            Field::AxisText | Field::ObjectiveText | Field::PiaoText => 20_000,
             Field::PhaseDescription | Field::UnitFunction => 5_000,
             Field::ObjectiveTitle
             | Field::IndicatorText
             | Field::PhaseNote
             | Field::Reason
             | Field::Opinion
-            | Field::ProposedValue => 2_000,
+            | Field::ProposedValue
+            | Field::PiaoLine => 2_000,
             Field::PlanTitle | Field::StrategyTitle | Field::ResponsibleTitle => 1_000,
             Field::DeadlineText | Field::IndicatorSource => 500,
             Field::EntityName
@@ -82,6 +87,8 @@ impl Field {
             self,
             Field::AxisText
                 | Field::ObjectiveText
+                | Field::PiaoText
+                | Field::PiaoLine
                 | Field::ObjectiveTitle
                 | Field::PhaseDescription
                 | Field::UnitFunction

@@ -38,6 +38,9 @@ pub struct Plan {
     /// Survey results published with the plan ("gli emoticon").
     #[serde(default)]
     pub customer_satisfaction: Vec<SurveyResult>,
+    /// The PIAO's other parts around this plan (its section 2.2), when the plan carries them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub piao: Option<crate::piao::Piao>,
 }
 
 /// The administration.

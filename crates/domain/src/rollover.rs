@@ -6,7 +6,9 @@
 //! - **What is copied.** The entity, strategy, codifica table, units and the objectives kept.
 //!   Nothing recorded on the old plan is (records, monitoring, scores live beside the plan, in
 //!   its facts), and neither are its `customer_satisfaction` results: they are the old year's
-//!   surveys.
+//!   surveys. The PIAO's other parts, when the plan carries them, are copied as they are
+//!   (the PIAO is triennial, updated each year), their links to objectives left behind
+//!   dropped.
 //! - **Title and period.** The triennium scrolls ("scorrimento"): it starts at N and keeps its
 //!   length (2021-2023 → 2022-2024 for N = 2022). The title changes only where it writes the
 //!   years: the range of the old period becomes the new one, the old plan year alone becomes
@@ -204,6 +206,14 @@ pub fn make(
             left_behind.push(offer);
         }
     }
+    let piao = plan.piao.clone().map(|mut piao| {
+        for o in &plan.objectives {
+            if !keep.contains(&o.id) {
+                piao.follow_objective(&o.id, None);
+            }
+        }
+        piao
+    });
     let draft = Plan {
         format: plan.format.clone(),
         entity: plan.entity.clone(),
@@ -215,6 +225,7 @@ pub fn make(
         units,
         objectives,
         customer_satisfaction: Vec::new(),
+        piao,
     };
     let diagnostics = crate::validate(&draft);
     let report = Carried {

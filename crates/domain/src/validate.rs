@@ -32,6 +32,9 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
         }
         check_objective(plan, objective, &path, &codes, &mut out);
     }
+    if let Some(piao) = &plan.piao {
+        crate::piao::check(plan, piao, &mut out);
+    }
     for (i, s) in plan.customer_satisfaction.iter().enumerate() {
         let sum = s.positive_pct.value() + s.neutral_pct.value() + s.negative_pct.value();
         // Published shares are rounded to whole points: a point either way is rounding.

@@ -224,6 +224,7 @@ pub fn import_text(text: &str) -> Import {
         units,
         objectives,
         customer_satisfaction: survey::read(&lines),
+        piao: None,
     };
     for mut d in validate(&plan) {
         d.location.line = map.line_of(&d.location.path);

@@ -28,6 +28,7 @@ struct PlanRow {
     entity_name: String,
     entity_kind: String,
     state: String,
+    piao: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -156,7 +157,7 @@ impl Store {
     ) -> Result<(PlanSummary, Plan)> {
         let row: PlanRow = sqlx::query_as(
             "SELECT p.id, p.slug, p.revision, p.format, p.title, p.year, p.period_from, \
-             p.period_to, e.name AS entity_name, e.kind AS entity_kind, p.state \
+             p.period_to, e.name AS entity_name, e.kind AS entity_kind, p.state, p.piao \
              FROM plan p JOIN entity e ON e.id = p.entity_id WHERE p.slug = $1",
         )
         .bind(plan_id.as_str())
@@ -185,6 +186,11 @@ impl Store {
             units: Self::units(conn, id).await?,
             objectives: Self::objectives(conn, id).await?,
             customer_satisfaction: Self::surveys(conn, id).await?,
+            piao: row
+                .piao
+                .as_deref()
+                .map(|t| parsed("plan.piao", t, serde_json::from_str))
+                .transpose()?,
         };
         let summary = PlanSummary {
             id: crate::text::plan_id(row.slug)?,

@@ -141,8 +141,8 @@ impl Store {
         // On the revision read above and still a draft: an edit or an act committed meanwhile
         // (PostgreSQL does not hold the row as SQLite's immediate transaction does) wins.
         let updated = sqlx::query(
-            "UPDATE plan SET title = $1, period_from = $2, period_to = $3, revision = $4 \
-             WHERE id = $5 AND revision = $6 AND state = $7",
+            "UPDATE plan SET title = $1, period_from = $2, period_to = $3, revision = $4, \
+             piao = $8 WHERE id = $5 AND revision = $6 AND state = $7",
         )
         .bind(&plan.title)
         .bind(i64::from(plan.period.from))
@@ -151,6 +151,7 @@ impl Store {
         .bind(plan_row)
         .bind(expected)
         .bind(PlanState::Draft.as_str())
+        .bind(piao_json(plan)?)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
@@ -271,8 +272,8 @@ impl Store {
             None => 1,
         };
         let (plan_row,): (i64,) = sqlx::query_as(
-            "INSERT INTO plan (entity_id, slug, format, title, year, period_from, period_to, revision) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO plan (entity_id, slug, format, title, year, period_from, period_to, \
+             revision, piao) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(entity)
         .bind(slug.as_str())
@@ -282,6 +283,7 @@ impl Store {
         .bind(i64::from(plan.period.from))
         .bind(i64::from(plan.period.to))
         .bind(revision)
+        .bind(piao_json(plan)?)
         .fetch_one(&mut *tx)
         .await
         // Another save of the same plan got there first.
@@ -702,4 +704,13 @@ impl Writer {
 /// A unique-key violation on a plan's own rows means the plan repeats an id.
 fn duplicate_as_invalid(e: sqlx::Error, what: &str) -> StoreError {
     StoreError::or_duplicate(e, || StoreError::Invalid(what.to_owned()))
+}
+
+/// The plan's PIAO as the `plan.piao` column keeps it (JSON), or NULL.
+fn piao_json(plan: &Plan) -> Result<Option<String>> {
+    plan.piao
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Invalid(format!("the plan's PIAO: {e}")))
 }

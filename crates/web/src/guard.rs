@@ -38,6 +38,7 @@ pub fn body_limit(route: &str) -> usize {
         | paths::DraftCheck::PATH
         | paths::DraftStrategy::PATH
         | paths::DraftCodes::PATH
+        | paths::DraftPiao::PATH
         | paths::DraftUnit::PATH
         | paths::DraftUnits::PATH => 1024 * 1024,
         paths::PhaseEvidence::PATH => EVIDENCE_MAX_BYTES + BODY_LIMIT,

@@ -17,6 +17,7 @@ mod newplan;
 mod objective;
 mod people;
 mod phase;
+mod piao;
 mod plan;
 mod progress;
 mod results;
@@ -79,6 +80,7 @@ pub fn routes(r: Routes) -> Routes {
         .get(rollover::page)
         .post(rollover::make)
         .get(plan::matrix)
+        .get(piao::page)
         .get(changes::list)
         .post(changes::opinion)
         .post(changes::decision)
@@ -108,6 +110,8 @@ pub fn routes(r: Routes) -> Routes {
         .post(draft::strategy)
         .get(draft::codes_page)
         .post(draft::codes)
+        .get(draft::piao::page)
+        .post(draft::piao::save)
         .get(draft::new_unit_page)
         .post(draft::add_unit)
         .get(draft::unit_form)

@@ -68,6 +68,8 @@ addresses! { AppError;
     /// The draft of the next year made from this plan («Nuovo piano dall'anno precedente»).
     NewYear "/piani/{plan}/nuovo-anno" { plan: PlanId };
     Matrix "/piani/{plan}/matrice" { plan: PlanId };
+    /// The PIAO's other sections around the plan (its section 2.2).
+    Piao "/piani/{plan}/piao" { plan: PlanId };
     Requests "/piani/{plan}/richieste" { plan: PlanId };
     Opinion "/piani/{plan}/richieste/{request}/parere" { plan: PlanId, request: String };
     Decision "/piani/{plan}/richieste/{request}/decisione" { plan: PlanId, request: String };
@@ -102,6 +104,8 @@ addresses! { AppError;
     DraftHeader "/piani/{plan}/bozza/intestazione" { plan: PlanId };
     DraftStrategy "/piani/{plan}/bozza/strategia" { plan: PlanId };
     DraftCodes "/piani/{plan}/bozza/codifica" { plan: PlanId };
+    /// The PIAO's other sections, written with the draft.
+    DraftPiao "/piani/{plan}/bozza/piao" { plan: PlanId };
     /// A new unit of the draft (its form, and where it is sent).
     DraftUnits "/piani/{plan}/bozza/unita" { plan: PlanId };
     DraftUnit "/piani/{plan}/bozza/unita/{unit}" { plan: PlanId, unit: String };
@@ -159,6 +163,7 @@ in_plan!(
     NewYear,
     PlanWorkbook,
     Matrix,
+    Piao,
     Requests,
     Versions,
     Scores,
@@ -171,6 +176,7 @@ in_plan!(
     Draft,
     DraftStrategy,
     DraftCodes,
+    DraftPiao,
     DraftUnits,
     DraftUnit,
     DraftCards,
@@ -284,6 +290,7 @@ macro_rules! plan_links {
 plan_links!(
     plan => Plan,
     matrix => Matrix,
+    piao => Piao,
     search => Search,
     diagnostics => Diagnostics,
     scores => Scores,

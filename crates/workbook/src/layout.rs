@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use domain::piao::{Layout, MeasureKind, RiskArea, RiskLevel};
 use domain::{EntityKind, UnitKind};
 
 /// What a column holds, which decides how it is written, validated and read.
@@ -75,6 +76,16 @@ pub static ENTITY_KINDS: LazyLock<Vec<&'static str>> =
 pub static UNIT_KINDS: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| UnitKind::ALL.iter().map(|k| k.as_str()).collect());
 
+/// The words of the PIAO's lists: their names in the plan format.
+pub static LAYOUTS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| Layout::ALL.iter().map(|k| k.as_str()).collect());
+pub static RISK_AREAS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| RiskArea::ALL.iter().map(|k| k.as_str()).collect());
+pub static RISK_LEVELS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| RiskLevel::ALL.iter().map(|k| k.as_str()).collect());
+pub static MEASURE_KINDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| MeasureKind::ALL.iter().map(|k| k.as_str()).collect());
+
 /// The kinds of deadline, in the words of the sheet (and of the plan's forms).
 pub use domain::deadline::kind_word as deadline_kind;
 
@@ -102,6 +113,37 @@ pub const OBJECTIVES: &str = "Obiettivi";
 pub const PHASES: &str = "Fasi";
 pub const INDICATORS: &str = "Indicatori";
 pub const SURVEYS: &str = "Indagini";
+pub const PIAO: &str = "PIAO";
+pub const PUBLIC_VALUE: &str = "Valore pubblico";
+pub const RISKS: &str = "Rischi";
+pub const MEASURES: &str = "Misure";
+pub const STAFF_NEEDS: &str = "Fabbisogni";
+
+/// The sheets of the PIAO's other parts: a plan has a PIAO when any of them has a row.
+pub const PIAO_SHEETS: [&str; 5] = [PIAO, PUBLIC_VALUE, RISKS, MEASURES, STAFF_NEEDS];
+
+/// The columns of the `PIAO` sheet's one row: the layout, the registry (section 1) and the
+/// sections' paragraphs, with the field each carries under `piao.` in the plan.
+pub mod piao_column {
+    pub const LAYOUT: &str = "Modello";
+    pub const TAX_CODE: &str = "Codice fiscale";
+    pub const IPA_CODE: &str = "Codice IPA";
+    pub const ADDRESS: &str = "Indirizzo";
+    pub const PEC: &str = "PEC";
+    pub const WEBSITE: &str = "Sito web";
+    pub const REPRESENTATIVE: &str = "Rappresentante legale";
+    pub const STAFF: &str = "Dipendenti";
+    pub const ACCESSIBILITY: &str = "Accessibilità";
+    pub const SIMPLIFICATION: &str = "Semplificazione";
+    pub const RPCT: &str = "RPCT";
+    pub const CONTEXT: &str = "Contesto";
+    pub const TRANSPARENCY: &str = "Trasparenza";
+    pub const STRUCTURE: &str = "Struttura organizzativa";
+    pub const REMOTE_WORK: &str = "Lavoro agile";
+    pub const HIRING: &str = "Capacità assunzionale";
+    pub const TRAINING: &str = "Formazione";
+    pub const MONITORING: &str = "Monitoraggio";
+}
 
 /// The header of one part of a deadline's columns.
 pub fn deadline_header(name: &str, part: &str) -> String {
@@ -308,6 +350,114 @@ pub static SHEETS: LazyLock<Vec<Sheet>> = LazyLock::new(|| {
                 col("Negativi %", Percent, true, "negative_pct", 11.0),
             ],
         },
+        Sheet {
+            name: PIAO,
+            required: false,
+            columns: {
+                use piao_column as p;
+                vec![
+                    col(p::LAYOUT, List(LAYOUTS.as_slice()), false, "layout", 14.0),
+                    col(p::TAX_CODE, Text, false, "registry.tax_code", 14.0),
+                    col(p::IPA_CODE, Text, false, "registry.ipa_code", 10.0),
+                    col(p::ADDRESS, Text, false, "registry.address", 30.0),
+                    col(p::PEC, Text, false, "registry.pec", 26.0),
+                    col(p::WEBSITE, Text, false, "registry.website", 26.0),
+                    col(
+                        p::REPRESENTATIVE,
+                        Text,
+                        false,
+                        "registry.representative",
+                        26.0,
+                    ),
+                    col(p::STAFF, Integer, false, "registry.staff", 10.0),
+                    col(
+                        p::ACCESSIBILITY,
+                        Text,
+                        false,
+                        "public_value.accessibility",
+                        40.0,
+                    ),
+                    col(
+                        p::SIMPLIFICATION,
+                        Text,
+                        false,
+                        "public_value.simplification",
+                        40.0,
+                    ),
+                    col(p::RPCT, Text, false, "anticorruption.rpct", 26.0),
+                    col(p::CONTEXT, Text, false, "anticorruption.context", 40.0),
+                    col(
+                        p::TRANSPARENCY,
+                        Text,
+                        false,
+                        "anticorruption.transparency",
+                        40.0,
+                    ),
+                    col(p::STRUCTURE, Text, false, "organisation.structure", 40.0),
+                    col(
+                        p::REMOTE_WORK,
+                        Text,
+                        false,
+                        "organisation.remote_work",
+                        40.0,
+                    ),
+                    col(p::HIRING, Text, false, "organisation.hiring", 40.0),
+                    col(p::TRAINING, Text, false, "organisation.training", 40.0),
+                    col(p::MONITORING, Text, false, "monitoring", 40.0),
+                ]
+            },
+        },
+        Sheet {
+            name: PUBLIC_VALUE,
+            required: false,
+            columns: vec![
+                col("Codice", Text, true, "id", 8.0),
+                col("Titolo", Text, true, "title", 40.0),
+                col("Descrizione", Text, false, "description", 48.0),
+                col("Linee del DUP", Lines, false, "strategy", 12.0),
+                col("Obiettivi", Lines, false, "objectives", 24.0),
+            ],
+        },
+        Sheet {
+            name: RISKS,
+            required: false,
+            columns: vec![
+                col("Codice", Text, true, "id", 8.0),
+                col("Area", List(RISK_AREAS.as_slice()), true, "area", 16.0),
+                col("Processo", Text, true, "process", 40.0),
+                col("Descrizione", Text, false, "description", 48.0),
+                col(
+                    "Livello",
+                    List(RISK_LEVELS.as_slice()),
+                    false,
+                    "level",
+                    10.0,
+                ),
+            ],
+        },
+        Sheet {
+            name: MEASURES,
+            required: false,
+            columns: vec![
+                col("Codice", Text, true, "id", 8.0),
+                col("Tipo", List(MEASURE_KINDS.as_slice()), true, "kind", 14.0),
+                col("Testo", Text, true, "text", 48.0),
+                col("Rischi", Lines, false, "risks", 10.0),
+                col("Obiettivi", Lines, false, "objectives", 24.0),
+                col(UNIT_COLUMN, Text, false, "unit", 28.0),
+                col("Scadenza", Date, false, "deadline", 12.0),
+                col("Indicatore", Text, false, "indicator", 40.0),
+            ],
+        },
+        Sheet {
+            name: STAFF_NEEDS,
+            required: false,
+            columns: vec![
+                col("Profilo", Text, true, "profile", 40.0),
+                col("Dipendenti", Integer, true, "staff", 11.0),
+                col("Assunzioni", Integer, false, "hires", 11.0),
+            ],
+        },
     ]
 });
 
@@ -323,6 +473,35 @@ pub fn sheet(name: &str) -> &'static Sheet {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// Excel takes sheet names of 31 characters at most; sheets and a sheet's columns are found
+    /// by name with case and accents ignored, so no two may read the same.
+    #[test]
+    fn names_fit_and_differ() {
+        let fold = |s: &str| -> String {
+            s.to_lowercase()
+                .chars()
+                .flat_map(domain::values::fold_accent)
+                .collect()
+        };
+        let mut sheets = std::collections::HashSet::new();
+        for sheet in SHEETS.iter() {
+            assert!(sheet.name.chars().count() <= 31, "{}", sheet.name);
+            assert!(sheets.insert(fold(sheet.name)), "{}", sheet.name);
+            let mut headers = std::collections::HashSet::new();
+            for column in &sheet.columns {
+                assert!(
+                    headers.insert(fold(&column.header)),
+                    "{}: {}",
+                    sheet.name,
+                    column.header
+                );
+            }
+        }
+        for name in PIAO_SHEETS {
+            assert!(!sheet(name).required, "{name}");
+        }
+    }
 
     /// docs/xlsx.md describes every sheet and column the code writes and reads.
     #[test]
@@ -374,6 +553,10 @@ mod tests {
             .iter()
             .chain(ENTITY_KINDS.iter())
             .chain(UNIT_KINDS.iter())
+            .chain(LAYOUTS.iter())
+            .chain(RISK_AREAS.iter())
+            .chain(RISK_LEVELS.iter())
+            .chain(MEASURE_KINDS.iter())
         {
             assert!(docs.contains(&format!("`{word}`")), "{word}");
         }

@@ -19,6 +19,8 @@ use rust_decimal::Decimal;
 
 use crate::layout::{self, SHEETS, Sheet, deadline_header, deadline_kind, deadline_part};
 
+mod piao;
+
 /// What reading a workbook gave: the plan, when the workbook holds one, and every finding.
 #[derive(Debug)]
 pub struct Read {
@@ -259,6 +261,7 @@ struct Places {
     units: Vec<UnitPlaces>,
     objectives: Vec<ObjectivePlaces>,
     surveys: Vec<u32>,
+    piao: piao::PiaoPlaces,
 }
 
 #[derive(Debug, Default)]
@@ -332,20 +335,31 @@ impl Places {
             ("customer_satisfaction", Some(i)) => {
                 (layout::SURVEYS, *self.surveys.get(i)?, field_of(&rest))
             }
+            ("piao", None) => return Some(self.piao.locate(path, &rest)),
             (field, None) => {
                 let field = if field == "entity" { path } else { field };
                 (layout::PLAN, self.plan, field)
             }
             _ => return None,
         };
-        let mut place = format!("Foglio «{sheet}», riga {row}");
-        if let Some(column) = layout::sheet(sheet).column_of_field(field).filter(|_| {
-            !field.is_empty() || matches!(sheet, layout::FUNCTIONS | layout::INDICATORS)
-        }) {
-            place.push_str(&format!(", colonna «{}»", column.header));
-        }
-        Some(place)
+        Some(cell_place(sheet, Some(row), field))
     }
+}
+
+/// `Foglio «…», riga …, colonna «…»`: the sheet, the row when the item has one, and the
+/// column carrying the field when there is one.
+fn cell_place(sheet: &str, row: Option<u32>, field: &str) -> String {
+    let mut place = format!("Foglio «{sheet}»");
+    if let Some(row) = row {
+        place.push_str(&format!(", riga {row}"));
+    }
+    if let Some(column) = layout::sheet(sheet)
+        .column_of_field(field)
+        .filter(|_| !field.is_empty() || matches!(sheet, layout::FUNCTIONS | layout::INDICATORS))
+    {
+        place.push_str(&format!(", colonna «{}»", column.header));
+    }
+    place
 }
 
 fn field_of<'a>(rest: &[(&'a str, Option<usize>)]) -> &'a str {
@@ -629,15 +643,7 @@ impl Reading {
 
     fn plan(&mut self, grids: &Grids) -> Option<Plan> {
         self.out.extend(grids.findings.iter().cloned());
-        let rows = |name: &str| {
-            grids.found.get(name).into_iter().flat_map(|g| {
-                g.rows.iter().map(move |(row, cells)| RowRef {
-                    grid: g,
-                    row: *row,
-                    cells,
-                })
-            })
-        };
+        let rows = |name: &str| sheet_rows(grids, name);
         let mut plan = self.header(rows(layout::PLAN).collect())?;
 
         let mut lines: Vec<StrategyLine> = Vec::new();
@@ -880,6 +886,7 @@ impl Reading {
             });
             self.places.surveys.push(r.row);
         }
+        plan.piao = self.piao(grids);
         Some(plan)
     }
 
@@ -947,8 +954,20 @@ impl Reading {
             units: Vec::new(),
             objectives: Vec::new(),
             customer_satisfaction: Vec::new(),
+            piao: None,
         })
     }
+}
+
+/// The rows of the sheet of this name, when the workbook has it.
+fn sheet_rows<'g>(grids: &'g Grids, name: &str) -> impl Iterator<Item = RowRef<'g>> + use<'g> {
+    grids.found.get(name).into_iter().flat_map(|g| {
+        g.rows.iter().map(move |(row, cells)| RowRef {
+            grid: g,
+            row: *row,
+            cells,
+        })
+    })
 }
 
 /// Whether the row has something in that column (to tell "empty" from "unreadable").

@@ -4,6 +4,7 @@
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
+use domain::piao::Piao;
 use domain::{Deadline, Plan};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -48,6 +49,12 @@ impl From<&String> for Value {
 impl From<&Option<String>> for Value {
     fn from(s: &Option<String>) -> Self {
         s.as_deref().map_or(Value::Empty, Value::from)
+    }
+}
+
+impl From<Option<u32>> for Value {
+    fn from(n: Option<u32>) -> Self {
+        n.map_or(Value::Empty, |n| Value::Integer(n.into()))
     }
 }
 
@@ -363,6 +370,89 @@ fn rows(plan: &Plan) -> Vec<(&'static str, Vec<Value>)> {
             .set("Neutri %", Value::Number(s.neutral_pct.value()))
             .set("Negativi %", Value::Number(s.negative_pct.value()));
         push(r);
+    }
+    if let Some(piao) = &plan.piao {
+        piao_rows(piao).into_iter().for_each(push);
+    }
+    out
+}
+
+/// The rows of the PIAO's sheets: its one row of layout, registry and paragraphs, then one
+/// row per public-value objective, risk, measure and profile.
+fn piao_rows(piao: &Piao) -> Vec<Row<'static>> {
+    use layout::piao_column as p;
+    let mut out = Vec::new();
+    let (registry, value, anticorruption, organisation) = (
+        &piao.registry,
+        &piao.public_value,
+        &piao.anticorruption,
+        &piao.organisation,
+    );
+    let mut r = Row::new(layout::sheet(layout::PIAO));
+    r.set(p::LAYOUT, piao.layout.as_str())
+        .set(p::TAX_CODE, &registry.tax_code)
+        .set(p::IPA_CODE, &registry.ipa_code)
+        .set(p::ADDRESS, &registry.address)
+        .set(p::PEC, &registry.pec)
+        .set(p::WEBSITE, &registry.website)
+        .set(p::REPRESENTATIVE, &registry.representative)
+        .set(p::STAFF, registry.staff)
+        .set(p::ACCESSIBILITY, &value.accessibility)
+        .set(p::SIMPLIFICATION, &value.simplification)
+        .set(p::RPCT, &anticorruption.rpct)
+        .set(p::CONTEXT, &anticorruption.context)
+        .set(p::TRANSPARENCY, &anticorruption.transparency)
+        .set(p::STRUCTURE, &organisation.structure)
+        .set(p::REMOTE_WORK, &organisation.remote_work)
+        .set(p::HIRING, &organisation.hiring)
+        .set(p::TRAINING, &organisation.training)
+        .set(p::MONITORING, &piao.monitoring);
+    out.push(r);
+    let ids = |ids: &[domain::ObjectiveId]| {
+        ids.iter()
+            .map(|id| id.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for v in &value.objectives {
+        let mut r = Row::new(layout::sheet(layout::PUBLIC_VALUE));
+        r.set("Codice", &v.id)
+            .set("Titolo", &v.title)
+            .set("Descrizione", &v.description)
+            .set("Linee del DUP", &v.strategy.join("\n"))
+            .set("Obiettivi", &ids(&v.objectives));
+        out.push(r);
+    }
+    for risk in &anticorruption.risks {
+        let mut r = Row::new(layout::sheet(layout::RISKS));
+        r.set("Codice", &risk.id)
+            .set("Area", risk.area.as_str())
+            .set("Processo", &risk.process)
+            .set("Descrizione", &risk.description)
+            .set("Livello", risk.level.map_or("", |l| l.as_str()));
+        out.push(r);
+    }
+    for m in &anticorruption.measures {
+        let mut r = Row::new(layout::sheet(layout::MEASURES));
+        r.set("Codice", &m.id)
+            .set("Tipo", m.kind.as_str())
+            .set("Testo", &m.text)
+            .set("Rischi", &m.risks.join("\n"))
+            .set("Obiettivi", &ids(&m.objectives))
+            .set(
+                layout::UNIT_COLUMN,
+                m.unit.as_ref().map_or("", |u| u.as_str()),
+            )
+            .set("Scadenza", m.deadline)
+            .set("Indicatore", &m.indicator);
+        out.push(r);
+    }
+    for s in &organisation.staff {
+        let mut r = Row::new(layout::sheet(layout::STAFF_NEEDS));
+        r.set("Profilo", &s.profile)
+            .set("Dipendenti", Value::Integer(s.staff.into()))
+            .set("Assunzioni", Value::Integer(s.hires.into()));
+        out.push(r);
     }
     out
 }

@@ -204,6 +204,132 @@ fn a_workbook_made_by_hand_with_the_required_columns_reads() {
     assert_eq!(phases[0].label.as_str(), "1");
     assert_eq!(phases[1].weight_pct.unwrap().to_string(), "40");
     assert_eq!(phases[1].deadline.after_phase().unwrap().as_str(), "1");
+    // Without the PIAO's sheets the plan has no PIAO, and nobody is told of sheets left out.
+    assert_eq!(plan.piao, None);
+    assert!(read.diagnostics.is_empty(), "{:#?}", read.diagnostics);
+}
+
+#[test]
+fn piao_sheets_made_by_hand_read_and_their_problems_are_pointed_at() {
+    let header = |h: &[&'static str]| h.iter().map(|s| S(s)).collect::<Vec<_>>();
+    let mut s = sheets(good_phases());
+    s.push((
+        "rischi",
+        vec![
+            header(&["Codice", "Area", "Processo", "Livello"]),
+            vec![
+                S("r1"),
+                S("Contratti"),
+                S("Affidamenti diretti"),
+                S("altissimo"),
+            ],
+            vec![E, S("contratti"), S("Senza codice")],
+            vec![S("r2"), S("appalti"), E, S("medio")],
+        ],
+    ));
+    s.push((
+        "Misure",
+        vec![
+            header(&["Codice", "Tipo", "Testo", "Obiettivi", "Unità", "Scadenza"]),
+            vec![
+                S("m1"),
+                S("Prevenzione"),
+                S("Rotazione"),
+                S("ragioneria/A\nragioneria\nragioneria/B"),
+                S("Ragioneria"),
+                S("31/12/2024"),
+            ],
+        ],
+    ));
+    s.push((
+        "Fabbisogni",
+        vec![
+            header(&["Profilo", "Dipendenti", "Assunzioni"]),
+            vec![S("Istruttore (C)"), S("tanti"), N(2.0)],
+            vec![S("Funzionario (D)"), N(4.0)],
+        ],
+    ));
+    let read = workbook::read(&book(&s));
+    let said: Vec<&str> = errors(&read.diagnostics)
+        .iter()
+        .take(7)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "Foglio «Rischi», riga 2, colonna «Livello»: «altissimo» non è tra i valori ammessi («basso», «medio», «alto»).",
+            "Foglio «Rischi», riga 3, colonna «Codice»: la cella è vuota.",
+            "Foglio «Rischi», riga 4, colonna «Area»: «appalti» non è tra i valori ammessi («autorizzazioni», «contratti», «sovvenzioni», «selezioni», «altro»).",
+            "Foglio «Rischi», riga 4, colonna «Processo»: la cella è vuota.",
+            "Foglio «Misure», riga 2, colonna «Unità»: «Ragioneria» non è un codice valido qui.",
+            "Foglio «Misure», riga 2, colonna «Obiettivi»: «ragioneria» non è un obiettivo scritto come unità/obiettivo (ad esempio «servizi-sociali/A»).",
+            "Foglio «Fabbisogni», riga 2, colonna «Dipendenti»: «tanti» non è un numero intero.",
+        ][..],
+        "{:#?}",
+        read.diagnostics
+    );
+    // Then the plan's own rules, on what was read: a card that is not in the plan.
+    let unknown = errors(&read.diagnostics)[7];
+    assert_eq!(unknown.code, Code::UnknownObjective);
+    assert!(
+        unknown
+            .message
+            .starts_with("Foglio «Misure», riga 2, colonna «Obiettivi»: "),
+        "{}",
+        unknown.message
+    );
+    let piao = read.plan.unwrap().piao.expect("a PIAO");
+    // No `PIAO` sheet: the ordinary layout, no registry.
+    assert_eq!(piao.layout, domain::piao::Layout::Ordinario);
+    assert_eq!(piao.registry, domain::piao::Registry::default());
+    let risks = &piao.anticorruption.risks;
+    assert_eq!(risks.len(), 2);
+    assert_eq!(risks[0].area, domain::piao::RiskArea::Contratti);
+    assert_eq!(risks[0].level, None);
+    assert_eq!(risks[1].level, Some(domain::piao::RiskLevel::Medio));
+    let m = &piao.anticorruption.measures[0];
+    assert_eq!(m.kind, domain::piao::MeasureKind::Prevenzione);
+    let cards: Vec<&str> = m.objectives.iter().map(|o| o.as_str()).collect();
+    assert_eq!(cards, ["ragioneria/A", "ragioneria/B"]);
+    assert_eq!(m.deadline, chrono::NaiveDate::from_ymd_opt(2024, 12, 31));
+    let staff = &piao.organisation.staff;
+    assert_eq!(staff.len(), 1);
+    assert_eq!((staff[0].staff, staff[0].hires), (4, 0));
+}
+
+#[test]
+fn the_piao_has_one_row_and_its_layout_is_a_word_of_the_list() {
+    let header = |h: &[&'static str]| h.iter().map(|s| S(s)).collect::<Vec<_>>();
+    let mut s = sheets(good_phases());
+    s.push((
+        "PIAO",
+        vec![
+            header(&["Modello", "Dipendenti", "RPCT"]),
+            vec![S("Semplificato"), N(12.0), S("Il Segretario")],
+            vec![S("ordinario"), N(300.0)],
+        ],
+    ));
+    let read = workbook::read(&book(&s));
+    assert!(
+        errors(&read.diagnostics).is_empty(),
+        "{:#?}",
+        read.diagnostics
+    );
+    assert!(read.diagnostics.iter().any(|d| d.message
+        == "Foglio «PIAO», riga 3: il PIAO ha una riga sola; questa è stata ignorata."));
+    let piao = read.plan.unwrap().piao.unwrap();
+    assert_eq!(piao.layout, domain::piao::Layout::Semplificato);
+    assert_eq!(piao.registry.staff, Some(12));
+    assert_eq!(piao.anticorruption.rpct.as_deref(), Some("Il Segretario"));
+
+    s.last_mut().unwrap().1.truncate(1);
+    s.last_mut().unwrap().1.push(vec![S("ridotto")]);
+    let e = one_error(&book(&s));
+    assert_eq!(
+        e.message,
+        "Foglio «PIAO», riga 2, colonna «Modello»: «ridotto» non è tra i valori ammessi («ordinario», «semplificato»)."
+    );
 }
 
 #[test]

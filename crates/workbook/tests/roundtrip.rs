@@ -1,9 +1,13 @@
 //! Plan → workbook → plan is the identity: on the demo plan, on a plan with every kind of
-//! deadline, and on any plan proptest makes.
+//! deadline and a whole PIAO, and on any plan proptest makes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
+use domain::piao::{
+    Anticorruption, Layout, Measure, MeasureKind, Organisation, Piao, PublicValue, Registry, Risk,
+    RiskArea, RiskLevel, StaffRow, ValueObjective,
+};
 use domain::{
     Anchor, Axis, Code, Deadline, Entity, EntityKind, Head, Objective, ObjectiveId, ObjectiveLabel,
     Offset, Percent, Period, Phase, PhaseLabel, Plan, Relative, Responsible, StrategyLine,
@@ -224,6 +228,109 @@ fn small_plan() -> Plan {
             neutral_pct: "2.5".parse().unwrap(),
             negative_pct: Percent::ZERO,
         }],
+        piao: Some(whole_piao()),
+    }
+}
+
+/// A PIAO with every field filled (and, on its second risk and measure, the optional ones left
+/// out), linked to the cards, lines and units of `small_plan`.
+fn whole_piao() -> Piao {
+    let card = ObjectiveId::parse("servizi-sociali/A").unwrap();
+    Piao {
+        layout: Layout::Semplificato,
+        registry: Registry {
+            tax_code: Some("00429440068".into()),
+            ipa_code: Some("c_a182".into()),
+            address: Some("Piazza della Libertà 1, 15121 Prova (AL)".into()),
+            pec: Some("comune@pec.prova.it".into()),
+            website: Some("https://www.comune.prova.it".into()),
+            representative: Some("Il Sindaco, Mario Verdi".into()),
+            staff: Some(42),
+        },
+        public_value: PublicValue {
+            objectives: vec![
+                ValueObjective {
+                    id: "vp1".into(),
+                    title: "Una comunità che si prende cura".into(),
+                    description: Some("Meno attese ai servizi\nmisurate ogni semestre".into()),
+                    strategy: vec!["s1".into(), "s1.2".into()],
+                    objectives: vec![card.clone()],
+                },
+                ValueObjective {
+                    id: "vp2".into(),
+                    title: "Senza legami".into(),
+                    description: None,
+                    strategy: vec![],
+                    objectives: vec![],
+                },
+            ],
+            accessibility: Some(
+                "Sportelli senza barriere.\nSito conforme alle linee guida AgID.".into(),
+            ),
+            simplification: Some("Istanze online per i contributi.".into()),
+        },
+        anticorruption: Anticorruption {
+            rpct: Some("Il Segretario generale".into()),
+            context: Some("Contesto esterno: provincia a basso rischio.".into()),
+            risks: vec![
+                Risk {
+                    id: "r1".into(),
+                    area: RiskArea::Sovvenzioni,
+                    process: "Contributi alle famiglie".into(),
+                    description: Some("Criteri applicati in modo non uniforme".into()),
+                    level: Some(RiskLevel::Alto),
+                },
+                Risk {
+                    id: "r2".into(),
+                    area: RiskArea::Altro,
+                    process: "Gestione delle graduatorie".into(),
+                    description: None,
+                    level: None,
+                },
+            ],
+            measures: vec![
+                Measure {
+                    id: "m1".into(),
+                    kind: MeasureKind::Prevenzione,
+                    text: "Criteri pubblicati prima del bando".into(),
+                    risks: vec!["r1".into(), "r2".into()],
+                    objectives: vec![card.clone()],
+                    unit: Some(UnitId::parse("servizi-sociali").unwrap()),
+                    deadline: Some(date(2024, 9, 30)),
+                    indicator: Some("bandi con criteri pubblicati / bandi".into()),
+                },
+                Measure {
+                    id: "m2".into(),
+                    kind: MeasureKind::Trasparenza,
+                    text: "Pubblicazione dei beneficiari".into(),
+                    risks: vec![],
+                    objectives: vec![card],
+                    unit: None,
+                    deadline: None,
+                    indicator: None,
+                },
+            ],
+            transparency: Some("Il responsabile di ogni settore pubblica i propri dati.".into()),
+        },
+        organisation: Organisation {
+            structure: Some("Un'area e un servizio autonomo.".into()),
+            remote_work: Some("Fino a otto giorni al mese.".into()),
+            staff: vec![
+                StaffRow {
+                    profile: "Istruttore amministrativo (C)".into(),
+                    staff: 30,
+                    hires: 2,
+                },
+                StaffRow {
+                    profile: "Funzionario (D)".into(),
+                    staff: 12,
+                    hires: 0,
+                },
+            ],
+            hiring: Some("Turn over al 100%.".into()),
+            training: Some("Quaranta ore l'anno a persona.".into()),
+        },
+        monitoring: Some("Ogni semestre, con le indagini di gradimento.".into()),
     }
 }
 
@@ -235,6 +342,73 @@ fn every_kind_of_deadline_and_field_comes_back() {
     assert!(
         !diagnostics.iter().any(|d| READING_CODES.contains(&d.code)),
         "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn a_plan_without_a_piao_comes_back_without_one() {
+    // Its sheets are written empty, and empty sheets are no PIAO.
+    let plan = Plan {
+        piao: None,
+        ..small_plan()
+    };
+    let (back, diagnostics) = round_trip(&plan);
+    assert_eq!(back, plan);
+    assert!(
+        !diagnostics.iter().any(|d| READING_CODES.contains(&d.code)),
+        "{diagnostics:#?}"
+    );
+    // A PIAO of defaults still comes back as one.
+    let plan = Plan {
+        piao: Some(Piao::default()),
+        ..small_plan()
+    };
+    assert_eq!(round_trip(&plan).0, plan);
+}
+
+#[test]
+fn the_piao_own_findings_are_pointed_at_their_cells() {
+    let mut plan = small_plan();
+    let piao = plan.piao.as_mut().unwrap();
+    piao.anticorruption.measures[0].risks.push("r9".into());
+    piao.public_value.objectives[0]
+        .objectives
+        .push(ObjectiveId::parse("servizi-sociali/Z").unwrap());
+    let (_, diagnostics) = round_trip(&plan);
+    let said = |code: Code| {
+        diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| d.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        said(Code::UnknownRisk).starts_with("Foglio «Misure», riga 2, colonna «Rischi»: "),
+        "{diagnostics:#?}"
+    );
+    assert!(
+        said(Code::UnknownObjective)
+            .starts_with("Foglio «Valore pubblico», riga 2, colonna «Obiettivi»: "),
+        "{diagnostics:#?}"
+    );
+    // Two risks leave out areas of law 190/2012: said on the sheet of risks.
+    assert!(
+        said(Code::PiaoRiskAreas).starts_with("Foglio «Rischi»: "),
+        "{diagnostics:#?}"
+    );
+    // 60 staff and the simplified layout: said on the layout's cell.
+    plan.piao.as_mut().unwrap().registry.staff = Some(60);
+    let (_, diagnostics) = round_trip(&plan);
+    let layout = diagnostics
+        .iter()
+        .find(|d| d.code == Code::PiaoLayout)
+        .unwrap();
+    assert!(
+        layout
+            .message
+            .starts_with("Foglio «PIAO», riga 2, colonna «Modello»: "),
+        "{}",
+        layout.message
     );
 }
 
@@ -434,6 +608,128 @@ fn any_objective(units: Vec<UnitId>) -> impl Strategy<Value = Objective> {
         )
 }
 
+fn code() -> impl Strategy<Value = String> {
+    line().prop_filter("a code", |s| !s.is_empty())
+}
+
+fn card_id() -> impl Strategy<Value = ObjectiveId> {
+    (slug(), "[A-Z0-9]{1,3}")
+        .prop_map(|(unit, label)| ObjectiveId::new(&unit, &ObjectiveLabel::parse(label).unwrap()))
+}
+
+fn any_piao() -> impl Strategy<Value = Piao> {
+    let registry = (
+        (opt_text(), opt_text(), opt_text()),
+        (opt_text(), opt_text(), opt_text()),
+        proptest::option::of(0u32..100_000),
+    )
+        .prop_map(
+            |((tax_code, ipa_code, address), (pec, website, representative), staff)| Registry {
+                tax_code,
+                ipa_code,
+                address,
+                pec,
+                website,
+                representative,
+                staff,
+            },
+        );
+    let value = (
+        code(),
+        text(),
+        opt_text(),
+        proptest::collection::vec(code(), 0..3),
+        proptest::collection::vec(card_id(), 0..3),
+    )
+        .prop_map(
+            |(id, title, description, strategy, objectives)| ValueObjective {
+                id,
+                title,
+                description,
+                strategy,
+                objectives,
+            },
+        );
+    let risk = (
+        code(),
+        proptest::sample::select(RiskArea::ALL),
+        text(),
+        opt_text(),
+        proptest::option::of(proptest::sample::select(RiskLevel::ALL)),
+    )
+        .prop_map(|(id, area, process, description, level)| Risk {
+            id,
+            area,
+            process,
+            description,
+            level,
+        });
+    let measure = (
+        (code(), proptest::sample::select(MeasureKind::ALL), text()),
+        proptest::collection::vec(code(), 0..3),
+        proptest::collection::vec(card_id(), 0..3),
+        proptest::option::of(slug()),
+        proptest::option::of(day()),
+        opt_text(),
+    )
+        .prop_map(
+            |((id, kind, text), risks, objectives, unit, deadline, indicator)| Measure {
+                id,
+                kind,
+                text,
+                risks,
+                objectives,
+                unit,
+                deadline,
+                indicator,
+            },
+        );
+    let staff = (text(), 0u32..100_000, 0u32..1000).prop_map(|(profile, staff, hires)| StaffRow {
+        profile,
+        staff,
+        hires,
+    });
+    let paragraphs = (
+        (opt_text(), opt_text(), opt_text(), opt_text(), opt_text()),
+        (opt_text(), opt_text(), opt_text(), opt_text(), opt_text()),
+    );
+    (
+        proptest::sample::select(Layout::ALL),
+        registry,
+        proptest::collection::vec(value, 0..3),
+        proptest::collection::vec(risk, 0..3),
+        proptest::collection::vec(measure, 0..3),
+        proptest::collection::vec(staff, 0..3),
+        paragraphs,
+    )
+        .prop_map(
+            |(layout, registry, values, risks, measures, staff, (p, q))| Piao {
+                layout,
+                registry,
+                public_value: PublicValue {
+                    objectives: values,
+                    accessibility: p.0,
+                    simplification: p.1,
+                },
+                anticorruption: Anticorruption {
+                    rpct: p.2,
+                    context: p.3,
+                    risks,
+                    measures,
+                    transparency: p.4,
+                },
+                organisation: Organisation {
+                    structure: q.0,
+                    remote_work: q.1,
+                    staff,
+                    hiring: q.2,
+                    training: q.3,
+                },
+                monitoring: q.4,
+            },
+        )
+}
+
 fn any_plan() -> impl Strategy<Value = Plan> {
     let units = proptest::collection::vec(any_unit(), 1..4).prop_map(|mut units| {
         // Unit ids are unique in a plan (objectives, heads and staff are found by them).
@@ -482,6 +778,7 @@ fn any_plan() -> impl Strategy<Value = Plan> {
                         surveys,
                     )),
                     proptest::collection::vec(any_objective(ids), 0..4),
+                    proptest::option::of(any_piao()),
                 )
             },
         )
@@ -489,6 +786,7 @@ fn any_plan() -> impl Strategy<Value = Plan> {
             |(
                 (units, name, kind, title, year, strategy, responsibles, surveys),
                 mut objectives,
+                piao,
             )| {
                 let mut seen = std::collections::HashSet::new();
                 objectives.retain(|o| seen.insert(o.id.clone()));
@@ -537,6 +835,7 @@ fn any_plan() -> impl Strategy<Value = Plan> {
                             }
                         })
                         .collect(),
+                    piao,
                 }
             },
         )

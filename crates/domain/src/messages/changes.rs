@@ -113,6 +113,8 @@ pub fn field(f: crate::limits::Field) -> &'static str {
         F::PhaseDescription => "La descrizione della fase",
         F::IndicatorText => "Il testo dell'indicatore",
         F::ServiceName => "Il nome del servizio",
+        F::PiaoText => "Il testo della sezione del PIAO",
+        F::PiaoLine => "La voce del PIAO",
         F::PhaseNote => "La nota",
         F::Reason => "La motivazione",
         F::Opinion => "La motivazione del parere",

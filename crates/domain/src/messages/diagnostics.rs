@@ -151,3 +151,35 @@ fn excerpt(text: &str) -> String {
         format!("{cut}…")
     }
 }
+
+// Diagnostics of the PIAO's sections.
+
+pub fn unknown_objective(place: &str, objective: &str) -> String {
+    format!("{place} rimanda all'obiettivo «{objective}», che non è nel piano.")
+}
+
+pub fn unknown_strategy(place: &str, id: &str) -> String {
+    format!("{place} rimanda alla linea strategica «{id}», che non è nel piano.")
+}
+
+pub fn unknown_risk(place: &str, id: &str) -> String {
+    format!("{place} rimanda al rischio «{id}», che non è nella mappatura.")
+}
+
+pub fn piao_section_missing(number: &str, title: &str, layout: &str) -> String {
+    format!("La sezione {number} del PIAO ({title}) è richiesta nel modello {layout}, ma è vuota.")
+}
+
+pub fn piao_simplified_staff(staff: u32, limit: u32) -> String {
+    format!(
+        "Il PIAO semplificato è riservato alle amministrazioni con meno di {limit} dipendenti: la \
+         scheda anagrafica ne indica {staff}."
+    )
+}
+
+pub fn piao_risk_areas(missing: &[&str]) -> String {
+    format!(
+        "La mappatura dei rischi comprende almeno le aree della legge 190/2012; manca: {}.",
+        missing.join(", ")
+    )
+}

@@ -19,6 +19,7 @@ use maud::{Markup, html};
 
 mod card;
 mod fields;
+pub mod piao;
 
 use fields::{DATE, NUMBER, Problems, REQUIRED, Sent, TEXT, area, input, select};
 
@@ -252,10 +253,12 @@ fn hub_page(
                 (input(&shown, "al", "al", header.get("al"), NUMBER))
                 p { button type="submit" { "Salva titolo e triennio" } }
             }
-            h2 id="strategia" { "Strategia e codifica" }
+            h2 id="strategia" { "Strategia, codifica e PIAO" }
             ul {
                 li { a href=(paths::DraftStrategy { plan: id.clone() }) { "Le linee strategiche e i loro assi" } " (" (plan.strategy.len()) ")" }
                 li { a href=(paths::DraftCodes { plan: id.clone() }) { "La tabella di codifica dei responsabili" } " (" (plan.responsibles.len()) ")" }
+                li { a href=(paths::DraftPiao { plan: id.clone() }) { "Le sezioni del PIAO" } " (il piano ne è la sezione 2.2)"
+                    @if plan.piao.is_none() { ": ancora da scrivere" } }
             }
             h2 id="unita" { "Le unità" }
             @if plan.units.is_empty() { p { "Il piano non ha ancora unità." } }

@@ -17,6 +17,7 @@ use crate::paths;
 pub enum Section {
     Tree,
     Matrix,
+    Piao,
     Search,
     Diagnostics,
     Scores,
@@ -26,9 +27,10 @@ pub enum Section {
 
 impl Section {
     /// The plan's menu, in order.
-    const MENU: [Section; 6] = [
+    const MENU: [Section; 7] = [
         Section::Tree,
         Section::Matrix,
+        Section::Piao,
         Section::Search,
         Section::Diagnostics,
         Section::Scores,
@@ -40,6 +42,7 @@ impl Section {
         match self {
             Section::Tree => "Il piano",
             Section::Matrix => "Matrice delle unità",
+            Section::Piao => "PIAO",
             Section::Search => "Cerca",
             Section::Diagnostics => "Diagnostica d'importazione",
             Section::Scores => "Punteggi",
@@ -53,6 +56,7 @@ impl Section {
         match self {
             Section::Tree | Section::Other => paths::plan(plan),
             Section::Matrix => paths::matrix(plan),
+            Section::Piao => paths::piao(plan),
             Section::Search => paths::search(plan),
             Section::Diagnostics => paths::diagnostics(plan),
             Section::Scores => paths::scores(plan),
@@ -68,6 +72,7 @@ impl Section {
                 who.person().is_some() || view.summary.state == domain::PlanState::Published
             }
             Section::Rounds => who.person().is_some(),
+            Section::Piao => view.plan.piao.is_some(),
             _ => true,
         }
     }

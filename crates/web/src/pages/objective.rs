@@ -146,6 +146,39 @@ fn card(v: &PlanView, o: &Objective, revised: &[Difference], unit_name: &str) ->
             (field("Risorse umane", o.human_resources.as_deref()))
             (field("Risorse finanziarie", o.financial_resources.as_deref()))
         }
+        (in_piao(v, o))
+    }
+}
+
+/// What the PIAO around the plan links to this card: the public value it pursues, the
+/// measures of prevention and transparency it carries.
+fn in_piao(v: &PlanView, o: &domain::Objective) -> Markup {
+    let Some(piao) = &v.plan.piao else {
+        return html! {};
+    };
+    let values: Vec<_> = piao
+        .public_value
+        .objectives
+        .iter()
+        .filter(|x| x.objectives.contains(&o.id))
+        .collect();
+    let measures: Vec<_> = piao
+        .anticorruption
+        .measures
+        .iter()
+        .filter(|m| m.objectives.contains(&o.id))
+        .collect();
+    html! {
+        @if !values.is_empty() || !measures.is_empty() {
+            h2 id="piao" { "Nel PIAO" }
+            ul {
+                @for x in values { li { "Valore pubblico " (x.id) ": " (x.title) } }
+                @for m in measures {
+                    li { "Misura di " (domain::piao::labels::measure_kind(m.kind).to_lowercase()) " " (m.id) ": " (m.text) }
+                }
+            }
+            p { a href=(paths::piao(v.id())) { "Le sezioni del PIAO" } }
+        }
     }
 }
 

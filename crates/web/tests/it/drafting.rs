@@ -401,3 +401,152 @@ fn decode(s: &str) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&")
 }
+
+/// The PIAO's form as the planning office fills it: the simplified layout, a risk, a measure
+/// carried by a card (and one pointing at a card the plan lacks), a row of staff.
+fn piao_fields(version: String, card: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("versione", version),
+        ("modello", "semplificato".into()),
+        ("cf", "00429440068".into()),
+        ("rappresentante", "Il Sindaco".into()),
+        ("dipendenti", "42".into()),
+        ("rpct", "Il Segretario generale".into()),
+        ("rischi-righe", "0".into()),
+        ("rischio-0-area", "contratti".into()),
+        ("rischio-0-processo", "Affidamenti diretti".into()),
+        ("rischio-0-livello", "alto".into()),
+        ("misure-righe", "0".into()),
+        ("misura-0-tipo", "prevenzione".into()),
+        ("misura-0-testo", "Rotazione degli affidatari".into()),
+        ("misura-0-rischi", "r1".into()),
+        ("misura-0-obiettivi", format!("{card}, nessuna/Z")),
+        ("misura-0-scadenza", "2021-09-30".into()),
+        ("struttura", "Settori e servizi autonomi.".into()),
+        ("personale-righe", "0".into()),
+        ("personale-0-profilo", "Istruttore amministrativo".into()),
+        ("personale-0-dipendenti", "30".into()),
+        ("personale-0-assunzioni", "2".into()),
+    ]
+}
+
+#[tokio::test]
+async fn the_planning_office_writes_the_piao_around_the_plan() {
+    let plan = demo();
+    let card = plan.objectives[0].id.to_string();
+    let form = format!("/piani/{PLAN}/bozza/piao");
+    let page = format!("/piani/{PLAN}/piao");
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let admin = app.signed_in_as(Role::Admin).await;
+        assert!(
+            admin
+                .text(&page)
+                .await
+                .contains("non riporta le altre sezioni"),
+            "{b}"
+        );
+        let r = post(&admin, &form, &piao_fields(revision(&app).await, &card)).await;
+        assert_eq!(r.status(), 303, "{b}: {}", r.text().await.unwrap());
+        let stored = app.store.plan(&PLAN_ID).await.unwrap();
+        let piao = stored.piao.clone().expect("the PIAO is stored");
+        assert_eq!(piao.layout, domain::piao::Layout::Semplificato, "{b}");
+        assert_eq!(piao.registry.staff, Some(42), "{b}");
+        let m = &piao.anticorruption.measures[0];
+        assert_eq!(
+            (m.id.as_str(), m.risks.clone()),
+            ("m1", vec!["r1".to_owned()]),
+            "{b}"
+        );
+        assert_eq!(m.objectives.len(), 2, "{b}");
+        assert_eq!(piao.organisation.staff[0].hires, 2, "{b}");
+
+        // The card the plan lacks, and the sections the simplified layout still needs, beside
+        // their fields; the page shows the sections, their check and the card's link.
+        let html = admin.text(&form).await;
+        let problem = html
+            .split("id=\"misura-0-obiettivi-problema\"")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            problem.contains("nessuna/Z"),
+            "{b}: the unknown card is not shown beside its field"
+        );
+        assert!(
+            html.contains("id=\"lavoro-agile-problema\""),
+            "{b}: 3.2 is required"
+        );
+        let shown = admin.text(&page).await;
+        assert!(
+            shown.contains(&format!("href=\"/piani/{PLAN}/obiettivi/{card}\"")),
+            "{b}"
+        );
+        assert!(shown.contains("Semplificato"), "{b}");
+        assert!(shown.contains("manca"), "{b}: a required section is empty");
+        let on_card = admin.text(&format!("/piani/{PLAN}/obiettivi/{card}")).await;
+        let in_piao = on_card.split("id=\"piao\"").nth(1).unwrap_or_default();
+        assert!(
+            in_piao.contains("m1: Rotazione degli affidatari"),
+            "{b}: the card tells its measure"
+        );
+        assert!(
+            admin
+                .text(&format!("/piani/{PLAN}"))
+                .await
+                .contains(&format!("href=\"{page}\"")),
+            "{b}: the plan's menu offers the PIAO"
+        );
+
+        // Saved again as the form shows it, with a second risk: codes stay, the new one
+        // takes the next.
+        let mut fields: Vec<(String, String)> = hidden_and_values(&html)
+            .into_iter()
+            .filter(|(k, _)| k != "csrf")
+            .collect();
+        for (k, v) in &mut fields {
+            match k.as_str() {
+                "versione" => *v = revision(&app).await,
+                "rischio-1-area" => *v = "selezioni".into(),
+                "rischio-1-processo" => *v = "Concorsi".into(),
+                "lavoro-agile" => *v = "Due giorni a settimana.".into(),
+                _ => {}
+            }
+        }
+        let fields: Vec<(&str, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        let r = post(&admin, &form, &fields).await;
+        assert_eq!(r.status(), 303, "{b}: {}", r.text().await.unwrap());
+        let again = app.store.plan(&PLAN_ID).await.unwrap().piao.unwrap();
+        let ids: Vec<&str> = again
+            .anticorruption
+            .risks
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids, ["r1", "r2"], "{b}");
+        assert_eq!(
+            again.anticorruption.measures, piao.anticorruption.measures,
+            "{b}"
+        );
+        assert_eq!(
+            again.organisation.remote_work.as_deref(),
+            Some("Due giorni a settimana."),
+            "{b}"
+        );
+
+        // A form with a word no list has is refused beside its field, nothing saved.
+        let mut bad = piao_fields(revision(&app).await, &card);
+        bad.push(("personale-1-dipendenti", "molti".into()));
+        let r = post(&admin, &form, &bad).await;
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("id=\"personale-1-dipendenti-problema\""),
+            "{b}"
+        );
+    }
+}

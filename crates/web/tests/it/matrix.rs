@@ -39,6 +39,7 @@ const EVERYONE: [Who; 7] = [
 const PLAN_READS: &[&str] = &[
     "/piani/{plan}",
     "/piani/{plan}/matrice",
+    "/piani/{plan}/piao",
     "/piani/{plan}/unita/{unit}",
     "/piani/{plan}/calendari/{unit}",
     "/piani/{plan}/obiettivi/{unit}/{label}",
@@ -257,6 +258,7 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             "GET",
             "/piani/{plan}/bozza/strategia"
             | "/piani/{plan}/bozza/codifica"
+            | "/piani/{plan}/bozza/piao"
             | "/piani/{plan}/bozza/unita"
             | "/piani/{plan}/bozza/unita/{unit}"
             | "/piani/{plan}/bozza/obiettivi",
@@ -277,6 +279,7 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             "/piani/{plan}/bozza/intestazione"
             | "/piani/{plan}/bozza/strategia"
             | "/piani/{plan}/bozza/codifica"
+            | "/piani/{plan}/bozza/piao"
             | "/piani/{plan}/bozza/unita"
             | "/piani/{plan}/bozza/unita/{unit}"
             | "/piani/{plan}/bozza/unita/{unit}/posto"

@@ -60,8 +60,8 @@ impl Run {
         saved
     }
 
-    /// Edits draft `plan` (saved at `revision`) in place: its title changed and its last
-    /// objective gone, read back as written at the next revision, the first phase's version
+    /// Edits draft `plan` (saved at `revision`) in place: its title changed, its last
+    /// objective gone and a PIAO around it, read back as written at the next revision, the first phase's version
     /// with it; the same edit on the old revision, or on a plan no longer a draft, is a
     /// conflict with nothing written.
     pub async fn edit_draft(&self, plan: &Plan, revision: i64, not_draft: &Plan) {
@@ -69,6 +69,20 @@ impl Run {
         let mut next = plan.clone();
         next.title = format!("{} (rivisto)", plan.title);
         next.objectives.pop();
+        // The PIAO around the plan, kept whole with it.
+        next.piao = Some(domain::piao::Piao {
+            layout: domain::piao::Layout::Semplificato,
+            monitoring: Some("Ogni semestre, con un'indagine di gradimento.".into()),
+            organisation: domain::piao::Organisation {
+                staff: vec![domain::piao::StaffRow {
+                    profile: "Istruttore (C)".into(),
+                    staff: 12,
+                    hires: 1,
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        });
         let change = serde_json::json!({ "edit": "header" });
         let stamp = self.stamp("ada");
         let edit = self
