@@ -302,6 +302,31 @@ impl Cycle {
         self.changed(v.id()).await;
         Ok(())
     }
+
+    /// Sets how indicator `number` of objective `unit`/`label` is measured: `entry`'s keys
+    /// over its rule (`domain::scoring::settings::with_indicator`), or not measured (`None`);
+    /// the rest of the settings as they were. Checked and saved as `set_scoring` does.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_indicator_rule(
+        &self,
+        plan: &PlanId,
+        person: &Person,
+        (unit, label): (&str, &str),
+        number: Position,
+        entry: Option<serde_json::Map<String, serde_json::Value>>,
+        stamp: &Stamp,
+    ) -> Outcome<()> {
+        let v = self
+            .for_action(plan, person, Action::ConfigureScoring)
+            .await?;
+        let (oi, _) = v.find_indicator(unit, label, number)?;
+        let objective = v.plan.objectives[oi].id.to_string();
+        let current = v.monitoring.scoring.clone().unwrap_or_default();
+        let text =
+            domain::scoring::settings::with_indicator(&current, &objective, number.get(), entry)
+                .map_err(|e| Refusal::Invalid(messages::settings_error(&e)))?;
+        self.set_scoring(plan, person, &text, stamp).await
+    }
 }
 
 impl View {

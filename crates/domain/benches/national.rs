@@ -350,6 +350,7 @@ fn administration(index: usize, seed: u64) -> Res<Administration> {
                 objective: o.id.as_str().to_string(),
                 indicator: k,
                 weight: Decimal::from(rng.range(1, 2)),
+                unit: None,
                 rule,
             });
         }

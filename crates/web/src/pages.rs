@@ -122,6 +122,8 @@ pub fn routes(r: Routes) -> Routes {
         .get(draft::card_form)
         .post(draft::edit_card)
         .post(draft::card_place)
+        .get(draft::measure::form_page)
+        .post(draft::measure::save)
         .post(draft::check)
         .get(workbook::plan)
         .get(workbook::template)

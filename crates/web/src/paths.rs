@@ -117,6 +117,9 @@ addresses! { AppError;
     /// for a card of the plan, none for a new one): the problems by field, as JSON.
     DraftCheck "/piani/{plan}/bozza/verifica" { plan: PlanId };
     DraftCard "/piani/{plan}/bozza/obiettivi/{unit}/{label}" { plan: PlanId, unit: String, label: String };
+    /// How an indicator of a draft's card is measured (its rule in the scoring settings).
+    DraftIndicator "/piani/{plan}/bozza/obiettivi/{unit}/{label}/indicatori/{n}"
+        { plan: PlanId, unit: String, label: String, n: Position };
     /// A card moved up or down among its unit's, or removed.
     DraftCardPlace "/piani/{plan}/bozza/obiettivi/{unit}/{label}/posto"
         { plan: PlanId, unit: String, label: String };
@@ -180,7 +183,8 @@ in_plan!(
     DraftUnits,
     DraftUnit,
     DraftCards,
-    DraftCard
+    DraftCard,
+    DraftIndicator
 );
 
 /// The phase an address names, as the use cases look it up.

@@ -52,9 +52,91 @@ pub struct IndicatorSetting {
     /// Its weight among the objective's indicators.
     #[serde(default = "one", deserialize_with = "number")]
     pub weight: Decimal,
+    /// What its values count (`%`, `giorni`, `pratiche`), as people read them.
+    #[serde(default)]
+    pub unit: Option<String>,
     /// Conversion, polarity, target, limits, bands and no-actual policy; the actual comes
     /// from monitoring.
     pub rule: Indicator,
+}
+
+/// The settings' JSON `json` (empty: the defaults) with the rule of objective `objective`'s
+/// indicator at position `indicator`, from 1, replaced by `entry` — its keys over those it
+/// had, so that what a form does not show (custom bands, limits) stays —, or taken out
+/// (`None`). The rest is kept as it was; the result is to be parsed against the plan like any
+/// settings.
+pub fn with_indicator(
+    json: &str,
+    objective: &str,
+    indicator: usize,
+    entry: Option<serde_json::Map<String, serde_json::Value>>,
+) -> Result<String, SettingsError> {
+    use serde_json::Value;
+    let json = if json.trim().is_empty() { "{}" } else { json };
+    let mut root: Value =
+        serde_json::from_str(json).map_err(|e| SettingsError::Json(e.to_string()))?;
+    let Some(fields) = root.as_object_mut() else {
+        return Err(SettingsError::Json("settings are not an object".into()));
+    };
+    let list = fields
+        .entry("indicators")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    let Some(list) = list.as_array_mut() else {
+        return Err(SettingsError::Json("indicators are not a list".into()));
+    };
+    let this = |v: &Value| {
+        v.get("objective").and_then(Value::as_str) == Some(objective)
+            && v.get("indicator").and_then(Value::as_u64) == u64::try_from(indicator).ok()
+    };
+    let at = list.iter().position(this);
+    match (entry, at) {
+        (None, Some(i)) => {
+            list.remove(i);
+        }
+        (None, None) => {}
+        (Some(mut entry), at) => {
+            entry.insert("objective".into(), Value::from(objective));
+            entry.insert("indicator".into(), Value::from(indicator));
+            let merged = match at.map(|i| list[i].take()) {
+                Some(Value::Object(mut old)) => {
+                    let rule = entry.remove("rule");
+                    if let (Some(Value::Object(new_rule)), Some(Value::Object(old_rule))) =
+                        (&rule, old.get_mut("rule"))
+                    {
+                        for (k, v) in new_rule {
+                            if v.is_null() {
+                                old_rule.remove(k);
+                            } else {
+                                old_rule.insert(k.clone(), v.clone());
+                            }
+                        }
+                    } else if let Some(rule) = rule {
+                        old.insert("rule".into(), rule);
+                    }
+                    for (k, v) in entry {
+                        if v.is_null() {
+                            old.remove(&k);
+                        } else {
+                            old.insert(k, v);
+                        }
+                    }
+                    old
+                }
+                _ => {
+                    entry.retain(|_, v| !v.is_null());
+                    if let Some(Value::Object(rule)) = entry.get_mut("rule") {
+                        rule.retain(|_, v| !v.is_null());
+                    }
+                    entry
+                }
+            };
+            match at {
+                Some(i) => list[i] = Value::Object(merged),
+                None => list.push(Value::Object(merged)),
+            }
+        }
+    }
+    serde_json::to_string_pretty(&root).map_err(|e| SettingsError::Json(e.to_string()))
 }
 
 /// A weight given to an objective (`unit/label`) or a unit (its id).
@@ -263,5 +345,67 @@ impl Settings {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::with_indicator;
+    use serde_json::{Value, json};
+
+    fn entry(v: Value) -> Option<serde_json::Map<String, Value>> {
+        v.as_object().cloned()
+    }
+
+    #[test]
+    fn an_indicator_rule_is_added_merged_over_what_it_had_and_taken_out() {
+        let text = json!({
+            "indicators_weight": 30,
+            "indicators": [{"objective": "a/A", "indicator": 1, "weight": 2,
+                            "rule": {"conversion": "limits", "limit_min": 1, "limit_max": 9,
+                                     "bands": [{"from": 0, "thru": 100, "factor": 100}]}}]
+        })
+        .to_string();
+        // A new one goes at the end, without the keys left empty.
+        let added = with_indicator(
+            &text,
+            "b/B",
+            2,
+            entry(json!({"unit": "giorni", "weight": null,
+                         "rule": {"conversion": "percent_of_target", "target": 30, "prior_year": null}})),
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&added).unwrap();
+        assert_eq!(v["indicators_weight"], 30);
+        assert_eq!(
+            v["indicators"][1],
+            json!({"objective": "b/B", "indicator": 2, "unit": "giorni",
+                   "rule": {"conversion": "percent_of_target", "target": 30}})
+        );
+        // The same indicator again: its keys over the old ones; a null takes one out; what the
+        // entry does not name (the limits' maximum, the custom bands) stays.
+        let merged = with_indicator(
+            &added,
+            "a/A",
+            1,
+            entry(json!({"weight": null, "rule": {"conversion": "limits", "limit_min": 2}})),
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&merged).unwrap();
+        assert_eq!(
+            v["indicators"][0],
+            json!({"objective": "a/A", "indicator": 1,
+                   "rule": {"conversion": "limits", "limit_min": 2, "limit_max": 9,
+                            "bands": [{"from": 0, "thru": 100, "factor": 100}]}})
+        );
+        let gone = with_indicator(&merged, "a/A", 1, None).unwrap();
+        let v: Value = serde_json::from_str(&gone).unwrap();
+        assert_eq!(v["indicators"].as_array().unwrap().len(), 1);
+        assert_eq!(v["indicators"][0]["objective"], "b/B");
+        // From the defaults (no text), and from text that is not settings.
+        assert!(with_indicator("", "a/A", 1, None).is_ok());
+        assert!(with_indicator("[1]", "a/A", 1, None).is_err());
+        assert!(with_indicator("{\"indicators\": 3}", "a/A", 1, None).is_err());
     }
 }

@@ -19,6 +19,7 @@ use maud::{Markup, html};
 
 mod card;
 mod fields;
+pub mod measure;
 pub mod piao;
 
 use fields::{DATE, NUMBER, Problems, REQUIRED, Sent, TEXT, area, input, select};
@@ -1140,6 +1141,7 @@ fn card_page(
     at: Option<usize>,
     typed: Typed<'_>,
     status: StatusCode,
+    measures: bool,
 ) -> Response {
     let o = at.and_then(|i| v.plan.objectives.get(i));
     let current = o.map(card::sent_of);
@@ -1178,12 +1180,30 @@ fn card_page(
         Some(o) => format!("{check}?scheda={}/{}", o.unit, o.label),
         None => check,
     };
+    let before = html! {
+        (typed.notice())
+        @if let Some(o) = o.filter(|o| measures && !o.indicators.is_empty()) {
+            h2 id="indicatori" { "Come si misurano gli indicatori" }
+            ul {
+                @for (n, text) in o.indicators.iter().enumerate() {
+                    li {
+                        a href=(paths::DraftIndicator { plan: v.id().clone(), unit: o.unit.to_string(), label: o.label.to_string(), n: domain::Position::of_index(n) }) {
+                            "Indicatore " (n + 1) ": " (text)
+                        }
+                        @if v.settings.indicators.iter().any(|s| s.objective == o.id.as_str() && s.indicator == n + 1) {
+                            " — misurato"
+                        } @else { " — non misurato" }
+                    }
+                }
+            }
+        }
+    };
     form_page(
         viewer,
         v,
         &title,
         action,
-        typed.notice(),
+        before,
         fields,
         "Salva la scheda",
         status,
@@ -1265,7 +1285,15 @@ pub async fn new_card_page(
         sent: Some(&start),
         ..Typed::none()
     };
-    Ok(card_page(&viewer, &v, &all, None, typed, StatusCode::OK))
+    Ok(card_page(
+        &viewer,
+        &v,
+        &all,
+        None,
+        typed,
+        StatusCode::OK,
+        false,
+    ))
 }
 
 pub async fn card_form(
@@ -1281,6 +1309,7 @@ pub async fn card_form(
     v.may_draft(actor.as_ref(), Some(&v.plan.objectives[i].unit))
         .map_err(AppError::refused)?;
     let units = v.draftable_units(actor.as_ref());
+    let measures = measures_open(&v, actor.as_ref());
     Ok(card_page(
         &viewer,
         &v,
@@ -1288,6 +1317,7 @@ pub async fn card_form(
         Some(i),
         Typed::none(),
         StatusCode::OK,
+        measures,
     ))
 }
 
@@ -1311,6 +1341,7 @@ async fn save_card(
         v.plan.units.iter().map(|u| &u.id).collect()
     };
     let form = sent(&s);
+    let measures = measures_open(&v, actor.as_ref());
     if form.version() != v.summary.revision {
         let now = index
             .map(|i| card::sent_of(&v.plan.objectives[i]))
@@ -1322,6 +1353,7 @@ async fn save_card(
             index,
             Typed::stale(&form, &now),
             StatusCode::CONFLICT,
+            measures,
         ));
     }
     let objective = match card::card_of(&form, &units) {
@@ -1335,6 +1367,7 @@ async fn save_card(
                 index,
                 typed,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                measures,
             ));
         }
     };
@@ -1369,10 +1402,17 @@ async fn save_card(
                 i,
                 Typed::stale(&form, &now_sent),
                 StatusCode::CONFLICT,
+                measures,
             )
         },
     )
     .await
+}
+
+/// Whether `actor` sets how indicators are measured (the measurement system), so that the
+/// card's form links each indicator's rule.
+fn measures_open(v: &PlanView, actor: Option<&domain::Actor>) -> bool {
+    domain::access::decide(actor, domain::Action::ConfigureScoring, v.summary.state).is_ok()
 }
 
 /// `units` as they are in `v` (the plan read again).

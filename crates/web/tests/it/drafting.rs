@@ -550,3 +550,125 @@ async fn the_planning_office_writes_the_piao_around_the_plan() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_planning_office_says_how_each_indicator_is_measured() {
+    let plan = demo();
+    let o = plan
+        .objectives
+        .iter()
+        .find(|o| o.indicators.len() >= 2)
+        .unwrap();
+    let card = format!("/piani/{PLAN}/bozza/obiettivi/{}", o.id);
+    let rule = format!("{card}/indicatori/2");
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let admin = app.signed_in_as(Role::Admin).await;
+        let form = admin.text(&card).await;
+        assert!(
+            form.contains(&format!("href=\"{rule}\"")),
+            "{b}: the card links the rule"
+        );
+        assert!(
+            admin
+                .text(&rule)
+                .await
+                .contains("Come si misura l'indicatore 2"),
+            "{b}"
+        );
+
+        let fields = |version: String, conversion: &str| -> Vec<(&'static str, String)> {
+            vec![
+                ("versione", version),
+                ("misurato", "si".into()),
+                ("unita-misura", "giorni".into()),
+                ("baseline", "45".into()),
+                ("target", "30,5".into()),
+                ("polarita", "lower_is_better".into()),
+                ("peso", "2".into()),
+                ("conversione", conversion.into()),
+                ("fasce", "direct".into()),
+                ("tabella", "achievement".into()),
+                ("senza-valore", "exclude".into()),
+            ]
+        };
+        let r = post(
+            &admin,
+            &rule,
+            &fields(revision(&app).await, "percent_of_target"),
+        )
+        .await;
+        assert_eq!(r.status(), 303, "{b}: {}", r.text().await.unwrap());
+        let stored = app
+            .store
+            .monitoring(&PLAN_ID)
+            .await
+            .unwrap()
+            .scoring
+            .unwrap();
+        let settings = domain::scoring::engine::Settings::parse(
+            &stored,
+            &app.store.plan(&PLAN_ID).await.unwrap(),
+        )
+        .unwrap();
+        let s = settings
+            .indicators
+            .iter()
+            .find(|s| s.objective == o.id.as_str() && s.indicator == 2)
+            .unwrap();
+        assert_eq!(s.unit.as_deref(), Some("giorni"), "{b}");
+        assert_eq!(
+            (s.rule.target, s.rule.prior_year),
+            (Some("30.5".parse().unwrap()), Some("45".parse().unwrap())),
+            "{b}"
+        );
+        assert_eq!(
+            s.rule.polarity,
+            domain::scoring::indicator::Polarity::LowerIsBetter,
+            "{b}"
+        );
+        assert_eq!(
+            s.rule.bands.0,
+            domain::scoring::indicator::preset("achievement").unwrap(),
+            "{b}"
+        );
+        // The form shows what is set; the card says it is measured.
+        let shown = admin.text(&rule).await;
+        assert!(shown.contains("value=\"30,5\""), "{b}: {shown}");
+        assert!(admin.text(&card).await.contains("Indicatore 2: "), "{b}");
+
+        // Limits without their limits cannot score: refused, nothing saved.
+        let r = post(&admin, &rule, &fields(revision(&app).await, "limits")).await;
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("id=\"conversione-problema\""),
+            "{b}"
+        );
+        assert_eq!(
+            app.store
+                .monitoring(&PLAN_ID)
+                .await
+                .unwrap()
+                .scoring
+                .unwrap(),
+            stored,
+            "{b}"
+        );
+
+        // Not measured any more: its rule goes, the rest stays.
+        let r = post(&admin, &rule, &[("versione", revision(&app).await)]).await;
+        assert_eq!(r.status(), 303, "{b}");
+        let after = app.store.monitoring(&PLAN_ID).await.unwrap().scoring;
+        let gone = after.as_deref().is_none_or(|t| {
+            domain::scoring::engine::Settings::parse(t, &plan)
+                .unwrap()
+                .indicators
+                .iter()
+                .all(|s| !(s.objective == o.id.as_str() && s.indicator == 2))
+        });
+        assert!(gone, "{b}: {after:?}");
+    }
+}

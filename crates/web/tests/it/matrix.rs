@@ -261,7 +261,8 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             | "/piani/{plan}/bozza/piao"
             | "/piani/{plan}/bozza/unita"
             | "/piani/{plan}/bozza/unita/{unit}"
-            | "/piani/{plan}/bozza/obiettivi",
+            | "/piani/{plan}/bozza/obiettivi"
+            | "/piani/{plan}/bozza/obiettivi/{unit}/{label}/indicatori/{n}",
         ) => match state {
             Draft if !signed => 404,
             Draft => by(&[Admin], 200),
@@ -284,7 +285,8 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             | "/piani/{plan}/bozza/unita/{unit}"
             | "/piani/{plan}/bozza/unita/{unit}/posto"
             | "/piani/{plan}/bozza/obiettivi"
-            | "/piani/{plan}/bozza/obiettivi/{unit}/{label}/posto",
+            | "/piani/{plan}/bozza/obiettivi/{unit}/{label}/posto"
+            | "/piani/{plan}/bozza/obiettivi/{unit}/{label}/indicatori/{n}",
         ) => when(state == Draft, by(&[Admin], 409)),
         // A new card's form checked as one types: its problems (200) to the planning office.
         ("POST", "/piani/{plan}/bozza/verifica") => when(state == Draft, by(&[Admin], 200)),
