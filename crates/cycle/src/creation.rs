@@ -21,6 +21,8 @@ pub fn default_title(year: i32) -> String {
 pub struct Blank {
     pub entity: String,
     pub kind: String,
+    /// The administration's IPA code; may be empty.
+    pub code: String,
     pub title: String,
     pub year: String,
     pub from: String,
@@ -32,6 +34,7 @@ pub struct Blank {
 pub enum BlankField {
     Entity,
     Kind,
+    Code,
     Title,
     Year,
     From,
@@ -74,6 +77,13 @@ pub fn blank(b: &Blank) -> Result<Plan, Vec<Problem>> {
             "Scegliere il tipo di amministrazione.".into(),
         );
     }
+    let code = Some(b.code.trim()).filter(|c| !c.is_empty());
+    if let Some(c) = code
+        && !Entity::code_fits(c)
+    {
+        problem(BlankField::Code, messages::entity_code(c));
+    }
+    let code = code.map(str::to_owned);
     let year_of = |text: &str| {
         text.trim()
             .parse::<i32>()
@@ -138,7 +148,11 @@ pub fn blank(b: &Blank) -> Result<Plan, Vec<Problem>> {
     match (kind, year, from, to) {
         (Some(kind), Some(year), Some(from), Some(to)) if problems.is_empty() => Ok(Plan {
             format: Format,
-            entity: Entity { name: entity, kind },
+            entity: Entity {
+                name: entity,
+                kind,
+                code,
+            },
             title,
             period: Period { from, to },
             year,
@@ -244,6 +258,21 @@ mod tests {
             year: year.into(),
             ..Blank::default()
         }
+    }
+
+    #[test]
+    fn an_administration_code_is_kept_when_it_reads_as_one() {
+        let mut f = form("Comune di Prova", "2024");
+        f.code = " c_a182 ".into();
+        assert_eq!(blank(&f).unwrap().entity.code.as_deref(), Some("c_a182"));
+        f.code = "c a182!".into();
+        let problems = blank(&f).unwrap_err();
+        assert_eq!(problems[0].field, BlankField::Code);
+        assert!(
+            problems[0].message.contains("c_a182"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]

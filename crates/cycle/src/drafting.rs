@@ -69,10 +69,14 @@ fn change(edit: &Edit, plan: &domain::Plan) -> serde_json::Value {
             .map(|o| json!(o))
     };
     match edit {
-        Edit::Header { title, period } => json!({
+        Edit::Header {
+            title,
+            period,
+            code,
+        } => json!({
             "edit": "header",
-            "before": {"title": plan.title, "period": plan.period},
-            "after": {"title": title, "period": period},
+            "before": {"title": plan.title, "period": plan.period, "code": plan.entity.code},
+            "after": {"title": title, "period": period, "code": code},
         }),
         Edit::Strategy(lines) => {
             json!({"edit": "strategy", "before": plan.strategy, "after": lines})

@@ -435,6 +435,7 @@ fn administration(index: usize, seed: u64) -> Res<Administration> {
         entity: Entity {
             name: format!("Comune sintetico {index}"),
             kind: EntityKind::Comune,
+            code: None,
         },
         title: format!("Piano della Performance {YEAR}-{}", YEAR + 2),
         period: Period {

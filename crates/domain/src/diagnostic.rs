@@ -36,6 +36,7 @@ named_enum! { serde "kebab-case";
         SurveySum,
         TextTooLong,
         DateImplausible,
+        EntityCode,
         UnknownObjective,
         UnknownStrategy,
         UnknownRisk,

@@ -12,9 +12,13 @@ use crate::values::{ObjectiveId, UnitId};
 /// One edit of a draft.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    /// The plan's title and triennium (the administration — its name, its kind, shared by
-    /// its plans — and the year make the plan's id, which a draft keeps).
-    Header { title: String, period: Period },
+    /// The plan's title and triennium, and the administration's IPA code (its name and kind,
+    /// shared by its plans, and the year make the plan's id, which a draft keeps).
+    Header {
+        title: String,
+        period: Period,
+        code: Option<String>,
+    },
     /// The strategy as a whole: the DUP's lines and their axes.
     Strategy(Vec<StrategyLine>),
     /// The table of codes as a whole.
@@ -67,9 +71,14 @@ pub enum DraftError {
 pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, DraftError> {
     let mut next = plan.clone();
     match edit {
-        Edit::Header { title, period } => {
+        Edit::Header {
+            title,
+            period,
+            code,
+        } => {
             next.title = title.clone();
             next.period = *period;
+            next.entity.code = code.clone();
         }
         Edit::Strategy(lines) => next.strategy = lines.clone(),
         Edit::Responsibles(rows) => next.responsibles = rows.clone(),
@@ -294,6 +303,7 @@ mod tests {
             entity: Entity {
                 name: "Comune di Prova".into(),
                 kind: EntityKind::Comune,
+                code: None,
             },
             title: "Piano 2024-2026".into(),
             period: Period {
@@ -577,9 +587,11 @@ mod tests {
                     from: 2023,
                     to: 2025,
                 },
+                code: Some("c_x000".into()),
             },
         )
         .unwrap();
+        assert_eq!(next.entity.code.as_deref(), Some("c_x000"));
         assert_eq!(next.id().unwrap(), p.id().unwrap());
         assert_eq!(
             (next.title.as_str(), next.period.from),

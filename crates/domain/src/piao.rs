@@ -57,15 +57,12 @@ named_enum! { serde "snake_case";
     }
 }
 
-/// Section 1: who the administration is.
+/// Section 1: who the administration is (its name, kind and IPA code are the plan's entity).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Registry {
     /// Codice fiscale.
     #[serde(default)]
     pub tax_code: Option<String>,
-    /// Code in the Indice dei domicili digitali della PA (IPA).
-    #[serde(default)]
-    pub ipa_code: Option<String>,
     /// The seat's address.
     #[serde(default)]
     pub address: Option<String>,
@@ -351,16 +348,16 @@ pub fn sections(plan: &Plan, piao: &Piao) -> Vec<SectionStatus> {
         .map(|&section| {
             let filled = match section {
                 Section::Registry => {
-                    [
-                        &r.tax_code,
-                        &r.ipa_code,
-                        &r.address,
-                        &r.pec,
-                        &r.website,
-                        &r.representative,
-                    ]
-                    .into_iter()
-                    .any(given)
+                    plan.entity.code.is_some()
+                        || [
+                            &r.tax_code,
+                            &r.address,
+                            &r.pec,
+                            &r.website,
+                            &r.representative,
+                        ]
+                        .into_iter()
+                        .any(given)
                         || r.staff.is_some()
                 }
                 Section::PublicValue => !piao.public_value.objectives.is_empty(),
@@ -607,7 +604,6 @@ fn check_texts<'a>(piao: &'a Piao, out: &mut Vec<Diagnostic>) {
     let line = |path: String, t: &'a str| (Field::PiaoLine, path, t);
     for (name, t) in [
         ("tax_code", &r.tax_code),
-        ("ipa_code", &r.ipa_code),
         ("address", &r.address),
         ("pec", &r.pec),
         ("website", &r.website),

@@ -50,6 +50,17 @@ pub struct Entity {
     pub name: String,
     /// What kind of administration it is.
     pub kind: EntityKind,
+    /// Its code in the Indice dei domicili digitali della PA (IPA, `c_a182`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+impl Entity {
+    /// Whether `code` reads as an IPA code: letters, digits and underscores, 2 to 20.
+    pub fn code_fits(code: &str) -> bool {
+        (2..=20).contains(&code.len())
+            && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
 }
 
 named_enum! { serde "snake_case";

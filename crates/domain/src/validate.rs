@@ -9,7 +9,7 @@ use crate::deadline::{Anchor, Deadline, When};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::{self, Field};
 use crate::messages as msg;
-use crate::plan::{Objective, Plan};
+use crate::plan::{Entity, Objective, Plan};
 use crate::values::{ObjectiveId, PhaseLabel};
 
 /// Checks every rule of the plan and returns what it found, in document order.
@@ -17,6 +17,18 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_period(plan, &mut out);
     check_texts(plan, &mut out);
+    if let Some(code) = plan
+        .entity
+        .code
+        .as_deref()
+        .filter(|c| !Entity::code_fits(c))
+    {
+        out.push(Diagnostic::error(
+            Code::EntityCode,
+            "entity.code",
+            msg::entity_code(code),
+        ));
+    }
     check_units(plan, &mut out);
     check_responsibles(plan, &mut out);
     let codes: HashSet<&str> = plan.responsibles.iter().map(|r| r.code.as_str()).collect();
@@ -567,6 +579,11 @@ mod tests {
     fn each_rule_reports_its_code() {
         check(|v| v["period"]["to"] = json!(2020), &[Code::PeriodInvalid]);
         check(|v| v["year"] = json!(2024), &[Code::YearOutsidePeriod]);
+        check(|v| v["entity"]["code"] = json!("c_a182"), &[]);
+        check(
+            |v| v["entity"]["code"] = json!("c a182!"),
+            &[Code::EntityCode],
+        );
         check(
             |v| phase(v, 1)["weight_pct"] = json!(50),
             &[Code::WeightsSum],

@@ -80,6 +80,7 @@ pub fn import_text(text: &str) -> Import {
         Entity {
             name: String::new(),
             kind: EntityKind::Altro,
+            code: None,
         }
     });
     let year_found = meta::peg_year(&lines);

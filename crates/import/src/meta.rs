@@ -63,7 +63,11 @@ pub fn entity(lines: &[Line], banner: &str) -> Option<Entity> {
         b if b.starts_with("unione") => EntityKind::UnioneDiComuni,
         _ => EntityKind::Altro,
     };
-    Some(Entity { name, kind })
+    Some(Entity {
+        name,
+        kind,
+        code: None,
+    })
 }
 
 /// `CITTÀ DI ALESSANDRIA` → `Città di Alessandria`.

@@ -27,6 +27,7 @@ struct PlanRow {
     period_to: i64,
     entity_name: String,
     entity_kind: String,
+    entity_code: Option<String>,
     state: String,
     piao: Option<String>,
 }
@@ -157,7 +158,8 @@ impl Store {
     ) -> Result<(PlanSummary, Plan)> {
         let row: PlanRow = sqlx::query_as(
             "SELECT p.id, p.slug, p.revision, p.format, p.title, p.year, p.period_from, \
-             p.period_to, e.name AS entity_name, e.kind AS entity_kind, p.state, p.piao \
+             p.period_to, e.name AS entity_name, e.kind AS entity_kind, \
+             p.entity_code, p.state, p.piao \
              FROM plan p JOIN entity e ON e.id = p.entity_id WHERE p.slug = $1",
         )
         .bind(plan_id.as_str())
@@ -174,6 +176,7 @@ impl Store {
             entity: Entity {
                 name: row.entity_name.clone(),
                 kind: from_name("entity.kind", &row.entity_kind)?,
+                code: row.entity_code.clone(),
             },
             title: row.title.clone(),
             period: Period {

@@ -142,7 +142,7 @@ impl Store {
         // (PostgreSQL does not hold the row as SQLite's immediate transaction does) wins.
         let updated = sqlx::query(
             "UPDATE plan SET title = $1, period_from = $2, period_to = $3, revision = $4, \
-             piao = $8 WHERE id = $5 AND revision = $6 AND state = $7",
+             piao = $8, entity_code = $9 WHERE id = $5 AND revision = $6 AND state = $7",
         )
         .bind(&plan.title)
         .bind(i64::from(plan.period.from))
@@ -152,6 +152,7 @@ impl Store {
         .bind(expected)
         .bind(PlanState::Draft.as_str())
         .bind(piao_json(plan)?)
+        .bind(&plan.entity.code)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
@@ -273,7 +274,8 @@ impl Store {
         };
         let (plan_row,): (i64,) = sqlx::query_as(
             "INSERT INTO plan (entity_id, slug, format, title, year, period_from, period_to, \
-             revision, piao) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             revision, piao, entity_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             RETURNING id",
         )
         .bind(entity)
         .bind(slug.as_str())
@@ -284,6 +286,7 @@ impl Store {
         .bind(i64::from(plan.period.to))
         .bind(revision)
         .bind(piao_json(plan)?)
+        .bind(&plan.entity.code)
         .fetch_one(&mut *tx)
         .await
         // Another save of the same plan got there first.

@@ -127,7 +127,6 @@ pub const PIAO_SHEETS: [&str; 5] = [PIAO, PUBLIC_VALUE, RISKS, MEASURES, STAFF_N
 pub mod piao_column {
     pub const LAYOUT: &str = "Modello";
     pub const TAX_CODE: &str = "Codice fiscale";
-    pub const IPA_CODE: &str = "Codice IPA";
     pub const ADDRESS: &str = "Indirizzo";
     pub const PEC: &str = "PEC";
     pub const WEBSITE: &str = "Sito web";
@@ -265,6 +264,7 @@ pub static SHEETS: LazyLock<Vec<Sheet>> = LazyLock::new(|| {
                     "entity.kind",
                     18.0,
                 ),
+                col("Codice IPA", Text, false, "entity.code", 12.0),
                 col("Titolo", Text, true, "title", 40.0),
                 col("Triennio dal", Integer, true, "period", 12.0),
                 col("Triennio al", Integer, true, "period", 12.0),
@@ -358,7 +358,6 @@ pub static SHEETS: LazyLock<Vec<Sheet>> = LazyLock::new(|| {
                 vec![
                     col(p::LAYOUT, List(LAYOUTS.as_slice()), false, "layout", 14.0),
                     col(p::TAX_CODE, Text, false, "registry.tax_code", 14.0),
-                    col(p::IPA_CODE, Text, false, "registry.ipa_code", 10.0),
                     col(p::ADDRESS, Text, false, "registry.address", 30.0),
                     col(p::PEC, Text, false, "registry.pec", 26.0),
                     col(p::WEBSITE, Text, false, "registry.website", 26.0),

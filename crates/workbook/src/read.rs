@@ -924,6 +924,7 @@ impl Reading {
         let name = self.text(r, "Ente");
         let kind = self.required_choice(r, "Tipo di ente", &layout::ENTITY_KINDS);
         let kind = kind.map_or(EntityKind::Altro, |i| EntityKind::ALL[i]);
+        let code = self.optional(r, "Codice IPA");
         let title = self.text(r, "Titolo");
         let from = self.bounded::<i32>(r, "Triennio dal");
         let to = self.bounded::<i32>(r, "Triennio al");
@@ -942,7 +943,7 @@ impl Reading {
         };
         Some(Plan {
             format: domain::Format,
-            entity: Entity { name, kind },
+            entity: Entity { name, kind, code },
             title,
             period: Period {
                 from: from.unwrap_or(year),

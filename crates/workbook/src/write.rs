@@ -243,6 +243,7 @@ fn rows(plan: &Plan) -> Vec<(&'static str, Vec<Value>)> {
     let mut r = Row::new(layout::sheet(layout::PLAN));
     r.set("Ente", &plan.entity.name)
         .set("Tipo di ente", plan.entity.kind.as_str())
+        .set("Codice IPA", &plan.entity.code)
         .set("Titolo", &plan.title)
         .set("Triennio dal", Value::Integer(plan.period.from.into()))
         .set("Triennio al", Value::Integer(plan.period.to.into()))
@@ -391,7 +392,6 @@ fn piao_rows(piao: &Piao) -> Vec<Row<'static>> {
     let mut r = Row::new(layout::sheet(layout::PIAO));
     r.set(p::LAYOUT, piao.layout.as_str())
         .set(p::TAX_CODE, &registry.tax_code)
-        .set(p::IPA_CODE, &registry.ipa_code)
         .set(p::ADDRESS, &registry.address)
         .set(p::PEC, &registry.pec)
         .set(p::WEBSITE, &registry.website)

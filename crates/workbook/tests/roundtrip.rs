@@ -93,6 +93,7 @@ fn small_plan() -> Plan {
         entity: Entity {
             name: "Comune di Prova".into(),
             kind: EntityKind::UnioneDiComuni,
+            code: Some("c_a182".into()),
         },
         title: "Piano della Performance 2024-2026".into(),
         period: Period {
@@ -240,7 +241,6 @@ fn whole_piao() -> Piao {
         layout: Layout::Semplificato,
         registry: Registry {
             tax_code: Some("00429440068".into()),
-            ipa_code: Some("c_a182".into()),
             address: Some("Piazza della Libertà 1, 15121 Prova (AL)".into()),
             pec: Some("comune@pec.prova.it".into()),
             website: Some("https://www.comune.prova.it".into()),
@@ -619,14 +619,13 @@ fn card_id() -> impl Strategy<Value = ObjectiveId> {
 
 fn any_piao() -> impl Strategy<Value = Piao> {
     let registry = (
-        (opt_text(), opt_text(), opt_text()),
+        (opt_text(), opt_text()),
         (opt_text(), opt_text(), opt_text()),
         proptest::option::of(0u32..100_000),
     )
         .prop_map(
-            |((tax_code, ipa_code, address), (pec, website, representative), staff)| Registry {
+            |((tax_code, address), (pec, website, representative), staff)| Registry {
                 tax_code,
-                ipa_code,
                 address,
                 pec,
                 website,
@@ -796,6 +795,7 @@ fn any_plan() -> impl Strategy<Value = Plan> {
                     entity: Entity {
                         name,
                         kind: EntityKind::ALL[kind],
+                        code: None,
                     },
                     title,
                     period: Period {

@@ -183,3 +183,10 @@ pub fn piao_risk_areas(missing: &[&str]) -> String {
         missing.join(", ")
     )
 }
+
+pub fn entity_code(code: &str) -> String {
+    format!(
+        "Il codice IPA «{code}» non è valido: da 2 a 20 lettere, cifre o trattini bassi \
+         (per esempio c_a182)."
+    )
+}

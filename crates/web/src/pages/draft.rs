@@ -204,6 +204,7 @@ fn header_sent(v: &PlanView) -> Sent {
     let p = &v.plan;
     Sent(vec![
         ("titolo".into(), p.title.clone()),
+        ("codice".into(), p.entity.code.clone().unwrap_or_default()),
         ("dal".into(), p.period.from.to_string()),
         ("al".into(), p.period.to.to_string()),
     ])
@@ -223,6 +224,7 @@ fn hub_page(
     let mut shown = typed.problems.clone();
     let elsewhere = shown.findings(&findings, |path| match path {
         "title" => Some("titolo".into()),
+        "entity.code" => Some("codice".into()),
         "period" | "year" => Some("dal".into()),
         _ => None,
     });
@@ -250,6 +252,7 @@ fn hub_page(
                 p { (messages::entity_kind(plan.entity.kind)) ": " strong { (plan.entity.name) } " · anno " (plan.year)
                     " (l'amministrazione e l'anno identificano il piano)." }
                 (area(&shown, "titolo", "Titolo del piano", header.get("titolo"), 2))
+                (input(&shown, "codice", "Codice IPA dell'amministrazione (facoltativo, vale per tutti i suoi piani)", header.get("codice"), TEXT))
                 (input(&shown, "dal", "Triennio: dal", header.get("dal"), NUMBER))
                 (input(&shown, "al", "al", header.get("al"), NUMBER))
                 p { button type="submit" { "Salva titolo e triennio" } }
@@ -400,6 +403,10 @@ pub async fn header(p: paths::DraftHeader, viewer: Viewer, s: Form) -> Result<Re
     }
     let mut problems = Problems::default();
     let title = problems.required("titolo", Field::PlanTitle, form.get("titolo"));
+    let code = Some(form.get("codice").trim().to_owned()).filter(|c| !c.is_empty());
+    if let Some(c) = code.as_deref().filter(|c| !domain::Entity::code_fits(c)) {
+        problems.add("codice", messages::entity_code(c));
+    }
     let from = problems.number::<i32>("dal", form.get("dal"));
     let to = problems.number::<i32>("al", form.get("al"));
     if from.is_none() || to.is_none() {
@@ -430,6 +437,7 @@ pub async fn header(p: paths::DraftHeader, viewer: Viewer, s: Form) -> Result<Re
     let edit = Edit::Header {
         title,
         period: Period { from, to },
+        code,
     };
     save(
         &s,

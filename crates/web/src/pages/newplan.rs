@@ -44,6 +44,8 @@ pub struct BlankForm {
     #[serde(default)]
     kind: String,
     #[serde(default)]
+    code: String,
+    #[serde(default)]
     title: String,
     #[serde(default)]
     year: String,
@@ -58,6 +60,7 @@ impl From<BlankForm> for Blank {
         Blank {
             entity: f.entity,
             kind: f.kind,
+            code: f.code,
             title: f.title,
             year: f.year,
             from: f.from,
@@ -103,6 +106,7 @@ async fn defaults(state: &AppState, person: &Person) -> Result<Blank, AppError> 
         {
             blank.entity = v.plan.entity.name.clone();
             blank.kind = v.plan.entity.kind.as_str().to_owned();
+            blank.code = v.plan.entity.code.clone().unwrap_or_default();
         }
     }
     Ok(blank)
@@ -215,6 +219,8 @@ async fn form_page(
                         }
                         @if let Some(e) = kind_error { p id="tipo-errore" class="errore-campo" { (e.message) } }
                     }
+                    (field(BlankField::Code, "codice", "code", "Codice IPA (facoltativo)", &blank.code, "text",
+                        Some("Il codice dell'amministrazione nell'Indice dei domicili digitali della PA, per esempio «c_a182».")))
                 }
                 fieldset {
                     legend { "Il piano" }

@@ -107,7 +107,8 @@ fn sections(v: &PlanView, p: &Piao) -> Markup {
         h2 id="sezione-1" { "1. Scheda anagrafica" }
         dl {
             dt { "Amministrazione" } dd { (plan.entity.name) " (" (messages::entity_kind(plan.entity.kind)) ")" }
-            @for (label, value) in [("Codice fiscale", &r.tax_code), ("Codice IPA", &r.ipa_code), ("Sede", &r.address),
+            dt { "Codice IPA" } dd { (plan.entity.code.as_deref().unwrap_or("—")) }
+            @for (label, value) in [("Codice fiscale", &r.tax_code), ("Sede", &r.address),
                                     ("PEC", &r.pec), ("Sito istituzionale", &r.website), ("Rappresentante legale", &r.representative)] {
                 dt { (label) } dd { (value.as_deref().unwrap_or("—")) }
             }

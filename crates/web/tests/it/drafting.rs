@@ -672,3 +672,42 @@ async fn the_planning_office_says_how_each_indicator_is_measured() {
         assert!(gone, "{b}: {after:?}");
     }
 }
+
+#[tokio::test]
+async fn the_header_sets_title_triennium_and_the_administrations_code() {
+    let header = format!("/piani/{PLAN}/bozza/intestazione");
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let admin = app.signed_in_as(Role::Admin).await;
+        let fields = |version: String, code: &str| -> Vec<(&'static str, String)> {
+            vec![
+                ("versione", version),
+                (
+                    "titolo",
+                    "Piano della Performance 2021-2023 (rivisto)".into(),
+                ),
+                ("codice", code.into()),
+                ("dal", "2021".into()),
+                ("al", "2023".into()),
+            ]
+        };
+        let r = post(&admin, &header, &fields(revision(&app).await, "c a182!")).await;
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(
+            r.text().await.unwrap().contains("id=\"codice-problema\""),
+            "{b}"
+        );
+        let r = post(&admin, &header, &fields(revision(&app).await, " c_a182 ")).await;
+        assert_eq!(r.status(), 303, "{b}: {}", r.text().await.unwrap());
+        let stored = app.store.plan(&PLAN_ID).await.unwrap();
+        assert_eq!(stored.entity.code.as_deref(), Some("c_a182"), "{b}");
+        assert!(stored.title.ends_with("(rivisto)"), "{b}");
+        assert!(
+            admin
+                .text(&format!("/piani/{PLAN}/bozza"))
+                .await
+                .contains("value=\"c_a182\""),
+            "{b}"
+        );
+    }
+}

@@ -59,6 +59,7 @@ async fn the_planning_office_starts_plans_from_nothing_and_from_documents() {
         let mut fields = vec![
             ("entity", ""),
             ("kind", "comune"),
+            ("code", "c a182!"),
             ("title", "Il piano nuovo"),
             ("year", "2030"),
             ("from", ""),
@@ -83,12 +84,17 @@ async fn the_planning_office_starts_plans_from_nothing_and_from_documents() {
             !html.contains("id=\"anno-errore\""),
             "{b}: the year is fine"
         );
+        assert!(
+            html.contains("<p id=\"codice-errore\" class=\"errore-campo\">Il codice IPA «c a182!» non è valido"),
+            "{b}: the code's problem beside it"
+        );
         let before = app.store.plans().await.unwrap().len();
         assert_eq!(before, 1, "{b}: nothing made");
 
         // From nothing: an empty draft, with the default title and triennium.
         fields[0].1 = &plan.entity.name;
-        fields[2].1 = "";
+        fields[2].1 = "c_a182";
+        fields[3].1 = "";
         let r = office.post(PAGE, &fields).await;
         assert_eq!(r.status(), 303, "{b}: {}", r.text().await.unwrap());
         let id = PlanId::parse(format!("{entity}-2030")).unwrap();
@@ -96,7 +102,15 @@ async fn the_planning_office_starts_plans_from_nothing_and_from_documents() {
         let made = app.store.plan(&id).await.unwrap();
         assert_eq!(made.title, "Piano della Performance 2030-2032", "{b}");
         assert_eq!((made.period.from, made.period.to), (2030, 2032), "{b}");
-        assert_eq!(made.entity, plan.entity, "{b}");
+        assert_eq!(
+            (
+                &made.entity.name,
+                made.entity.kind,
+                made.entity.code.as_deref()
+            ),
+            (&plan.entity.name, plan.entity.kind, Some("c_a182")),
+            "{b}"
+        );
         assert!(made.units.is_empty() && made.objectives.is_empty(), "{b}");
         assert_eq!(app.store.plan_state(&id).await.unwrap(), PlanState::Draft);
         let page = office.text(&format!("/piani/{id}")).await;

@@ -176,7 +176,6 @@ impl Reading {
             .map_or_else(Layout::default, |i| Layout::ALL[i]);
         let registry = &mut piao.registry;
         registry.tax_code = self.optional(r, p::TAX_CODE);
-        registry.ipa_code = self.optional(r, p::IPA_CODE);
         registry.address = self.optional(r, p::ADDRESS);
         registry.pec = self.optional(r, p::PEC);
         registry.website = self.optional(r, p::WEBSITE);

@@ -69,6 +69,8 @@ impl Run {
         let mut next = plan.clone();
         next.title = format!("{} (rivisto)", plan.title);
         next.objectives.pop();
+        // The administration's code, set from the draft's header.
+        next.entity.code = Some("c_t001".into());
         // The PIAO around the plan, kept whole with it.
         next.piao = Some(domain::piao::Piao {
             layout: domain::piao::Layout::Semplificato,

@@ -361,20 +361,21 @@ pub async fn save(p: paths::DraftIndicator, viewer: Viewer, s: Form) -> Result<R
             StatusCode::CONFLICT,
         ));
     }
+    let refused = |problems: &Problems| {
+        page(
+            &viewer,
+            &v,
+            oi,
+            i,
+            Some(&form),
+            problems,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let entry = match entry_of(&form) {
         Ok(entry) => entry,
-        Err(problems) => {
-            return Ok(page(
-                &viewer,
-                &v,
-                oi,
-                i,
-                Some(&form),
-                &problems,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ));
-        }
+        Err(problems) => return Ok(refused(&problems)),
     };
     let saved = s
         .cycle()
@@ -402,16 +403,7 @@ pub async fn save(p: paths::DraftIndicator, viewer: Viewer, s: Form) -> Result<R
         Err(cycle::Refusal::Invalid(why)) => {
             let mut problems = Problems::default();
             problems.add("conversione", why);
-            Ok(page(
-                &viewer,
-                &v,
-                oi,
-                i,
-                Some(&form),
-                &problems,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            Ok(refused(&problems))
         }
         Err(e) => Err(e.into()),
     }

@@ -66,7 +66,6 @@ fn piao_sent(p: Option<&Piao>) -> Sent {
     let mut s: Vec<(String, String)> = vec![
         ("modello".into(), p.layout.as_str().into()),
         ("cf".into(), opt(&r.tax_code)),
-        ("ipa".into(), opt(&r.ipa_code)),
         ("indirizzo".into(), opt(&r.address)),
         ("pec".into(), opt(&r.pec)),
         ("sito".into(), opt(&r.website)),
@@ -175,7 +174,6 @@ fn piao_of(sent: &Sent) -> Result<Piao, Problems> {
     });
     let registry = Registry {
         tax_code: line(&mut p, "cf"),
-        ipa_code: line(&mut p, "ipa"),
         address: line(&mut p, "indirizzo"),
         pec: line(&mut p, "pec"),
         website: line(&mut p, "sito"),
@@ -383,7 +381,6 @@ fn field_of(path: &str) -> Option<String> {
         "layout" => "modello",
         "registry" | "registry.representative" => "rappresentante",
         "registry.tax_code" => "cf",
-        "registry.ipa_code" => "ipa",
         "registry.address" => "indirizzo",
         "registry.pec" => "pec",
         "registry.website" => "sito",
@@ -508,7 +505,6 @@ fn piao_page(viewer: &Viewer, v: &PlanView, typed: Typed<'_>, status: StatusCode
             legend { "Modello e sezione 1: scheda anagrafica" }
             (select(&shown, "modello", "Modello del PIAO", s.get("modello"), &options(Layout::ALL, Layout::as_str, labels::layout)))
             (input(&shown, "cf", "Codice fiscale", &f("cf"), TEXT))
-            (input(&shown, "ipa", "Codice IPA", &f("ipa"), TEXT))
             (input(&shown, "indirizzo", "Sede", &f("indirizzo"), TEXT))
             (input(&shown, "pec", "PEC", &f("pec"), TEXT))
             (input(&shown, "sito", "Sito istituzionale", &f("sito"), TEXT))
