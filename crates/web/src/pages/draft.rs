@@ -458,6 +458,7 @@ pub async fn header(p: paths::DraftHeader, viewer: Viewer, s: Form) -> Result<Re
 fn strategy_sent(lines: &[StrategyLine]) -> Sent {
     let mut s = vec![("righe".to_owned(), lines.len().to_string())];
     for (i, l) in lines.iter().enumerate() {
+        s.push((format!("linea-{i}-codice"), l.id.clone()));
         s.push((format!("linea-{i}-titolo"), l.title.clone()));
         let axes: Vec<&str> = l.axes.iter().map(|a| a.text.as_str()).collect();
         s.push((format!("linea-{i}-assi"), axes.join("\n")));
@@ -483,11 +484,17 @@ fn row_count(sent: &Sent) -> usize {
         + NEW_ROWS
 }
 
-/// The strategy the form describes: lines numbered `s1`, `s2`… and their axes `s1.1`… in the
-/// order written; a line without a title is left out.
+/// The strategy the form describes, in the order written: each line keeps its code (what the
+/// PIAO's public value names), a new one takes the next free `sN`; the axes are numbered
+/// under their line (`s1.1`…); a line without a title is left out.
 fn strategy_of(sent: &Sent) -> Result<Vec<StrategyLine>, Problems> {
     let mut p = Problems::default();
     let mut lines = Vec::new();
+    let kept: Vec<String> = (0..row_count(sent))
+        .map(|i| sent.get(&format!("linea-{i}-codice")).trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut taken: Vec<String> = Vec::new();
     for i in 0..row_count(sent) {
         let title = p.text(
             &format!("linea-{i}-titolo"),
@@ -497,21 +504,29 @@ fn strategy_of(sent: &Sent) -> Result<Vec<StrategyLine>, Problems> {
         if title.is_empty() {
             continue;
         }
-        let n = lines.len() + 1;
+        let given = sent.get(&format!("linea-{i}-codice")).trim();
+        let is_code = given.len() > 1
+            && given.starts_with('s')
+            && given[1..].bytes().all(|b| b.is_ascii_digit());
+        let id = if is_code && !taken.iter().any(|t| t == given) {
+            given.to_owned()
+        } else {
+            (1..)
+                .map(|n| format!("s{n}"))
+                .find(|c| !kept.contains(c) && !taken.contains(c))
+                .unwrap_or_default()
+        };
+        taken.push(id.clone());
         let mut axes = Vec::new();
         for text in sent.get(&format!("linea-{i}-assi")).lines() {
             if let Some(text) = p.optional(&format!("linea-{i}-assi"), Field::AxisText, text) {
                 axes.push(Axis {
-                    id: format!("s{n}.{}", axes.len() + 1),
+                    id: format!("{id}.{}", axes.len() + 1),
                     text,
                 });
             }
         }
-        lines.push(StrategyLine {
-            id: format!("s{n}"),
-            title,
-            axes,
-        });
+        lines.push(StrategyLine { id, title, axes });
     }
     if p.is_empty() { Ok(lines) } else { Err(p) }
 }
@@ -596,10 +611,13 @@ fn list_page(
         input type="hidden" name="righe" value=(row_count(sent) - NEW_ROWS);
         @match list {
             List::Strategy => {
-                p class="nota" { "Una riga vuota in fondo aggiunge una linea; una linea senza titolo viene tolta. Gli assi, uno per riga." }
+                p class="nota" { "Una riga vuota in fondo aggiunge una linea; una linea senza titolo viene tolta. "
+                    "Ogni linea tiene il suo codice (lo usano le sezioni del PIAO); gli assi, uno per riga, si numerano sotto la loro linea." }
                 @for i in 0..row_count(sent) {
                     fieldset {
-                        legend { "Linea " (i + 1) }
+                        @let code = sent.get(&format!("linea-{i}-codice"));
+                        legend { "Linea " (i + 1) @if !code.is_empty() { " (" (code) ")" } }
+                        input type="hidden" name=(format!("linea-{i}-codice")) value=(code);
                         (area(&shown, &format!("linea-{i}-titolo"), "Titolo della linea", sent.get(&format!("linea-{i}-titolo")), 2))
                         (area(&shown, &format!("linea-{i}-assi"), "Assi programmatici (uno per riga)", sent.get(&format!("linea-{i}-assi")), 4))
                     }
@@ -1191,7 +1209,7 @@ fn card_page(
     let before = html! {
         (typed.notice())
         @if let Some(o) = o.filter(|o| measures && !o.indicators.is_empty()) {
-            h2 id="indicatori" { "Come si misurano gli indicatori" }
+            h2 id="misure-indicatori" { "Come si misurano gli indicatori" }
             ul {
                 @for (n, text) in o.indicators.iter().enumerate() {
                     li {

@@ -565,6 +565,11 @@ async fn the_planning_office_says_how_each_indicator_is_measured() {
         let b = app.backend;
         let admin = app.signed_in_as(Role::Admin).await;
         let form = admin.text(&card).await;
+        assert_eq!(
+            form.matches("id=\"indicatori\"").count(),
+            1,
+            "{b}: one element per id"
+        );
         assert!(
             form.contains(&format!("href=\"{rule}\"")),
             "{b}: the card links the rule"
@@ -707,6 +712,56 @@ async fn the_header_sets_title_triennium_and_the_administrations_code() {
                 .text(&format!("/piani/{PLAN}/bozza"))
                 .await
                 .contains("value=\"c_a182\""),
+            "{b}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn strategy_lines_keep_their_codes_when_others_go_or_come() {
+    let path = format!("/piani/{PLAN}/bozza/strategia");
+    for app in TestApp::each().await {
+        let b = app.backend;
+        let admin = app.signed_in_as(Role::Admin).await;
+        let before = app.store.plan(&PLAN_ID).await.unwrap().strategy;
+        assert!(before.len() >= 2, "{b}");
+        let n = before.len();
+        let mut fields: Vec<(String, String)> = hidden_and_values(&admin.text(&path).await)
+            .into_iter()
+            .filter(|(k, _)| k != "csrf")
+            .collect();
+        for (k, v) in &mut fields {
+            match k.as_str() {
+                "versione" => *v = revision(&app).await,
+                "linea-0-titolo" => v.clear(),
+                k if k == format!("linea-{n}-titolo") => *v = "Una città digitale".into(),
+                k if k == format!("linea-{n}-assi") => *v = "Servizi in rete\nDati aperti".into(),
+                _ => {}
+            }
+        }
+        let fields: Vec<(&str, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        let r = post(&admin, &path, &fields).await;
+        assert_eq!(r.status(), 303, "{b}: {}", r.text().await.unwrap());
+        let after = app.store.plan(&PLAN_ID).await.unwrap().strategy;
+        let ids: Vec<&str> = after.iter().map(|l| l.id.as_str()).collect();
+        let mut expected: Vec<String> = before[1..].iter().map(|l| l.id.clone()).collect();
+        expected.push(format!("s{}", n + 1));
+        assert_eq!(
+            ids, expected,
+            "{b}: the others keep their codes, the new takes the next"
+        );
+        assert_eq!(
+            after[1].axes, before[2].axes,
+            "{b}: axes stay under their line"
+        );
+        let new = after.last().unwrap();
+        let axes: Vec<&str> = new.axes.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            axes,
+            [format!("s{}.1", n + 1), format!("s{}.2", n + 1)],
             "{b}"
         );
     }

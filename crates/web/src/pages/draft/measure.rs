@@ -396,7 +396,7 @@ pub async fn save(p: paths::DraftIndicator, viewer: Viewer, s: Form) -> Result<R
                 label: p.label.clone(),
             }
             .to_string()
-                + "#indicatori",
+                + "#misure-indicatori",
         )),
         // The rule cannot score (a target missing for its conversion, limits out of order):
         // said above the form, what was typed kept.
