@@ -2,13 +2,16 @@
 
 mod audit;
 mod backup;
+mod cases;
 mod check;
 mod db;
+mod evaluate;
 mod logging;
 mod output;
 mod people;
 mod plan;
 mod remind;
+mod rewards;
 mod score;
 mod show;
 
@@ -52,6 +55,16 @@ enum Command {
     Score {
         #[command(subcommand)]
         command: score::ScoreCommand,
+    },
+    /// La valutazione individuale (evaluation.md): schede (casi da un file JSON).
+    Evaluate {
+        #[command(subcommand)]
+        command: evaluate::EvaluateCommand,
+    },
+    /// I premi di risultato (evaluation.md): distribute (casi da un file JSON).
+    Rewards {
+        #[command(subcommand)]
+        command: rewards::RewardsCommand,
     },
     /// Il registro delle modifiche: verify (la catena di impronte), export (CSV, JSON).
     Audit {
@@ -158,6 +171,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan { command } => plan::run(command),
         Command::Audit { command } => audit::run(command),
         Command::Score { command } => score::run(command),
+        Command::Evaluate { command } => evaluate::run(command),
+        Command::Rewards { command } => rewards::run(command),
         Command::Remind(options) => remind::run(options),
         Command::Import {
             file,
