@@ -1,5 +1,5 @@
-//! Commands that check an engine on cases (`pegaso evaluate schede`, `pegaso rewards
-//! distribute`): a JSON array of cases in, a JSON array of results out, in the same order; a
+//! Commands that check an engine on cases (`pegaso score indicators`, `pegaso evaluate
+//! schede`, `pegaso rewards distribute`): a JSON array of cases in, a JSON array of results out, in the same order; a
 //! case that cannot be computed gives `{ "id": …, "error": … }` and the others go on
 //! (evaluation.md §3).
 

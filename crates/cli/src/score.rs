@@ -4,15 +4,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Subcommand;
 use domain::scoring::indicator::{Indicator, Outcome, score};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::Value;
-
-use crate::output;
 
 #[derive(Debug, Subcommand)]
 pub enum ScoreCommand {
@@ -30,24 +28,9 @@ pub fn run(command: ScoreCommand) -> Result<ExitCode> {
 }
 
 fn indicators(file: &Path) -> Result<ExitCode> {
-    let text = output::read_text(file)?;
-    let cases: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => bail!(
-            "{} non è JSON valido (riga {}, colonna {})",
-            file.display(),
-            e.line(),
-            e.column()
-        ),
-    };
-    let Value::Array(cases) = cases else {
-        bail!("{} deve contenere un array JSON di casi", file.display());
-    };
-    let results: Vec<CaseResult> = cases.iter().map(result).collect();
-    let mut out = serde_json::to_string_pretty(&results)?;
-    out.push('\n');
-    output::stdout(&out)?;
-    Ok(ExitCode::SUCCESS)
+    crate::cases::run(file, |case| {
+        serde_json::to_value(result(case)).map_err(|e| e.to_string())
+    })
 }
 
 /// A case's result, its fields in the order scoring.md shows them.

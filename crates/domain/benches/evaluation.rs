@@ -20,6 +20,10 @@ use domain::evaluation::{self, Behaviour, Prevalence, Rating, Row, Scale, Scheda
 use rust_decimal::Decimal;
 use serde_json::json;
 
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const SEED: u64 = 0x5EED_2025_0015;
 const COMUNE: usize = 2_000;
 const ADMINISTRATIONS: usize = 8_000;
@@ -32,23 +36,6 @@ const COMPARTO: [&str; 4] = [
     "operatore_esperto",
     "operatore",
 ];
-
-/// SplitMix64: the same data on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn smvp() -> Smvp {
     let row = |o: i64, i: i64, b: i64| Row {

@@ -31,6 +31,10 @@ use domain::{
 };
 use rust_decimal::Decimal;
 
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 type Res<T> = Result<T, Box<dyn Error>>;
 
 const SEED: u64 = 0x5EED_2025_0006;
@@ -173,33 +177,6 @@ impl Administration {
             events: &self.events,
             neutralised: (!self.neutralised.is_empty()).then_some(&self.neutralised),
         }
-    }
-}
-
-/// splitmix64: small, fast, and the same numbers on every machine.
-#[derive(Debug)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    /// A number in `low..=high`.
-    fn range(&mut self, low: i64, high: i64) -> i64 {
-        low + self.below(high.abs_diff(low) + 1) as i64
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
     }
 }
 

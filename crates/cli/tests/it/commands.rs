@@ -443,6 +443,88 @@ fn score_indicators_prints_a_result_per_case_in_order() {
 }
 
 #[test]
+fn evaluate_schede_scores_each_case_and_says_why_one_cannot_be() {
+    let dir = scratch("evaluate-schede");
+    let cases = dir.join("cases.json");
+    std::fs::write(
+        &cases,
+        r#"[
+  { "id": "istruttore-cuneo", "cluster": "istruttore",
+    "smvp": { "prevalence": "relative", "threshold": 60, "achievement_cap": 100,
+      "clusters": {
+        "dirigente":  { "organisational": 70, "individual": 0,  "behaviours": 30, "organisational_source": "unit" },
+        "istruttore": { "organisational": 30, "individual": 10, "behaviours": 60, "organisational_source": "unit" } },
+      "scale": { "kind": "numeric", "min": 1, "max": 5, "levels": null },
+      "catalogue": [ { "id": "C1", "name": "a", "clusters": ["istruttore"], "staff_evaluation": false },
+                     { "id": "C2", "name": "b", "clusters": ["istruttore"], "staff_evaluation": false },
+                     { "id": "C3", "name": "c", "clusters": ["istruttore"], "staff_evaluation": false },
+                     { "id": "C4", "name": "d", "clusters": ["istruttore"], "staff_evaluation": false } ] },
+    "unit_score": 85.05, "entity_score": 78.4,
+    "objectives": [ { "id": "O1", "weight": 60, "achievement": 100 }, { "id": "O2", "weight": 40, "achievement": 75 } ],
+    "behaviours": [ { "id": "C1", "weight": 25, "rating": 4 }, { "id": "C2", "weight": 25, "rating": 4 },
+                    { "id": "C3", "weight": 25, "rating": 3 }, { "id": "C4", "weight": 25, "rating": 3 } ],
+    "absences": [ { "kind": "parental", "days": 150 } ] },
+  { "id": "no-row", "cluster": "operatore", "smvp": { "clusters": {}, "scale": { "kind": "numeric", "min": 1, "max": 5 } } }
+]"#,
+    )
+    .unwrap();
+    let run = pegaso(&["evaluate", "schede", cases.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        results[0],
+        serde_json::json!({ "id": "istruttore-cuneo", "score": 72.02, "negative": false, "components": {
+            "organisational": { "weight": 30.0, "score": 85.05, "points": 25.52 },
+            "individual": { "weight": 10.0, "score": 90.0, "points": 9.0 },
+            "behaviours": { "weight": 60.0, "score": 62.5, "points": 37.5 } } })
+    );
+    assert_eq!(results[1]["id"], "no-row");
+    assert!(results[1]["error"].is_string(), "{}", results[1]);
+}
+
+#[test]
+fn rewards_distribute_shares_each_budget_to_the_cent() {
+    let dir = scratch("rewards-distribute");
+    let cases = dir.join("cases.json");
+    let person = |id: &str, cluster: &str, score: u32, part_time: u32| {
+        serde_json::json!({ "id": id, "cluster": cluster, "score": score, "status": "definitiva",
+                            "days_employed": 365, "part_time": part_time, "absences": [],
+                            "parameter": null, "tie_keys": {}, "responsabile_pagamenti": false,
+                            "payment_times_met": null })
+    };
+    let case = serde_json::json!({
+        "id": "comparto-2024", "budget": "comparto_individual", "budget_cents": 1_000_000,
+        "fund_variable_cents": 3_000_000, "eq_posizione_cents": null,
+        "rules": { "formula": "proportional", "threshold": 60,
+            "parameters": { "operatore": 1.0, "operatore_esperto": 1.1, "istruttore": 1.2, "funzionario": 1.3 },
+            "classes": null, "steps": null, "maggiorazione": null, "tie_break": null,
+            "presence": { "apply": true, "days_in_year": 365, "counted_as_present": ["maternity", "paternity", "parental"] },
+            "dirigenti": null, "payment_times_share_percent": 30 },
+        "people": [ person("A", "operatore", 95, 100), person("B", "operatore_esperto", 80, 100),
+                    person("C", "istruttore", 70, 50), person("D", "operatore", 55, 100) ]
+    });
+    let mut blocked = case.clone();
+    blocked["id"] = "blocked".into();
+    blocked["people"][1]["status"] = "notificata".into();
+    std::fs::write(&cases, serde_json::json!([case, blocked]).to_string()).unwrap();
+    let run = pegaso(&["rewards", "distribute", cases.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let paid: Vec<u64> = results[0]["payouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["paid_cents"].as_u64().unwrap())
+        .collect();
+    // evaluation.md §2.4's worked example: the cent left over goes to C.
+    assert_eq!(paid, [422_222, 391_111, 186_667, 0]);
+    assert_eq!(results[0]["paid_total_cents"], 1_000_000);
+    assert_eq!(results[0]["economie_cents"], 0);
+    assert_eq!(results[1]["id"], "blocked");
+    assert!(results[1]["error"].is_string(), "{}", results[1]);
+}
+
+#[test]
 fn the_blank_workbook_is_written_and_a_workbook_without_a_plan_is_refused() {
     let dir = scratch("workbook-template");
     let file = dir.join("modello.xlsx");
