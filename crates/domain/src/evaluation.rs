@@ -14,6 +14,8 @@ use serde_json::{Value, json};
 
 use crate::numbers::{decimal, json as number, round2};
 
+pub mod differentiation;
+
 /// The clusters a person may belong to (evaluation.md §1.1).
 pub const CLUSTERS: [&str; 7] = [
     "dirigente",

@@ -3,4 +3,5 @@
 
 pub mod audit;
 pub mod gantt;
+pub mod histogram;
 pub mod ical;
