@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::numbers::{decimal, json as number, round2};
 
+pub mod categories;
 pub mod differentiation;
 
 /// The clusters a person may belong to (evaluation.md §1.1).
