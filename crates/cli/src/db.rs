@@ -217,7 +217,7 @@ async fn demo_year(store: &store::Store) -> Result<()> {
         "Database vuoto: caricata la dimostrazione, il piano «{}» ({}, {}) con un anno di lavoro \
          simulato: {} monitoraggi, {} resoconti di fasi ({} nei tempi, {} in ritardo, {} mai \
          riferite), {} documenti, {} valori di indicatori, una richiesta di modifica approvata, \
-         una neutralizzazione; risultati pubblicati.\n\
+         una neutralizzazione; risultati pubblicati.{}\n\
          Account dimostrativi (password mostrate solo ora):\n",
         demo.plan.title,
         demo.plan.entity,
@@ -229,6 +229,10 @@ async fn demo_year(store: &store::Store) -> Result<()> {
         p.never,
         p.evidence,
         p.actuals,
+        p.next.as_ref().map_or(String::new(), |next| format!(
+            " Poi la bozza del piano dell'anno dopo ({next}), con le sezioni del PIAO, da \
+             scrivere in «Scrivi il piano»."
+        )),
     );
     for a in &demo.accounts {
         text.push_str(&format!(

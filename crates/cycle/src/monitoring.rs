@@ -294,6 +294,12 @@ impl Cycle {
         let v = self
             .for_action(plan, person, Action::ConfigureScoring)
             .await?;
+        self.store_scoring(&v, rules, stamp).await
+    }
+
+    /// Checks `rules` against the plan of `v` (already allowed) and stores them; the
+    /// defaults are stored as none.
+    async fn store_scoring(&self, v: &View, rules: &str, stamp: &Stamp) -> Outcome<()> {
         let text = text(Field::ScoringRules, rules)?;
         let settings = Settings::parse(if text.is_empty() { "{}" } else { &text }, &v.plan)
             .map_err(|e| Refusal::Invalid(messages::settings_error(&e)))?;
@@ -325,7 +331,7 @@ impl Cycle {
         let text =
             domain::scoring::settings::with_indicator(&current, &objective, number.get(), entry)
                 .map_err(|e| Refusal::Invalid(messages::settings_error(&e)))?;
-        self.set_scoring(plan, person, &text, stamp).await
+        self.store_scoring(&v, &text, stamp).await
     }
 }
 

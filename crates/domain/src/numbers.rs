@@ -1,34 +1,28 @@
-//! Exact numbers for the evaluation and rewards engines (evaluation.md, «Numbers»): values
-//! read from JSON into decimals (an input has at most 4 decimals: a double rounded to 6
-//! recovers it), rounding half up to 2 decimals where the rules say "round", and decimals
-//! written back as JSON numbers.
+//! Exact numbers read from JSON, one way for every engine (the scoring rules, the evaluation
+//! and rewards cases; evaluation.md, «Numbers»): values read into decimals, rounding half up
+//! to 2 decimals where the rules say "round", and decimals written back as JSON numbers.
 
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
 
-/// A JSON number (or numeric text) as the decimal it was written as; `None` for anything else.
+/// A JSON number (or numeric text) as the decimal its shortest text writes (`70.01` stays
+/// `70.01`, `1e-3` is `0.001`); `None` for anything else. How the scoring rules read numbers.
+pub fn exact(v: &Value) -> Option<Decimal> {
+    let text = match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.trim().to_owned(),
+        _ => return None,
+    };
+    text.parse::<Decimal>()
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()
+}
+
+/// A number of evaluation.md's cases: `exact`, rounded to 6 decimals as that document says
+/// (inputs have at most 4: a double rounded to 6 recovers the one written).
 pub fn decimal(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                return Some(Decimal::from(i));
-            }
-            if let Some(u) = n.as_u64() {
-                return Decimal::from_u64(u);
-            }
-            let f = n.as_f64()?;
-            if !f.is_finite() {
-                return None;
-            }
-            format!("{f:.6}")
-                .parse::<Decimal>()
-                .ok()
-                .map(|d| d.normalize())
-        }
-        Value::String(s) => s.trim().parse::<Decimal>().ok().map(|d| d.normalize()),
-        _ => None,
-    }
+    exact(v).map(|d| d.round_dp(6).normalize())
 }
 
 /// Half up to 2 decimals (72.015 → 72.02; 59.994 → 59.99).
@@ -57,6 +51,12 @@ mod tests {
         assert_eq!(decimal(&j!(3)).unwrap(), Decimal::from(3));
         assert_eq!(decimal(&j!("1.25")).unwrap().to_string(), "1.25");
         assert_eq!(decimal(&j!(null)), None);
+        assert_eq!(
+            decimal(&j!(0.30000000000000004)).unwrap().to_string(),
+            "0.3"
+        );
+        assert_eq!(exact(&j!(1e-3)).unwrap().to_string(), "0.001");
+        assert_eq!(exact(&j!([1])), None);
         assert_eq!(round2("72.015".parse().unwrap()).to_string(), "72.02");
         assert_eq!(round2("59.994".parse().unwrap()).to_string(), "59.99");
         assert_eq!(json("72.02".parse().unwrap()), j!(72.02));

@@ -175,6 +175,10 @@ fn serve_plays_the_demo_year_prints_its_accounts_and_stops_on_sigterm() {
     let first = lines.next().unwrap();
     assert!(first.contains("caricata la dimostrazione"), "{first}");
     assert!(first.contains("risultati pubblicati"), "{first}");
+    assert!(
+        first.contains("-2022), con le sezioni del PIAO"),
+        "the next year's draft is told: {first}"
+    );
     let mut printed = vec![first];
     let ready = loop {
         let line = lines.next().unwrap();

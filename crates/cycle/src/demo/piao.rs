@@ -2,8 +2,8 @@
 //! the performance plan is the PIAO's section 2.2). Read from the plan, never from a table of
 //! its names: public value follows the DUP's lines and the cards whose words are closest to
 //! each; the unit whose functions name transparency and corruption carries the measures, its
-//! head is the RPCT; the measures go with the cards that speak of transparency or of
-//! contracts; the four risk areas of law 190/2012 are mapped. Section 3.3 is left for the
+//! head is the RPCT; the measures go with the cards that speak of transparency and
+//! publication or of contracts and works, or whose units' functions do; the four risk areas of law 190/2012 are mapped. Section 3.3 is left for the
 //! office to write, so that the page shows the check of the required sections at work.
 
 use std::collections::HashSet;
@@ -36,13 +36,19 @@ fn card_text(o: &Objective) -> String {
     .to_lowercase()
 }
 
-/// The cards whose words contain one of `stems`.
+/// The cards whose words contain one of `stems`, or whose unit's functions do.
 fn cards_about(plan: &Plan, stems: &[&str]) -> Vec<ObjectiveId> {
+    let names = |t: &str| {
+        let t = t.to_lowercase();
+        stems.iter().any(|s| t.contains(s))
+    };
     plan.objectives
         .iter()
         .filter(|o| {
-            let t = card_text(o);
-            stems.iter().any(|s| t.contains(s))
+            names(&card_text(o))
+                || plan
+                    .unit(&o.unit)
+                    .is_some_and(|u| u.functions.iter().any(|f| names(f)))
         })
         .map(|o| o.id.clone())
         .collect()
@@ -189,7 +195,7 @@ pub(super) fn piao(plan: &Plan) -> Piao {
                     kind: MeasureKind::Trasparenza,
                     text: "Pubblicazione tempestiva dei dati in Amministrazione trasparente".into(),
                     risks: vec![],
-                    objectives: cards_about(plan, &["trasparen"]),
+                    objectives: cards_about(plan, &["trasparen", "pubblicaz", "digital"]),
                     unit: unit.clone(),
                     deadline: due(12, 31),
                     indicator: Some("obblighi di pubblicazione assolti (%)".into()),
@@ -199,7 +205,7 @@ pub(super) fn piao(plan: &Plan) -> Piao {
                     kind: MeasureKind::Prevenzione,
                     text: "Rotazione degli affidatari e controllo degli affidamenti diretti".into(),
                     risks: vec!["r1".into()],
-                    objectives: cards_about(plan, &["appalt", "affidament"]),
+                    objectives: cards_about(plan, &["appalt", "affidament", "contratt", "lavori"]),
                     unit,
                     deadline: due(6, 30),
                     indicator: Some("affidamenti controllati sul totale".into()),

@@ -133,6 +133,32 @@ async fn the_demonstration_year_plays_to_publication_through_the_use_cases() {
             "{b}"
         );
         assert!(!draft.plan.objectives.is_empty(), "{b}");
+        // With the PIAO around it, read from the plan: a public-value objective per DUP line,
+        // the risk areas of the law mapped, measures carried by cards of the draft.
+        let piao = draft
+            .plan
+            .piao
+            .as_ref()
+            .unwrap_or_else(|| panic!("{b}: no PIAO"));
+        assert_eq!(
+            piao.public_value.objectives.len(),
+            draft.plan.strategy.len(),
+            "{b}"
+        );
+        assert!(
+            piao.anticorruption
+                .measures
+                .iter()
+                .any(|m| !m.objectives.is_empty()),
+            "{b}: no measure is carried by a card"
+        );
+        let errors: Vec<_> = domain::validate(&draft.plan)
+            .into_iter()
+            .filter(|d| {
+                d.location.path.starts_with("piao") && d.severity == domain::Severity::Error
+            })
+            .collect();
+        assert!(errors.is_empty(), "{b}: {errors:?}");
 
         let (view, _) = cycle.view(&plan, None, true).await.unwrap();
         assert_eq!(view.summary.state, PlanState::Published, "{b}");

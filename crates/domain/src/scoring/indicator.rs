@@ -373,16 +373,12 @@ pub(crate) fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Erro
 pub(crate) fn optional_number<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Decimal>, D::Error> {
-    let text = match Option::<serde_json::Value>::deserialize(d)? {
-        None | Some(serde_json::Value::Null) => return Ok(None),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(serde_json::Value::String(s)) => s,
-        Some(other) => return Err(serde::de::Error::custom(format!("not a number: {other}"))),
-    };
-    text.parse::<Decimal>()
-        .or_else(|_| Decimal::from_scientific(&text))
-        .map(Some)
-        .map_err(|_| serde::de::Error::custom(format!("not a number: {text}")))
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(v) => crate::numbers::exact(&v)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a number: {v}"))),
+    }
 }
 
 #[cfg(test)]

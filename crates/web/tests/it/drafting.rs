@@ -50,6 +50,29 @@ async fn post(user: &User, path: &str, fields: &[(&str, String)]) -> reqwest::Re
     user.post(path, &fields).await
 }
 
+/// Posts to `path` the form `html` shows, its fields named in `changes` changed (the token is
+/// the user's own).
+async fn resubmit(
+    user: &User,
+    path: &str,
+    html: &str,
+    changes: &[(&str, &str)],
+) -> reqwest::Response {
+    let fields: Vec<(String, String)> = hidden_and_values(html)
+        .into_iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| {
+            let changed = changes.iter().find(|(name, _)| *name == k);
+            (k, changed.map_or(v, |(_, new)| (*new).to_owned()))
+        })
+        .collect();
+    let fields: Vec<(&str, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    post(user, path, &fields).await
+}
+
 async fn revision(app: &TestApp) -> String {
     app.store.revision(&PLAN_ID).await.unwrap().to_string()
 }
@@ -499,24 +522,18 @@ async fn the_planning_office_writes_the_piao_around_the_plan() {
 
         // Saved again as the form shows it, with a second risk: codes stay, the new one
         // takes the next.
-        let mut fields: Vec<(String, String)> = hidden_and_values(&html)
-            .into_iter()
-            .filter(|(k, _)| k != "csrf")
-            .collect();
-        for (k, v) in &mut fields {
-            match k.as_str() {
-                "versione" => *v = revision(&app).await,
-                "rischio-1-area" => *v = "selezioni".into(),
-                "rischio-1-processo" => *v = "Concorsi".into(),
-                "lavoro-agile" => *v = "Due giorni a settimana.".into(),
-                _ => {}
-            }
-        }
-        let fields: Vec<(&str, String)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.clone()))
-            .collect();
-        let r = post(&admin, &form, &fields).await;
+        let r = resubmit(
+            &admin,
+            &form,
+            &html,
+            &[
+                ("versione", &revision(&app).await),
+                ("rischio-1-area", "selezioni"),
+                ("rischio-1-processo", "Concorsi"),
+                ("lavoro-agile", "Due giorni a settimana."),
+            ],
+        )
+        .await;
         assert_eq!(r.status(), 303, "{b}: {}", r.text().await.unwrap());
         let again = app.store.plan(&PLAN_ID).await.unwrap().piao.unwrap();
         let ids: Vec<&str> = again
@@ -726,24 +743,19 @@ async fn strategy_lines_keep_their_codes_when_others_go_or_come() {
         let before = app.store.plan(&PLAN_ID).await.unwrap().strategy;
         assert!(before.len() >= 2, "{b}");
         let n = before.len();
-        let mut fields: Vec<(String, String)> = hidden_and_values(&admin.text(&path).await)
-            .into_iter()
-            .filter(|(k, _)| k != "csrf")
-            .collect();
-        for (k, v) in &mut fields {
-            match k.as_str() {
-                "versione" => *v = revision(&app).await,
-                "linea-0-titolo" => v.clear(),
-                k if k == format!("linea-{n}-titolo") => *v = "Una città digitale".into(),
-                k if k == format!("linea-{n}-assi") => *v = "Servizi in rete\nDati aperti".into(),
-                _ => {}
-            }
-        }
-        let fields: Vec<(&str, String)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.clone()))
-            .collect();
-        let r = post(&admin, &path, &fields).await;
+        let (title, axes) = (format!("linea-{n}-titolo"), format!("linea-{n}-assi"));
+        let r = resubmit(
+            &admin,
+            &path,
+            &admin.text(&path).await,
+            &[
+                ("versione", &revision(&app).await),
+                ("linea-0-titolo", ""),
+                (&title, "Una città digitale"),
+                (&axes, "Servizi in rete\nDati aperti"),
+            ],
+        )
+        .await;
         assert_eq!(r.status(), 303, "{b}: {}", r.text().await.unwrap());
         let after = app.store.plan(&PLAN_ID).await.unwrap().strategy;
         let ids: Vec<&str> = after.iter().map(|l| l.id.as_str()).collect();

@@ -214,6 +214,17 @@ pub fn select(
     }
 }
 
+/// The options of a `select` over the items `all`: each one's value and words.
+pub fn choices<T: Copy, V: Into<String>>(
+    all: &[T],
+    value: impl Fn(T) -> V,
+    words: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&x| (value(x).into(), words(x).to_owned()))
+        .collect()
+}
+
 /// What an input is besides its label and value.
 #[derive(Debug, Clone, Copy)]
 pub struct Attrs {

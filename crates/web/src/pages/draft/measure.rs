@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::fields::{DECIMAL, Problems, Sent, TEXT, input, select};
+use super::fields::{DECIMAL, Problems, Sent, TEXT, choices, input, select};
 use super::{Form, hidden, sent};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -212,15 +212,6 @@ fn entry_of(sent: &Sent) -> Result<Option<Map<String, Value>>, Problems> {
     }
 }
 
-fn options<T: Serialize + Copy>(
-    all: &[T],
-    words: impl Fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|&x| (name(x), words(x).to_owned()))
-        .collect()
-}
-
 #[allow(clippy::too_many_arguments)]
 fn page(
     viewer: &Viewer,
@@ -285,18 +276,18 @@ fn page(
                 (input(problems, "baseline", "Valore dell'anno precedente (baseline)", s.get("baseline"), DECIMAL))
                 (input(problems, "target", "Target", s.get("target"), DECIMAL))
                 (select(problems, "polarita", "Polarità", s.get("polarita"),
-                    &options(&[Polarity::HigherIsBetter, Polarity::LowerIsBetter], polarity)))
+                    &choices(&[Polarity::HigherIsBetter, Polarity::LowerIsBetter], name, polarity)))
                 (input(problems, "peso", "Peso tra gli indicatori dell'obiettivo (vuoto: 1)", s.get("peso"), DECIMAL))
             }
             fieldset {
                 legend { "Il punteggio" }
-                (select(problems, "conversione", "Come il valore diventa punteggio", s.get("conversione"), &options(&CONVERSIONS, messages::conversion)))
+                (select(problems, "conversione", "Come il valore diventa punteggio", s.get("conversione"), &choices(&CONVERSIONS, name, messages::conversion)))
                 (input(problems, "minimo", "Limite minimo (per i limiti)", s.get("minimo"), DECIMAL))
                 (input(problems, "massimo", "Limite massimo (per i limiti)", s.get("massimo"), DECIMAL))
                 (input(problems, "eccellenza", "Soglia di eccellenza", s.get("eccellenza"), DECIMAL))
-                (select(problems, "fasce", "Fasce", s.get("fasce"), &options(&BANDS, messages::band_rule)))
+                (select(problems, "fasce", "Fasce", s.get("fasce"), &choices(&BANDS, name, messages::band_rule)))
                 (select(problems, "tabella", "Tabella delle fasce", s.get("tabella"), &tables))
-                (select(problems, "senza-valore", "Se il valore non arriva", s.get("senza-valore"), &options(&NO_ACTUAL, messages::no_actual)))
+                (select(problems, "senza-valore", "Se il valore non arriva", s.get("senza-valore"), &choices(&NO_ACTUAL, name, messages::no_actual)))
             }
             p { button type="submit" { "Salva come si misura" } }
         }

@@ -15,7 +15,7 @@ use domain::piao::{
 use domain::{Diagnostic, ObjectiveId, UnitId};
 use maud::{Markup, html};
 
-use super::fields::{DATE, NUMBER, Problems, Sent, TEXT, area, date_value, input, select};
+use super::fields::{DATE, NUMBER, Problems, Sent, TEXT, area, choices, date_value, input, select};
 use super::{Form, NEW_ROWS, Typed, findings_list, form_page, fresh, sent};
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -426,16 +426,6 @@ fn field_of(path: &str) -> Option<String> {
     Some(format!("{prefix}-{i}-{field}"))
 }
 
-fn options<T: Copy>(
-    all: &[T],
-    value: impl Fn(T) -> &'static str,
-    words: impl Fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|&x| (value(x).to_owned(), words(x).to_owned()))
-        .collect()
-}
-
 /// What the lists refer to: the codes of the DUP's lines and of the plan's cards.
 fn references(v: &PlanView) -> Markup {
     let plan = &v.plan;
@@ -487,7 +477,7 @@ fn piao_page(viewer: &Viewer, v: &PlanView, typed: Typed<'_>, status: StatusCode
         )
         .collect();
     let levels: Vec<(String, String)> = std::iter::once((String::new(), "non valutato".to_owned()))
-        .chain(options(
+        .chain(choices(
             RiskLevel::ALL,
             RiskLevel::as_str,
             labels::risk_level,
@@ -503,7 +493,7 @@ fn piao_page(viewer: &Viewer, v: &PlanView, typed: Typed<'_>, status: StatusCode
         (references(v))
         fieldset {
             legend { "Modello e sezione 1: scheda anagrafica" }
-            (select(&shown, "modello", "Modello del PIAO", s.get("modello"), &options(Layout::ALL, Layout::as_str, labels::layout)))
+            (select(&shown, "modello", "Modello del PIAO", s.get("modello"), &choices(Layout::ALL, Layout::as_str, labels::layout)))
             (input(&shown, "cf", "Codice fiscale", &f("cf"), TEXT))
             (input(&shown, "indirizzo", "Sede", &f("indirizzo"), TEXT))
             (input(&shown, "pec", "PEC", &f("pec"), TEXT))
@@ -531,7 +521,7 @@ fn piao_page(viewer: &Viewer, v: &PlanView, typed: Typed<'_>, status: StatusCode
             fieldset {
                 legend { "Rischio " (i + 1) }
                 input type="hidden" name=(format!("rischio-{i}-codice")) value=(s.get(&format!("rischio-{i}-codice")));
-                (select(&shown, &format!("rischio-{i}-area"), "Area", s.get(&format!("rischio-{i}-area")), &options(RiskArea::ALL, RiskArea::as_str, labels::risk_area)))
+                (select(&shown, &format!("rischio-{i}-area"), "Area", s.get(&format!("rischio-{i}-area")), &choices(RiskArea::ALL, RiskArea::as_str, labels::risk_area)))
                 (input(&shown, &format!("rischio-{i}-processo"), "Processo", s.get(&format!("rischio-{i}-processo")), TEXT))
                 (area(&shown, &format!("rischio-{i}-descrizione"), "Evento rischioso", s.get(&format!("rischio-{i}-descrizione")), 2))
                 (select(&shown, &format!("rischio-{i}-livello"), "Livello", s.get(&format!("rischio-{i}-livello")), &levels))
@@ -541,7 +531,7 @@ fn piao_page(viewer: &Viewer, v: &PlanView, typed: Typed<'_>, status: StatusCode
             fieldset {
                 legend { "Misura " (i + 1) }
                 input type="hidden" name=(format!("misura-{i}-codice")) value=(s.get(&format!("misura-{i}-codice")));
-                (select(&shown, &format!("misura-{i}-tipo"), "Tipo", s.get(&format!("misura-{i}-tipo")), &options(MeasureKind::ALL, MeasureKind::as_str, labels::measure_kind)))
+                (select(&shown, &format!("misura-{i}-tipo"), "Tipo", s.get(&format!("misura-{i}-tipo")), &choices(MeasureKind::ALL, MeasureKind::as_str, labels::measure_kind)))
                 (area(&shown, &format!("misura-{i}-testo"), "Misura", s.get(&format!("misura-{i}-testo")), 2))
                 (input(&shown, &format!("misura-{i}-rischi"), "Rischi trattati (codici, es. r1, r2)", s.get(&format!("misura-{i}-rischi")), TEXT))
                 (input(&shown, &format!("misura-{i}-obiettivi"), "Obiettivi del piano che la portano (codici)", s.get(&format!("misura-{i}-obiettivi")), TEXT))
