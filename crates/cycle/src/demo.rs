@@ -3,8 +3,10 @@
 //! act, started, monitored at 30/06, 30/09 and at the year's end (reports with evidence, some
 //! on time, some late, some never made; indicator values; the dates of events), a phase
 //! neutralised with its reason, a change approved into a new version, the measurement closed,
-//! validated and published — each step stamped on its own day of the plan's year; then the
-//! next year's draft, with the PIAO's other sections around it.
+//! validated and published — each step stamped on its own day of the plan's year; beside it
+//! the evaluation year (`evaluation.rs`: the SMVP, the staff, the schede through their steps,
+//! an appeal, the pool shared); then the next year's draft, with the PIAO's other sections
+//! around it.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::Position;
@@ -15,8 +17,11 @@ use domain::{Objective, PlanId, PlanState};
 use store::{Person, Stamp};
 
 mod agenda;
+mod evaluation;
 mod evidence;
 mod piao;
+
+pub use evaluation::evaluated_units;
 
 use agenda::{Step, agenda, rounds};
 use evidence::pdf;
@@ -26,14 +31,18 @@ use crate::monitoring::Neutralising;
 use crate::phases::PhaseAt;
 use crate::{ActRequest, Cycle, Outcome, Part, Refusal};
 
-/// The people of the demonstration: the planning office, the Nucleo, the Giunta and an
-/// account for each head the plan names (made by the caller, who keeps their passwords).
+/// The people of the demonstration: the planning office, the Nucleo, the Giunta, the
+/// personnel office, the revisore, an account for each head the plan names and an employee
+/// evaluated in the first unit (made by the caller, who keeps their passwords).
 #[derive(Debug, Clone)]
 pub struct Cast {
     pub admin: Person,
     pub evaluator: Person,
     pub board: Person,
+    pub personnel: Person,
+    pub revisor: Person,
     pub heads: Vec<Person>,
+    pub employee: Person,
 }
 
 /// What the year recorded, to tell the person who started the server.
@@ -336,6 +345,12 @@ impl Cycle {
                     }
                 }
                 Step::Neutralise => self.demo_neutralisation(plan, cast, when).await?,
+                Step::Evaluation(phase) => {
+                    if phase == evaluation::Phase::Smvp {
+                        progress("valutazione individuale e premi");
+                    }
+                    self.demo_evaluation(plan, cast, when, phase).await?;
+                }
             }
         }
         // Phases of the year never reported as done.

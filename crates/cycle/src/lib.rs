@@ -11,6 +11,7 @@ pub mod creation;
 pub mod demo;
 pub mod documents;
 mod drafting;
+pub mod evaluation;
 mod monitoring;
 mod phases;
 mod plans;

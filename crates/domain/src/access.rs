@@ -18,8 +18,14 @@ named_enum! { serde "snake_case";
         Evaluator,
         /// Giunta.
         Board,
-        /// Reads everything, the audit log included, and changes nothing.
+        /// Reads everything, the audit log included, and changes nothing (personal data
+        /// excepted: schede and payouts are not theirs to read).
         Auditor,
+        /// Ufficio del personale: keeps the staff evaluated, notifies schede, keeps the bonus
+        /// pool's budgets and shares them; reads schede and payouts.
+        Personnel,
+        /// Revisore dei conti: certifies whether payment times were met (DL 13/2023).
+        Revisor,
     }
 }
 

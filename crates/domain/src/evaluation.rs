@@ -16,6 +16,9 @@ use crate::numbers::{decimal, json as number, round2};
 
 pub mod categories;
 pub mod differentiation;
+pub mod sheet;
+pub mod staff;
+pub mod year;
 
 /// The clusters a person may belong to (evaluation.md §1.1).
 pub const CLUSTERS: [&str; 7] = [

@@ -105,6 +105,8 @@ pub fn role(r: crate::access::Role) -> &'static str {
         Role::Evaluator => "Nucleo di Valutazione",
         Role::Board => "Giunta",
         Role::Auditor => "revisore (sola lettura)",
+        Role::Personnel => "Ufficio del personale",
+        Role::Revisor => "revisore dei conti (tempi di pagamento)",
     }
 }
 
@@ -225,6 +227,13 @@ pub fn audit_action(action: &str) -> String {
         A::TokenAdd => "chiave API creata",
         A::TokenRevoke => "chiave API revocata",
         A::AuditHeadMissing => "anomalia: mancava la registrazione dell'ultima voce del registro",
+        A::EvaluationSmvp => "sistema di misurazione e valutazione adottato",
+        A::EvaluationOpen => "anno di valutazione aperto",
+        A::EvaluationStaff => "personale da valutare aggiornato",
+        A::SchedaStep => "passaggio di una scheda di valutazione",
+        A::PoolBudget => "fondo per la premialità impostato",
+        A::PoolPaymentTimes => "tempi di pagamento certificati dal revisore",
+        A::PoolShare => "fondo per la premialità ripartito",
     };
     label.to_string()
 }

@@ -37,6 +37,45 @@ pub fn json(d: Decimal) -> Value {
         .map_or(Value::Null, Value::Number)
 }
 
+/// Serde for a decimal kept in a stored document as its exact text (`"85.05"`), read back
+/// from text or a number: `#[serde(with = "crate::numbers::text")]`.
+pub mod text {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer, de};
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.normalize().to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        super::exact(&v).ok_or_else(|| de::Error::custom("not a number"))
+    }
+
+    /// The same for an optional decimal (`null` when absent).
+    pub mod option {
+        use rust_decimal::Decimal;
+        use serde::{Deserialize, Deserializer, Serializer, de};
+
+        pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+            let v = serde_json::Value::deserialize(d)?;
+            if v.is_null() {
+                return Ok(None);
+            }
+            super::super::exact(&v)
+                .map(Some)
+                .ok_or_else(|| de::Error::custom("not a number"))
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -10,6 +10,7 @@
 mod cents;
 mod dirigenti;
 mod exact;
+mod explain;
 mod formulas;
 mod input;
 mod maggiorazione;
@@ -23,6 +24,8 @@ use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
+
+pub use self::explain::explain;
 
 use self::dirigenti::Differentiation;
 use self::exact::{Dec, Nat};

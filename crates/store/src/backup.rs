@@ -56,6 +56,9 @@ pub const BACKED_UP: &[&str] = &[
     "plan_version",
     "calendar_feed",
     "installation",
+    "evaluation_year",
+    "staff_member",
+    "scheda",
 ];
 
 /// Runtime state, left out of backups: a restored database starts with nobody signed in, no

@@ -7,6 +7,7 @@ pub mod backup;
 mod changes;
 mod db;
 mod error;
+mod evaluation;
 mod facts;
 mod lifecycle;
 mod load;
@@ -24,6 +25,7 @@ pub use domain::facts::{
     PhaseFields, PhaseRecord, PlanSummary, Round, VersionInfo,
 };
 pub use error::StoreError;
+pub use evaluation::{Evaluation, EvaluationWrite};
 pub use lifecycle::{EditConflict, Edited, PhaseKey};
 pub use monitoring::NewEvidence;
 pub use people::{NewPerson, Person, SessionRow, TokenInfo};

@@ -160,21 +160,39 @@ pub async fn load_demo_year(
         ),
         ("nucleo", "Nucleo di Valutazione", Role::Evaluator),
         ("giunta", "Giunta comunale", Role::Board),
-        ("revisore", "Revisore dei conti", Role::Auditor),
+        ("personale", "Ufficio del personale", Role::Personnel),
+        ("revisore", "Revisore dei conti", Role::Revisor),
     ];
     let mut staff = Vec::new();
     for (username, name, role) in roles {
         let shown = messages::role(role).to_string();
+        // The revisore also reads everything, as the auditors of accounts do.
+        let held = if role == Role::Revisor {
+            vec![Role::Auditor, Role::Revisor]
+        } else {
+            vec![role]
+        };
         staff.push(keep(
             add(
                 Username::parse(username).map_err(|e| AppError::Internal(e.to_string()))?,
                 name.into(),
-                vec![role],
+                held,
                 Some(shown),
             )
             .await?,
         ));
     }
+    // An employee of the first unit evaluated: their own scheda, their observations, their
+    // appeal.
+    let employee = keep(
+        add(
+            Username::parse("dipendente").map_err(|e| AppError::Internal(e.to_string()))?,
+            "Giulia Ferrari".into(),
+            Vec::new(),
+            Some("dipendente valutata".into()),
+        )
+        .await?,
+    );
     // Every head the plan names gets an account (they report on their units); two are shown.
     let mut heads: Vec<Person> = Vec::new();
     for unit in &plan.units {
@@ -191,13 +209,16 @@ pub async fn load_demo_year(
             ));
         }
     }
-    let [admin, evaluator, board, _auditor] =
-        <[Person; 4]>::try_from(staff).map_err(|_| AppError::Internal("demo staff".into()))?;
+    let [admin, evaluator, board, personnel, revisor] =
+        <[Person; 5]>::try_from(staff).map_err(|_| AppError::Internal("demo staff".into()))?;
     let cast = Cast {
         admin,
         evaluator,
         board,
+        personnel,
+        revisor,
         heads,
+        employee,
     };
     let cycle = Cycle::new(store.clone(), Arc::new(FixedClock(start)));
     let played = cycle.play_demo_year(&summary.id, &cast, progress).await?;

@@ -40,9 +40,12 @@ pub fn body_limit(route: &str) -> usize {
         | paths::DraftCodes::PATH
         | paths::DraftPiao::PATH
         | paths::DraftUnit::PATH
-        | paths::DraftUnits::PATH => 1024 * 1024,
+        | paths::DraftUnits::PATH
+        | paths::EvaluationSystem::PATH
+        | paths::EvaluationSheet::PATH => 1024 * 1024,
         paths::PhaseEvidence::PATH => EVIDENCE_MAX_BYTES + BODY_LIMIT,
         paths::NewPlanDocument::PATH => cycle::documents::MAX_BYTES + BODY_LIMIT,
+        paths::EvaluationStaffFile::PATH => workbook::staff::MAX_BYTES + BODY_LIMIT,
         _ => BODY_LIMIT,
     }
 }
@@ -53,6 +56,7 @@ fn upload_limit(route: &str) -> Option<usize> {
     match route {
         paths::PhaseEvidence::PATH => Some(EVIDENCE_MAX_BYTES),
         paths::NewPlanDocument::PATH => Some(cycle::documents::MAX_BYTES),
+        paths::EvaluationStaffFile::PATH => Some(workbook::staff::MAX_BYTES),
         _ => None,
     }
 }

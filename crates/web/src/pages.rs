@@ -6,6 +6,7 @@ mod audit;
 mod changes;
 mod diagnostics;
 mod draft;
+mod evaluation;
 mod events;
 mod evidence;
 mod forms;
@@ -127,6 +128,22 @@ pub fn routes(r: Routes) -> Routes {
         .post(draft::check)
         .get(workbook::plan)
         .get(workbook::template)
+        .get(evaluation::overview)
+        .post(evaluation::open)
+        .get(evaluation::system::page_of)
+        .post(evaluation::system::save)
+        .get(evaluation::staff::list)
+        .post(evaluation::staff::save)
+        .post(evaluation::staff::upload)
+        .get(evaluation::staff::csv)
+        .get(evaluation::sheet::view)
+        .post(evaluation::sheet::step)
+        .get(evaluation::pool::spread)
+        .get(evaluation::pool::view)
+        .post(evaluation::pool::save_budget)
+        .post(evaluation::pool::share)
+        .post(evaluation::pool::payment_times)
+        .get(evaluation::pool::payroll)
 }
 
 type PageResult = Result<Markup, AppError>;

@@ -124,6 +124,28 @@ addresses! { AppError;
     DraftCardPlace "/piani/{plan}/bozza/obiettivi/{unit}/{label}/posto"
         { plan: PlanId, unit: String, label: String };
     Diagnostics "/piani/{plan}/diagnostica" { plan: PlanId };
+    /// The evaluation year of the plan: its SMVP, the staff, the schede one may read.
+    Evaluation "/piani/{plan}/valutazione" { plan: PlanId };
+    /// The SMVP of the year (the planning office records its adoption).
+    EvaluationSystem "/piani/{plan}/valutazione/sistema" { plan: PlanId };
+    /// The year opened: schede assigned.
+    EvaluationOpen "/piani/{plan}/valutazione/apertura" { plan: PlanId };
+    /// The staff evaluated (personal data), and a person added or changed.
+    EvaluationStaff "/piani/{plan}/valutazione/personale" { plan: PlanId };
+    /// The staff from a CSV file or a workbook (multipart, the form's token in the address).
+    EvaluationStaffFile "/piani/{plan}/valutazione/personale/file" { plan: PlanId };
+    /// The staff as CSV (with no one yet: the template).
+    EvaluationStaffCsv "/piani/{plan}/valutazione/personale.csv" { plan: PlanId };
+    /// A person's scheda, by matricola; its steps are posted here.
+    EvaluationSheet "/piani/{plan}/valutazione/schede/{matricola}" { plan: PlanId, matricola: String };
+    /// How differentiated the scores are, per evaluator and per category.
+    EvaluationSpread "/piani/{plan}/valutazione/differenziazione" { plan: PlanId };
+    /// The result bonus: budgets, payment times, the pool shared.
+    EvaluationPool "/piani/{plan}/valutazione/premi" { plan: PlanId };
+    EvaluationShare "/piani/{plan}/valutazione/premi/ripartizione" { plan: PlanId };
+    EvaluationPaymentTimes "/piani/{plan}/valutazione/premi/tempi-di-pagamento" { plan: PlanId };
+    /// The payroll office's list: `.csv` or `.xlsx`.
+    EvaluationPayroll "/piani/{plan}/valutazione/premi/{file}" { plan: PlanId, file: String };
 }
 
 /// The same address for any objective of the plan: its unit and label as they stand.
@@ -184,7 +206,19 @@ in_plan!(
     DraftUnit,
     DraftCards,
     DraftCard,
-    DraftIndicator
+    DraftIndicator,
+    Evaluation,
+    EvaluationSystem,
+    EvaluationOpen,
+    EvaluationStaff,
+    EvaluationStaffFile,
+    EvaluationStaffCsv,
+    EvaluationSheet,
+    EvaluationSpread,
+    EvaluationPool,
+    EvaluationShare,
+    EvaluationPaymentTimes,
+    EvaluationPayroll
 );
 
 /// The phase an address names, as the use cases look it up.
@@ -302,7 +336,8 @@ plan_links!(
     requests => Requests,
     versions => Versions,
     acts => Acts,
-    new_year => NewYear
+    new_year => NewYear,
+    evaluation => Evaluation
 );
 
 pub fn unit(plan: &PlanId, unit: &UnitId) -> String {

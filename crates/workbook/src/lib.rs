@@ -4,6 +4,7 @@
 mod layout;
 mod preflight;
 mod read;
+pub mod staff;
 mod write;
 
 pub use read::{Read, read};

@@ -218,7 +218,7 @@ fn column_letter(mut i: usize) -> String {
 
 /// A cell's text as people see it: numbers without a needless `.0`, dates as `gg/mm/aaaa`;
 /// `None` for an error cell.
-fn text_of(c: &Data) -> Option<String> {
+pub(crate) fn text_of(c: &Data) -> Option<String> {
     Some(match c {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_owned(),

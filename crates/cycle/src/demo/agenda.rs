@@ -36,6 +36,8 @@ pub(super) enum Step {
     GiveOpinion,
     DecideChange,
     Neutralise,
+    /// A step of the evaluation year.
+    Evaluation(super::evaluation::Phase),
 }
 
 /// The monitoring rounds of the year: name, as-of day, opening and closing day.
@@ -152,6 +154,11 @@ pub(super) fn agenda(plan: &domain::Plan) -> Vec<(DateTime<Utc>, Step)> {
             ));
         }
     }
+    steps.extend(
+        super::evaluation::phases(y)
+            .into_iter()
+            .map(|(when, phase)| (when, Step::Evaluation(phase))),
+    );
     steps.sort_by_key(|(at, _)| *at);
     steps
 }

@@ -83,6 +83,9 @@ async fn setup(url: &str) -> (Cycle, Cast, domain::PlanId) {
     let admin = person(&store, "ada", "Ada Rossi", vec![Role::Admin]).await;
     let evaluator = person(&store, "nino", "Nino Verdi", vec![Role::Evaluator]).await;
     let board = person(&store, "gina", "Gina Bianchi", vec![Role::Board]).await;
+    let personnel = person(&store, "pia", "Pia Gallo", vec![Role::Personnel]).await;
+    let revisor = person(&store, "remo", "Remo Conti", vec![Role::Revisor]).await;
+    let employee = person(&store, "giulia", "Giulia Ferrari", vec![]).await;
     let mut heads = Vec::new();
     for (i, unit) in plan.units.iter().enumerate() {
         for (j, head) in unit.heads.iter().enumerate() {
@@ -96,7 +99,10 @@ async fn setup(url: &str) -> (Cycle, Cast, domain::PlanId) {
             admin,
             evaluator,
             board,
+            personnel,
+            revisor,
             heads,
+            employee,
         },
         summary.id,
     )
@@ -159,6 +165,68 @@ async fn the_demonstration_year_plays_to_publication_through_the_use_cases() {
             })
             .collect();
         assert!(errors.is_empty(), "{b}: {errors:?}");
+
+        // The evaluation year: every scheda definitive, the employee's revised on appeal
+        // (both versions kept), the pool shared to the cent of each budget.
+        let e = cycle.evaluation(&plan, &cast.personnel).await.unwrap();
+        let units = cycle::demo::evaluated_units(&e.view.plan);
+        assert!(units.len() >= 3, "{b}: {units:?}");
+        assert_eq!(e.evaluation.sheets.len(), units.len() * 4, "{b}");
+        let p = e.procedure();
+        let shared = e
+            .evaluation
+            .year
+            .shared
+            .as_ref()
+            .unwrap_or_else(|| panic!("{b}: not shared"));
+        for (sheet, _) in &e.evaluation.sheets {
+            assert_eq!(
+                sheet.stage_on(shared.on, &p),
+                domain::evaluation::sheet::Stage::Definitiva,
+                "{b}: {}",
+                sheet.matricola
+            );
+        }
+        let own = e
+            .evaluation
+            .sheets
+            .iter()
+            .find(|(s, _)| {
+                e.member(&s.matricola).and_then(|m| m.username.as_deref())
+                    == Some(cast.employee.username.as_str())
+            })
+            .unwrap_or_else(|| panic!("{b}: the employee has no scheda"));
+        assert_eq!(own.0.versions.len(), 2, "{b}");
+        assert!(
+            own.0.observations.is_some() && own.0.appeal.is_some(),
+            "{b}"
+        );
+        assert_eq!(shared.budgets.len(), 3, "{b}");
+        for budget in &shared.budgets {
+            let total = budget.result["paid_total_cents"].as_i64().unwrap()
+                + budget.result["economie_cents"].as_i64().unwrap();
+            assert_eq!(
+                total,
+                budget.case["budget_cents"].as_i64().unwrap(),
+                "{b}: {}",
+                budget.kind
+            );
+        }
+        // The revisore found payment times missed: a share withheld.
+        assert!(
+            shared
+                .budgets
+                .iter()
+                .any(|b| b.result["economie"]["withheld_cents"].as_i64() > Some(0)),
+            "{b}: {:#}",
+            serde_json::json!(
+                shared
+                    .budgets
+                    .iter()
+                    .map(|b| (&b.case, &b.result))
+                    .collect::<Vec<_>>()
+            )
+        );
 
         let (view, _) = cycle.view(&plan, None, true).await.unwrap();
         assert_eq!(view.summary.state, PlanState::Published, "{b}");

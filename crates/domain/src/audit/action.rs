@@ -43,6 +43,20 @@ pub enum AuditAction {
     TokenAdd,
     TokenRevoke,
     AuditHeadMissing,
+    /// The SMVP adopted for the evaluation year.
+    EvaluationSmvp,
+    /// The evaluation year opened (schede assigned).
+    EvaluationOpen,
+    /// The staff evaluated, entered or imported.
+    EvaluationStaff,
+    /// A step of a scheda (its contents are not logged: personal data).
+    SchedaStep,
+    /// A budget of the result bonus set.
+    PoolBudget,
+    /// The revisore's certification of payment times.
+    PoolPaymentTimes,
+    /// The pool shared.
+    PoolShare,
 }
 
 /// The kinds with a fixed code, and theirs (the lifecycle's acts are `plan.act.{kind}`).
@@ -78,6 +92,13 @@ const CODES: &[(AuditAction, &str)] = &[
     (AuditAction::TokenAdd, "token.add"),
     (AuditAction::TokenRevoke, "token.revoke"),
     (AuditAction::AuditHeadMissing, "audit.head_missing"),
+    (AuditAction::EvaluationSmvp, "evaluation.smvp"),
+    (AuditAction::EvaluationOpen, "evaluation.open"),
+    (AuditAction::EvaluationStaff, "evaluation.staff"),
+    (AuditAction::SchedaStep, "scheda.step"),
+    (AuditAction::PoolBudget, "pool.budget"),
+    (AuditAction::PoolPaymentTimes, "pool.payment_times"),
+    (AuditAction::PoolShare, "pool.share"),
 ];
 
 impl AuditAction {

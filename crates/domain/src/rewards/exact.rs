@@ -127,10 +127,6 @@ impl Dec {
             scale: self.scale + other.scale,
         }
     }
-
-    pub fn min(self, other: Dec) -> Dec {
-        if self <= other { self } else { other }
-    }
 }
 
 impl PartialEq for Dec {

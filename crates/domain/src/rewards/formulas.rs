@@ -94,27 +94,44 @@ fn share(a_cents: u128, w: &[Dec]) -> Amounts {
     }
 }
 
-/// `classes`: the coefficient of the first class, in table order, with from ≤ score ≤ thru;
-/// a positive in no class is an error.
+/// The class a score falls in: the first, in table order, with from ≤ score ≤ thru.
+pub fn class_of(classes: &[Class], score: Decimal) -> Option<&Class> {
+    classes.iter().find(|c| c.from <= score && score <= c.thru)
+}
+
+/// `classes`: the coefficient of the person's class; a positive in no class is an error.
 fn coefficient(classes: &[Class], person: &Person) -> Result<Dec, String> {
-    let class = classes
-        .iter()
-        .find(|c| c.from <= person.score && person.score <= c.thru)
+    let class = class_of(classes, person.score)
         .ok_or_else(|| format!("{} (score {}) is in no class", person.id, person.score))?;
     Dec::of(class.coefficient).ok_or_else(|| "a class has a negative coefficient".to_string())
 }
 
 /// `threshold_step`: pct = 100 when `full_from` is set and score ≥ full_from, else
-/// min(100, base_percent + step_percent × (score − threshold)) (for a positive).
-fn percent(steps: &Steps, score: Decimal, threshold: Decimal) -> Result<Dec, String> {
-    let hundred = Dec::int(100);
+/// min(100, base_percent + step_percent × (score − threshold)) (for a positive). Exact in
+/// `Decimal`: inputs have at most four decimals.
+pub fn percent_of(steps: &Steps, score: Decimal, threshold: Decimal) -> Result<Decimal, String> {
     if steps.full_from.is_some_and(|f| score >= f) {
-        return Ok(hundred);
+        return Ok(Decimal::ONE_HUNDRED);
     }
-    let base = Dec::of(steps.base_percent).ok_or("base_percent is negative")?;
-    let step = Dec::of(steps.step_percent).ok_or("step_percent is negative")?;
-    let above = Dec::of(score - threshold).ok_or("a positive's score is below the threshold")?;
-    Ok(base.add(&step.mul(&above)).min(hundred))
+    if steps.base_percent < Decimal::ZERO {
+        return Err("base_percent is negative".into());
+    }
+    if steps.step_percent < Decimal::ZERO {
+        return Err("step_percent is negative".into());
+    }
+    if score < threshold {
+        return Err("a positive's score is below the threshold".into());
+    }
+    let pct = steps
+        .step_percent
+        .checked_mul(score - threshold)
+        .and_then(|x| x.checked_add(steps.base_percent))
+        .ok_or("the percentage is out of range")?;
+    Ok(pct.min(Decimal::ONE_HUNDRED))
+}
+
+fn percent(steps: &Steps, score: Decimal, threshold: Decimal) -> Result<Dec, String> {
+    Dec::of(percent_of(steps, score, threshold)?).ok_or_else(|| "negative percentage".into())
 }
 
 /// The quota formula: a = A × b × pct / (100 × Σb), Σb over everyone listed; what the

@@ -56,6 +56,11 @@ fn presence(person: &Person, presence: &Presence) -> Result<Dec, String> {
 /// p: the person's parameter, else the rules' per-cluster table (which must then list the
 /// person's cluster), else 1.
 fn parameter(person: &Person, rules: &Rules) -> Result<Dec, String> {
+    nonnegative(parameter_value(person, rules)?, "the parameter", &person.id)
+}
+
+/// p as given.
+fn parameter_value(person: &Person, rules: &Rules) -> Result<Decimal, String> {
     let id = person.id.as_str();
     let p = match (person.parameter, &rules.parameters) {
         (Some(p), _) => p,
@@ -67,5 +72,24 @@ fn parameter(person: &Person, rules: &Rules) -> Result<Dec, String> {
         })?,
         (None, None) => Decimal::ONE,
     };
-    nonnegative(p, "the parameter", id)
+    Ok(p)
+}
+
+/// p and g as a person reads them in the explanation of their payout: p as given, g to four
+/// decimals (rounded down; the amounts use g exactly).
+pub fn shown(person: &Person, rules: &Rules) -> Result<(Decimal, Decimal), String> {
+    let scaled = presence(person, &rules.presence)?;
+    let denominator =
+        nonnegative(rules.presence.days_in_year, "days_in_year", &person.id)?.mul(&Dec::int(100));
+    let scale = scaled.scale().max(denominator.scale());
+    let (q, _) = scaled
+        .at_scale(scale)
+        .mul(&super::exact::Nat::from_u128(10_000))
+        .div_rem(&denominator.at_scale(scale))
+        .ok_or("days_in_year is 0")?;
+    let q = q
+        .to_u128()
+        .and_then(|q| i64::try_from(q).ok())
+        .unwrap_or(i64::MAX);
+    Ok((parameter_value(person, rules)?, Decimal::new(q, 4)))
 }

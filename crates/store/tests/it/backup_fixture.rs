@@ -200,6 +200,59 @@ pub async fn filled(url: &str) -> Store {
         )
         .await
         .unwrap();
+    // The evaluation year: the year, a person, their scheda.
+    let smvp = domain::evaluation::year::starting_smvp();
+    let year = domain::evaluation::year::Year::default()
+        .adopt(
+            smvp.clone(),
+            Default::default(),
+            "Delibera n. 1",
+            NaiveDate::from_ymd_opt(2021, 1, 5).unwrap(),
+            NaiveDate::from_ymd_opt(2021, 1, 9).unwrap(),
+        )
+        .unwrap();
+    let member = domain::evaluation::staff::Member {
+        matricola: "M1".into(),
+        name: "Mara Gialli".into(),
+        gender: domain::evaluation::staff::Gender::F,
+        cluster: "istruttore".into(),
+        unit: domain::UnitId::parse("avvocatura").unwrap(),
+        from: None,
+        until: None,
+        part_time: 100.into(),
+        days_employed: None,
+        absences: vec![],
+        username: None,
+        responsabile_pagamenti: false,
+        payment_times_met: None,
+    };
+    let rules = domain::evaluation::read_smvp(&smvp).unwrap();
+    let sheet = domain::evaluation::sheet::Sheet::assign(
+        &member,
+        "Capo",
+        (&rules, 1),
+        vec![],
+        NaiveDate::from_ymd_opt(2021, 1, 10).unwrap(),
+        "ada",
+    )
+    .unwrap();
+    store
+        .write_evaluation(
+            &crate::plan_id(PLAN),
+            store::EvaluationWrite {
+                year: Some((&year, 0)),
+                staff: &[member],
+                sheets: &[(sheet, None)],
+                audit: (
+                    domain::audit::AuditAction::EvaluationOpen,
+                    "anno".into(),
+                    serde_json::json!({ "schede": 1 }),
+                ),
+            },
+            &stamp("ada"),
+        )
+        .await
+        .unwrap();
     store
 }
 

@@ -29,6 +29,7 @@ use crate::json;
 
 mod audit;
 mod changes;
+mod evaluation;
 mod facts;
 mod lifecycle;
 mod monitoring;

@@ -75,7 +75,7 @@ fn bad_upload() -> AppError {
 
 /// A multipart field's bytes, up to `max` (`words`: the limit as people read it, `10 MB`);
 /// more is refused as it arrives, not once read.
-pub(super) async fn bounded(
+pub(crate) async fn bounded(
     field: &mut axum::extract::multipart::Field<'_>,
     max: usize,
     words: &str,

@@ -22,12 +22,13 @@ pub enum Section {
     Diagnostics,
     Scores,
     Rounds,
+    Evaluation,
     Other,
 }
 
 impl Section {
     /// The plan's menu, in order.
-    const MENU: [Section; 7] = [
+    const MENU: [Section; 8] = [
         Section::Tree,
         Section::Matrix,
         Section::Piao,
@@ -35,6 +36,7 @@ impl Section {
         Section::Diagnostics,
         Section::Scores,
         Section::Rounds,
+        Section::Evaluation,
     ];
 
     /// The menu's name for this section, which is also its page's title.
@@ -47,6 +49,7 @@ impl Section {
             Section::Diagnostics => "Diagnostica d'importazione",
             Section::Scores => "Punteggi",
             Section::Rounds => "Monitoraggi",
+            Section::Evaluation => "Valutazione",
             Section::Other => "",
         }
     }
@@ -61,6 +64,7 @@ impl Section {
             Section::Diagnostics => paths::diagnostics(plan),
             Section::Scores => paths::scores(plan),
             Section::Rounds => paths::rounds(plan),
+            Section::Evaluation => paths::evaluation(plan),
         }
     }
 
@@ -72,6 +76,12 @@ impl Section {
                 who.person().is_some() || view.summary.state == domain::PlanState::Published
             }
             Section::Rounds => who.person().is_some(),
+            // Of the administration's own people, on a plan past its draft.
+            Section::Evaluation => {
+                who.person()
+                    .is_some_and(|p| p.entity.as_deref().is_none_or(|e| e == view.entity))
+                    && view.summary.state >= domain::PlanState::Approved
+            }
             Section::Piao => view.plan.piao.is_some(),
             _ => true,
         }

@@ -8,22 +8,28 @@ use super::PlanPage;
 use crate::error::AppError;
 use crate::paths;
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) const CSV: &str = "text/csv; charset=utf-8";
 
-/// A workbook as a download named `name.xlsx`.
-fn download(bytes: Vec<u8>, name: &str) -> Response {
+/// A file to download named `file_name` (ASCII: the callers name it), never cached.
+pub(super) fn attachment(bytes: Vec<u8>, file_name: &str, content_type: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, XLSX.to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.xlsx\""),
+                format!("attachment; filename=\"{}\"", paths::ascii_name(file_name)),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
     )
         .into_response()
+}
+
+/// A workbook as a download named `name.xlsx`.
+fn download(bytes: Vec<u8>, name: &str) -> Response {
+    attachment(bytes, &format!("{name}.xlsx"), XLSX)
 }
 
 /// The plan as its reader sees it, as a workbook named after the plan's id.

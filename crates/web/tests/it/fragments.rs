@@ -457,29 +457,29 @@ async fn signed_in_pages_offer_the_work_of_the_planning_office() {
                 Storia dell'obiettivo
                 Modifiche alle fasi, dalla più recente
                 N. | Quando (UTC) | Chi | Che cosa | Cambiamenti
-                271 | 2022-01-20 15:00:00 | cinzia.maria.ines.colla | valore di un indicatore riferito |
+                294 | 2022-01-20 15:00:00 | cinzia.maria.ines.colla | valore di un indicatore riferito |
                 misurato il: 31/12/2021
                 fonte: Relazione finale del responsabile
                 valore: 77
-                100 | 2021-05-17 11:00:00 | cinzia.maria.ines.colla | documento allegato a una fase |
+                123 | 2021-05-17 11:00:00 | cinzia.maria.ines.colla | documento allegato a una fase |
                 documento: verbale-fase-2.pdf
                 impronta SHA-256: ad92e3ff84c9c74730e9e710e4b1d1c17989bccda21f9258ca2d76fbd3f69a81
                 dimensione (byte): 1026
                 tipo: application/pdf
-                99 | 2021-05-17 11:00:00 | cinzia.maria.ines.colla | fase modificata |
+                122 | 2021-05-17 11:00:00 | cinzia.maria.ines.colla | fase modificata |
                 conclusa il: — → 17/05/2021
                 nota: — → Fase 2 conclusa il 17/05/2021.
                 stato riferito: — → conclusa
-                94 | 2021-04-30 13:00:00 | cinzia.maria.ines.colla | documento allegato a una fase |
+                117 | 2021-04-30 13:00:00 | cinzia.maria.ines.colla | documento allegato a una fase |
                 documento: verbale-fase-4.pdf
                 impronta SHA-256: 51df441411e304f323f7b4635beab15fabae3c35f335696496599e85ca3f46e2
                 dimensione (byte): 1095
                 tipo: application/pdf
-                93 | 2021-04-30 13:00:00 | cinzia.maria.ines.colla | fase modificata |
+                116 | 2021-04-30 13:00:00 | cinzia.maria.ines.colla | fase modificata |
                 conclusa il: — → 28/04/2021
                 nota: — → Fase 4 conclusa il 28/04/2021.
                 stato riferito: — → conclusa
-                74 | 2021-04-06 12:00:00 | cinzia.maria.ines.colla | fase modificata |
+                97 | 2021-04-06 12:00:00 | cinzia.maria.ines.colla | fase modificata |
                 conclusa il: — → 04/04/2021
                 nota: — → Fase 3 conclusa il 04/04/2021.
                 stato riferito: — → conclusa"#]]),

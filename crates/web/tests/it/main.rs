@@ -9,6 +9,7 @@ mod api;
 mod browser;
 mod changes;
 mod drafting;
+mod evaluation;
 mod fragments;
 mod hostile;
 mod lifecycle;
@@ -419,6 +420,8 @@ pub fn cast(role: Role) -> (&'static str, &'static str) {
         Role::Evaluator => ("nino", "Nino Verdi"),
         Role::Board => ("gina", "Gina Bianchi"),
         Role::Auditor => ("aldo", "Aldo Neri"),
+        Role::Personnel => ("pia", "Pia Gallo"),
+        Role::Revisor => ("remo", "Remo Conti"),
     }
 }
 

@@ -18,18 +18,24 @@ enum Who {
     Evaluator,
     Board,
     Auditor,
+    /// The personnel office.
+    Personnel,
+    /// The revisore dei conti.
+    Revisor,
     /// Head of the unit the route names (by the plan's heads).
     Head,
     /// Member of that unit.
     Member,
 }
 
-const EVERYONE: [Who; 7] = [
+const EVERYONE: [Who; 9] = [
     Who::Public,
     Who::Admin,
     Who::Evaluator,
     Who::Board,
     Who::Auditor,
+    Who::Personnel,
+    Who::Revisor,
     Who::Head,
     Who::Member,
 ];
@@ -303,6 +309,50 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
         // Evidence goes as multipart, with its token in the address: a urlencoded form
         // carries none the guard can read, so it is refused before anything else.
         ("POST", "/piani/{plan}/obiettivi/{unit}/{label}/fasi/{n}/allegati") => signed_in(403),
+        // The evaluation year (personal data): its pages to the administration's people, in
+        // any state; the public is asked to sign in where it reads the plan.
+        (
+            "GET",
+            "/piani/{plan}/valutazione"
+            | "/piani/{plan}/valutazione/sistema"
+            | "/piani/{plan}/valutazione/differenziazione"
+            | "/piani/{plan}/valutazione/premi",
+        ) => match who {
+            Public if public_reads_plan => 401,
+            Public => 404,
+            _ => 200,
+        },
+        // The staff list and its CSV: the personnel office and the Nucleo only.
+        (
+            "GET",
+            "/piani/{plan}/valutazione/personale" | "/piani/{plan}/valutazione/personale.csv",
+        ) => match who {
+            Public if !public_reads_plan => 404,
+            _ => by(&[Personnel, Evaluator], 200),
+        },
+        // No scheda has that matricola: none to find for anyone signed in; no pool shared:
+        // no payroll list for those who may read it.
+        ("GET", "/piani/{plan}/valutazione/schede/{matricola}") => match who {
+            Public if !public_reads_plan => 404,
+            Public => 401,
+            _ => 404,
+        },
+        ("POST", "/piani/{plan}/valutazione/schede/{matricola}") => signed_in(404),
+        ("GET", "/piani/{plan}/valutazione/premi/{file}") => match who {
+            Public if !public_reads_plan => 404,
+            _ => by(&[Personnel, Evaluator], 404),
+        },
+        // Writes of the year: an empty form refused as such (422), or a revision never seen
+        // (409), only to whom they are open.
+        ("POST", "/piani/{plan}/valutazione/sistema") => by(&[Admin], 422),
+        ("POST", "/piani/{plan}/valutazione/apertura") => by(&[Admin], 409),
+        ("POST", "/piani/{plan}/valutazione/personale" | "/piani/{plan}/valutazione/premi") => {
+            by(&[Personnel], 422)
+        }
+        ("POST", "/piani/{plan}/valutazione/premi/ripartizione") => by(&[Personnel], 409),
+        ("POST", "/piani/{plan}/valutazione/premi/tempi-di-pagamento") => by(&[Revisor], 422),
+        // The staff from a file: multipart with the token in the address, like evidence.
+        ("POST", "/piani/{plan}/valutazione/personale/file") => signed_in(403),
         (m, p) => panic!("route {m} {p} is not in the authorization matrix: add its row"),
     }
 }
@@ -336,6 +386,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             (Who::Evaluator, Role::Evaluator),
             (Who::Board, Role::Board),
             (Who::Auditor, Role::Auditor),
+            (Who::Personnel, Role::Personnel),
+            (Who::Revisor, Role::Revisor),
         ]
         .map(|(who, role)| {
             let (username, name) = cast(role);
@@ -445,6 +497,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         .replace("{request}", "1")
                         .replace("{file}", "1")
                         .replace("{username}", "mara")
+                        .replace("{matricola}", "1")
                         .replace("{id}", &person.map_or(1, |p| p.spare_token).to_string());
                     let status = call(&app, method, pattern, &path, person, state).await;
                     assert_eq!(
