@@ -217,7 +217,7 @@ async fn demo_year(store: &store::Store) -> Result<()> {
         "Database vuoto: caricata la dimostrazione, il piano «{}» ({}, {}) con un anno di lavoro \
          simulato: {} monitoraggi, {} resoconti di fasi ({} nei tempi, {} in ritardo, {} mai \
          riferite), {} documenti, {} valori di indicatori, una richiesta di modifica approvata, \
-         una neutralizzazione; risultati pubblicati.{}\n\
+         una neutralizzazione; risultati pubblicati.{}{}\n\
          Account dimostrativi (password mostrate solo ora):\n",
         demo.plan.title,
         demo.plan.entity,
@@ -233,6 +233,15 @@ async fn demo_year(store: &store::Store) -> Result<()> {
             " Poi la bozza del piano dell'anno dopo ({next}), con le sezioni del PIAO, da \
              scrivere in «Scrivi il piano»."
         )),
+        if p.schede > 0 {
+            format!(
+                " Valutazione individuale: {} schede definitive (una rivista dopo la \
+                 conciliazione), i premi ripartiti (pagina «Valutazione»).",
+                p.schede
+            )
+        } else {
+            String::new()
+        },
     );
     for a in &demo.accounts {
         text.push_str(&format!(

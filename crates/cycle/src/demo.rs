@@ -59,6 +59,8 @@ pub struct Played {
     pub version: Option<i64>,
     /// The next year's draft the planning office made from the plan once published.
     pub next: Option<PlanId>,
+    /// The schede of the evaluation year.
+    pub schede: usize,
 }
 
 fn day(year: i32, month: u32, d: u32) -> NaiveDate {
@@ -369,6 +371,7 @@ impl Cycle {
             })
             .filter(|k| !reported.contains(k))
             .count();
+        played.schede = self.store.evaluation(plan).await?.sheets.len();
         // The year closed, the planning office starts the next one from it: the objectives
         // that continue, as a draft to write («Scrivi il piano»).
         progress("bozza del piano dell'anno dopo");

@@ -37,11 +37,14 @@ pub struct Evaluated {
 /// A step of a scheda, as a person asks for it.
 #[derive(Debug, Clone)]
 pub enum SheetStep {
-    /// The evaluator sets individual objectives, behaviours' weights and the self-evaluation.
+    /// The evaluator sets individual objectives and the behaviours' weights.
     Plan {
         objectives: Vec<Objective>,
         behaviours: Vec<Rated>,
-        self_evaluation: Option<String>,
+    },
+    /// The person writes their self-evaluation.
+    SelfEvaluate {
+        text: String,
     },
     /// The evaluator rates: achievements and ratings by id.
     Rate {
@@ -438,12 +441,17 @@ impl Cycle {
             SheetStep::Plan {
                 objectives,
                 behaviours,
-                self_evaluation,
             } => {
                 if !access.may_rate() {
                     return Err(deny("al valutatore"));
                 }
-                sheet.plan(&smvp()?, objectives, behaviours, self_evaluation)
+                sheet.plan(&smvp()?, objectives, behaviours)
+            }
+            SheetStep::SelfEvaluate { text } => {
+                if !access.may_answer() {
+                    return Err(deny("alla persona valutata"));
+                }
+                sheet.self_evaluate(&text)
             }
             SheetStep::Rate {
                 achievements,

@@ -26,24 +26,32 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 pub use self::explain::explain;
+pub use self::input::{
+    Amount, Budget, Case, Class, Dirigenti, Formula, Maggiorazione, Person, Presence, Rules, Steps,
+};
 
 use self::dirigenti::Differentiation;
 use self::exact::{Dec, Nat};
-use self::input::{Budget, Case, Person};
 use self::maggiorazione::Reserve;
 
 /// One person's payout, in cents: paid = base + maggiorazione − withheld.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Payout {
-    base: u128,
-    maggiorazione: u128,
-    withheld: u128,
+pub struct Payout {
+    pub base: u128,
+    pub maggiorazione: u128,
+    pub withheld: u128,
 }
 
 impl Payout {
-    fn paid(self) -> u128 {
+    pub fn paid(self) -> u128 {
         self.base + self.maggiorazione - self.withheld
     }
+}
+
+/// The typed entry: a case already read (a caller that holds its people as values, not as
+/// JSON) shared by the same rules, its payouts in the people's order.
+pub fn share(case: &Case) -> Result<Vec<Payout>, String> {
+    distribute(case).map(|d| d.payouts)
 }
 
 /// A budget shared.

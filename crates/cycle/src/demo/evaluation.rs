@@ -260,7 +260,6 @@ impl Cycle {
                             },
                         ],
                         behaviours: sheet.behaviours.clone(),
-                        self_evaluation: None,
                     };
                     self.sheet_step(plan, &who, &sheet.matricola, step, version, &stamp(&who))
                         .await?;

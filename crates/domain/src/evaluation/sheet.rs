@@ -353,6 +353,17 @@ impl Sheet {
         self
     }
 
+    /// The person's own self-evaluation, optional, written while the scheda is assigned (the
+    /// evaluator reads it before rating); empty removes it.
+    pub fn self_evaluate(&self, text: &str) -> Result<Sheet, String> {
+        self.expect(&[Stage::Assegnata], "scrivere l'autovalutazione")?;
+        let text = clean(text, 4000, "L'autovalutazione")?;
+        Ok(Sheet {
+            self_evaluation: Some(text).filter(|t| !t.is_empty()),
+            ..self.clone()
+        })
+    }
+
     /// The individual objectives and the behaviours' weights set while assigned: ids unique,
     /// weights summing to exactly 100 (each list, when the cluster weighs it), behaviours of
     /// the catalogue for the cluster.
@@ -361,7 +372,6 @@ impl Sheet {
         smvp: &Smvp,
         objectives: Vec<Objective>,
         behaviours: Vec<Rated>,
-        self_evaluation: Option<String>,
     ) -> Result<Sheet, String> {
         self.expect(&[Stage::Assegnata], "cambiare gli obiettivi")?;
         let row = smvp
@@ -421,14 +431,9 @@ impl Sheet {
                 "I pesi dei comportamenti sommano a {sum}, non a 100."
             ));
         }
-        let self_evaluation = match self_evaluation {
-            Some(t) if !t.trim().is_empty() => Some(clean(&t, 4000, "L'autovalutazione")?),
-            _ => None,
-        };
         Ok(Sheet {
             objectives,
             behaviours,
-            self_evaluation,
             ..self.clone()
         })
     }

@@ -286,6 +286,7 @@ impl Year {
 pub fn starting_smvp() -> Value {
     let row = |o: u32, i: u32, b: u32| json!({ "organisational": o, "individual": i, "behaviours": b, "organisational_source": "unit" });
     let everyone: Vec<&str> = super::CLUSTERS.to_vec();
+    let levels = json!({ "1": "non adeguato", "2": "in parte adeguato", "3": "adeguato", "4": "buono", "5": "eccellente" });
     json!({
         "prevalence": "relative",
         "threshold": 60,
@@ -301,10 +302,10 @@ pub fn starting_smvp() -> Value {
         },
         "scale": { "kind": "numeric", "min": 1, "max": 5, "levels": null },
         "catalogue": [
-            { "id": "C1", "name": "Orientamento all'utenza", "clusters": everyone, "staff_evaluation": false },
-            { "id": "C2", "name": "Collaborazione e lavoro di gruppo", "clusters": everyone, "staff_evaluation": false },
-            { "id": "C3", "name": "Precisione e affidabilità", "clusters": everyone, "staff_evaluation": false },
-            { "id": "C4", "name": "Capacità di valutazione dei collaboratori", "clusters": ["dirigente", "eq", "segretario"], "staff_evaluation": true },
+            { "id": "C1", "name": "Orientamento all'utenza", "clusters": everyone, "staff_evaluation": false, "descriptors": levels },
+            { "id": "C2", "name": "Collaborazione e lavoro di gruppo", "clusters": everyone, "staff_evaluation": false, "descriptors": levels },
+            { "id": "C3", "name": "Precisione e affidabilità", "clusters": everyone, "staff_evaluation": false, "descriptors": levels },
+            { "id": "C4", "name": "Capacità di valutazione dei collaboratori", "clusters": ["dirigente", "eq", "segretario"], "staff_evaluation": true, "descriptors": levels },
         ],
     })
 }

@@ -173,7 +173,7 @@ pub async fn overview(page: PlanPage<paths::Evaluation>) -> PageResult {
                         td { (cluster_name(&s.cluster)) }
                         td { (s.evaluator) }
                         td { (stage_words(s.stage_on(e.today, &p))) }
-                        td { @if let Some(v) = s.current() { (score(v.score)) @if v.negative { " (negativa)" } } @else { "—" } }
+                        td class="numero" { @if let Some(v) = s.current() { (score(v.score)) @if v.negative { " (negativa)" } } @else { "—" } }
                     }
                 }
             }))

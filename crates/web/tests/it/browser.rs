@@ -712,3 +712,201 @@ async fn the_planning_office_writes_a_plan_from_nothing_and_takes_it_to_the_nucl
     }
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_head_rates_a_member_who_appeals_the_nucleo_decides_and_the_pool_is_shared() {
+    let Some((_driver, browser)) = start_browser().await else {
+        return;
+    };
+    let plan = demo();
+    let (unit, _) = crate::headed_unit(&plan);
+    for app in TestApp::each().await {
+        let b = app.backend;
+        app.approve_plan().await;
+        // The offices' setup through their forms (the integration test walks them): the SMVP
+        // adopted, Mara entered in the unit, the year opened.
+        let admin = app.signed_in_as(domain::Role::Admin).await;
+        let mut form = crate::evaluation::smvp_form();
+        form.push(("seen".into(), "0".into()));
+        let base = format!("/piani/{PLAN}/valutazione");
+        assert_eq!(
+            admin
+                .post(&format!("{base}/sistema"), &crate::evaluation::pairs(&form))
+                .await
+                .status(),
+            303,
+            "{b}"
+        );
+        let pia = app
+            .person("pia", "Pia Gallo", &[domain::Role::Personnel], &[])
+            .await;
+        let personnel = app.login("pia", &pia).await;
+        let r = personnel
+            .post(
+                &format!("{base}/personale"),
+                &[
+                    ("matricola", "M001"),
+                    ("nome", "Mara Gialli"),
+                    ("categoria", "istruttore"),
+                    ("unita", unit.id.as_str()),
+                    ("part_time", "100"),
+                    ("utente", "mara"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{b}");
+        assert_eq!(
+            admin
+                .post(&format!("{base}/apertura"), &[("seen", "1")])
+                .await
+                .status(),
+            303,
+            "{b}"
+        );
+        let capo = app.person("capo", &head_name(unit), &[], &[]).await;
+        let mara = app.person("mara", "Mara Gialli", &[], &[]).await;
+        let nino = app
+            .person("nino", "Nino Verdi", &[domain::Role::Evaluator], &[])
+            .await;
+
+        // The head finds Mara's scheda, assigns her objective and rates her, and notifies.
+        sign_in(&browser, &app.base, "capo", &capo).await;
+        browser.goto(&format!("{}{base}", app.base)).await.unwrap();
+        click(&browser, Locator::LinkText("Mara Gialli")).await;
+        let sheet = browser.current_url().await.unwrap().to_string();
+        type_into(&browser, Locator::Id("ob-id-0"), "O1").await;
+        type_into(
+            &browser,
+            Locator::Id("ob-titolo-0"),
+            "Pratiche evase nei termini",
+        )
+        .await;
+        type_into(&browser, Locator::Id("ob-peso-0"), "100").await;
+        press(&browser, "Salva obiettivi e pesi").await;
+        type_into(&browser, Locator::Id("ragg-0"), "90").await;
+        // Collaboration 4, orientation 5 on the 1..5 scale, the descriptor beside each.
+        click(&browser, Locator::Id("voto-0-4")).await;
+        click(&browser, Locator::Id("voto-1-3")).await;
+        press(&browser, "Firma la valutazione").await;
+        // (30 × 90 + 70 × (50 × 100 + 50 × 75) / 100) / 100 = 27 + 61.25 = 88.25
+        let score = text(&browser, "p.punteggio").await;
+        assert!(
+            score.contains("88,25") && score.contains("positiva"),
+            "{b}: {score}"
+        );
+        press(&browser, "Notifica la scheda alla persona").await;
+        assert!(
+            text(&browser, "p.stato").await.contains("Notificata"),
+            "{b}"
+        );
+        sign_out(&browser, &app.base).await;
+
+        // Mara acknowledges with an observation (not agreement) and appeals within the window.
+        sign_in(&browser, &app.base, "mara", &mara).await;
+        browser.goto(&sheet).await.unwrap();
+        type_into(
+            &browser,
+            Locator::Id("osservazioni"),
+            "Il secondo semestre ho coperto anche lo sportello.",
+        )
+        .await;
+        press(&browser, "Dichiaro di aver preso visione").await;
+        assert!(
+            text(&browser, "p.stato").await.contains("Presa visione"),
+            "{b}"
+        );
+        type_into(
+            &browser,
+            Locator::Id("richiesta"),
+            "Chiedo di considerare lo sportello coperto.",
+        )
+        .await;
+        press(
+            &browser,
+            "Chiedi la conciliazione a «Nucleo di Valutazione»",
+        )
+        .await;
+        assert!(
+            text(&browser, "p.stato").await.contains("In conciliazione"),
+            "{b}"
+        );
+        screenshot(
+            "evaluation-appealed.png",
+            &browser.screenshot().await.unwrap(),
+        );
+        sign_out(&browser, &app.base).await;
+
+        // The Nucleo decides, with reasons: confirmed, the scheda definitive.
+        sign_in(&browser, &app.base, "nino", &nino).await;
+        browser.goto(&sheet).await.unwrap();
+        type_into(
+            &browser,
+            Locator::Id("motivazione"),
+            "Lo sportello rientra nell'obiettivo O1, già valutato.",
+        )
+        .await;
+        press(&browser, "Registra la decisione").await;
+        let stage = text(&browser, "p.stato").await;
+        assert!(stage.contains("Definitiva"), "{b}: {stage}");
+        sign_out(&browser, &app.base).await;
+
+        // Once the measurement is validated, the personnel office sets the budget and shares it.
+        app.act(
+            domain::PlanState::Approved,
+            "start",
+            domain::PlanState::InExecution,
+        )
+        .await;
+        app.act(
+            domain::PlanState::InExecution,
+            "close_measurement",
+            domain::PlanState::Measured,
+        )
+        .await;
+        app.act(
+            domain::PlanState::Measured,
+            "validate_measurement",
+            domain::PlanState::MeasureValidated,
+        )
+        .await;
+        sign_in(&browser, &app.base, "pia", &pia).await;
+        browser
+            .goto(&format!("{}{base}/premi", app.base))
+            .await
+            .unwrap();
+        type_into(
+            &browser,
+            Locator::Id("comparto_individual-importo"),
+            "1.000,00",
+        )
+        .await;
+        type_into(
+            &browser,
+            Locator::Id("comparto_individual-atto"),
+            "Determina n. 5",
+        )
+        .await;
+        type_into(
+            &browser,
+            Locator::Id("comparto_individual-variabile"),
+            "3.000,00",
+        )
+        .await;
+        press(&browser, "Salva il fondo").await;
+        press(&browser, "Ripartisci i fondi").await;
+        let payouts = text(&browser, "main").await;
+        assert!(
+            payouts.contains("Mara Gialli")
+                && payouts.contains("1.000,00 €")
+                && payouts.contains("punteggio 88,25"),
+            "{b}: {payouts}"
+        );
+        screenshot(
+            "evaluation-pool-shared.png",
+            &browser.screenshot().await.unwrap(),
+        );
+        sign_out(&browser, &app.base).await;
+        app.stop().await;
+    }
+    browser.close().await.unwrap();
+}

@@ -11,7 +11,7 @@ use crate::{PLAN, PLAN_ID, TestApp, demo, head_name, headed_unit};
 
 /// The SMVP form as the planning office fills it: istruttori weigh objectives and behaviours
 /// only (the demo's units have nothing measured here), dirigenti the organisational part.
-fn smvp_form() -> Vec<(String, String)> {
+pub(crate) fn smvp_form() -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = [
         ("atto", "Delibera G.C. n. 7"),
         ("parere", "2021-01-15"),
@@ -43,7 +43,7 @@ fn smvp_form() -> Vec<(String, String)> {
     f
 }
 
-fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
@@ -192,6 +192,37 @@ async fn a_year_goes_from_the_smvp_to_the_shared_pool_and_each_reads_only_their_
             )
             .await;
         assert_eq!(r.status(), 303, "{b}");
+        // Mara writes her self-evaluation (hers alone to write), which her head reads.
+        let v = version(&app).await;
+        assert_eq!(
+            head.post(
+                &sheet,
+                &[
+                    ("seen", &v),
+                    ("passo", "autovalutazione"),
+                    ("autovalutazione", "x")
+                ]
+            )
+            .await
+            .status(),
+            422,
+            "{b}"
+        );
+        let r = mara
+            .post(
+                &sheet,
+                &[
+                    ("seen", &v),
+                    ("passo", "autovalutazione"),
+                    ("autovalutazione", "Ho coperto lo sportello."),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{b}");
+        assert!(
+            head.text(&sheet).await.contains("Ho coperto lo sportello."),
+            "{b}"
+        );
         // Mara cannot rate herself.
         let v = version(&app).await;
         let rating = [

@@ -80,7 +80,6 @@ fn rated() -> Sheet {
                     rating: None,
                 },
             ],
-            None,
         )
         .unwrap();
     let achievements: BTreeMap<String, Decimal> = [
@@ -208,9 +207,7 @@ fn steps_out_of_turn_and_incomplete_ratings_are_refused() {
         weight: 100.into(),
         achievement: None,
     };
-    let sheet = bare
-        .plan(&s, vec![one], bare.behaviours.clone(), None)
-        .unwrap();
+    let sheet = bare.plan(&s, vec![one], bare.behaviours.clone()).unwrap();
     let done: BTreeMap<String, Decimal> = [("O1".to_string(), Decimal::from(100))].into();
     assert!(sheet.notify(day("2026-01-21"), "anna").is_err());
     assert!(sheet.appeal("x", day("2026-01-21"), &p, "mario").is_err());
@@ -259,9 +256,8 @@ fn steps_out_of_turn_and_incomplete_ratings_are_refused() {
         .unwrap_err();
     assert!(no_unit_score.contains("unit_score"), "{no_unit_score}");
     // Weights that do not sum to 100, a behaviour of another cluster, an objective twice.
-    let bad = |objectives: Vec<Objective>, behaviours: Vec<Rated>| {
-        sheet.plan(&s, objectives, behaviours, None)
-    };
+    let bad =
+        |objectives: Vec<Objective>, behaviours: Vec<Rated>| sheet.plan(&s, objectives, behaviours);
     let o = |id: &str, w: u32| Objective {
         id: id.into(),
         title: "t".into(),
@@ -344,7 +340,6 @@ fn a_dirigente_is_proposed_by_the_nucleo_and_adopted_by_the_giunta() {
                 achievement: None,
             }],
             sheet.behaviours.clone(),
-            None,
         )
         .unwrap_err();
     assert!(refused.contains("non prevede"), "{refused}");
@@ -414,4 +409,41 @@ fn only_the_person_their_evaluator_the_nucleo_and_personnel_read_a_scheda() {
     // A head who is also on the Nucleo does not decide their own member's appeal.
     let both = access(&actor("Anna Neri", &[Role::Evaluator]), "anna", &m, &sheet);
     assert!(!both.may_decide(&sheet));
+}
+
+proptest::proptest! {
+    /// Whatever steps are tried in whatever order: each success adds one step to the history,
+    /// a score once recorded is never changed nor dropped, nothing moves a definitive scheda,
+    /// and a scheda's stage never goes back.
+    #[test]
+    fn any_order_of_steps_keeps_the_history_and_the_old_scores(steps in proptest::collection::vec((0u8..8, 0u64..40), 1..24)) {
+        let s = smvp();
+        let p = Procedure::default();
+        let mut sheet = rated();
+        let mut on = day("2026-01-20");
+        let achievements: BTreeMap<String, Decimal> =
+            [("O1".to_string(), Decimal::from(90)), ("O2".to_string(), Decimal::from(40))].into();
+        for (kind, gap) in steps {
+            on = on.checked_add_days(chrono::Days::new(gap)).unwrap();
+            let before = sheet.clone();
+            let next = match kind {
+                0 => sheet.notify(on, "anna"),
+                1 => sheet.acknowledge("Visto.", on, &p, "mario"),
+                2 => sheet.appeal("Ragioni.", on, &p, "mario"),
+                3 => sheet.decide(Outcome::Confermata, "Confermata.", None, on, "nucleo"),
+                4 => sheet.decide(Outcome::Rivista, "Rivista.", Some((&s, (Some(70.into()), None), &achievements, &ratings(&[("C1", "5"), ("C2", "5"), ("C3", "5")]))), on, "nucleo"),
+                5 => sheet.adopt("Decreto", on, "giunta"),
+                6 => sheet.rate(&s, (Some(70.into()), None), &achievements, &ratings(&[("C1", "1"), ("C2", "1"), ("C3", "1")]), on, "anna"),
+                _ => sheet.self_evaluate("Ho fatto."),
+            };
+            if let Ok(next) = next {
+                proptest::prop_assert!(before.stage != Stage::Definitiva || next == before);
+                proptest::prop_assert!(next.stage >= before.stage || next == before);
+                proptest::prop_assert!(next.versions.len() >= before.versions.len());
+                proptest::prop_assert_eq!(&next.versions[..before.versions.len()], &before.versions[..]);
+                proptest::prop_assert!(next.steps.len() == before.steps.len() + 1 || next.steps == before.steps);
+                sheet = next;
+            }
+        }
+    }
 }

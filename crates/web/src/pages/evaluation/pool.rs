@@ -144,11 +144,21 @@ fn budget_form(viewer: &Viewer, e: &Evaluated, kind: &str, name: &str) -> Markup
                     p { label for=(id("m")) { "Maggiorazione art. 81: per cento del premio medio (almeno 30; vuoto: nessuna)" } br;
                         input id=(id("m")) name="m_percent" type="text" inputmode="decimal" size="5" value=(m_percent);
                         " " label for=(id("k")) { "a quante persone al massimo" } " "
-                        input id=(id("k")) name="k" type="number" min="1" size="4" value=(k); }
+                        input id=(id("k")) name="k" type="number" min="1" value=(k); }
                 }
                 p { button type="submit" { "Salva il fondo" } }
             }
         }
+    }
+}
+
+/// A distribution formula in words.
+fn formula_name(formula: &str) -> &str {
+    match formula {
+        "proportional" => "in proporzione al punteggio",
+        "classes" => "per fasce di punteggio",
+        "threshold_step" => "a quota, dalla soglia in su",
+        other => other,
     }
 }
 
@@ -186,8 +196,8 @@ pub async fn view(pg: PlanPage<paths::EvaluationPool>) -> PageResult {
         @else {
             (table(html! { "Fondi dell'anno" }, &[Text("Fondo"), Number("Importo"), Text("Atto"), Text("Formula")], html! {
                 @for b in &year.budgets {
-                    tr { th scope="row" { (budget_name(&b.kind)) } td { (money(b.cents)) } td { (b.act) }
-                        td { (b.rules["formula"].as_str().unwrap_or("proportional")) } }
+                    tr { th scope="row" { (budget_name(&b.kind)) } td class="numero" { (money(b.cents)) } td { (b.act) }
+                        td { (formula_name(b.rules["formula"].as_str().unwrap_or("proportional"))) } }
                 }
             }))
         }
@@ -222,8 +232,8 @@ pub async fn view(pg: PlanPage<paths::EvaluationPool>) -> PageResult {
                 @if reads_all(&e) {
                     (table(html! { "Totali per fondo" }, &[Text("Fondo"), Number("Pagato"), Number("Economie"), Text("Di cui")], html! {
                         @for b in &shared.budgets {
-                            tr { th scope="row" { (budget_name(&b.kind)) } td { (money(cents(&b.result["paid_total_cents"]))) }
-                                td { (money(cents(&b.result["economie_cents"]))) }
+                            tr { th scope="row" { (budget_name(&b.kind)) } td class="numero" { (money(cents(&b.result["paid_total_cents"]))) }
+                                td class="numero" { (money(cents(&b.result["economie_cents"]))) }
                                 td { "base " (money(cents(&b.result["economie"]["base_cents"]))) ", riserva " (money(cents(&b.result["economie"]["reserve_cents"])))
                                     ", trattenute " (money(cents(&b.result["economie"]["withheld_cents"]))) } }
                         }
@@ -236,8 +246,8 @@ pub async fn view(pg: PlanPage<paths::EvaluationPool>) -> PageResult {
                     (table(html! { "Premi" }, &[Text("Persona"), Text("Fondo"), Number("Punteggio"), Number("Base"), Number("Maggiorazione"), Number("Trattenuto"), Number("Pagato"), Text("Come")], html! {
                         @for r in &rows {
                             tr { th scope="row" { (r.name) " (" (r.matricola) ")" } td { (budget_name(&r.kind)) }
-                                td { (r.score.map(score).unwrap_or_default()) } td { (money(r.base)) } td { (money(r.maggiorazione)) }
-                                td { (money(r.withheld)) } td { (money(r.paid)) } td { (r.why) } }
+                                td class="numero" { (r.score.map(score).unwrap_or_default()) } td class="numero" { (money(r.base)) } td class="numero" { (money(r.maggiorazione)) }
+                                td class="numero" { (money(r.withheld)) } td class="numero" { (money(r.paid)) } td { (r.why) } }
                         }
                     }))
                 }
@@ -440,7 +450,7 @@ fn group(title: &str, id: &str, scores: &[Decimal], cap: Decimal) -> Markup {
         h3 { (title) }
         (report::histogram::svg(title, &labels, &d.counts, Some(labels.len() - 1), id))
         (table(html! { "Distribuzione: " (title) }, &[Text("Fascia"), Number("Schede")], html! {
-            @for (l, n) in labels.iter().zip(&d.counts) { tr { th scope="row" { (l) } td { (n) } } }
+            @for (l, n) in labels.iter().zip(&d.counts) { tr { th scope="row" { (l) } td class="numero" { (n) } } }
         }))
         p { (d.count) " schede; media " (d.mean.map(score).unwrap_or_default())
             "; deviazione standard " (d.std_dev.map(|s| format!("{s:.2}").replace('.', ",")).unwrap_or_default())
@@ -497,8 +507,8 @@ pub async fn spread(pg: PlanPage<paths::EvaluationSpread>) -> PageResult {
             (table(html! { "Valutazioni per categoria" }, &[Text("Categoria"), Number("Persone"), Number("Media"), Number("Negative"), Number("Fascia più alta")], html! {
                 @for r in categories::by_category(&people) {
                     tr { th scope="row" { (r.cluster.as_deref().map_or_else(|| "altre categorie".to_string(), |c| cluster_name(c).to_owned())) }
-                        td { (count(r.people)) } td { (r.mean.map(score).unwrap_or_else(|| "—".into())) }
-                        td { (count(r.negative)) } td { (count(r.top)) } }
+                        td class="numero" { (count(r.people)) } td class="numero" { (r.mean.map(score).unwrap_or_else(|| "—".into())) }
+                        td class="numero" { (count(r.negative)) } td class="numero" { (count(r.top)) } }
                 }
             }))
         }

@@ -174,12 +174,12 @@ fn planned(sheet: &Sheet, smvp_json: &Value) -> Markup {
         @if sheet.objectives.is_empty() { p { "Nessun obiettivo individuale assegnato." } }
         @else {
             (table(html! { "Obiettivi individuali" }, &[Text("Codice"), Text("Obiettivo"), Number("Peso")], html! {
-                @for o in &sheet.objectives { tr { th scope="row" { (o.id) } td { (o.title) } td { (o.weight.normalize()) } } }
+                @for o in &sheet.objectives { tr { th scope="row" { (o.id) } td { (o.title) } td class="numero" { (o.weight.normalize()) } } }
             }))
         }
         @if !sheet.behaviours.is_empty() {
             (table(html! { "Comportamenti da valutare" }, &[Text("Comportamento"), Number("Peso")], html! {
-                @for b in &sheet.behaviours { tr { th scope="row" { (b.id) " " (behaviour_words(smvp_json, &b.id).0) } td { (b.weight.normalize()) } } }
+                @for b in &sheet.behaviours { tr { th scope="row" { (b.id) " " (behaviour_words(smvp_json, &b.id).0) } td class="numero" { (b.weight.normalize()) } } }
             }))
         }
     }
@@ -195,7 +195,7 @@ fn scored(v: &Version, smvp: Option<&Smvp>, cluster: &str, smvp_json: &Value) ->
             (table(html! { "Le componenti del punteggio" }, &[Text("Componente"), Number("Peso"), Number("Punteggio"), Number("Punti")], html! {
                 @for (name, part) in ["Organizzativa", "Obiettivi individuali", "Comportamenti"].iter().zip(c.components) {
                     @if let Some(part) = part {
-                        tr { th scope="row" { (name) } td { (part.weight.normalize()) } td { (score(part.score)) } td { (score(part.points)) } }
+                        tr { th scope="row" { (name) } td class="numero" { (part.weight.normalize()) } td class="numero" { (score(part.score)) } td class="numero" { (score(part.points)) } }
                     }
                 }
             }))
@@ -203,8 +203,8 @@ fn scored(v: &Version, smvp: Option<&Smvp>, cluster: &str, smvp_json: &Value) ->
         }
         @if !v.objectives.is_empty() {
             (table(html! { "Obiettivi individuali" }, &[Text("Obiettivo"), Number("Peso"), Number("Raggiungimento")], html! {
-                @for o in &v.objectives { tr { th scope="row" { (o.id) " " (o.title) } td { (o.weight.normalize()) }
-                    td { (o.achievement.map(|a| format!("{}%", a.normalize())).unwrap_or_default()) } } }
+                @for o in &v.objectives { tr { th scope="row" { (o.id) " " (o.title) } td class="numero" { (o.weight.normalize()) }
+                    td class="numero" { (o.achievement.map(|a| format!("{}%", a.normalize())).unwrap_or_default()) } } }
             }))
         }
         @if !v.behaviours.is_empty() {
@@ -212,7 +212,7 @@ fn scored(v: &Version, smvp: Option<&Smvp>, cluster: &str, smvp_json: &Value) ->
                 @for b in &v.behaviours {
                     @let (name, descriptors) = behaviour_words(smvp_json, &b.id);
                     @let rating = b.rating.clone().unwrap_or_default();
-                    tr { th scope="row" { (b.id) " " (name) } td { (b.weight.normalize()) }
+                    tr { th scope="row" { (b.id) " " (name) } td class="numero" { (b.weight.normalize()) }
                         td { (rating) @if let Some((_, d)) = descriptors.iter().find(|(k, _)| *k == rating) { " — " (d) } } }
                 }
             }))
@@ -296,9 +296,17 @@ fn forms(
                         }
                     }
                 }
-                p { label for="autovalutazione" { "Autovalutazione della persona (facoltativa)" } br;
-                    textarea id="autovalutazione" name="autovalutazione" rows="3" cols="80" { (sheet.self_evaluation.as_deref().unwrap_or_default()) } }
                 p { button type="submit" { "Salva obiettivi e pesi" } }
+            }
+        }
+        @if stage == Stage::Assegnata && access.may_answer() {
+            h2 { "La tua autovalutazione (facoltativa)" }
+            p { "Il valutatore la legge prima di valutare." }
+            form class="modulo" method="post" action=(here) {
+                (hidden("autovalutazione"))
+                p { label for="autovalutazione" { "Autovalutazione" } br;
+                    textarea id="autovalutazione" name="autovalutazione" rows="4" cols="80" { (sheet.self_evaluation.as_deref().unwrap_or_default()) } }
+                p { button type="submit" { "Salva l'autovalutazione" } }
             }
         }
         @if matches!(stage, Stage::Assegnata | Stage::Proposta) && access.may_rate() {
@@ -426,9 +434,11 @@ fn step_of(form: &[(String, String)], sheet: &Sheet) -> Result<SheetStep, String
             SheetStep::Plan {
                 objectives,
                 behaviours,
-                self_evaluation: Some(field(form, "autovalutazione").to_owned()),
             }
         }
+        "autovalutazione" => SheetStep::SelfEvaluate {
+            text: field(form, "autovalutazione").to_owned(),
+        },
         "valuta" => SheetStep::Rate {
             achievements: numbers_by(form, "ragg_")?,
             ratings: texts_by(form, "voto_"),

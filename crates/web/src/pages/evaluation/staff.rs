@@ -80,8 +80,8 @@ fn body<'a>(
                                 " (" (m.from.map(domain::messages::date).unwrap_or_else(|| "inizio anno".into())) "–"
                                 (m.until.map(domain::messages::date).unwrap_or_else(|| "fine anno".into())) ")"
                             } }
-                        td { (m.part_time.normalize()) "%" }
-                        td { (m.days_employed.map_or_else(|| "tutto l'anno".to_string(), |d| d.to_string())) }
+                        td class="numero" { (m.part_time.normalize()) "%" }
+                        td class="numero" { (m.days_employed.map_or_else(|| "tutto l'anno".to_string(), |d| d.to_string())) }
                         td { (absences(m)) }
                         td { (m.username.as_deref().unwrap_or("—")) }
                     }
@@ -157,7 +157,7 @@ fn person_form(viewer: &Viewer, plan: &PlanId, e: &Evaluated) -> Markup {
                 legend { "Assenze (giorni)" }
                 @for (k, name) in ABSENCES {
                     p { label for=(format!("assenza-{k}")) { (name) } " "
-                        input id=(format!("assenza-{k}")) name=(format!("assenza_{k}")) type="number" min="0" max="366" size="4"; }
+                        input id=(format!("assenza-{k}")) name=(format!("assenza_{k}")) type="number" min="0" max="366"; }
                 }
             }
             p { label for="utente" { "Utente con cui accede (facoltativo)" } br; input id="utente" name="utente" type="text" size="20"; }

@@ -230,7 +230,7 @@ fn form(
                         tr {
                             th scope="row" { (cluster_name(c)) }
                             @for (k, name) in [("o", "organisational"), ("i", "individual"), ("b", "behaviours")] {
-                                td { input name=(format!("{k}_{c}")) type="text" inputmode="decimal" size="4"
+                                td class="numero" { input name=(format!("{k}_{c}")) type="text" inputmode="decimal" size="4"
                                     aria-label=(format!("{} — {}", cluster_name(c), match k { "o" => "peso organizzativo", "i" => "peso obiettivi individuali", _ => "peso comportamenti" }))
                                     value=(text(&row[name])); }
                             }
@@ -293,12 +293,12 @@ fn rules_view(smvp: &Value) -> Markup {
                 @let row = &smvp["clusters"][c];
                 @if row.is_object() {
                     tr { th scope="row" { (cluster_name(c)) }
-                        td { (text(&row["organisational"])) } td { (text(&row["individual"])) } td { (text(&row["behaviours"])) } }
+                        td class="numero" { (text(&row["organisational"])) } td class="numero" { (text(&row["individual"])) } td class="numero" { (text(&row["behaviours"])) } }
                 }
             }
         }))
         p { "Soglia della valutazione negativa: " (text(&smvp["threshold"])) "." }
-        h3 { "I comportamenti" }
+        h2 { "I comportamenti" }
         ul {
             @for b in smvp["catalogue"].as_array().into_iter().flatten() {
                 li { strong { (b["id"].as_str().unwrap_or_default()) } " " (b["name"].as_str().unwrap_or_default())
