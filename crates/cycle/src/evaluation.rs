@@ -134,8 +134,10 @@ impl Evaluated {
         let scores = v.scores(v.situation_day(self.today));
         let mut at = Some(unit.clone());
         let mut unit_score = None;
-        // A unit with nothing measured takes its parent's score.
-        while let Some(u) = at {
+        // A unit with nothing measured takes its parent's score (at most as many steps as
+        // there are units: a plan whose parents went round in a circle ends too).
+        for _ in 0..v.plan.units.len() {
+            let Some(u) = at else { break };
             let Some((i, found)) = v.unit(u.as_str()) else {
                 break;
             };
@@ -187,7 +189,8 @@ pub fn evaluator_of(plan: &domain::Plan, member: &Member) -> Option<String> {
         .until
         .or_else(|| NaiveDate::from_ymd_opt(plan.year, 12, 31));
     let mut at = Some(member.unit.clone());
-    while let Some(u) = at {
+    for _ in 0..plan.units.len() {
+        let u = at?;
         let unit = plan.units.iter().find(|x| x.id == u)?;
         let head = unit
             .heads

@@ -131,15 +131,15 @@ impl Smvp {
     pub fn check(&self) -> Result<(), String> {
         for (cluster, row) in &self.clusters {
             if !CLUSTERS.contains(&cluster.as_str()) {
-                return Err(format!("SMVP: unknown cluster {cluster:?}"));
+                return Err(format!("SMVP: la categoria {cluster:?} non esiste"));
             }
             let weights = [row.organisational, row.individual, row.behaviours];
             if weights.iter().any(|w| w.is_sign_negative() && !w.is_zero()) {
-                return Err(format!("SMVP: cluster {cluster} has a negative weight"));
+                return Err(format!("SMVP: la categoria {cluster} ha un peso negativo"));
             }
             if weights.iter().sum::<Decimal>() != HUNDRED {
                 return Err(format!(
-                    "SMVP: the weights of cluster {cluster} do not sum to 100"
+                    "SMVP: i pesi della categoria {cluster} non sommano a 100"
                 ));
             }
             if matches!(cluster.as_str(), "dirigente" | "eq") {
@@ -151,30 +151,30 @@ impl Smvp {
                 };
                 if !prevalent {
                     return Err(format!(
-                        "SMVP: the organisational weight of cluster {cluster} is not prevalent"
+                        "SMVP: per la categoria {cluster} il peso organizzativo non è prevalente (art. 9 c.1 a)"
                     ));
                 }
             }
         }
         if self.achievement_cap < HUNDRED {
-            return Err("SMVP: achievement_cap cannot be below 100".into());
+            return Err("SMVP: il tetto del raggiungimento non può essere sotto 100".into());
         }
         match &self.scale {
             Scale::Numeric { min, max } if min >= max => {
-                Err("SMVP: the scale's min must be below its max".into())
+                Err("SMVP: il minimo della scala deve stare sotto il massimo".into())
             }
             Scale::Levels(levels) if levels.is_empty() => {
-                Err("SMVP: the scale has no levels".into())
+                Err("SMVP: la scala non ha livelli".into())
             }
             Scale::Levels(levels) => {
                 let mut seen = HashSet::new();
                 for (label, factor) in levels {
                     if !seen.insert(label.as_str()) {
-                        return Err(format!("SMVP: level {label:?} is listed twice"));
+                        return Err(format!("SMVP: il livello {label:?} compare due volte"));
                     }
                     if *factor < Decimal::ZERO || *factor > Decimal::ONE {
                         return Err(format!(
-                            "SMVP: the factor of level {label:?} is not in [0, 1]"
+                            "SMVP: il fattore del livello {label:?} non sta tra 0 e 1"
                         ));
                     }
                 }

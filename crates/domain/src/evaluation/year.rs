@@ -381,7 +381,7 @@ mod tests {
                 day("2025-01-09"),
             )
             .unwrap_err();
-        assert!(refused.contains("prevalent"), "{refused}");
+        assert!(refused.contains("prevalente"), "{refused}");
         assert!(
             Year::default()
                 .adopt(

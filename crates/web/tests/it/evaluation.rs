@@ -92,7 +92,7 @@ async fn a_year_goes_from_the_smvp_to_the_shared_pool_and_each_reads_only_their_
             .post(&format!("{base}/sistema"), &pairs(&broken))
             .await;
         assert_eq!(r.status(), 422, "{b}");
-        assert!(r.text().await.unwrap().contains("prevalent"), "{b}");
+        assert!(r.text().await.unwrap().contains("non è prevalente"), "{b}");
         let mut form = smvp_form();
         form.push(("seen".into(), seen));
         let r = admin.post(&format!("{base}/sistema"), &pairs(&form)).await;
