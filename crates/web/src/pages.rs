@@ -16,6 +16,7 @@ mod layout;
 mod neutralise;
 mod newplan;
 mod objective;
+mod opendata;
 mod people;
 mod phase;
 mod piao;
@@ -144,6 +145,8 @@ pub fn routes(r: Routes) -> Routes {
         .post(evaluation::pool::share)
         .post(evaluation::pool::payment_times)
         .get(evaluation::pool::payroll)
+        .get(opendata::page)
+        .get(opendata::file)
 }
 
 type PageResult = Result<Markup, AppError>;

@@ -55,6 +55,11 @@ addresses! { AppError;
     Log "/registro";
     LogCsv "/registro.csv";
     LogJson "/registro.json";
+    /// Open data: the datasets of the public plans.
+    OpenData "/dati";
+    /// A file of the open data: a table as `.csv` or `.json`, `datapackage.json`,
+    /// `catalogo.jsonld`.
+    OpenDataFile "/dati/{file}" { file: String };
     /// The blank workbook to fill in with a plan (docs/xlsx.md).
     WorkbookTemplate "/modello-piano.xlsx";
     /// «Nuovo piano»: the planning office starts a plan from nothing (its form posts here).

@@ -336,7 +336,7 @@ pub fn render(page: Page<'_>) -> Markup {
                 footer class="pie" {
                     div class="contenitore" {
                         p { "Pegaso — il ciclo della performance delle pubbliche amministrazioni (D.Lgs. 150/2009)." }
-                        p { "Dati in formato aperto: " a href="/api/v1/openapi.json" { "API e documentazione OpenAPI" } "." }
+                        p { "Dati in formato aperto: " a href=(paths::OpenData) { "dati aperti (CSV, JSON, DCAT-AP_IT)" } " · " a href="/api/v1/openapi.json" { "API e documentazione OpenAPI" } "." }
                     }
                 }
             }

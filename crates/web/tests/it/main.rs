@@ -17,6 +17,7 @@ mod matrix;
 mod monitoring;
 mod newplan;
 mod openapi;
+mod opendata;
 mod pages;
 mod rollover;
 

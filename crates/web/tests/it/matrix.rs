@@ -142,8 +142,11 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             | "/static/bozza.js"
             | "/"
             | "/accesso"
-            | "/modello-piano.xlsx",
+            | "/modello-piano.xlsx"
+            | "/dati",
         ) => 200,
+        // Open data: no file of that name (`1`).
+        ("GET", "/dati/{file}") => 404,
         // No outside sign-in service is configured: nothing to come back from.
         ("GET", "/accesso/ritorno") => 404,
         ("POST", "/accesso") => signed_in(303),

@@ -1,0 +1,153 @@
+//! Open data under `/dati` (issue 16, point 4): a page that lists the datasets, each table as
+//! CSV and JSON, the Frictionless Data Package (`datapackage.json`) and the DCAT-AP_IT
+//! catalogue (`catalogo.jsonld`). What the public may read and nothing else: the plans once
+//! approved, their results once published (`domain::access::decide` for the public, as every
+//! page asks). Licence CC BY 4.0.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+use domain::{Action, PlanState};
+use report::opendata::{self, Public, Publisher, Results, Table};
+
+use super::PageResult;
+use super::layout::{Page, render};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::paths;
+
+/// The licence of the data: its name and address.
+pub const LICENCE: (&str, &str) = ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/");
+
+/// The public plans, as the public reads them, with the tables made from them.
+async fn tables(state: &AppState) -> Result<Vec<Table>, AppError> {
+    let today = crate::today();
+    let mut views = Vec::new();
+    for summary in state.store.plans().await? {
+        if summary.state < PlanState::Approved {
+            continue;
+        }
+        // Fresh: the store is asked for the revision, so a file never lags a change.
+        match state.cycle().view(&summary.id, None, true).await {
+            Ok((v, _)) => views.push(v),
+            Err(cycle::Refusal::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let scores: Vec<_> = views
+        .iter()
+        .map(|v| {
+            domain::access::decide(None, Action::ReadProgress, v.summary.state)
+                .is_ok()
+                .then(|| v.scores(v.situation_day(today)))
+        })
+        .collect();
+    let public: Vec<Public<'_>> = views
+        .iter()
+        .zip(&scores)
+        .map(|(v, s)| Public {
+            plan: &v.plan,
+            state: v.summary.state,
+            results: s.as_ref().map(|s| Results {
+                records: &v.records,
+                actuals: &v.monitoring.actuals,
+                scores: s,
+            }),
+        })
+        .collect();
+    Ok(opendata::tables(&public))
+}
+
+/// Where the data are published: the site's public address and `/dati`.
+fn base(state: &AppState) -> String {
+    format!("{}{}", state.public_url(), paths::OpenData)
+}
+
+fn publisher(base: &str) -> Publisher<'_> {
+    Publisher {
+        base,
+        name: "Pegaso",
+        licence: LICENCE,
+        modified: crate::today(),
+    }
+}
+
+fn answer(bytes: Vec<u8>, content_type: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn page(_: paths::OpenData, State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let tables = tables(&state).await?;
+    let body = html! {
+        h1 { "Dati aperti" }
+        p { "I dati pubblici dei piani della performance: i piani approvati con le unità, gli obiettivi, le fasi e gli "
+            "indicatori; i risultati (fasi concluse, valori misurati, punteggi) dei piani pubblicati. Nessun dato personale. "
+            "Licenza " a href=(LICENCE.1) { "Creative Commons Attribuzione 4.0 (CC BY 4.0)" } "." }
+        p { "Descrizione dei file: " a href=(paths::OpenDataFile { file: "datapackage.json".into() }) { "Data Package (Frictionless)" }
+            " · catalogo per il portale nazionale: " a href=(paths::OpenDataFile { file: "catalogo.jsonld".into() }) { "DCAT-AP_IT (JSON-LD)" } "." }
+        table {
+            caption { "I dataset" }
+            thead { tr { th scope="col" { "Dataset" } th scope="col" { "Contenuto" } th scope="col" class="numero" { "Righe" } th scope="col" { "File" } } }
+            tbody {
+                @for t in &tables {
+                    tr {
+                        th scope="row" { (t.title) }
+                        td { (t.description) }
+                        td class="numero" { (t.rows.len()) }
+                        td { a href=(paths::OpenDataFile { file: format!("{}.csv", t.name) }) { "CSV" }
+                            " · " a href=(paths::OpenDataFile { file: format!("{}.json", t.name) }) { "JSON" } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(render(Page {
+        who: &viewer,
+        title: "Dati aperti",
+        crumbs: vec![("Dati aperti".into(), paths::OpenData.to_string())],
+        plan: None,
+        body: body.into(),
+    }))
+}
+
+pub async fn file(
+    at: paths::OpenDataFile,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
+    let tables = tables(&state).await?;
+    let missing = || AppError::NotFound(format!("il file «{}» tra i dati aperti", at.file));
+    let json = |v: serde_json::Value, kind: &str| -> Result<Response, AppError> {
+        let bytes = serde_json::to_vec_pretty(&v).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(answer(bytes, kind))
+    };
+    match at.file.as_str() {
+        "datapackage.json" => json(
+            opendata::datapackage(&tables, &publisher(&base(&state))),
+            "application/json",
+        ),
+        "catalogo.jsonld" => json(
+            opendata::dcat(&tables, &publisher(&base(&state))),
+            "application/ld+json",
+        ),
+        name => {
+            let (stem, ext) = name.rsplit_once('.').ok_or_else(missing)?;
+            let table = tables.iter().find(|t| t.name == stem).ok_or_else(missing)?;
+            match ext {
+                "csv" => Ok(answer(opendata::csv(table), "text/csv; charset=utf-8")),
+                "json" => json(opendata::json(table), "application/json"),
+                _ => Err(missing()),
+            }
+        }
+    }
+}
