@@ -32,6 +32,8 @@ pub struct Evaluated {
     pub username: String,
     pub evaluation: Evaluation,
     pub today: NaiveDate,
+    /// The state of the year's Relazione: premia wait for its validation.
+    pub relazione: domain::relazione::State,
 }
 
 /// A step of a scheda, as a person asks for it.
@@ -160,6 +162,15 @@ impl Evaluated {
             );
         }
         let p = self.procedure();
+        if !matches!(
+            self.relazione,
+            domain::relazione::State::Validated | domain::relazione::State::Published
+        ) {
+            return Err(
+                "I premi dell'anno si pagano solo dopo che il Nucleo ha validato la Relazione sulla performance."
+                    .into(),
+            );
+        }
         let open = self
             .evaluation
             .sheets
@@ -214,12 +225,14 @@ impl Cycle {
     pub async fn evaluation(&self, id: &PlanId, person: &Person) -> Outcome<Evaluated> {
         let (view, actor) = self.for_write(id, person).await?;
         let evaluation = self.store.evaluation(id).await?;
+        let (relazione, _) = self.store.relazione(id).await?;
         Ok(Evaluated {
             view,
             actor,
             username: person.username.to_string(),
             evaluation,
             today: self.today(),
+            relazione: relazione.state(),
         })
     }
 

@@ -16,8 +16,10 @@ mod monitoring;
 mod phases;
 mod plans;
 mod refusal;
+pub mod relazione;
 pub mod reminders;
 mod rollover;
+pub mod transparency;
 mod view;
 
 use std::sync::Arc;

@@ -19,6 +19,7 @@ pub mod numbers;
 pub mod phase_edit;
 pub mod piao;
 pub mod plan;
+pub mod relazione;
 pub mod rewards;
 pub mod rollover;
 pub mod schedule;

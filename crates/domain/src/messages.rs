@@ -234,6 +234,10 @@ pub fn audit_action(action: &str) -> String {
         A::PoolBudget => "fondo per la premialità impostato",
         A::PoolPaymentTimes => "tempi di pagamento certificati dal revisore",
         A::PoolShare => "fondo per la premialità ripartito",
+        A::RelazioneEdit => "Relazione sulla performance modificata",
+        A::RelazioneApprove => "Relazione sulla performance approvata dalla Giunta",
+        A::RelazioneValidate => "Relazione sulla performance esaminata dal Nucleo",
+        A::RelazionePublish => "Relazione sulla performance pubblicata",
     };
     label.to_string()
 }

@@ -3,7 +3,9 @@
 //! public plans as open data (CSV, JSON, a Frictionless Data Package, DCAT-AP_IT).
 
 pub mod audit;
+pub mod document;
 pub mod gantt;
 pub mod histogram;
 pub mod ical;
 pub mod opendata;
+pub mod papers;

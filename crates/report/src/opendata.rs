@@ -560,7 +560,7 @@ pub fn dcat(tables: &[Table], publisher: &Publisher<'_>) -> Value {
             "foaf": "http://xmlns.com/foaf/0.1/",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
-        "@id": format!("{}/catalogo.jsonld", publisher.base),
+        "@id": format!("{}/catalogo-dcat.json", publisher.base),
         "@type": ["dcat:Catalog", "dcatapit:Catalog"],
         "dct:title": { "@language": "it", "@value": "Dati aperti della performance" },
         "dct:description": { "@language": "it", "@value": "Piani, obiettivi, fasi, indicatori e risultati pubblici." },

@@ -59,6 +59,7 @@ pub const BACKED_UP: &[&str] = &[
     "evaluation_year",
     "staff_member",
     "scheda",
+    "relazione",
 ];
 
 /// Runtime state, left out of backups: a restored database starts with nobody signed in, no

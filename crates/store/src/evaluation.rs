@@ -11,6 +11,7 @@ use domain::audit::AuditAction;
 use domain::evaluation::sheet::Sheet;
 use domain::evaluation::staff::Member;
 use domain::evaluation::year::Year;
+use domain::relazione::Relazione;
 use serde_json::Value;
 use sqlx::{Any, Transaction};
 
@@ -199,6 +200,75 @@ impl Store {
                 format!("{plan}/valutazione/{subject}"),
             )
             .after(after),
+        )
+        .await
+    }
+}
+
+impl Store {
+    /// The plan's Relazione as kept, with its revision (the default draft and 0 before the
+    /// first write).
+    pub async fn relazione(&self, plan: &PlanId) -> Result<(Relazione, i64)> {
+        let mut tx = self.begin_read().await?;
+        let id = plan_row(&mut tx, plan).await?;
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT document, revision FROM relazione WHERE plan_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        match row {
+            Some((doc, revision)) => Ok((
+                serde_json::from_str(&doc).map_err(|e| corrupt("relazione", e))?,
+                revision,
+            )),
+            None => Ok((Relazione::default(), 0)),
+        }
+    }
+
+    /// Writes the plan's Relazione from the revision its caller saw (else `Conflict`) with one
+    /// audit entry (`kind`, what it records after); moves the plan's revision.
+    pub async fn write_relazione(
+        &self,
+        plan: &PlanId,
+        relazione: &Relazione,
+        seen: i64,
+        audit: (AuditAction, Value),
+        stamp: &Stamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let (id, _) = crate::monitoring::bump(&mut tx, plan).await?;
+        let doc = serde_json::to_string(relazione).map_err(|e| corrupt("relazione", e))?;
+        let updated = if seen == 0 {
+            sqlx::query(
+                "INSERT INTO relazione (plan_id, document, revision) VALUES ($1, $2, 1) \
+                 ON CONFLICT (plan_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(doc)
+            .execute(&mut *tx)
+            .await?
+        } else {
+            sqlx::query(
+                "UPDATE relazione SET document = $1, revision = revision + 1 \
+                 WHERE plan_id = $2 AND revision = $3",
+            )
+            .bind(doc)
+            .bind(id)
+            .bind(seen)
+            .execute(&mut *tx)
+            .await?
+        };
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict(
+                "la Relazione è stata cambiata da qualcun altro nel frattempo".into(),
+            ));
+        }
+        let (action, after) = audit;
+        self.audited(
+            tx,
+            stamp,
+            Change::plan(action, plan.as_str(), format!("{plan}/relazione")).after(after),
         )
         .await
     }

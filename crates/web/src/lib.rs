@@ -33,6 +33,9 @@ pub use error::AppError;
 pub use openapi::openapi;
 pub use server::{ServerLimits, listen};
 
+/// The sub-sections of Amministrazione Trasparente's «Performance»: ANAC code and name.
+pub const TRANSPARENCY_ITEMS: [(&str, &str); 6] = pages::transparency::ITEMS;
+
 /// What every handler shares: the use cases (and through them the store and the plans read
 /// from it), how people sign in. One pointer: every request clones it.
 #[derive(Debug, Clone)]

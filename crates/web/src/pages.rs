@@ -22,12 +22,14 @@ mod phase;
 mod piao;
 mod plan;
 mod progress;
+mod relazione;
 mod results;
 mod rollover;
 mod rounds;
 mod score;
 mod search;
 mod signin;
+pub(crate) mod transparency;
 mod unit;
 mod workbook;
 
@@ -147,6 +149,10 @@ pub fn routes(r: Routes) -> Routes {
         .get(evaluation::pool::payroll)
         .get(opendata::page)
         .get(opendata::file)
+        .get(relazione::page)
+        .post(relazione::step)
+        .get(transparency::index)
+        .get(transparency::item)
 }
 
 type PageResult = Result<Markup, AppError>;

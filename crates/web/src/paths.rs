@@ -55,10 +55,14 @@ addresses! { AppError;
     Log "/registro";
     LogCsv "/registro.csv";
     LogJson "/registro.json";
+    /// Amministrazione Trasparente, section «Performance»: each public plan's year.
+    Transparency "/trasparenza";
+    /// One item of it, by plan and ANAC code (`06.03`): a stable address to link.
+    TransparencyItem "/trasparenza/{plan}/{code}" { plan: PlanId, code: String };
     /// Open data: the datasets of the public plans.
     OpenData "/dati";
     /// A file of the open data: a table as `.csv` or `.json`, `datapackage.json`,
-    /// `catalogo.jsonld`.
+    /// `catalogo-dcat.json`.
     OpenDataFile "/dati/{file}" { file: String };
     /// The blank workbook to fill in with a plan (docs/xlsx.md).
     WorkbookTemplate "/modello-piano.xlsx";
@@ -151,6 +155,8 @@ addresses! { AppError;
     EvaluationPaymentTimes "/piani/{plan}/valutazione/premi/tempi-di-pagamento" { plan: PlanId };
     /// The payroll office's list: `.csv` or `.xlsx`.
     EvaluationPayroll "/piani/{plan}/valutazione/premi/{file}" { plan: PlanId, file: String };
+    /// The Relazione sulla Performance of the plan's year; its steps are posted here.
+    Relazione "/piani/{plan}/relazione" { plan: PlanId };
 }
 
 /// The same address for any objective of the plan: its unit and label as they stand.
@@ -223,7 +229,8 @@ in_plan!(
     EvaluationPool,
     EvaluationShare,
     EvaluationPaymentTimes,
-    EvaluationPayroll
+    EvaluationPayroll,
+    Relazione
 );
 
 /// The phase an address names, as the use cases look it up.

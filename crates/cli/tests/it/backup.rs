@@ -72,7 +72,7 @@ async fn two_commands_move_a_database_from_sqlite_to_postgres_and_back() {
     let one = dir.join("uno.jsonl.gz");
     let out = ok(&["backup", "--db", &first.url, "-o", one.to_str().unwrap()]);
     assert!(
-        out.contains("Copia di sicurezza di") && out.contains("33 tabelle"),
+        out.contains("Copia di sicurezza di") && out.contains("34 tabelle"),
         "{out}"
     );
     assert!(out.contains("1 file allegato (259 byte)"), "{out}");

@@ -4,7 +4,9 @@
 //! validation, the heads rate their people and the Nucleo proposes the dirigenti's evaluation,
 //! which the Giunta adopts; the schede are notified, the demo's employee acknowledges with an
 //! observation and appeals, the Nucleo revises; the personnel office sets the budgets, the
-//! revisore certifies payment times, the pool is shared. The staff is made up (names from two
+//! revisore certifies payment times; the planning office writes the Relazione (each shortfall
+//! explained), the Giunta approves it, the Nucleo validates it, it is published; the pool is
+//! shared. The staff is made up (names from two
 //! short lists, every number fixed by a hash), in the units that have objectives and one head.
 
 use std::collections::BTreeMap;
@@ -20,7 +22,9 @@ use store::{Person, Stamp};
 
 use super::{Cast, at, day};
 use crate::evaluation::SheetStep;
+use crate::relazione::RelazioneStep;
 use crate::{Cycle, Outcome};
+use domain::relazione::{Answer, Cause, Criterion};
 
 /// The evaluation's steps, each on its day of the agenda.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +41,14 @@ pub(in crate::demo) enum Phase {
     Budgets,
     PaymentTimes,
     Decide,
+    /// The planning office writes the Relazione and explains each shortfall.
+    Relazione,
+    /// The Giunta approves it.
+    RelazioneApprove,
+    /// The Nucleo validates it with its checklist.
+    RelazioneValidate,
+    /// The planning office publishes it (the pool may then be shared).
+    RelazionePublish,
     Share,
 }
 
@@ -55,6 +67,10 @@ pub(in crate::demo) fn phases(y: i32) -> Vec<(DateTime<Utc>, Phase)> {
         (at(day(y + 1, 4, 9), 10), Phase::Budgets),
         (at(day(y + 1, 4, 13), 11), Phase::PaymentTimes),
         (at(day(y + 1, 4, 16), 12), Phase::Decide),
+        (at(day(y + 1, 4, 16), 15), Phase::Relazione),
+        (at(day(y + 1, 4, 17), 10), Phase::RelazioneApprove),
+        (at(day(y + 1, 4, 18), 11), Phase::RelazioneValidate),
+        (at(day(y + 1, 4, 18), 16), Phase::RelazionePublish),
         (at(day(y + 1, 4, 19), 9), Phase::Share),
     ]
 }
@@ -457,6 +473,96 @@ impl Cycle {
                     )
                     .await?;
                 }
+            }
+            Phase::Relazione => {
+                let r = self.relazione(plan, Some(admin)).await?;
+                let mut seen = r.revision;
+                let write = RelazioneStep::Write {
+                    introduction: format!(
+                        "La Relazione rende conto dei risultati del {}: per ogni obiettivo del piano il valore atteso, quello raggiunto e lo scostamento, con le cause degli scostamenti oltre la tolleranza; i punteggi delle unità e dell'ente; la distribuzione delle valutazioni individuali. Dati dimostrativi.",
+                        y - 1
+                    ),
+                    tolerance: Decimal::from(10),
+                };
+                self.relazione_step(plan, admin, seen, write, &stamp(admin))
+                    .await?;
+                seen += 1;
+                for row in r.relazione.unexplained(&r.rows) {
+                    let (text, cause) = match (row.reached, row.objective % 2) {
+                        (domain::relazione::Reached::Unmeasured, _) => (
+                            "Il valore non è stato rilevato entro la chiusura della misurazione: la fonte del dato (un altro ente) non lo ha ancora comunicato.",
+                            Cause::Exogenous,
+                        ),
+                        (_, 0) => (
+                            "Lo scostamento dipende da fattori esterni all'ente (i tempi di altri enti e dei fornitori); le fasi non concluse proseguono nell'anno successivo.",
+                            Cause::Exogenous,
+                        ),
+                        _ => (
+                            "Lo scostamento dipende dall'organizzazione interna (personale ridotto nel secondo semestre); le fasi non concluse sono riprogrammate nell'anno successivo.",
+                            Cause::Endogenous,
+                        ),
+                    };
+                    let step = RelazioneStep::Explain {
+                        objective: row.id.clone(),
+                        text: text.into(),
+                        cause,
+                    };
+                    self.relazione_step(plan, admin, seen, step, &stamp(admin))
+                        .await?;
+                    seen += 1;
+                }
+            }
+            Phase::RelazioneApprove => {
+                let r = self.relazione(plan, Some(&cast.board)).await?;
+                let step = RelazioneStep::Approve {
+                    act: "Delibera G.C. n. 101".into(),
+                };
+                self.relazione_step(plan, &cast.board, r.revision, step, &stamp(&cast.board))
+                    .await?;
+            }
+            Phase::RelazioneValidate => {
+                let r = self.relazione(plan, Some(&cast.evaluator)).await?;
+                let criteria = domain::relazione::CRITERIA
+                    .iter()
+                    .map(|(key, _)| Criterion {
+                        key: (*key).into(),
+                        answer: if *key == "cittadini" {
+                            Answer::InParte
+                        } else {
+                            Answer::Si
+                        },
+                        note: if *key == "cittadini" {
+                            "Le indagini di soddisfazione coprono solo alcuni servizi: da estendere.".into()
+                        } else {
+                            String::new()
+                        },
+                    })
+                    .collect();
+                let step = RelazioneStep::Validate {
+                    criteria,
+                    validated: true,
+                    summary: "Il Nucleo valida la Relazione: chiara, coerente con il piano e con la misurazione; gli scostamenti sono motivati.".into(),
+                    act: "Verbale del Nucleo n. 4".into(),
+                };
+                self.relazione_step(
+                    plan,
+                    &cast.evaluator,
+                    r.revision,
+                    step,
+                    &stamp(&cast.evaluator),
+                )
+                .await?;
+            }
+            Phase::RelazionePublish => {
+                let r = self.relazione(plan, Some(admin)).await?;
+                self.relazione_step(
+                    plan,
+                    admin,
+                    r.revision,
+                    RelazioneStep::Publish,
+                    &stamp(admin),
+                )
+                .await?;
             }
             Phase::Share => {
                 let e = self.evaluation(plan, &cast.personnel).await?;

@@ -57,6 +57,14 @@ pub enum AuditAction {
     PoolPaymentTimes,
     /// The pool shared.
     PoolShare,
+    /// The Relazione written: its introduction, tolerance or a shortfall's reason.
+    RelazioneEdit,
+    /// The Relazione approved by the Giunta.
+    RelazioneApprove,
+    /// The Nucleo's validation of the Relazione (validated or not).
+    RelazioneValidate,
+    /// The Relazione published.
+    RelazionePublish,
 }
 
 /// The kinds with a fixed code, and theirs (the lifecycle's acts are `plan.act.{kind}`).
@@ -99,6 +107,10 @@ const CODES: &[(AuditAction, &str)] = &[
     (AuditAction::PoolBudget, "pool.budget"),
     (AuditAction::PoolPaymentTimes, "pool.payment_times"),
     (AuditAction::PoolShare, "pool.share"),
+    (AuditAction::RelazioneEdit, "relazione.edit"),
+    (AuditAction::RelazioneApprove, "relazione.approve"),
+    (AuditAction::RelazioneValidate, "relazione.validate"),
+    (AuditAction::RelazionePublish, "relazione.publish"),
 ];
 
 impl AuditAction {

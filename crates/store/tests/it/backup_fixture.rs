@@ -253,6 +253,26 @@ pub async fn filled(url: &str) -> Store {
         )
         .await
         .unwrap();
+    let relazione = domain::relazione::Relazione::default()
+        .explain(
+            "a/A",
+            "Motivo dello scostamento.",
+            domain::relazione::Cause::Endogenous,
+        )
+        .unwrap();
+    store
+        .write_relazione(
+            &crate::plan_id(PLAN),
+            &relazione,
+            0,
+            (
+                domain::audit::AuditAction::RelazioneEdit,
+                serde_json::json!({}),
+            ),
+            &stamp("ada"),
+        )
+        .await
+        .unwrap();
     store
 }
 

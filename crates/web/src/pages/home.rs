@@ -72,7 +72,16 @@ pub async fn page(
                 )
                 .is_ok()
                     && v.summary.state >= domain::PlanState::InExecution;
-                views.push((v, results));
+                // Past 30 June of the next year, a running plan's Relazione not validated.
+                let late = v.summary.state >= domain::PlanState::InExecution
+                    && domain::relazione::due(v.plan.year).is_some_and(|d| today() > d)
+                    && state
+                        .store
+                        .relazione(v.id())
+                        .await?
+                        .0
+                        .late(v.plan.year, today());
+                views.push((v, results, late));
             }
             Err(AppError::NotFound(_)) => unseen.push(summary),
             Err(e) => return Err(e),
@@ -109,7 +118,7 @@ pub async fn page(
                 p id="dal-errore" class="nota" { "La data indicata non è valida: si mostrano le scadenze da oggi." }
             }
         }
-        @if views.iter().any(|(_, results)| *results) {
+        @if views.iter().any(|(_, results, _)| *results) {
             form class="cerca" method="get" action="/" {
                 label for="al" { "Situazione dei piani al" }
                 input id="al" name="al" type="date" value=(situation.unwrap_or_else(today).format("%Y-%m-%d"));
@@ -117,8 +126,8 @@ pub async fn page(
                 button type="submit" { "Mostra" }
             }
         }
-        @for (v, results) in &views {
-            (plan_card(v, from, to, *results))
+        @for (v, results, late) in &views {
+            (plan_card(v, from, to, *results, *late))
         }
     };
     Ok(render(Page {
@@ -164,7 +173,7 @@ fn standings(v: &PlanView) -> Markup {
     }
 }
 
-fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate, results: bool) -> Markup {
+fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate, results: bool, late: bool) -> Markup {
     let plan = &v.plan;
     let dues = deadlines(v, from, to);
     let heading = format!("scadenze-{}", v.id());
@@ -173,6 +182,12 @@ fn plan_card(v: &PlanView, from: NaiveDate, to: NaiveDate, results: bool) -> Mar
             p class="occhiello" { (messages::entity_kind(plan.entity.kind)) " · anno " (plan.year) }
             h2 id=(v.id()) { a href=(paths::plan(v.id())) { (plan.entity.name) ": " (plan.title) } }
             p { "Triennio " (plan.period.from) "–" (plan.period.to) ", piano esecutivo dell'anno " (plan.year) "." }
+            @if late {
+                div class="avviso" role="alert" {
+                    p { "La Relazione sulla performance " (plan.year) " è in ritardo: andava approvata e validata entro il "
+                        (domain::relazione::due(plan.year).map(messages::date).unwrap_or_default()) "." }
+                }
+            }
             ul class="cifre" {
                 li { strong { (plan.units.len()) } " unità organizzative" }
                 li { strong { (plan.objectives.len()) } " obiettivi" }

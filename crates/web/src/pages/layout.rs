@@ -5,7 +5,7 @@ use std::sync::{Arc, LazyLock};
 use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 use memchr::memmem;
 
-use domain::{Objective, PlanId};
+use domain::{Objective, PlanId, Role};
 
 use crate::auth::Viewer;
 use crate::cache::PlanView;
@@ -23,12 +23,13 @@ pub enum Section {
     Scores,
     Rounds,
     Evaluation,
+    Relazione,
     Other,
 }
 
 impl Section {
     /// The plan's menu, in order.
-    const MENU: [Section; 8] = [
+    const MENU: [Section; 9] = [
         Section::Tree,
         Section::Matrix,
         Section::Piao,
@@ -37,6 +38,7 @@ impl Section {
         Section::Scores,
         Section::Rounds,
         Section::Evaluation,
+        Section::Relazione,
     ];
 
     /// The menu's name for this section, which is also its page's title.
@@ -50,6 +52,7 @@ impl Section {
             Section::Scores => "Punteggi",
             Section::Rounds => "Monitoraggi",
             Section::Evaluation => "Valutazione",
+            Section::Relazione => "Relazione",
             Section::Other => "",
         }
     }
@@ -65,6 +68,7 @@ impl Section {
             Section::Scores => paths::scores(plan),
             Section::Rounds => paths::rounds(plan),
             Section::Evaluation => paths::evaluation(plan),
+            Section::Relazione => paths::Relazione { plan: plan.clone() }.to_string(),
         }
     }
 
@@ -81,6 +85,15 @@ impl Section {
                 who.person()
                     .is_some_and(|p| p.entity.as_deref().is_none_or(|e| e == view.entity))
                     && view.summary.state >= domain::PlanState::Approved
+            }
+            // To those who read it before it is published, once the plan runs.
+            Section::Relazione => {
+                who.person().is_some_and(|p| {
+                    p.entity.as_deref().is_none_or(|e| e == view.entity)
+                        && [Role::Admin, Role::Evaluator, Role::Board, Role::Auditor]
+                            .iter()
+                            .any(|r| p.roles.contains(r))
+                }) && view.summary.state >= domain::PlanState::InExecution
             }
             Section::Piao => view.plan.piao.is_some(),
             _ => true,
@@ -336,7 +349,7 @@ pub fn render(page: Page<'_>) -> Markup {
                 footer class="pie" {
                     div class="contenitore" {
                         p { "Pegaso — il ciclo della performance delle pubbliche amministrazioni (D.Lgs. 150/2009)." }
-                        p { "Dati in formato aperto: " a href=(paths::OpenData) { "dati aperti (CSV, JSON, DCAT-AP_IT)" } " · " a href="/api/v1/openapi.json" { "API e documentazione OpenAPI" } "." }
+                        p { "Dati in formato aperto: " a href=(paths::OpenData) { "dati aperti (CSV, JSON, DCAT-AP_IT)" } " · " a href=(paths::Transparency) { "Amministrazione trasparente: Performance" } " · " a href="/api/v1/openapi.json" { "API e documentazione OpenAPI" } "." }
                     }
                 }
             }
@@ -408,14 +421,14 @@ pub fn error_page(error: &AppError) -> Markup {
 
 /// A column heading of a `table`.
 #[derive(Debug, Clone, Copy)]
-pub enum Column {
-    Text(&'static str),
+pub enum Column<'a> {
+    Text(&'a str),
     /// A column of numbers, aligned right.
-    Number(&'static str),
+    Number(&'a str),
 }
 
 /// A table of data: its caption, its column headings, then its rows.
-pub fn table(caption: impl Render, columns: &[Column], rows: Markup) -> Markup {
+pub fn table(caption: impl Render, columns: &[Column<'_>], rows: Markup) -> Markup {
     html! {
         table {
             caption { (caption) }

@@ -1,6 +1,6 @@
 //! Open data under `/dati` (issue 16, point 4): a page that lists the datasets, each table as
 //! CSV and JSON, the Frictionless Data Package (`datapackage.json`) and the DCAT-AP_IT
-//! catalogue (`catalogo.jsonld`). What the public may read and nothing else: the plans once
+//! catalogue (`catalogo-dcat.json`). What the public may read and nothing else: the plans once
 //! approved, their results once published (`domain::access::decide` for the public, as every
 //! page asks). Licence CC BY 4.0.
 
@@ -95,7 +95,7 @@ pub async fn page(_: paths::OpenData, State(state): State<AppState>, viewer: Vie
             "indicatori; i risultati (fasi concluse, valori misurati, punteggi) dei piani pubblicati. Nessun dato personale. "
             "Licenza " a href=(LICENCE.1) { "Creative Commons Attribuzione 4.0 (CC BY 4.0)" } "." }
         p { "Descrizione dei file: " a href=(paths::OpenDataFile { file: "datapackage.json".into() }) { "Data Package (Frictionless)" }
-            " · catalogo per il portale nazionale: " a href=(paths::OpenDataFile { file: "catalogo.jsonld".into() }) { "DCAT-AP_IT (JSON-LD)" } "." }
+            " · catalogo per il portale nazionale: " a href=(paths::OpenDataFile { file: "catalogo-dcat.json".into() }) { "DCAT-AP_IT (JSON-LD)" } "." }
         table {
             caption { "I dataset" }
             thead { tr { th scope="col" { "Dataset" } th scope="col" { "Contenuto" } th scope="col" class="numero" { "Righe" } th scope="col" { "File" } } }
@@ -136,7 +136,7 @@ pub async fn file(
             opendata::datapackage(&tables, &publisher(&base(&state))),
             "application/json",
         ),
-        "catalogo.jsonld" => json(
+        "catalogo-dcat.json" => json(
             opendata::dcat(&tables, &publisher(&base(&state))),
             "application/ld+json",
         ),

@@ -869,6 +869,7 @@ async fn a_head_rates_a_member_who_appeals_the_nucleo_decides_and_the_pool_is_sh
             domain::PlanState::MeasureValidated,
         )
         .await;
+        app.validate_relazione().await;
         sign_in(&browser, &app.base, "pia", &pia).await;
         browser
             .goto(&format!("{}{base}/premi", app.base))

@@ -329,6 +329,14 @@ async fn a_year_goes_from_the_smvp_to_the_shared_pool_and_each_reads_only_their_
             PlanState::MeasureValidated,
         )
         .await;
+        // The premia wait for the Relazione's validation too.
+        let r = personnel
+            .post(&format!("{base}/premi/ripartizione"), &[("seen", &seen)])
+            .await;
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(r.text().await.unwrap().contains("Relazione"), "{b}");
+        app.validate_relazione().await;
+        let seen = revision(&app).await;
         let r = personnel
             .post(&format!("{base}/premi/ripartizione"), &[("seen", &seen)])
             .await;

@@ -536,3 +536,125 @@ async fn signed_in_pages_offer_the_work_of_the_planning_office() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_year_closes_in_public_with_the_relazione_and_aggregated_premia() {
+    check(
+        None,
+        &[
+            (
+                "/piani/citta-di-alessandria-2021/relazione",
+                200,
+                ("<h1", "<table"),
+                expect![[r#"
+                    Relazione sulla performance 2021
+                    Stato: pubblicata. Termine per l'approvazione e la validazione: 30/06/2022 (D.Lgs. 150/2009, art. 10).
+                    1. Introduzione
+                    La Relazione rende conto dei risultati del 2021: per ogni obiettivo del piano il valore atteso, quello raggiunto e lo scostamento, con le cause degli scostamenti oltre la tolleranza; i punteggi delle unità e dell'ente; la distribuzione delle valutazioni individuali. Dati dimostrativi.
+                    2. I risultati"#]],
+            ),
+            (
+                "/trasparenza/citta-di-alessandria-2021/06.04",
+                200,
+                MAIN,
+                expect![[r#"
+                    Amministrazione trasparente · Performance · 06.04
+                    Ammontare complessivo dei premi 2021
+                    Città di Alessandria. Pubblicato il 19/04/2022.
+                    Premi stanziati e distribuiti (D.Lgs. 33/2013, art. 20, c. 1)
+                    Fondo | Atto | Stanziati | Distribuiti
+                    Performance individuale del comparto | Determina del dirigente delle risorse umane n. 211 (fondo risorse decentrate) | 27.000,00 € | 27.000,00 €
+                    Retribuzione di risultato delle EQ | Determina n. 212 (retribuzione di risultato delle EQ) | 3.000,00 € | 0,00 €
+                    Retribuzione di risultato dei dirigenti | Determina n. 213 (fondo della dirigenza) | 48.000,00 € | 43.069,35 €
+                    Premi distribuiti per categoria
+                    Categoria | Persone premiate | Distribuiti
+                    Dirigente | 6 | 43.069,35 €
+                    Funzionario | 6 | 9.420,75 €
+                    Istruttore | 6 | 7.737,81 €
+                    Operatore esperto | 6 | 9.841,44 €"#]],
+            ),
+            (
+                "/trasparenza/citta-di-alessandria-2021/06.05",
+                200,
+                MAIN,
+                expect![[r#"
+                    Amministrazione trasparente · Performance · 06.05
+                    Dati relativi ai premi 2021
+                    Città di Alessandria. Pubblicato il 19/04/2022.
+                    I criteri: il sistema di misurazione e valutazione in vigore per l'anno.
+                    Distribuzione delle valutazioni per categoria
+                    Categoria | Persone | Media | Negative | Fascia più alta
+                    Dirigente | 6 | 80,12 | 0 | meno di 3
+                    Funzionario | 6 | 73,31 | meno di 3 | 0
+                    Istruttore | 6 | 69,01 | meno di 3 | 0
+                    Operatore esperto | 6 | 67,73 | 0 | 0
+                    Grado di differenziazione: persone per fascia di punteggio
+                    Categoria | 0,00–59,99 | 60,00–70,00 | 70,01–80,00 | 80,01–90,00 | 90,01–100,00 | Deviazione standard
+                    Dirigente | 0 | meno di 3 | meno di 3 | meno di 3 | meno di 3 | 9,16
+                    Funzionario | meno di 3 | meno di 3 | 3 | meno di 3 | 0 | 10,17
+                    Istruttore | meno di 3 | meno di 3 | meno di 3 | meno di 3 | 0 | 7,19
+                    Operatore esperto | 0 | 4 | meno di 3 | 0 | 0 | 5,37"#]],
+            ),
+            (
+                "/trasparenza/citta-di-alessandria-2021/14.01",
+                200,
+                MAIN,
+                expect![[r#"
+                    Amministrazione trasparente · Performance · 14.01
+                    Controlli e rilievi: Nucleo di valutazione 2021
+                    Città di Alessandria. Pubblicato il 18/04/2022.
+                    Documento di validazione della Relazione sulla performance 2021: «Verbale del Nucleo n. 4» del 18/04/2022, validata.
+                    Il Nucleo valida la Relazione: chiara, coerente con il piano e con la misurazione; gli scostamenti sono motivati.
+                    I criteri esaminati dal Nucleo
+                    Criterio | Risposta | Nota
+                    Coerenza dei contenuti con il Piano della performance | sì |
+                    Coerenza con la valutazione della performance organizzativa fatta dal Nucleo | sì |
+                    Ogni obiettivo e indicatore mostra il suo scostamento e la sua causa | sì |
+                    Attendibilità dei dati | sì |
+                    Adeguatezza del processo di misurazione | sì |
+                    Conformità alle norme e alle linee guida | sì |
+                    Sinteticità e chiarezza, immediatamente comprensibile ai cittadini | sì |
+                    Considerate le valutazioni dei cittadini e degli utenti | in parte | Le indagini di soddisfazione coprono solo alcuni servizi: da estendere."#]],
+            ),
+        ],
+    )
+    .await;
+    // No one of the staff evaluated is named anywhere in the section or the Relazione.
+    let plan = domain::PlanId::parse("citta-di-alessandria-2021").unwrap();
+    for site in Site::each().await {
+        let store = Store::open(&site._db.url).await.unwrap();
+        let staff = store.evaluation(&plan).await.unwrap().staff;
+        assert!(staff.len() >= 20, "{}", site.backend);
+        // The heads of units are named by the plan itself (public): the others never are.
+        let demo = crate::demo();
+        let heads: Vec<&str> = demo
+            .units
+            .iter()
+            .flat_map(|u| u.heads.iter().map(|h| h.name.as_str()))
+            .collect();
+        let staff: Vec<_> = staff
+            .into_iter()
+            .filter(|m| !heads.contains(&m.name.as_str()))
+            .collect();
+        assert!(staff.len() >= 15, "{}", site.backend);
+        let mut pages = vec![
+            "/trasparenza".to_owned(),
+            "/piani/citta-di-alessandria-2021/relazione".to_owned(),
+        ];
+        for (code, _) in web::TRANSPARENCY_ITEMS {
+            pages.push(format!("/trasparenza/citta-di-alessandria-2021/{code}"));
+        }
+        for path in &pages {
+            let (status, _, html) = site.answer(Method::GET, path, "", String::new()).await;
+            assert_eq!(status, StatusCode::OK, "{} {path}", site.backend);
+            for m in &staff {
+                assert!(
+                    !html.contains(&m.name),
+                    "{} {path} names {}",
+                    site.backend,
+                    m.name
+                );
+            }
+        }
+    }
+}

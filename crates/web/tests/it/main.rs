@@ -19,6 +19,7 @@ mod newplan;
 mod openapi;
 mod opendata;
 mod pages;
+mod relazione;
 mod rollover;
 
 use domain::{Plan, PlanState, Role, UnitId};
@@ -121,6 +122,40 @@ impl TestApp {
                 from,
                 to,
                 details,
+                &stamp("test"),
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Records the year's Relazione as approved by the Giunta and validated by the Nucleo
+    /// directly in the store (the gate of the premia; its pages are tested on their own).
+    pub async fn validate_relazione(&self) {
+        use domain::relazione::{Answer, CRITERIA, Criterion};
+        let (r, seen) = self.store.relazione(&PLAN_ID).await.unwrap();
+        let day: chrono::NaiveDate = "2022-06-01".parse().unwrap();
+        let all_yes = CRITERIA
+            .iter()
+            .map(|(key, _)| Criterion {
+                key: (*key).into(),
+                answer: Answer::Si,
+                note: String::new(),
+            })
+            .collect();
+        let validated = r
+            .approve(&[], "Delibera G.C. n. 80", day)
+            .unwrap()
+            .validate(all_yes, true, "", "Verbale n. 1", day)
+            .unwrap();
+        self.store
+            .write_relazione(
+                &PLAN_ID,
+                &validated,
+                seen,
+                (
+                    domain::audit::AuditAction::RelazioneValidate,
+                    serde_json::json!({}),
+                ),
                 &stamp("test"),
             )
             .await

@@ -143,10 +143,13 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             | "/"
             | "/accesso"
             | "/modello-piano.xlsx"
-            | "/dati",
+            | "/dati"
+            | "/trasparenza",
         ) => 200,
         // Open data: no file of that name (`1`).
         ("GET", "/dati/{file}") => 404,
+        // Amministrazione Trasparente: no sub-section of that code (`1`).
+        ("GET", "/trasparenza/{plan}/{code}") => 404,
         // No outside sign-in service is configured: nothing to come back from.
         ("GET", "/accesso/ritorno") => 404,
         ("POST", "/accesso") => signed_in(303),
@@ -356,6 +359,17 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
         ("POST", "/piani/{plan}/valutazione/premi/tempi-di-pagamento") => by(&[Revisor], 422),
         // The staff from a file: multipart with the token in the address, like evidence.
         ("POST", "/piani/{plan}/valutazione/personale/file") => signed_in(403),
+        // The Relazione: before it is published (never here), only the planning office, the
+        // Nucleo, the Giunta and the auditors find it; an empty form is refused as such.
+        ("GET", "/piani/{plan}/relazione") => match who {
+            Admin | Evaluator | Board | Auditor => 200,
+            _ => 404,
+        },
+        ("POST", "/piani/{plan}/relazione") => match who {
+            Public => 401,
+            Admin | Evaluator | Board | Auditor => 422,
+            _ => 404,
+        },
         (m, p) => panic!("route {m} {p} is not in the authorization matrix: add its row"),
     }
 }

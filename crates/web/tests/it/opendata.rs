@@ -77,7 +77,7 @@ async fn open_data_holds_what_the_public_may_read_described_by_its_package() {
                 "{b}"
             );
         }
-        let catalogue = app.json("/dati/catalogo.jsonld").await;
+        let catalogue = app.json("/dati/catalogo-dcat.json").await;
         assert_eq!(
             catalogue["dcat:dataset"].as_array().unwrap().len(),
             package["resources"].as_array().unwrap().len(),

@@ -227,4 +227,55 @@ impl Run {
         assert_eq!(read.staff[1], certified, "{b}");
         assert_eq!(read.sheets, vec![(notified, 2)], "{b}");
     }
+
+    /// The Relazione written, approved, validated and published, each from the revision seen:
+    /// it reads back whole, a stale write is a conflict.
+    pub async fn relazione(&self, plan: &PlanId) {
+        use domain::audit::AuditAction as A;
+        use domain::relazione::{Answer, CRITERIA, Cause, Criterion, Relazione};
+        let b = self.backend;
+        let (empty, seen) = self.store.relazione(plan).await.unwrap();
+        assert_eq!((&empty, seen), (&Relazione::default(), 0), "{b}");
+        let steps: Vec<(&str, A, Relazione)> = {
+            let explained = empty
+                .explain("a/A", "Fornitore in ritardo.", Cause::Exogenous)
+                .unwrap();
+            let approved = explained
+                .approve(&[], "Delibera G.C. n. 80", day(6, 1))
+                .unwrap();
+            let all_yes = CRITERIA
+                .iter()
+                .map(|(k, _)| Criterion {
+                    key: (*k).into(),
+                    answer: Answer::Si,
+                    note: String::new(),
+                })
+                .collect();
+            let validated = approved
+                .validate(all_yes, true, "", "Verbale 1", day(6, 2))
+                .unwrap();
+            let published = validated.publish(day(6, 3)).unwrap();
+            vec![
+                ("relazione.edit", A::RelazioneEdit, explained),
+                ("relazione.approve", A::RelazioneApprove, approved),
+                ("relazione.validate", A::RelazioneValidate, validated),
+                ("relazione.publish", A::RelazionePublish, published),
+            ]
+        };
+        for (i, (action, kind, next)) in steps.iter().enumerate() {
+            let stamp = self.stamp("ufficio");
+            let done = self
+                .store
+                .write_relazione(plan, next, i as i64, (*kind, json!({})), &stamp);
+            self.write(action, |_| format!("{plan}/relazione"), done)
+                .await;
+        }
+        let (read, revision) = self.store.relazione(plan).await.unwrap();
+        assert_eq!((&read, revision), (&steps[3].2, 4), "{b}");
+        let stamp = self.stamp("ufficio");
+        let stale =
+            self.store
+                .write_relazione(plan, &empty, 2, (A::RelazioneEdit, json!({})), &stamp);
+        self.refuse(Refused::Conflict, stale).await;
+    }
 }

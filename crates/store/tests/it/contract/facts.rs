@@ -85,6 +85,7 @@ pub async fn tour(run: &Run) -> PlanId {
     }
     run.close_round(&id, round).await;
     run.evaluation(&id, doc.objectives[0].unit.as_str()).await;
+    run.relazione(&id).await;
     for kind in closing {
         run.act(&id, *kind).await;
     }
@@ -164,9 +165,11 @@ fn concerned(entry: &Entry, plan: &PlanId, facts: &Facts) -> BTreeSet<&'static s
             parts
         }
         act if act.starts_with("plan.act.") => vec![],
-        // The evaluation year is kept beside the plan's facts: its log and revision move.
+        // The evaluation year and the Relazione are kept beside the plan's facts: its log and
+        // revision move.
         "evaluation.smvp" | "evaluation.open" | "evaluation.staff" | "scheda.step"
-        | "pool.budget" | "pool.payment_times" | "pool.share" => vec![],
+        | "pool.budget" | "pool.payment_times" | "pool.share" | "relazione.edit"
+        | "relazione.approve" | "relazione.validate" | "relazione.publish" => vec![],
         other => panic!("a write the facts test does not know: {other}"),
     };
     parts.extend(extra);

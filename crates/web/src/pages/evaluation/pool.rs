@@ -482,15 +482,7 @@ pub async fn spread(pg: PlanPage<paths::EvaluationSpread>) -> PageResult {
     evaluators.dedup();
     let top = default_bands().last().map(|b| b.from).unwrap_or_default();
     let threshold = e.smvp().map(|s| s.threshold).unwrap_or(Decimal::from(60));
-    let people: Vec<categories::Evaluated> = rated
-        .iter()
-        .map(|(_, c, s, _)| categories::Evaluated {
-            cluster: (*c).to_owned(),
-            score: *s,
-            negative: *s < threshold,
-            top: *s >= top,
-        })
-        .collect();
+    let people = cycle::relazione::rated(&e.evaluation, e.today, threshold, top);
     let count = |c: Count| match c {
         Count::Exactly(n) => n.to_string(),
         Count::Few => format!("meno di {MIN_CELL}"),

@@ -285,7 +285,7 @@ fn form(
     }
 }
 
-fn rules_view(smvp: &Value) -> Markup {
+pub(crate) fn rules_view(smvp: &Value) -> Markup {
     html! {
         (table(html! { "Pesi delle componenti per categoria" },
             &[Text("Categoria"), Number("Organizzativa"), Number("Obiettivi individuali"), Number("Comportamenti")], html! {
