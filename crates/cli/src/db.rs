@@ -350,7 +350,7 @@ pub fn template(out: Option<&Path>) -> Result<ExitCode> {
     write_file(out, &bytes, "Modello vuoto scritto in")
 }
 
-fn write_file(out: Option<&Path>, bytes: &[u8], says: &str) -> Result<ExitCode> {
+pub fn write_file(out: Option<&Path>, bytes: &[u8], says: &str) -> Result<ExitCode> {
     match out {
         Some(path) => {
             std::fs::write(path, bytes)
@@ -363,6 +363,28 @@ fn write_file(out: Option<&Path>, bytes: &[u8], says: &str) -> Result<ExitCode> 
 }
 
 /// `pegaso export`: one plan of a database as `pegaso.plan/1` JSON or as a workbook.
+/// The plan `plan` names, which must be in the database, or the only one there is.
+pub async fn which_plan(store: &Store, plan: Option<&PlanId>) -> Result<PlanId> {
+    let plans = store.plans().await.context("impossibile leggere i piani")?;
+    let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+    match plan {
+        Some(id) if plans.iter().any(|p| &p.id == id) => Ok(id.clone()),
+        Some(id) => bail!(
+            "nessun piano «{id}» nel database (ci sono: {})",
+            ids.join(", ")
+        ),
+        None if plans.len() == 1 => Ok(plans[0].id.clone()),
+        None => bail!(
+            "indicare il piano con --plan; nel database ci sono: {}",
+            if ids.is_empty() {
+                "nessun piano".to_owned()
+            } else {
+                ids.join(", ")
+            }
+        ),
+    }
+}
+
 pub fn export(
     db: &str,
     plan: Option<&PlanId>,
@@ -372,36 +394,16 @@ pub fn export(
     let format = format.unwrap_or_else(|| ExportFormat::of(out));
     let plan = runtime()?.block_on(async {
         let store = open(db).await?;
-        let plans = store.plans().await.context("impossibile leggere i piani")?;
-        let id = match plan {
-            Some(id) => id.clone(),
-            None if plans.len() == 1 => plans[0].id.clone(),
-            None => {
-                let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-                bail!(
-                    "indicare il piano con --plan; nel database ci sono: {}",
-                    if ids.is_empty() {
-                        "nessun piano".to_owned()
-                    } else {
-                        ids.join(", ")
-                    }
-                );
-            }
+        let id = which_plan(&store, plan).await;
+        let result = match id {
+            Ok(id) => store
+                .plan(&id)
+                .await
+                .context("impossibile leggere il piano"),
+            Err(e) => Err(e),
         };
-        let result = store.plan(&id).await;
         store.close().await;
-        let plan = match result {
-            Ok(p) => p,
-            Err(StoreError::NotFound(_)) => {
-                let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-                bail!(
-                    "nessun piano «{id}» nel database (ci sono: {})",
-                    ids.join(", ")
-                )
-            }
-            Err(e) => return Err(e).context("impossibile leggere il piano"),
-        };
-        Ok(plan)
+        result
     })?;
     if format == ExportFormat::Xlsx {
         let bytes = workbook::write(&plan).context("writing the workbook")?;

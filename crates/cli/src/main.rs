@@ -11,6 +11,7 @@ mod output;
 mod people;
 mod plan;
 mod remind;
+mod report;
 mod rewards;
 mod score;
 mod show;
@@ -147,6 +148,9 @@ enum Command {
         #[arg(long, conflicts_with_all = ["plan", "format"], requires = "output")]
         template: bool,
     },
+    /// Scrive un documento del piano in PDF/A, DOCX o XLSX: plan (il piano intero), unit,
+    /// card, monitoring (a un giorno), relazione, validazione, scheda (di una persona), premi.
+    Report(report::Options),
     /// Stampa lo schema JSON del formato pegaso.plan/1.
     Schema,
 }
@@ -196,6 +200,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 db::export(&db, plan.as_ref(), output.as_deref(), format)
             }
         }
+        Command::Report(options) => report::run(&options),
         Command::Check { file, json } => check::run(&file, json),
         Command::Show { file, unit } => show::run(&file, unit.as_deref()),
         Command::Schema => {

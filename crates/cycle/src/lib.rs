@@ -13,6 +13,7 @@ pub mod documents;
 mod drafting;
 pub mod evaluation;
 mod monitoring;
+pub mod papers;
 mod phases;
 mod plans;
 mod refusal;
@@ -39,7 +40,7 @@ pub use phases::{
 };
 pub use refusal::{Outcome, Refusal};
 pub use rollover::{Keep, Rolled};
-pub use view::{Part, View};
+pub use view::{Calendar, Part, View};
 
 /// Where the present comes from: the clock where the application runs, or a fixed day in
 /// tests and in the demo. The use cases never read the clock themselves.

@@ -173,20 +173,33 @@ impl Cycle {
     /// The Relazione of plan `id` for `person` (`None`: the public, once it is published).
     pub async fn relazione(&self, id: &PlanId, person: Option<&Person>) -> Outcome<Reported> {
         let (view, actor) = self.view(id, person, person.is_some()).await?;
-        let (relazione, revision) = self.store.relazione(id).await?;
-        let reader = actor
+        let r = self.reported(view, actor).await?;
+        let reader = r
+            .actor
             .as_ref()
-            .is_some_and(|a| READERS.iter().any(|r| a.has(*r)));
-        if !reader && relazione.state() != State::Published {
+            .is_some_and(|a| READERS.iter().any(|role| a.has(*role)));
+        if !reader && r.relazione.state() != State::Published {
             return Err(Refusal::NotFound(format!(
                 "la Relazione sulla performance del piano «{id}»"
             )));
         }
+        Ok(r)
+    }
+
+    /// The Relazione of `view`'s plan as `actor` would read it, whoever may: the caller has
+    /// decided they may.
+    pub(crate) async fn reported(
+        &self,
+        view: Arc<View>,
+        actor: Option<Actor>,
+    ) -> Outcome<Reported> {
+        let id = view.id().clone();
+        let (relazione, revision) = self.store.relazione(&id).await?;
         let today = self.today();
         let scores = view.scores(view.situation_day(today));
         let rows =
             domain::relazione::rows(&view.plan, &view.settings, &scores, relazione.tolerance);
-        let evaluation = self.store.evaluation(id).await?;
+        let evaluation = self.store.evaluation(&id).await?;
         let threshold = evaluation
             .year
             .smvp

@@ -446,3 +446,49 @@ fn compute(
         engine::score(plan, &Settings::default(), &phases_only, today)
     })
 }
+
+/// An objective's phases against the facts: each one's deadline (counted from what was
+/// done), completion and standing on `today`.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub due: Vec<Option<chrono::NaiveDate>>,
+    pub done: Vec<Option<chrono::NaiveDate>>,
+    pub standings: Vec<domain::schedule::Standing>,
+}
+
+impl View {
+    /// The calendar of objective `objective` (by position) of the plan.
+    pub fn calendar(&self, objective: usize, today: NaiveDate) -> Calendar {
+        let Some(o) = self.plan.objectives.get(objective) else {
+            return Calendar {
+                due: vec![],
+                done: vec![],
+                standings: vec![],
+            };
+        };
+        // A phase counted from another moves with the other's actual completion.
+        let done: Vec<Option<NaiveDate>> = (0..o.phases.len())
+            .map(|i| self.record(objective, i).and_then(|r| r.completed_on))
+            .collect();
+        let facts = domain::schedule::Facts {
+            done: &done,
+            events: &self.monitoring.events,
+        };
+        let due: Vec<Option<NaiveDate>> = domain::schedule::resolved(o, self.plan.year, &facts)
+            .iter()
+            .map(|p| p.due)
+            .collect();
+        let standings = due
+            .iter()
+            .zip(&done)
+            .map(|(due, done)| {
+                domain::schedule::standing(*due, *done, today, self.settings.warn_days)
+            })
+            .collect();
+        Calendar {
+            due,
+            done,
+            standings,
+        }
+    }
+}

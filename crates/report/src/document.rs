@@ -7,11 +7,14 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// A column of a table: its heading, and whether it holds numbers (aligned right).
+/// A column of a table: its heading, whether it holds numbers (aligned right), and whether
+/// its cells are long text that a page lays out on a row of its own, across the table, below
+/// the row's other cells (so that a long description reads as one paragraph).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     pub name: String,
     pub numeric: bool,
+    pub wide: bool,
 }
 
 impl Column {
@@ -19,13 +22,22 @@ impl Column {
         Column {
             name: name.to_owned(),
             numeric: false,
+            wide: false,
         }
     }
 
     pub fn number(name: &str) -> Column {
         Column {
-            name: name.to_owned(),
             numeric: true,
+            ..Column::text(name)
+        }
+    }
+
+    /// Long text, on a row of its own across the table in a paged layout.
+    pub fn wide(name: &str) -> Column {
+        Column {
+            wide: true,
+            ..Column::text(name)
         }
     }
 }

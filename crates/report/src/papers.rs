@@ -58,7 +58,7 @@ fn card_into(doc: &mut Document, plan: &Plan, o: &Objective, level: u8) {
             format!("Fasi dell'obiettivo {} ({})", o.label, o.unit),
             vec![
                 Column::text("Fase"),
-                Column::text("Descrizione"),
+                Column::wide("Descrizione"),
                 Column::number("Incidenza %"),
                 Column::text("Responsabili coinvolti"),
                 Column::text("Scadenza"),
@@ -125,11 +125,15 @@ fn unit_into(doc: &mut Document, plan: &Plan, u: &Unit, level: u8) {
 }
 
 fn titled(plan: &Plan, title: String, on: NaiveDate) -> Document {
-    let mut doc = Document::new(title, plan.entity.name.clone(), on);
-    doc.subtitle = Some(format!(
-        "{} {}–{}, piano esecutivo dell'anno {}",
-        plan.title, plan.period.from, plan.period.to, plan.year
-    ));
+    let mut doc = Document::new(title.clone(), plan.entity.name.clone(), on);
+    doc.subtitle = Some(if title == plan.title {
+        format!(
+            "Triennio {}–{}, piano esecutivo dell'anno {}",
+            plan.period.from, plan.period.to, plan.year
+        )
+    } else {
+        format!("{}, piano esecutivo dell'anno {}", plan.title, plan.year)
+    });
     doc
 }
 

@@ -17,6 +17,7 @@ mod neutralise;
 mod newplan;
 mod objective;
 mod opendata;
+mod papers;
 mod people;
 mod phase;
 mod piao;
@@ -149,6 +150,7 @@ pub fn routes(r: Routes) -> Routes {
         .get(evaluation::pool::payroll)
         .get(opendata::page)
         .get(opendata::file)
+        .get(papers::file)
         .get(relazione::page)
         .post(relazione::step)
         .get(transparency::index)

@@ -155,6 +155,8 @@ addresses! { AppError;
     EvaluationPaymentTimes "/piani/{plan}/valutazione/premi/tempi-di-pagamento" { plan: PlanId };
     /// The payroll office's list: `.csv` or `.xlsx`.
     EvaluationPayroll "/piani/{plan}/valutazione/premi/{file}" { plan: PlanId, file: String };
+    /// A paper of the plan as a file: `relazione.pdf`, `piano.docx`, `unita.xlsx?unita=…`.
+    PlanPaper "/piani/{plan}/documenti/{file}" { plan: PlanId, file: String };
     /// The Relazione sulla Performance of the plan's year; its steps are posted here.
     Relazione "/piani/{plan}/relazione" { plan: PlanId };
 }
@@ -230,7 +232,8 @@ in_plan!(
     EvaluationShare,
     EvaluationPaymentTimes,
     EvaluationPayroll,
-    Relazione
+    Relazione,
+    PlanPaper
 );
 
 /// The phase an address names, as the use cases look it up.

@@ -8,6 +8,7 @@ mod commands;
 mod database;
 mod logs;
 mod remind;
+mod report;
 mod tidy;
 
 use std::path::PathBuf;

@@ -8,15 +8,32 @@ use std::process::Command;
 use crate::workspace_root;
 
 /// Which crates of ours each crate may depend on:
-/// `cli → web → cycle → {store, report, import, workbook} → domain`.
+/// `cli → web → cycle → {store, report, import, workbook} → domain`, and `documents → report`
+/// for `web` and `cli` only (Typst is heavy: nothing else rebuilds with it).
 fn allowed(krate: &str) -> &'static [&'static str] {
     match krate {
         "domain" => &[],
         "import" | "store" | "report" | "workbook" => &["domain"],
         "cycle" => &["domain", "import", "store", "report", "workbook"],
-        "web" => &["domain", "import", "store", "report", "workbook", "cycle"],
+        "documents" => &["domain", "report"],
+        "web" => &[
+            "domain",
+            "import",
+            "store",
+            "report",
+            "workbook",
+            "cycle",
+            "documents",
+        ],
         "cli" => &[
-            "domain", "import", "store", "report", "workbook", "cycle", "web",
+            "domain",
+            "import",
+            "store",
+            "report",
+            "workbook",
+            "cycle",
+            "web",
+            "documents",
         ],
         _ => &["domain"],
     }

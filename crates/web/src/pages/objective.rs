@@ -107,6 +107,7 @@ fn card(v: &PlanView, o: &Objective, revised: &[Difference], unit_name: &str) ->
             a href=(paths::unit(v.id(), &o.unit)) { (unit_name) }
         }
         h1 { "Obiettivo " (o.label) ": " (o.title) }
+        p class="documenti" { (super::papers::links(v.id(), "la scheda", "obiettivo", &[("obiettivo", o.id.as_str())])) }
         dl class="campi" {
             (field("Finalità strategiche", o.strategic_purpose.as_deref()))
             (field("Direttive specifiche – descrizione", o.directives.as_deref()))

@@ -56,6 +56,7 @@ pub async fn tree(
         }
         h2 id="scarica" { "Scarica il piano" }
         ul {
+            li { (super::papers::links(v.id(), "il piano con tutte le schede e l'indice", "piano", &[])) }
             li {
                 a href=(paths::PlanWorkbook { plan: v.id().clone() }) download { "Foglio di calcolo (XLSX)" }
                 ": un foglio per tipo — unità, strategia, obiettivi, fasi, indicatori, personale —, "

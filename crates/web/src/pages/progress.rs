@@ -89,46 +89,11 @@ pub fn progress(v: &PlanView, objective: usize, actor: Option<&Actor>) -> Markup
     }
 }
 
-/// An objective's phases against the facts: each one's deadline (counted from what was
-/// done), completion and standing on `today`.
-#[derive(Debug, Clone)]
-pub struct Calendar {
-    pub due: Vec<Option<chrono::NaiveDate>>,
-    pub done: Vec<Option<chrono::NaiveDate>>,
-    pub standings: Vec<Standing>,
-}
+pub use cycle::Calendar;
 
 /// The calendar of objective `objective` (by position) of the plan.
 pub fn calendar(v: &PlanView, objective: usize, today: chrono::NaiveDate) -> Calendar {
-    let Some(o) = v.plan.objectives.get(objective) else {
-        return Calendar {
-            due: vec![],
-            done: vec![],
-            standings: vec![],
-        };
-    };
-    // A phase counted from another moves with the other's actual completion.
-    let done: Vec<Option<chrono::NaiveDate>> = (0..o.phases.len())
-        .map(|i| v.record(objective, i).and_then(|r| r.completed_on))
-        .collect();
-    let facts = schedule::Facts {
-        done: &done,
-        events: &v.monitoring.events,
-    };
-    let due: Vec<Option<chrono::NaiveDate>> = schedule::resolved(o, v.plan.year, &facts)
-        .iter()
-        .map(|p| p.due)
-        .collect();
-    let standings = due
-        .iter()
-        .zip(&done)
-        .map(|(due, done)| schedule::standing(*due, *done, today, v.settings.warn_days))
-        .collect();
-    Calendar {
-        due,
-        done,
-        standings,
-    }
+    v.calendar(objective, today)
 }
 
 /// A traffic light: a coloured mark and, always, the word (colour is never the only sign).

@@ -275,6 +275,10 @@ pub async fn page(pg: PlanPage<paths::Relazione>) -> PageResult {
         h1 { "Relazione sulla performance " (plan.year) }
         p { "Stato: " strong { (state.name()) } "."
             @if let Some(d) = due { " Termine per l'approvazione e la validazione: " (messages::date(d)) " (D.Lgs. 150/2009, art. 10)." } }
+        p class="documenti" { (super::papers::links(&id, "la Relazione", "relazione", &[])) }
+        @if rel.validation.is_some() {
+            p class="documenti" { (super::papers::links(&id, "il documento di validazione", "validazione", &[])) }
+        }
         @if r.late() {
             div class="avviso" role="alert" { p { "La Relazione è in ritardo: il termine del "
                 (due.map(messages::date).unwrap_or_default()) " è passato senza validazione. L'amministrazione ne comunica le ragioni al Dipartimento della Funzione Pubblica." } }

@@ -24,6 +24,7 @@ pub async fn page(page: PlanPage<paths::Rounds>) -> PageResult {
     let latest = v.monitoring.rounds.last();
     let body = html! {
         h1 { "Monitoraggi" }
+        p class="documenti" { (super::papers::links(v.id(), "la situazione di oggi", "monitoraggio", &[])) }
         p { "Ogni monitoraggio raccoglie, a una data, lo stato delle fasi e i valori degli indicatori. "
             "Una fase conclusa non va riferita di nuovo." }
         @if v.monitoring.rounds.is_empty() {

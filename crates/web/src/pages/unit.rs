@@ -41,6 +41,7 @@ pub async fn page(
     let body = html! {
         p class="occhiello" { (messages::unit_kind(unit.kind)) }
         h1 { (unit.name) }
+        p class="documenti" { (super::papers::links(v.id(), "le schede dell'unità", "unita", &[("unita", unit.id.as_str())])) }
         @if readable {
             (situation(&paths::unit(v.id(), &unit.id), &v))
         }

@@ -251,6 +251,7 @@ async fn public_pages_say_what_the_demonstration_year_left() {
                 expect![[r#"
                     Servizio autonomo
                     Servizio Autonomo Risorse Umane
+                    Scarica le schede dell'unità: PDF · Word (DOCX) · foglio di calcolo (XLSX)
                     Situazione al Mostra Torna a oggi
                     Il piano com'era alla fine del 30/06/2021: si contano solo i fatti registrati entro quel giorno.
                     Responsabili
@@ -495,6 +496,7 @@ async fn signed_in_pages_offer_the_work_of_the_planning_office() {
             ),
             ("/piani/citta-di-alessandria-2021/monitoraggi", 200, MAIN, expect![[r#"
                 Monitoraggi
+                Scarica la situazione di oggi: PDF · Word (DOCX) · foglio di calcolo (XLSX)
                 Ogni monitoraggio raccoglie, a una data, lo stato delle fasi e i valori degli indicatori. Una fase conclusa non va riferita di nuovo.
                 Monitoraggi del piano, dal primo
                 Monitoraggio | Alla data | Aperto | Chiuso
@@ -549,6 +551,8 @@ async fn the_year_closes_in_public_with_the_relazione_and_aggregated_premia() {
                 expect![[r#"
                     Relazione sulla performance 2021
                     Stato: pubblicata. Termine per l'approvazione e la validazione: 30/06/2022 (D.Lgs. 150/2009, art. 10).
+                    Scarica la Relazione: PDF · Word (DOCX) · foglio di calcolo (XLSX)
+                    Scarica il documento di validazione: PDF · Word (DOCX) · foglio di calcolo (XLSX)
                     1. Introduzione
                     La Relazione rende conto dei risultati del 2021: per ogni obiettivo del piano il valore atteso, quello raggiunto e lo scostamento, con le cause degli scostamenti oltre la tolleranza; i punteggi delle unità e dell'ente; la distribuzione delle valutazioni individuali. Dati dimostrativi.
                     2. I risultati"#]],

@@ -19,6 +19,7 @@ mod newplan;
 mod openapi;
 mod opendata;
 mod pages;
+mod papers;
 mod relazione;
 mod rollover;
 

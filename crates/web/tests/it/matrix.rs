@@ -148,6 +148,8 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
         ) => 200,
         // Open data: no file of that name (`1`).
         ("GET", "/dati/{file}") => 404,
+        // A paper of the plan: no paper of that name (`1`).
+        ("GET", "/piani/{plan}/documenti/{file}") => 404,
         // Amministrazione Trasparente: no sub-section of that code (`1`).
         ("GET", "/trasparenza/{plan}/{code}") => 404,
         // No outside sign-in service is configured: nothing to come back from.

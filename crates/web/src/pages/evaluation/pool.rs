@@ -188,6 +188,9 @@ pub async fn view(pg: PlanPage<paths::EvaluationPool>) -> PageResult {
         .collect();
     let markup = html! {
         h1 { "I premi di risultato " (e.view.plan.year) }
+        @if year.shared.is_some() && (e.has(Role::Personnel) || e.has(Role::Evaluator)) {
+            p class="documenti" { (crate::pages::papers::links(e.view.id(), "l'elenco dei premi", "premi", &[])) }
+        }
         p { "I fondi restano separati, ognuno con il suo atto e le sue regole (CCNL Funzioni Locali 2022, art. 80-81; "
             "DL 13/2023 per i tempi di pagamento). Si ripartiscono al centesimo solo su schede definitive e dopo la "
             "validazione della misurazione; ogni importo dice come è stato calcolato." }

@@ -107,6 +107,7 @@ fn body<'a>(
     let markup = html! {
         p class="occhiello" { "Scheda di valutazione " (plan.year) " · " (cluster_name(&sheet.cluster)) " · " (unit) }
         h1 { "Scheda di " (name) " (" (sheet.matricola) ")" }
+        p class="documenti" { (crate::pages::papers::links(e.view.id(), "la scheda", "scheda", &[("matricola", sheet.matricola.as_str())])) }
         p class="stato" { "Stato: " strong { (stage_words(stage)) }
             @if let Some(end) = sheet.window_end(&p).filter(|_| matches!(stage, Stage::Notificata | Stage::PresaVisione)) {
                 " — la conciliazione si può chiedere fino al " (messages::date(end))

@@ -1,0 +1,101 @@
+//! Each format holds the document's words; the PDF says it is PDF/A-2 in its metadata.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::Read;
+
+use chrono::NaiveDate;
+use report::document::{Column, Document};
+
+use super::{Format, render};
+
+fn sample() -> Document {
+    let mut doc = Document::new(
+        "Relazione sulla performance 2021",
+        "Comune di Prova",
+        NaiveDate::from_ymd_opt(2022, 6, 30).unwrap(),
+    );
+    doc.subtitle = Some("Piano della Performance 2021-2023".into());
+    doc.contents = true;
+    doc.heading(1, "Settore Ragioneria")
+        .fields(vec![(
+            "Finalità strategiche",
+            "Conti in ordine «sempre» & #subito".into(),
+        )])
+        .table(
+            "Fasi dell'obiettivo A",
+            vec![
+                Column::text("Fase"),
+                Column::text("Descrizione"),
+                Column::number("Incidenza %"),
+            ],
+            vec![
+                vec!["1".into(), "Analisi $ dei [dati]".into(), "40".into()],
+                vec![
+                    "2".into(),
+                    "Relazione finale\nsu due righe".into(),
+                    "60".into(),
+                ],
+            ],
+        )
+        .page_break()
+        .heading(2, "Obiettivo B: un altro")
+        .paragraph("Scostamento −12,5 giorni.");
+    doc
+}
+
+fn unzip(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut file = zip.by_name(name).unwrap();
+    let mut text = String::new();
+    file.read_to_string(&mut text).unwrap();
+    text
+}
+
+#[test]
+fn the_pdf_is_pdf_a_and_holds_its_metadata() {
+    let pdf = render(&sample(), Format::Pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&pdf);
+    // The XMP metadata names the PDF/A part and conformance, and the title.
+    assert!(text.contains("pdfaid:part"), "no PDF/A identification");
+    assert!(text.contains("Relazione sulla performance 2021"));
+    assert!(text.contains("OutputIntent"), "no output intent");
+}
+
+#[test]
+fn the_docx_has_headings_a_table_of_contents_and_every_word() {
+    let docx = render(&sample(), Format::Docx).unwrap();
+    let body = unzip(&docx, "word/document.xml");
+    for words in [
+        "Settore Ragioneria",
+        "Conti in ordine «sempre» &amp; #subito",
+        "Analisi $ dei [dati]",
+        "Scostamento −12,5 giorni.",
+        "Heading1",
+        "TOC",
+    ] {
+        assert!(body.contains(words), "{words} missing");
+    }
+    assert!(unzip(&docx, "word/styles.xml").contains("Heading 1"));
+}
+
+#[test]
+fn the_workbook_has_the_document_and_a_sheet_per_kind_of_table() {
+    let xlsx = render(&sample(), Format::Xlsx).unwrap();
+    let book = unzip(&xlsx, "xl/workbook.xml");
+    assert!(
+        book.contains("Documento") && book.contains("Fasi dell"),
+        "{book}"
+    );
+    let strings = unzip(&xlsx, "xl/sharedStrings.xml");
+    assert!(strings.contains("Analisi $ dei [dati]") && strings.contains("Settore Ragioneria"));
+}
+
+#[test]
+fn formats_are_named_by_their_extension() {
+    for f in [Format::Pdf, Format::Docx, Format::Xlsx] {
+        assert_eq!(Format::parse(f.extension()), Some(f));
+    }
+    assert_eq!(Format::parse("odt"), None);
+}
