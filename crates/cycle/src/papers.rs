@@ -11,7 +11,7 @@ use domain::access::{Action, Role, decide};
 use domain::evaluation::staff::cluster_name;
 use domain::relazione::{Row, Summary};
 use domain::{PlanId, messages};
-use report::document::{Column, Document, date, money, number, signed};
+use report::document::{Column, Document, date, measured, money, number, signed};
 use store::Person;
 
 use crate::relazione::Reported;
@@ -86,19 +86,6 @@ fn pct(d: Option<rust_decimal::Decimal>) -> String {
     d.map_or_else(|| "non rilevato".to_owned(), |d| format!("{}%", number(d)))
 }
 
-fn with_unit(
-    d: Option<rust_decimal::Decimal>,
-    unit: Option<&str>,
-    show: fn(rust_decimal::Decimal) -> String,
-) -> String {
-    match (d, unit) {
-        (None, _) => "non rilevato".into(),
-        (Some(d), Some("%")) => format!("{}%", show(d)),
-        (Some(d), Some(u)) => format!("{} {u}", show(d)),
-        (Some(d), None) => show(d),
-    }
-}
-
 /// The objectives' rows of table T2 or T3: a row per measure.
 fn objective_rows(r: &Reported, rows: &[&Row]) -> Vec<Vec<String>> {
     let plan = &r.view.plan;
@@ -137,16 +124,16 @@ fn objective_rows(r: &Reported, rows: &[&Row]) -> Vec<Vec<String>> {
                 if first { head.clone() } else { String::new() },
                 m.name.clone(),
                 m.baseline
-                    .map(|b| with_unit(Some(b), m.unit.as_deref(), number))
+                    .map(|b| measured(Some(b), m.unit.as_deref(), number))
                     .unwrap_or_default(),
                 m.target.map_or_else(
                     || "—".into(),
-                    |t| with_unit(Some(t), m.unit.as_deref(), number),
+                    |t| measured(Some(t), m.unit.as_deref(), number),
                 ),
-                with_unit(m.actual, m.unit.as_deref(), number),
+                measured(m.actual, m.unit.as_deref(), number),
                 m.deviation.map_or_else(
                     || "—".into(),
-                    |d| with_unit(Some(d), m.unit.as_deref(), signed),
+                    |d| measured(Some(d), m.unit.as_deref(), signed),
                 ),
                 if first {
                     pct(row.achievement)

@@ -204,6 +204,17 @@ pub fn signed(d: Decimal) -> String {
     }
 }
 
+/// A measured value in its unit, shown by `show` (`number` or `signed`): `36 giorni`, `−4%`,
+/// «non rilevato» when there is none.
+pub fn measured(d: Option<Decimal>, unit: Option<&str>, show: fn(Decimal) -> String) -> String {
+    match (d, unit) {
+        (None, _) => "non rilevato".into(),
+        (Some(d), Some("%")) => format!("{}%", show(d)),
+        (Some(d), Some(u)) => format!("{} {u}", show(d)),
+        (Some(d), None) => show(d),
+    }
+}
+
 /// Cents as euros: `1.234,56 €`.
 pub fn money(cents: i64) -> String {
     let whole = Decimal::new(cents, 2);
@@ -232,6 +243,9 @@ mod tests {
         assert_eq!(money(422_222), "4.222,22 €");
         assert_eq!(money(5), "0,05 €");
         assert_eq!(money(-150), "−1,50 €");
+        assert_eq!(measured(None, Some("giorni"), number), "non rilevato");
+        assert_eq!(measured(Some(d("36")), Some("giorni"), number), "36 giorni");
+        assert_eq!(measured(Some(d("-4")), Some("%"), signed), "−4%");
         assert_eq!(
             date(NaiveDate::from_ymd_opt(2022, 6, 30).unwrap_or_default()),
             "30/06/2022"

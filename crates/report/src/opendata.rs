@@ -18,6 +18,22 @@ pub struct Public<'a> {
     pub plan: &'a Plan,
     pub state: PlanState,
     pub results: Option<Results<'a>>,
+    /// The year's premia, aggregated (Amministrazione Trasparente 06.04).
+    pub premia: &'a [Premium],
+}
+
+/// A line of the year's premia, aggregated: a budget (what was set aside and what was paid)
+/// or a category (how many had a premium and how much was paid; both hidden under three).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Premium {
+    /// `fondo` or `categoria`.
+    pub line: &'static str,
+    /// The budget's or the category's name.
+    pub name: String,
+    /// None: fewer than three (or not counted, for a budget).
+    pub people: Option<usize>,
+    pub budgeted_cents: Option<i64>,
+    pub paid_cents: Option<i64>,
 }
 
 /// A published plan's results: each phase's record, each indicator's actual, the scores.
@@ -254,6 +270,40 @@ const INDICATORS: &[Field] = &[
     field("fonte", Kind::String, false, "Fonte del valore"),
 ];
 
+const PREMIA: &[Field] = &[
+    field("piano", Kind::String, true, "Codice del piano"),
+    field(
+        "voce",
+        Kind::String,
+        true,
+        "fondo (un fondo del salario accessorio) o categoria (di personale)",
+    ),
+    field("nome", Kind::String, true, "Il fondo o la categoria"),
+    field(
+        "persone",
+        Kind::Integer,
+        false,
+        "Persone premiate della categoria (vuoto sotto le 3 persone)",
+    ),
+    field(
+        "stanziato",
+        Kind::Number,
+        false,
+        "Importo stanziato del fondo, in euro",
+    ),
+    field(
+        "distribuito",
+        Kind::Number,
+        false,
+        "Importo distribuito, in euro (vuoto prima della ripartizione o sotto le 3 persone)",
+    ),
+];
+
+/// Cents as euros with a dot: `1234.56`.
+fn euros(cents: i64) -> String {
+    number(rust_decimal::Decimal::new(cents, 2))
+}
+
 /// Text of a decimal with a dot, as CSV readers expect.
 fn number(d: rust_decimal::Decimal) -> String {
     d.normalize().to_string()
@@ -270,10 +320,21 @@ pub fn tables(plans: &[Public<'_>]) -> Vec<Table> {
     let mut o = Vec::new();
     let mut f = Vec::new();
     let mut i = Vec::new();
+    let mut premia = Vec::new();
     for public in plans {
         let plan = public.plan;
         let id = plan.id().map(|id| id.to_string()).unwrap_or_default();
         let scores = public.results.map(|r| r.scores);
+        for line in public.premia {
+            premia.push(vec![
+                id.clone(),
+                line.line.to_owned(),
+                line.name.clone(),
+                line.people.map(|n| n.to_string()).unwrap_or_default(),
+                line.budgeted_cents.map(euros).unwrap_or_default(),
+                line.paid_cents.map(euros).unwrap_or_default(),
+            ]);
+        }
         p.push(vec![
             id.clone(),
             plan.entity.name.clone(),
@@ -412,6 +473,15 @@ pub fn tables(plans: &[Public<'_>]) -> Vec<Table> {
                 &["piano", "obiettivo"],
             )],
             rows: i,
+        },
+        Table {
+            name: "premi",
+            title: "Premi di risultato, aggregati",
+            description: "Per ogni piano, i fondi per la premialità (stanziato e distribuito) e i premi distribuiti per categoria di personale; mai una persona, nessun gruppo di meno di 3.",
+            fields: PREMIA,
+            key: &["piano", "voce", "nome"],
+            references: &[(&["piano"], "piani", &["piano"])],
+            rows: premia,
         },
     ]
 }

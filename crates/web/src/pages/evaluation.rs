@@ -42,17 +42,7 @@ pub fn score(d: Decimal) -> String {
 
 /// Cents as euros: `1.234,56 €`.
 pub fn money(cents: i64) -> String {
-    let sign = if cents < 0 { "−" } else { "" };
-    let c = cents.unsigned_abs();
-    let euros = (c / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in euros.chars().enumerate() {
-        if i > 0 && (euros.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}{grouped},{:02} €", c % 100)
+    report::document::money(cents)
 }
 
 /// The page of part `title` of the evaluation year, below the year's page.

@@ -2,7 +2,8 @@
 //! CSV and JSON, the Frictionless Data Package (`datapackage.json`) and the DCAT-AP_IT
 //! catalogue (`catalogo-dcat.json`). What the public may read and nothing else: the plans once
 //! approved, their results once published (`domain::access::decide` for the public, as every
-//! page asks). Licence CC BY 4.0.
+//! page asks), the premia aggregated as Amministrazione Trasparente shows them. Licence CC BY
+//! 4.0.
 
 use axum::extract::State;
 use axum::http::header;
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 
 use domain::{Action, PlanState};
-use report::opendata::{self, Public, Publisher, Results, Table};
+use report::opendata::{self, Premium, Public, Publisher, Results, Table};
 
 use super::PageResult;
 use super::layout::{Page, render};
@@ -37,6 +38,12 @@ async fn tables(state: &AppState) -> Result<Vec<Table>, AppError> {
             Err(e) => return Err(e.into()),
         }
     }
+    // The year's premia, aggregated as Amministrazione Trasparente publishes them.
+    let mut premia = Vec::new();
+    for v in &views {
+        let section = state.cycle().transparency(v.id()).await?;
+        premia.push(premia_of(&section));
+    }
     let scores: Vec<_> = views
         .iter()
         .map(|v| {
@@ -48,9 +55,11 @@ async fn tables(state: &AppState) -> Result<Vec<Table>, AppError> {
     let public: Vec<Public<'_>> = views
         .iter()
         .zip(&scores)
-        .map(|(v, s)| Public {
+        .zip(&premia)
+        .map(|((v, s), premia)| Public {
             plan: &v.plan,
             state: v.summary.state,
+            premia,
             results: s.as_ref().map(|s| Results {
                 records: &v.records,
                 actuals: &v.monitoring.actuals,
@@ -59,6 +68,32 @@ async fn tables(state: &AppState) -> Result<Vec<Table>, AppError> {
         })
         .collect();
     Ok(opendata::tables(&public))
+}
+
+/// The premia's lines of a year: each budget, then each category (merged and hidden under
+/// three by `cycle::transparency`).
+fn premia_of(s: &cycle::transparency::Section) -> Vec<Premium> {
+    let budgets = s.premia.iter().map(|p| Premium {
+        line: "fondo",
+        name: domain::evaluation::year::budget_name(&p.kind).to_owned(),
+        people: None,
+        budgeted_cents: Some(p.budgeted_cents),
+        paid_cents: p.paid_cents,
+    });
+    let categories = s.paid_by_category.iter().map(|r| Premium {
+        line: "categoria",
+        name: r.cluster.as_deref().map_or_else(
+            || "altre categorie".to_owned(),
+            |c| domain::evaluation::staff::cluster_name(c).to_owned(),
+        ),
+        people: match r.people {
+            domain::evaluation::categories::Count::Exactly(n) => Some(n),
+            domain::evaluation::categories::Count::Few => None,
+        },
+        budgeted_cents: None,
+        paid_cents: r.paid_cents,
+    });
+    budgets.chain(categories).collect()
 }
 
 /// Where the data are published: the site's public address and `/dati`.
@@ -92,7 +127,8 @@ pub async fn page(_: paths::OpenData, State(state): State<AppState>, viewer: Vie
     let body = html! {
         h1 { "Dati aperti" }
         p { "I dati pubblici dei piani della performance: i piani approvati con le unità, gli obiettivi, le fasi e gli "
-            "indicatori; i risultati (fasi concluse, valori misurati, punteggi) dei piani pubblicati. Nessun dato personale. "
+            "indicatori; i risultati (fasi concluse, valori misurati, punteggi) dei piani pubblicati; i premi di risultato "
+            "aggregati per fondo e per categoria. Nessun dato personale, nessun gruppo di meno di 3 persone. "
             "Licenza " a href=(LICENCE.1) { "Creative Commons Attribuzione 4.0 (CC BY 4.0)" } "." }
         p { "Descrizione dei file: " a href=(paths::OpenDataFile { file: "datapackage.json".into() }) { "Data Package (Frictionless)" }
             " · catalogo per il portale nazionale: " a href=(paths::OpenDataFile { file: "catalogo-dcat.json".into() }) { "DCAT-AP_IT (JSON-LD)" } "." }

@@ -8,13 +8,14 @@
 
 use axum::response::Response;
 use maud::{Markup, html};
-use rust_decimal::Decimal;
 
 use cycle::relazione::{RelazioneStep, Reported};
 use domain::evaluation::categories::{Count, MIN_CELL};
 use domain::evaluation::staff::cluster_name;
 use domain::messages;
 use domain::relazione::{Answer, CRITERIA, Cause, Criterion, Row, Summary};
+
+use report::document::{measured, number, signed};
 
 use super::evaluation::{money, score};
 use super::forms::Signed;
@@ -24,48 +25,6 @@ use super::{PageResult, PlanPage, see_other};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::paths;
-
-/// A number as people read it: `1.234,5` with no trailing zeros.
-fn number(d: Decimal) -> String {
-    let d = d.round_dp(2).normalize();
-    let text = d.abs().to_string();
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
-    let sign = if d.is_sign_negative() && !d.is_zero() {
-        "−"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{frac}")
-    }
-}
-
-/// A deviation, always signed: `+6`, `−12,5`, `0`.
-fn signed(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{}", number(d))
-    } else {
-        number(d)
-    }
-}
-
-fn with_unit(d: Option<Decimal>, unit: Option<&str>, show: fn(Decimal) -> String) -> String {
-    match (d, unit) {
-        (None, _) => "non rilevato".into(),
-        (Some(d), Some("%")) => format!("{}%", show(d)),
-        (Some(d), Some(u)) => format!("{} {u}", show(d)),
-        (Some(d), None) => show(d),
-    }
-}
 
 fn count(c: Count) -> String {
     match c {
@@ -121,10 +80,10 @@ fn objectives_table(r: &Reported, caption: &str, rows: &[&Row]) -> Markup {
                             th scope="row" rowspan=(span) { (o.id) " " (o.title) }
                         }
                         td { (m.name) @if m.neutralised { " (neutralizzato)" } }
-                        td class="numero" { (m.baseline.map(|b| with_unit(Some(b), m.unit.as_deref(), number)).unwrap_or_default()) }
-                        td class="numero" { (m.target.map(|t| with_unit(Some(t), m.unit.as_deref(), number)).unwrap_or_else(|| "—".into())) }
-                        td class="numero" { (with_unit(m.actual, m.unit.as_deref(), number)) }
-                        td class="numero" { (m.deviation.map(|d| with_unit(Some(d), m.unit.as_deref(), signed)).unwrap_or_else(|| "—".into())) }
+                        td class="numero" { (m.baseline.map(|b| measured(Some(b), m.unit.as_deref(), number)).unwrap_or_default()) }
+                        td class="numero" { (m.target.map(|t| measured(Some(t), m.unit.as_deref(), number)).unwrap_or_else(|| "—".into())) }
+                        td class="numero" { (measured(m.actual, m.unit.as_deref(), number)) }
+                        td class="numero" { (m.deviation.map(|d| measured(Some(d), m.unit.as_deref(), signed)).unwrap_or_else(|| "—".into())) }
                         @if k == 0 {
                             td class="numero" rowspan=(span) { (row.achievement.map(|a| format!("{}%", score(a))).unwrap_or_else(|| "non rilevato".into())) }
                             td rowspan=(span) { (outcome) }
@@ -462,28 +421,4 @@ pub async fn step(
         .relazione_step(&plan, s.who(), seen, step, &s.stamp())
         .await?;
     Ok(see_other(paths::Relazione { plan }))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers_and_deviations_read_the_italian_way() {
-        let d = |s: &str| s.parse().unwrap();
-        assert_eq!(super::number(d("1234.50")), "1.234,5");
-        assert_eq!(super::signed(d("6")), "+6");
-        assert_eq!(super::signed(d("-12.5")), "−12,5");
-        assert_eq!(super::signed(d("0")), "0");
-        assert_eq!(
-            super::with_unit(None, Some("giorni"), super::number),
-            "non rilevato"
-        );
-        assert_eq!(
-            super::with_unit(Some(d("36")), Some("giorni"), super::number),
-            "36 giorni"
-        );
-        assert_eq!(
-            super::with_unit(Some(d("-4")), Some("%"), super::signed),
-            "−4%"
-        );
-    }
 }

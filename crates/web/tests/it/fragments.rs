@@ -644,7 +644,21 @@ async fn the_year_closes_in_public_with_the_relazione_and_aggregated_premia() {
         let mut pages = vec![
             "/trasparenza".to_owned(),
             "/piani/citta-di-alessandria-2021/relazione".to_owned(),
+            "/dati/premi.csv".to_owned(),
+            "/dati/premi.json".to_owned(),
         ];
+        // The open data carry the premia as Amministrazione Trasparente does: each budget set
+        // aside and paid, each category's people and premia.
+        let (_, _, premi) = site
+            .answer(Method::GET, "/dati/premi.csv", "", String::new())
+            .await;
+        assert!(
+            premi.contains(
+                "citta-di-alessandria-2021,fondo,Performance individuale del comparto,,27000,27000"
+            ) && premi.contains("citta-di-alessandria-2021,categoria,Dirigente,6,,43069.35"),
+            "{}: {premi}",
+            site.backend
+        );
         for (code, _) in web::TRANSPARENCY_ITEMS {
             pages.push(format!("/trasparenza/citta-di-alessandria-2021/{code}"));
         }
