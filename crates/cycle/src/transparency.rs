@@ -115,3 +115,43 @@ impl Cycle {
         })
     }
 }
+
+impl Cycle {
+    /// The licence administration `slug` chose for its open data (an id of
+    /// `report::opendata::LICENCES`), the default when it chose none.
+    pub async fn licence(&self, slug: &str) -> Outcome<&'static str> {
+        let chosen = self.store.entity_licence(slug).await?;
+        Ok(report::opendata::licence(chosen.as_deref()).0)
+    }
+
+    /// The planning office of an administration chooses the licence of its open data.
+    pub async fn set_licence(
+        &self,
+        person: &store::Person,
+        licence: &str,
+        stamp: &store::Stamp,
+    ) -> Outcome<()> {
+        use domain::access::Role;
+        if !person.roles.contains(&Role::Admin) {
+            return Err(crate::Refusal::Denied(domain::Refusal::Role(&[
+                Role::Admin,
+            ])));
+        }
+        let Some(slug) = person.entity.as_deref() else {
+            return Err(crate::Refusal::Invalid(
+                "La licenza è di un'amministrazione: questo account è dell'intera installazione."
+                    .into(),
+            ));
+        };
+        let Some((id, _, _)) = report::opendata::LICENCES
+            .iter()
+            .find(|(id, _, _)| *id == licence)
+        else {
+            return Err(crate::Refusal::Invalid(
+                "La licenza va scelta tra quelle proposte.".into(),
+            ));
+        };
+        self.store.set_entity_licence(slug, id, stamp).await?;
+        Ok(())
+    }
+}

@@ -238,6 +238,7 @@ pub fn audit_action(action: &str) -> String {
         A::RelazioneApprove => "Relazione sulla performance approvata dalla Giunta",
         A::RelazioneValidate => "Relazione sulla performance esaminata dal Nucleo",
         A::RelazionePublish => "Relazione sulla performance pubblicata",
+        A::EntityLicence => "licenza dei dati aperti scelta",
     };
     label.to_string()
 }

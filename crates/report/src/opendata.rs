@@ -12,6 +12,35 @@ use domain::scoring::engine::PlanScores;
 use domain::{Plan, PlanState};
 use serde_json::{Map, Value, json};
 
+/// The licences an administration may choose for its open data: id (SPDX where there is
+/// one), name, address. The first is the default.
+pub const LICENCES: [(&str, &str, &str); 3] = [
+    (
+        "CC-BY-4.0",
+        "Creative Commons Attribuzione 4.0 (CC BY 4.0)",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    (
+        "CC0-1.0",
+        "Creative Commons Zero 1.0 (pubblico dominio)",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+    ),
+    (
+        "IODL-2.0",
+        "Italian Open Data License 2.0",
+        "https://www.dati.gov.it/iodl/2.0/",
+    ),
+];
+
+/// The licence of id `id` (one of `LICENCES`), or the default.
+pub fn licence(id: Option<&str>) -> (&'static str, &'static str, &'static str) {
+    LICENCES
+        .iter()
+        .copied()
+        .find(|(l, _, _)| Some(*l) == id)
+        .unwrap_or(LICENCES[0])
+}
+
 /// A public plan and, when its results are public, what it achieved.
 #[derive(Debug, Clone, Copy)]
 pub struct Public<'a> {
@@ -20,6 +49,8 @@ pub struct Public<'a> {
     pub results: Option<Results<'a>>,
     /// The year's premia, aggregated (Amministrazione Trasparente 06.04).
     pub premia: &'a [Premium],
+    /// The licence its administration chose (an id of `LICENCES`).
+    pub licence: &'static str,
 }
 
 /// A line of the year's premia, aggregated: a budget (what was set aside and what was paid)
@@ -139,6 +170,12 @@ const PLANS: &[Field] = &[
         Kind::Number,
         false,
         "Punteggio dell'amministrazione (0-100), a risultati pubblicati",
+    ),
+    field(
+        "licenza",
+        Kind::String,
+        true,
+        "Licenza dei dati dell'amministrazione (identificativo SPDX)",
     ),
 ];
 
@@ -348,6 +385,7 @@ pub fn tables(plans: &[Public<'_>]) -> Vec<Table> {
                 .and_then(|s| s.administration)
                 .map(number)
                 .unwrap_or_default(),
+            public.licence.to_owned(),
         ]);
         for (ui, unit) in plan.units.iter().enumerate() {
             let heads: Vec<&str> = unit.heads.iter().map(|h| h.name.as_str()).collect();
@@ -527,16 +565,33 @@ pub fn json(table: &Table) -> Value {
     Value::Array(rows)
 }
 
-/// Where the package is published, and under which licence.
+/// Where the package is published.
 #[derive(Debug, Clone, Copy)]
 pub struct Publisher<'a> {
     /// The address the files are served under (`https://…/dati`).
     pub base: &'a str,
     /// The installation's name, the catalogue's publisher.
     pub name: &'a str,
-    /// The licence's identifier and address.
-    pub licence: (&'a str, &'a str),
     pub modified: NaiveDate,
+}
+
+/// The licences the plans in `tables` are under (each administration's choice, in the
+/// `piani` table), each once; the default when there is no plan.
+pub fn licences_of(tables: &[Table]) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str, &'static str)> = Vec::new();
+    if let Some(plans) = tables.iter().find(|t| t.name == "piani") {
+        let column = plans.fields.iter().position(|f| f.name == "licenza");
+        for row in &plans.rows {
+            let l = licence(column.and_then(|c| row.get(c)).map(String::as_str));
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(LICENCES[0]);
+    }
+    out
 }
 
 /// The Frictionless Data Package that describes `tables` (each a CSV resource with its Table
@@ -584,7 +639,10 @@ pub fn datapackage(tables: &[Table], publisher: &Publisher<'_>) -> Value {
         "title": "Ciclo della performance: piani, obiettivi, fasi, indicatori e risultati",
         "description": "I dati pubblici dei piani della performance (D.Lgs. 150/2009) gestiti con Pegaso.",
         "homepage": publisher.base,
-        "licenses": [{ "name": publisher.licence.0, "path": publisher.licence.1, "title": publisher.licence.0 }],
+        "licenses": licences_of(tables)
+            .iter()
+            .map(|(id, name, url)| json!({ "name": id, "path": url, "title": name }))
+            .collect::<Vec<_>>(),
         "created": format!("{}T00:00:00Z", publisher.modified),
         "resources": resources,
     })
@@ -593,6 +651,15 @@ pub fn datapackage(tables: &[Table], publisher: &Publisher<'_>) -> Value {
 /// DCAT-AP_IT metadata (JSON-LD): the catalogue, one dataset per table, each with its CSV and
 /// JSON distributions.
 pub fn dcat(tables: &[Table], publisher: &Publisher<'_>) -> Value {
+    let licences: Vec<Value> = licences_of(tables)
+        .iter()
+        .map(|(_, _, url)| json!({ "@id": url }))
+        .collect();
+    let licence_ids = if licences.len() == 1 {
+        licences[0].clone()
+    } else {
+        Value::Array(licences)
+    };
     let agent = json!({ "@type": ["foaf:Agent", "dcatapit:Agent"], "foaf:name": publisher.name });
     let datasets: Vec<Value> = tables
         .iter()
@@ -604,7 +671,7 @@ pub fn dcat(tables: &[Table], publisher: &Publisher<'_>) -> Value {
                     "dct:format": { "@id": format!("http://publications.europa.eu/resource/authority/file-type/{format}") },
                     "dcat:mediaType": media,
                     "dcat:accessURL": { "@id": format!("{}/{}.{ext}", publisher.base, t.name) },
-                    "dct:license": { "@id": publisher.licence.1 },
+                    "dct:license": licence_ids.clone(),
                 })
             };
             json!({

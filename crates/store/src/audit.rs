@@ -65,6 +65,17 @@ impl<'a> Change<'a> {
         }
     }
 
+    /// A change to an administration's own settings: `ente/{slug}`.
+    pub fn entity(action: AuditAction, slug: &str) -> Self {
+        Change {
+            action,
+            subject: format!("ente/{slug}"),
+            plan: None,
+            before: None,
+            after: None,
+        }
+    }
+
     /// The change, with what was there before it (if anything was).
     pub fn before(self, before: impl Into<Option<serde_json::Value>>) -> Self {
         Change {

@@ -5,11 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::PlanId;
+use domain::audit::AuditAction;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Executor, Transaction};
 
 use domain::facts::PlanSummary;
 
+use crate::audit::Stamp;
 use crate::error::{Result, StoreError};
 use crate::watch::{ChangeMark, Watched};
 
@@ -218,6 +220,39 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// The licence administration `slug` chose for its open data (its id), if it chose one.
+    pub async fn entity_licence(&self, slug: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM installation WHERE key = $1")
+                .bind(format!("licence:{slug}"))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(v,)| v))
+    }
+
+    /// Administration `slug`'s open data under licence `licence` (an id), with its audit entry.
+    pub async fn set_entity_licence(&self, slug: &str, licence: &str, stamp: &Stamp) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let key = format!("licence:{slug}");
+        let before: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM installation WHERE key = $1")
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        sqlx::query(
+            "INSERT INTO installation (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(&key)
+        .bind(licence)
+        .execute(&mut *tx)
+        .await?;
+        let change = crate::audit::Change::entity(AuditAction::EntityLicence, slug)
+            .before(before.map(|(v,)| serde_json::json!({ "licenza": v })))
+            .after(serde_json::json!({ "licenza": licence }));
+        self.audited(tx, stamp, change).await
     }
 
     /// Whether this database holds a demonstration's data.

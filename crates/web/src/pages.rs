@@ -150,6 +150,7 @@ pub fn routes(r: Routes) -> Routes {
         .get(evaluation::pool::payroll)
         .get(opendata::page)
         .get(opendata::file)
+        .post(opendata::licence)
         .get(papers::file)
         .get(relazione::page)
         .post(relazione::step)

@@ -61,6 +61,8 @@ addresses! { AppError;
     TransparencyItem "/trasparenza/{plan}/{code}" { plan: PlanId, code: String };
     /// Open data: the datasets of the public plans.
     OpenData "/dati";
+    /// The licence an administration chooses for its open data (its planning office posts it).
+    OpenDataLicence "/dati/licenza";
     /// A file of the open data: a table as `.csv` or `.json`, `datapackage.json`,
     /// `catalogo-dcat.json`.
     OpenDataFile "/dati/{file}" { file: String };

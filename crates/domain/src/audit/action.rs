@@ -65,6 +65,8 @@ pub enum AuditAction {
     RelazioneValidate,
     /// The Relazione published.
     RelazionePublish,
+    /// The licence an administration chose for its open data.
+    EntityLicence,
 }
 
 /// The kinds with a fixed code, and theirs (the lifecycle's acts are `plan.act.{kind}`).
@@ -111,6 +113,7 @@ const CODES: &[(AuditAction, &str)] = &[
     (AuditAction::RelazioneApprove, "relazione.approve"),
     (AuditAction::RelazioneValidate, "relazione.validate"),
     (AuditAction::RelazionePublish, "relazione.publish"),
+    (AuditAction::EntityLicence, "entity.licence"),
 ];
 
 impl AuditAction {

@@ -247,7 +247,8 @@ impl Run {
         );
         let entry = after.log.last().unwrap().clone();
         let stamp = self.last.borrow().clone().unwrap();
-        let plan = (!subject.starts_with("person/"))
+        // Accounts and administrations' settings belong to no plan.
+        let plan = (!subject.starts_with("person/") && !subject.starts_with("ente/"))
             .then(|| subject.split('/').next().unwrap().to_owned());
         assert_eq!(
             (

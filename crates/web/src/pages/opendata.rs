@@ -20,9 +20,6 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::paths;
 
-/// The licence of the data: its name and address.
-pub const LICENCE: (&str, &str) = ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/");
-
 /// The public plans, as the public reads them, with the tables made from them.
 async fn tables(state: &AppState) -> Result<Vec<Table>, AppError> {
     let today = crate::today();
@@ -38,11 +35,14 @@ async fn tables(state: &AppState) -> Result<Vec<Table>, AppError> {
             Err(e) => return Err(e.into()),
         }
     }
-    // The year's premia, aggregated as Amministrazione Trasparente publishes them.
+    // The year's premia, aggregated as Amministrazione Trasparente publishes them, and the
+    // licence each administration chose.
     let mut premia = Vec::new();
+    let mut licences = Vec::new();
     for v in &views {
         let section = state.cycle().transparency(v.id()).await?;
         premia.push(premia_of(&section));
+        licences.push(state.cycle().licence(&v.entity).await?);
     }
     let scores: Vec<_> = views
         .iter()
@@ -56,10 +56,12 @@ async fn tables(state: &AppState) -> Result<Vec<Table>, AppError> {
         .iter()
         .zip(&scores)
         .zip(&premia)
-        .map(|((v, s), premia)| Public {
+        .zip(&licences)
+        .map(|(((v, s), premia), licence)| Public {
             plan: &v.plan,
             state: v.summary.state,
             premia,
+            licence,
             results: s.as_ref().map(|s| Results {
                 records: &v.records,
                 actuals: &v.monitoring.actuals,
@@ -105,7 +107,6 @@ fn publisher(base: &str) -> Publisher<'_> {
     Publisher {
         base,
         name: "Pegaso",
-        licence: LICENCE,
         modified: crate::today(),
     }
 }
@@ -124,14 +125,43 @@ fn answer(bytes: Vec<u8>, content_type: &str) -> Response {
 
 pub async fn page(_: paths::OpenData, State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let tables = tables(&state).await?;
+    let licences = opendata::licences_of(&tables);
+    // The planning office of an administration chooses its data's licence here.
+    let chooser = match viewer.person() {
+        Some(p) if p.roles.contains(&domain::Role::Admin) => match p.entity.as_deref() {
+            Some(slug) => Some(state.cycle().licence(slug).await?),
+            None => None,
+        },
+        _ => None,
+    };
     let body = html! {
         h1 { "Dati aperti" }
         p { "I dati pubblici dei piani della performance: i piani approvati con le unità, gli obiettivi, le fasi e gli "
             "indicatori; i risultati (fasi concluse, valori misurati, punteggi) dei piani pubblicati; i premi di risultato "
             "aggregati per fondo e per categoria. Nessun dato personale, nessun gruppo di meno di 3 persone. "
-            "Licenza " a href=(LICENCE.1) { "Creative Commons Attribuzione 4.0 (CC BY 4.0)" } "." }
+            "Licenza: "
+            @for (i, (_, name, url)) in licences.iter().enumerate() {
+                @if i > 0 { ", " }
+                a href=(url) { (name) }
+            }
+            @if licences.len() > 1 { " (ogni piano dice la sua nel file dei piani, colonna «licenza»)" }
+            "." }
         p { "Descrizione dei file: " a href=(paths::OpenDataFile { file: "datapackage.json".into() }) { "Data Package (Frictionless)" }
             " · catalogo per il portale nazionale: " a href=(paths::OpenDataFile { file: "catalogo-dcat.json".into() }) { "DCAT-AP_IT (JSON-LD)" } "." }
+        @if let Some(current) = chooser {
+            form class="modulo" method="post" action=(paths::OpenDataLicence) {
+                input type="hidden" name="csrf" value=(viewer.csrf());
+                fieldset {
+                    legend { "La licenza dei dati della tua amministrazione" }
+                    @for (id, name, _) in opendata::LICENCES {
+                        @let field = format!("licenza-{id}");
+                        p { input id=(field) type="radio" name="licenza" value=(id) checked[id == current];
+                            " " label for=(field) { (name) } }
+                    }
+                }
+                p { button type="submit" { "Salva la licenza" } }
+            }
+        }
         table {
             caption { "I dataset" }
             thead { tr { th scope="col" { "Dataset" } th scope="col" { "Contenuto" } th scope="col" class="numero" { "Righe" } th scope="col" { "File" } } }
@@ -155,6 +185,20 @@ pub async fn page(_: paths::OpenData, State(state): State<AppState>, viewer: Vie
         plan: None,
         body: body.into(),
     }))
+}
+
+/// The planning office chooses its administration's licence.
+pub async fn licence(
+    _: paths::OpenDataLicence,
+    s: crate::pages::forms::Signed<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let chosen = s
+        .form
+        .iter()
+        .find(|(k, _)| k == "licenza")
+        .map_or("", |(_, v)| v.as_str());
+    s.cycle().set_licence(s.who(), chosen, &s.stamp()).await?;
+    Ok(crate::pages::see_other(paths::OpenData))
 }
 
 pub async fn file(

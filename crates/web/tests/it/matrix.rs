@@ -146,6 +146,8 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
             | "/dati"
             | "/trasparenza",
         ) => 200,
+        // The open data's licence: the planning office's; an empty form refused as such.
+        ("POST", "/dati/licenza") => by(&[Admin], 422),
         // Open data: no file of that name (`1`).
         ("GET", "/dati/{file}") => 404,
         // A paper of the plan: no paper of that name (`1`).

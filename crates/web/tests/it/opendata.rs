@@ -108,6 +108,68 @@ async fn open_data_holds_what_the_public_may_read_described_by_its_package() {
             .await;
         let plans = csv_rows(&app, "piani").await;
         assert_eq!(plans[1][7], "published", "{b}");
+        assert_eq!(plans[1][9], "CC-BY-4.0", "{b}: the default licence");
+
+        // The administration's planning office chooses another licence: the plans' rows, the
+        // package and the catalogue say it; nobody else may choose it.
+        let password = "ufficio-password-1234";
+        app.store
+            .add_person(
+                &store::NewPerson {
+                    username: domain::Username::parse("ufficio").unwrap(),
+                    name: "Ufficio Programmazione".into(),
+                    entity: Some("citta-di-alessandria".into()),
+                    roles: vec![domain::Role::Admin],
+                    units: vec![],
+                    password_hash: Some(web::auth::hash_password(password).unwrap()),
+                },
+                &store::testing::stamp("test"),
+            )
+            .await
+            .unwrap();
+        let office = app.login("ufficio", password).await;
+        assert!(
+            office
+                .text("/dati")
+                .await
+                .contains("La licenza dei dati della tua amministrazione"),
+            "{b}"
+        );
+        assert_eq!(
+            office
+                .post("/dati/licenza", &[("licenza", "GPL")])
+                .await
+                .status(),
+            422,
+            "{b}"
+        );
+        assert_eq!(
+            office
+                .post("/dati/licenza", &[("licenza", "IODL-2.0")])
+                .await
+                .status(),
+            303,
+            "{b}"
+        );
+        let board = app.signed_in_as(domain::Role::Board).await;
+        assert_eq!(
+            board
+                .post("/dati/licenza", &[("licenza", "CC0-1.0")])
+                .await
+                .status(),
+            403,
+            "{b}"
+        );
+        assert_eq!(csv_rows(&app, "piani").await[1][9], "IODL-2.0", "{b}");
+        let package = app.json("/dati/datapackage.json").await;
+        assert_eq!(package["licenses"][0]["name"], "IODL-2.0", "{b}");
+        let catalogue = app.json("/dati/catalogo-dcat.json").await;
+        assert_eq!(
+            catalogue["dcat:dataset"][0]["dcat:distribution"][0]["dct:license"]["@id"],
+            "https://www.dati.gov.it/iodl/2.0/",
+            "{b}"
+        );
+        app.assert_audited(&["entity.licence"]).await;
         app.stop().await;
     }
 }

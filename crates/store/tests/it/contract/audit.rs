@@ -42,6 +42,25 @@ async fn every_kind_of_write_appends_one_chained_entry_read_back_by_plan_and_sub
         );
         run.entry_says(None, Some(after));
 
+        // An administration's licence: read back, its entry says before and after.
+        assert_eq!(s.entity_licence("ente").await.unwrap(), None, "{b}");
+        let ada = run.stamp("ada");
+        let chosen = s.set_entity_licence("ente", "CC0-1.0", &ada);
+        run.write("entity.licence", |_| "ente/ente".into(), chosen)
+            .await;
+        let changed = s.set_entity_licence("ente", "IODL-2.0", &ada);
+        run.write("entity.licence", |_| "ente/ente".into(), changed)
+            .await;
+        run.entry_says(
+            Some(json!({ "licenza": "CC0-1.0" })),
+            Some(json!({ "licenza": "IODL-2.0" })),
+        );
+        assert_eq!(
+            s.entity_licence("ente").await.unwrap().as_deref(),
+            Some("IODL-2.0"),
+            "{b}"
+        );
+
         let log = s.audit_log(&AuditFilter::default()).await.unwrap();
         let written: BTreeSet<String> = log.iter().map(|e| e.action.clone()).collect();
         let every: BTreeSet<String> = AuditAction::all()
