@@ -244,6 +244,22 @@ impl Cycle {
         Ok(e)
     }
 
+    /// The year for a write by `person`, who must hold one of `roles`: "today" is the
+    /// stamp's day.
+    async fn for_role(
+        &self,
+        id: &PlanId,
+        person: &Person,
+        roles: &'static [Role],
+        stamp: &Stamp,
+    ) -> Outcome<Evaluated> {
+        let e = self.for_step(id, person, stamp).await?;
+        if !roles.iter().any(|r| e.has(*r)) {
+            return Err(not_allowed(roles));
+        }
+        Ok(e)
+    }
+
     async fn write(
         &self,
         e: &Evaluated,
@@ -284,10 +300,7 @@ impl Cycle {
         seen: i64,
         stamp: &Stamp,
     ) -> Outcome<()> {
-        let e = self.for_step(id, person, stamp).await?;
-        if !e.has(Role::Admin) {
-            return Err(not_allowed(&[Role::Admin]));
-        }
+        let e = self.for_role(id, person, &[Role::Admin], stamp).await?;
         check_seen(&e, seen)?;
         let act = domain::limits::clean(domain::limits::Field::PiaoLine, act)
             .map_err(|_| refused("L'atto è troppo lungo o va su più righe."))?;
@@ -324,10 +337,7 @@ impl Cycle {
         seen: i64,
         stamp: &Stamp,
     ) -> Outcome<usize> {
-        let e = self.for_step(id, person, stamp).await?;
-        if !e.has(Role::Admin) {
-            return Err(not_allowed(&[Role::Admin]));
-        }
+        let e = self.for_role(id, person, &[Role::Admin], stamp).await?;
         check_seen(&e, seen)?;
         if e.view.summary.state < PlanState::Approved {
             return Err(refused(
@@ -363,10 +373,7 @@ impl Cycle {
         members: Vec<Member>,
         stamp: &Stamp,
     ) -> Outcome<usize> {
-        let e = self.for_step(id, person, stamp).await?;
-        if !e.has(Role::Personnel) {
-            return Err(not_allowed(&[Role::Personnel]));
-        }
+        let e = self.for_role(id, person, &[Role::Personnel], stamp).await?;
         let plan = &e.view.plan;
         let days = year::days_in(plan.year);
         let found = staff::problems(&members, plan, days);
@@ -556,10 +563,7 @@ impl Cycle {
         seen: i64,
         stamp: &Stamp,
     ) -> Outcome<()> {
-        let e = self.for_step(id, person, stamp).await?;
-        if !e.has(Role::Personnel) {
-            return Err(not_allowed(&[Role::Personnel]));
-        }
+        let e = self.for_role(id, person, &[Role::Personnel], stamp).await?;
         check_seen(&e, seen)?;
         let record = json!({ "kind": budget.kind, "cents": budget.cents, "act": budget.act, "rules": budget.rules });
         let next = e.evaluation.year.set_budget(budget).map_err(refused)?;
@@ -583,10 +587,7 @@ impl Cycle {
         met: bool,
         stamp: &Stamp,
     ) -> Outcome<()> {
-        let e = self.for_step(id, person, stamp).await?;
-        if !e.has(Role::Revisor) {
-            return Err(not_allowed(&[Role::Revisor]));
-        }
+        let e = self.for_role(id, person, &[Role::Revisor], stamp).await?;
         if e.evaluation.year.shared.is_some() {
             return Err(refused("Il fondo è già stato ripartito."));
         }
@@ -624,10 +625,7 @@ impl Cycle {
         seen: i64,
         stamp: &Stamp,
     ) -> Outcome<()> {
-        let e = self.for_step(id, person, stamp).await?;
-        if !e.has(Role::Personnel) {
-            return Err(not_allowed(&[Role::Personnel]));
-        }
+        let e = self.for_role(id, person, &[Role::Personnel], stamp).await?;
         check_seen(&e, seen)?;
         if e.evaluation.year.shared.is_some() {
             return Err(Refusal::OutOfTurn("Il fondo è già stato ripartito.".into()));

@@ -57,6 +57,53 @@ async fn plan_row(tx: &mut Transaction<'static, Any>, plan: &PlanId) -> Result<i
         .ok_or_else(|| StoreError::NotFound(format!("plan {plan}")))
 }
 
+/// Which per-plan document a revisioned write goes to.
+#[derive(Debug, Clone, Copy)]
+enum Kept {
+    EvaluationYear,
+    Relazione,
+}
+
+/// Writes a plan's document `doc` of `kept` from revision `seen` (0: none yet); false when
+/// someone moved it meanwhile (nothing written).
+async fn write_revisioned(
+    tx: &mut Transaction<'static, Any>,
+    kept: Kept,
+    plan: i64,
+    doc: String,
+    seen: i64,
+) -> Result<bool> {
+    let (insert, update) = match kept {
+        Kept::EvaluationYear => (
+            "INSERT INTO evaluation_year (plan_id, document, revision) VALUES ($1, $2, 1) \
+             ON CONFLICT (plan_id) DO NOTHING",
+            "UPDATE evaluation_year SET document = $1, revision = revision + 1 \
+             WHERE plan_id = $2 AND revision = $3",
+        ),
+        Kept::Relazione => (
+            "INSERT INTO relazione (plan_id, document, revision) VALUES ($1, $2, 1) \
+             ON CONFLICT (plan_id) DO NOTHING",
+            "UPDATE relazione SET document = $1, revision = revision + 1 \
+             WHERE plan_id = $2 AND revision = $3",
+        ),
+    };
+    let done = if seen == 0 {
+        sqlx::query(insert)
+            .bind(plan)
+            .bind(doc)
+            .execute(&mut **tx)
+            .await?
+    } else {
+        sqlx::query(update)
+            .bind(doc)
+            .bind(plan)
+            .bind(seen)
+            .execute(&mut **tx)
+            .await?
+    };
+    Ok(done.rows_affected() == 1)
+}
+
 impl Store {
     /// The plan's evaluation year as kept (an empty year before the first write).
     pub async fn evaluation(&self, plan: &PlanId) -> Result<Evaluation> {
@@ -123,27 +170,7 @@ impl Store {
         let (id, _) = crate::monitoring::bump(&mut tx, plan).await?;
         if let Some((year, seen)) = write.year {
             let doc = serde_json::to_string(year).map_err(|e| corrupt("evaluation year", e))?;
-            let updated = if seen == 0 {
-                sqlx::query(
-                    "INSERT INTO evaluation_year (plan_id, document, revision) VALUES ($1, $2, 1) \
-                     ON CONFLICT (plan_id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(doc)
-                .execute(&mut *tx)
-                .await?
-            } else {
-                sqlx::query(
-                    "UPDATE evaluation_year SET document = $1, revision = revision + 1 \
-                     WHERE plan_id = $2 AND revision = $3",
-                )
-                .bind(doc)
-                .bind(id)
-                .bind(seen)
-                .execute(&mut *tx)
-                .await?
-            };
-            if updated.rows_affected() != 1 {
+            if !write_revisioned(&mut tx, Kept::EvaluationYear, id, doc, seen).await? {
                 return Err(conflict());
             }
         }
@@ -239,27 +266,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (id, _) = crate::monitoring::bump(&mut tx, plan).await?;
         let doc = serde_json::to_string(relazione).map_err(|e| corrupt("relazione", e))?;
-        let updated = if seen == 0 {
-            sqlx::query(
-                "INSERT INTO relazione (plan_id, document, revision) VALUES ($1, $2, 1) \
-                 ON CONFLICT (plan_id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(doc)
-            .execute(&mut *tx)
-            .await?
-        } else {
-            sqlx::query(
-                "UPDATE relazione SET document = $1, revision = revision + 1 \
-                 WHERE plan_id = $2 AND revision = $3",
-            )
-            .bind(doc)
-            .bind(id)
-            .bind(seen)
-            .execute(&mut *tx)
-            .await?
-        };
-        if updated.rows_affected() != 1 {
+        if !write_revisioned(&mut tx, Kept::Relazione, id, doc, seen).await? {
             return Err(StoreError::Conflict(
                 "la Relazione è stata cambiata da qualcun altro nel frattempo".into(),
             ));
