@@ -297,14 +297,19 @@ pub fn plan_id(text: &str) -> Result<PlanId, String> {
     })
 }
 
+/// What the command line's writes are recorded with: `cli`, and now.
+pub fn stamp() -> store::Stamp {
+    store::Stamp {
+        actor: "cli".into(),
+        at: web::now(),
+    }
+}
+
 /// Writes an imported plan into a database; returns the id it is found under.
 pub fn save(db: &str, plan: &Plan, diagnostics: &[Diagnostic], replace: bool) -> Result<PlanId> {
     runtime()?.block_on(async {
         let store = open(db).await?;
-        let stamp = store::Stamp {
-            actor: "cli".into(),
-            at: web::now(),
-        };
+        let stamp = stamp();
         let result = store.save_plan(plan, diagnostics, replace, &stamp).await;
         store.close().await;
         match result {

@@ -5,6 +5,7 @@ mod backup;
 mod cases;
 mod check;
 mod db;
+mod entity;
 mod evaluate;
 mod logging;
 mod output;
@@ -38,6 +39,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: people::UserCommand,
+    },
+    /// Ciò che un'amministrazione imposta per sé: emblem (lo stemma dei suoi documenti).
+    Entity {
+        #[command(subcommand)]
+        command: entity::EntityCommand,
     },
     /// Lavora sui piani del database: rollover (nuovo piano dall'anno precedente).
     Plan {
@@ -173,6 +179,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::User { command } => people::user(command),
         Command::Token { command } => people::token(command),
         Command::Plan { command } => plan::run(command),
+        Command::Entity { command } => entity::run(command),
         Command::Audit { command } => audit::run(command),
         Command::Score { command } => score::run(command),
         Command::Evaluate { command } => evaluate::run(command),

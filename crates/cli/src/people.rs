@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use cycle::accounts::{EntityChoice, MIN_PASSWORD, NewAccount};
 use cycle::{Cycle, Refusal};
-use store::{Stamp, StoreError};
+use store::StoreError;
 
 use crate::db::{open, runtime, with_store};
 use crate::output;
@@ -101,13 +101,6 @@ pub enum TokenCommand {
     },
 }
 
-fn stamp() -> Stamp {
-    Stamp {
-        actor: "cli".into(),
-        at: web::now(),
-    }
-}
-
 /// The password to set: read from stdin, or generated (and then printed).
 fn password(from_stdin: bool) -> Result<(String, bool)> {
     if from_stdin {
@@ -177,7 +170,7 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                     email: email.as_deref(),
                 };
                 let hashed = async |p: String| hash(&p).map_err(|e| Refusal::Failed(e.to_string()));
-                let result = cycle.add_account(None, new, hashed, &stamp()).await;
+                let result = cycle.add_account(None, new, hashed, &crate::db::stamp()).await;
                 store.close().await;
                 match result {
                     Ok(p) => {
@@ -202,7 +195,7 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                     Err(_) => bail!("«{}» non è un indirizzo di posta valido", address.unwrap_or_default()),
                 };
                 let result =
-                    with_store(&db, async |s| s.set_email(&username, email.as_ref(), &stamp()).await).await?;
+                    with_store(&db, async |s| s.set_email(&username, email.as_ref(), &crate::db::stamp()).await).await?;
                 match (result, &address) {
                     (Ok(()), Some(a)) => output::stdout(&format!(
                         "I promemoria di «{username}» andranno a {a}.\n"
@@ -214,13 +207,13 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
                 }
             }
             UserCommand::Disable { username, db } => {
-                with_store(&db, async |s| s.set_disabled(&username, true, &stamp()).await)
+                with_store(&db, async |s| s.set_disabled(&username, true, &crate::db::stamp()).await)
                     .await?
                     .map_err(not_found(&username))?;
                 output::stdout(&format!("Account «{username}» disattivato: sessioni chiuse, chiavi revocate.\n"))?;
             }
             UserCommand::Enable { username, db } => {
-                with_store(&db, async |s| s.set_disabled(&username, false, &stamp()).await)
+                with_store(&db, async |s| s.set_disabled(&username, false, &crate::db::stamp()).await)
                     .await?
                     .map_err(not_found(&username))?;
                 output::stdout(&format!("Account «{username}» riattivato.\n"))?;
@@ -228,7 +221,7 @@ pub fn user(command: UserCommand) -> Result<ExitCode> {
             UserCommand::ResetPassword { username, password_stdin, db } => {
                 let (password, generated) = password(password_stdin)?;
                 let hashed = hash(&password)?;
-                with_store(&db, async |s| s.set_password(&username, &hashed, &stamp()).await)
+                with_store(&db, async |s| s.set_password(&username, &hashed, &crate::db::stamp()).await)
                     .await?
                     .map_err(not_found(&username))?;
                 let mut text = format!("Password di «{username}» reimpostata; sessioni chiuse.\n");
@@ -275,7 +268,12 @@ pub fn token(command: TokenCommand) -> Result<ExitCode> {
                 let result = match store.person(&username).await {
                     Ok(person) => {
                         cycle
-                            .add_token(&person, &name, &web::auth::secret_hash(&token), &stamp())
+                            .add_token(
+                                &person,
+                                &name,
+                                &web::auth::secret_hash(&token),
+                                &crate::db::stamp(),
+                            )
                             .await
                     }
                     Err(e) => Err(e.into()),
@@ -296,9 +294,10 @@ pub fn token(command: TokenCommand) -> Result<ExitCode> {
                 ))?;
             }
             TokenCommand::Revoke { username, id, db } => {
-                let result =
-                    with_store(&db, async |s| s.revoke_token(&username, id, &stamp()).await)
-                        .await?;
+                let result = with_store(&db, async |s| {
+                    s.revoke_token(&username, id, &crate::db::stamp()).await
+                })
+                .await?;
                 result.map_err(|e| match e {
                     StoreError::NotFound(_) => {
                         anyhow::anyhow!("«{username}» non ha una chiave attiva numero {id}")

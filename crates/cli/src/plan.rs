@@ -8,7 +8,6 @@ use anyhow::{Result, bail};
 use clap::Subcommand;
 use cycle::{Cycle, Keep, Refusal};
 use domain::{ObjectiveId, PlanId, messages};
-use store::Stamp;
 
 use crate::db::{self, open, runtime};
 use crate::output;
@@ -68,10 +67,7 @@ pub fn run(command: PlanCommand) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let store = open(&db).await?;
         let cycle = Cycle::new(store.clone(), Arc::new(web::ServerClock));
-        let stamp = Stamp {
-            actor: "cli".into(),
-            at: web::now(),
-        };
+        let stamp = db::stamp();
         let result = cycle
             .rollover(&from, None, year, keep, dry_run, &stamp)
             .await;

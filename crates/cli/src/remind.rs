@@ -14,7 +14,6 @@ use domain::messages;
 use domain::monitoring::Reminder;
 use lettre::message::Mailbox;
 use lettre::{Message, SmtpTransport, Transport};
-use store::Stamp;
 
 use crate::db::{open, runtime};
 use crate::output;
@@ -91,10 +90,7 @@ pub fn run(o: Options) -> Result<ExitCode> {
             .context("impossibile comporre il messaggio")?;
         match mailer.send(&message) {
             Ok(_) => {
-                let stamp = Stamp {
-                    actor: "cli".into(),
-                    at: web::now(),
-                };
+                let stamp = crate::db::stamp();
                 if let Err(e) = rt.block_on(cycle.reminder_sent(&l.due, &stamp)) {
                     tracing::error!(to = %l.to, "reminder sent but not recorded: {e}");
                     output::stderr(&format!(

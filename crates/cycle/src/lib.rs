@@ -11,6 +11,7 @@ pub mod creation;
 pub mod demo;
 pub mod documents;
 mod drafting;
+pub mod entity;
 pub mod evaluation;
 mod monitoring;
 pub mod papers;

@@ -452,8 +452,20 @@ impl Cycle {
         }
     }
 
-    /// `paper` of plan `id` as a document, for `reader`.
+    /// `paper` of plan `id` as a document, for `reader`, with its administration's emblem.
     pub async fn paper(&self, id: &PlanId, paper: &Paper, reader: Reader<'_>) -> Outcome<Document> {
+        let mut doc = self.paper_alone(id, paper, reader).await?;
+        doc.emblem = self.emblem(id.entity()).await?;
+        Ok(doc)
+    }
+
+    /// `paper` of plan `id` as a document, for `reader`.
+    async fn paper_alone(
+        &self,
+        id: &PlanId,
+        paper: &Paper,
+        reader: Reader<'_>,
+    ) -> Outcome<Document> {
         let (view, actor) = self.paper_view(id, reader).await?;
         let plan = &view.plan;
         let today = self.today();

@@ -1,12 +1,13 @@
 //! DOCX with `docx-rs`: the title, a table of contents field (Word and LibreOffice fill it
 //! when asked to update fields) for documents that have one, headings in the «Heading N»
 //! styles, label and value pairs as paragraphs, tables with a bold header row and numbers
-//! aligned right, page breaks, and «Pagina N di M» in the footer.
+//! aligned right, page breaks, «Pagina N di M» in the footer, and the administration's emblem
+//! above its name.
 
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, Header, NumPages, PageNum, Paragraph, Run, Style,
+    AlignmentType, BreakType, Docx, Footer, Header, NumPages, PageNum, Paragraph, Pic, Run, Style,
     StyleType, Table, TableCell, TableOfContents, TableRow,
 };
 use report::document::{Block, Document};
@@ -78,7 +79,19 @@ pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, String> {
                     .add_num_pages(NumPages::new()),
             ),
         )
-        .created_at(&format!("{}T00:00:00Z", doc.date.format("%Y-%m-%d")))
+        .created_at(&format!("{}T00:00:00Z", doc.date.format("%Y-%m-%d")));
+    if let Some(emblem) = &doc.emblem {
+        // 2 cm high (English Metric Units: 360,000 a centimetre), its proportions kept.
+        let height: u32 = 720_000;
+        let width = u32::try_from(
+            u64::from(height) * u64::from(emblem.width) / u64::from(emblem.height.max(1)),
+        )
+        .unwrap_or(height);
+        let pic = Pic::new_with_dimensions(emblem.png.clone(), emblem.width, emblem.height)
+            .size(width, height);
+        d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
+    }
+    d = d
         .add_paragraph(Paragraph::new().add_run(Run::new().add_text(doc.entity.to_uppercase())))
         .add_paragraph(
             Paragraph::new()

@@ -1,6 +1,6 @@
 //! PDF/A through Typst embedded as a library: one `World` with the fonts of `typst-assets`
-//! (read once), the layout of `paper.typ` as its main file and the document as `/data.json`,
-//! nothing from disk or the network. The PDF is PDF/A-2a: tagged, every font embedded, XMP
+//! (read once), the layout of `paper.typ` as its main file, the document as `/data.json` and
+//! the administration's emblem as `/emblem.png`, nothing from disk or the network. The PDF is PDF/A-2a: tagged, every font embedded, XMP
 //! metadata with the PDF/A identification, an sRGB output intent.
 
 use std::sync::LazyLock;
@@ -42,6 +42,7 @@ static SHARED: LazyLock<Shared> = LazyLock::new(|| {
 struct Paper {
     main: Source,
     data: Bytes,
+    emblem: Option<Bytes>,
     today: Option<Datetime>,
 }
 
@@ -67,10 +68,11 @@ impl World for Paper {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id.package().is_none() && id.vpath().as_rootless_path().to_str() == Some("data.json") {
-            Ok(self.data.clone())
-        } else {
-            Err(FileError::NotFound(id.vpath().as_rootless_path().into()))
+        let name = id.vpath().as_rootless_path().to_str();
+        match (id.package(), name, &self.emblem) {
+            (None, Some("data.json"), _) => Ok(self.data.clone()),
+            (None, Some("emblem.png"), Some(emblem)) => Ok(emblem.clone()),
+            _ => Err(FileError::NotFound(id.vpath().as_rootless_path().into())),
         }
     }
 
@@ -147,6 +149,7 @@ pub(crate) fn data(doc: &Document) -> Value {
         "date": [doc.date.year(), doc.date.month(), doc.date.day()],
         "day": report::document::date(doc.date),
         "contents": doc.contents,
+        "emblem": doc.emblem.is_some(),
         "blocks": blocks,
     })
 }
@@ -173,6 +176,7 @@ pub(crate) fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
             LAYOUT.to_owned(),
         ),
         data: Bytes::new(data),
+        emblem: doc.emblem.as_ref().map(|e| Bytes::new(e.png.clone())),
         today: day,
     };
     let typeset: PagedDocument = typst::compile(&paper)

@@ -92,6 +92,61 @@ fn the_workbook_has_the_document_and_a_sheet_per_kind_of_table() {
     assert!(strings.contains("Analisi $ dei [dati]") && strings.contains("Settore Ragioneria"));
 }
 
+/// The sample with an emblem: a 300 × 150 picture with a transparent border.
+fn with_emblem() -> Document {
+    let picture = image::DynamicImage::ImageRgba8(image::ImageBuffer::from_fn(300, 150, |x, y| {
+        let inside = (10..290).contains(&x) && (10..140).contains(&y);
+        image::Rgba([200, 30, 30, if inside { 255 } else { 0 }])
+    }));
+    let mut png = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let mut doc = sample();
+    doc.emblem = Some(report::emblem::read(&png.into_inner()).unwrap());
+    doc
+}
+
+#[test]
+fn the_emblem_is_in_every_format_and_only_when_there_is_one() {
+    let doc = with_emblem();
+    let pdf = render(&doc, Format::Pdf).unwrap();
+    let plain = render(&sample(), Format::Pdf).unwrap();
+    let images = |pdf: &[u8]| {
+        String::from_utf8_lossy(pdf)
+            .matches("/Subtype /Image")
+            .count()
+    };
+    assert!(images(&pdf) > 0, "no image in the PDF");
+    assert_eq!(images(&plain), 0);
+    assert!(String::from_utf8_lossy(&pdf).contains("pdfaid:part"));
+
+    let docx = render(&doc, Format::Docx).unwrap();
+    let body = unzip(&docx, "word/document.xml");
+    assert!(
+        body.contains("<w:drawing>") || body.contains("<w:drawing "),
+        "no picture"
+    );
+    // 2 cm high, twice as wide: the picture's proportions.
+    assert!(body.contains(r#"cx="1440000" cy="720000""#), "{body}");
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    assert!(
+        zip.file_names()
+            .any(|n| n.is_ok_and(|n| n.starts_with("word/media/")))
+    );
+    let plain = render(&sample(), Format::Docx).unwrap();
+    assert!(!unzip(&plain, "word/document.xml").contains("<w:drawing"));
+
+    let xlsx = render(&doc, Format::Xlsx).unwrap();
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(&xlsx)).unwrap();
+    assert!(
+        zip.file_names()
+            .any(|n| n.is_ok_and(|n| n.starts_with("xl/media/")))
+    );
+    assert!(
+        unzip(&xlsx, "xl/worksheets/sheet1.xml").contains("&amp;[Picture]")
+            || unzip(&xlsx, "xl/worksheets/sheet1.xml").contains("&amp;G")
+    );
+}
+
 #[test]
 fn formats_are_named_by_their_extension() {
     for f in [Format::Pdf, Format::Docx, Format::Xlsx] {

@@ -1,10 +1,11 @@
 //! XLSX with `rust_xlsxwriter`: the sheet «Documento» holds the title and every heading,
 //! paragraph and field in order; each kind of table (the same columns) gets its own sheet, its
 //! rows from every table of that kind, led by the section they belong to (the nearest heading).
-//! Numbers written the Italian way go in as numbers.
+//! Numbers written the Italian way go in as numbers. The administration's emblem, when it has
+//! one, is in the printed header of «Documento».
 
 use report::document::{Block, Column, Document};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, HeaderImagePosition, Image, Workbook, XlsxError};
 
 /// A number as the document writes it (`1.234,5`, `−6`, `12,50 €`, `40%`), if it is one.
 fn number(text: &str) -> Option<f64> {
@@ -64,6 +65,16 @@ fn build(doc: &Document) -> Result<Vec<u8>, XlsxError> {
         let sheet = book.add_worksheet().set_name("Documento")?;
         sheet.set_column_width(0, 40)?;
         sheet.set_column_width(1, 100)?;
+        if let Some(emblem) = &doc.emblem {
+            // About 1.6 cm high on the printed page (60 pixels at 96 dpi).
+            let scale = 60.0 / f64::from(emblem.height.max(1));
+            let image = Image::new_from_buffer(&emblem.png)?
+                .set_scale_height(scale)
+                .set_scale_width(scale)
+                .set_alt_text(format!("Stemma: {}", doc.entity));
+            sheet.set_header(format!("&L&[Picture]&R{}", doc.entity.replace('&', "&&")));
+            sheet.set_header_image(&image, HeaderImagePosition::Left)?;
+        }
         sheet.write_string_with_format(0, 0, &doc.title, &bold)?;
         sheet.write_string(1, 0, &doc.entity)?;
         let mut row = 2;

@@ -239,6 +239,7 @@ pub fn audit_action(action: &str) -> String {
         A::RelazioneValidate => "Relazione sulla performance esaminata dal Nucleo",
         A::RelazionePublish => "Relazione sulla performance pubblicata",
         A::EntityLicence => "licenza dei dati aperti scelta",
+        A::EntityEmblem => "stemma dell'amministrazione cambiato",
     };
     label.to_string()
 }

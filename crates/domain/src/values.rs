@@ -300,6 +300,15 @@ checked_string!(
     "Plan id: the administration's slug, a dash and the year."
 );
 
+impl PlanId {
+    /// The administration's slug (`citta-di-alessandria`).
+    pub fn entity(&self) -> &str {
+        self.as_str()
+            .rsplit_once('-')
+            .map_or("", |(entity, _)| entity)
+    }
+}
+
 checked_string!(
     /// An account's name: 1 to 64 ASCII letters, digits and `. - _ @`. One account whatever the
     /// case: the store finds accounts lower-cased.
@@ -449,6 +458,7 @@ mod tests {
     fn plan_ids_are_a_slug_and_a_year() {
         let id = PlanId::parse("citta-di-alessandria-2021").unwrap();
         assert_eq!(id.as_str(), "citta-di-alessandria-2021");
+        assert_eq!(id.entity(), "citta-di-alessandria");
         for wrong in [
             "2021",
             "-2021",

@@ -74,6 +74,8 @@ pub struct Document {
     pub date: NaiveDate,
     /// Whether it opens with a table of contents (its level-1 headings).
     pub contents: bool,
+    /// The administration's emblem, above its name, when it uploaded one.
+    pub emblem: Option<crate::emblem::Emblem>,
     pub blocks: Vec<Block>,
 }
 
@@ -85,6 +87,7 @@ impl Document {
             subtitle: None,
             date,
             contents: false,
+            emblem: None,
             blocks: Vec::new(),
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod document;
+pub mod emblem;
 pub mod gantt;
 pub mod histogram;
 pub mod ical;

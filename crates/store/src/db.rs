@@ -183,6 +183,15 @@ impl Store {
         Ok(rows.into_iter().map(|(s,)| s).collect())
     }
 
+    /// The name administration `slug` goes by, if it has plans here.
+    pub async fn entity_name(&self, slug: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT name FROM entity WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(n,)| n))
+    }
+
     /// The revision of a plan: it grows each time the plan is replaced.
     pub async fn revision(&self, plan_id: &PlanId) -> Result<i64> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT revision FROM plan WHERE slug = $1")
@@ -222,37 +231,96 @@ impl Store {
         Ok(())
     }
 
-    /// The licence administration `slug` chose for its open data (its id), if it chose one.
-    pub async fn entity_licence(&self, slug: &str) -> Result<Option<String>> {
+    /// An administration's setting (`{name}:{slug}` in `installation`), if it has one.
+    async fn entity_setting(&self, name: &str, slug: &str) -> Result<Option<String>> {
         let row: Option<(String,)> =
             sqlx::query_as("SELECT value FROM installation WHERE key = $1")
-                .bind(format!("licence:{slug}"))
+                .bind(format!("{name}:{slug}"))
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(|(v,)| v))
     }
 
-    /// Administration `slug`'s open data under licence `licence` (an id), with its audit entry.
-    pub async fn set_entity_licence(&self, slug: &str, licence: &str, stamp: &Stamp) -> Result<()> {
+    /// An administration's setting written (`None`: removed), with its audit entry: `shown`
+    /// says what the entry keeps of a value (before and after).
+    async fn set_entity_setting(
+        &self,
+        (name, action): (&str, AuditAction),
+        slug: &str,
+        value: Option<&str>,
+        shown: impl Fn(&str) -> serde_json::Value,
+        stamp: &Stamp,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let key = format!("licence:{slug}");
+        let key = format!("{name}:{slug}");
         let before: Option<(String,)> =
             sqlx::query_as("SELECT value FROM installation WHERE key = $1")
                 .bind(&key)
                 .fetch_optional(&mut *tx)
                 .await?;
-        sqlx::query(
-            "INSERT INTO installation (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(&key)
-        .bind(licence)
-        .execute(&mut *tx)
-        .await?;
-        let change = crate::audit::Change::entity(AuditAction::EntityLicence, slug)
-            .before(before.map(|(v,)| serde_json::json!({ "licenza": v })))
-            .after(serde_json::json!({ "licenza": licence }));
+        match value {
+            Some(value) => {
+                sqlx::query(
+                    "INSERT INTO installation (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(&key)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM installation WHERE key = $1")
+                    .bind(&key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let change = crate::audit::Change::entity(action, slug)
+            .before(before.map(|(v,)| shown(&v)))
+            .after(value.map(&shown));
         self.audited(tx, stamp, change).await
+    }
+
+    /// The licence administration `slug` chose for its open data (its id), if it chose one.
+    pub async fn entity_licence(&self, slug: &str) -> Result<Option<String>> {
+        self.entity_setting("licence", slug).await
+    }
+
+    /// Administration `slug`'s open data under licence `licence` (an id), with its audit entry.
+    pub async fn set_entity_licence(&self, slug: &str, licence: &str, stamp: &Stamp) -> Result<()> {
+        let shown = |v: &str| serde_json::json!({ "licenza": v });
+        let setting = ("licence", AuditAction::EntityLicence);
+        self.set_entity_setting(setting, slug, Some(licence), shown, stamp)
+            .await
+    }
+
+    /// Administration `slug`'s emblem (a PNG), if it uploaded one.
+    pub async fn entity_emblem(&self, slug: &str) -> Result<Option<Vec<u8>>> {
+        use base64::Engine;
+        let kept = self.entity_setting("emblem", slug).await?;
+        Ok(kept.and_then(|v| base64::engine::general_purpose::STANDARD.decode(v).ok()))
+    }
+
+    /// Administration `slug`'s emblem replaced by `png` (`None`: removed), with its audit entry
+    /// (the picture's size and fingerprint, not the picture).
+    pub async fn set_entity_emblem(
+        &self,
+        slug: &str,
+        png: Option<&[u8]>,
+        stamp: &Stamp,
+    ) -> Result<()> {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let engine = base64::engine::general_purpose::STANDARD;
+        let shown = |v: &str| {
+            let png = engine.decode(v).unwrap_or_default();
+            serde_json::json!({ "stemma": { "byte": png.len(), "sha256": hex::encode(Sha256::digest(&png)) } })
+        };
+        let value = png.map(|p| engine.encode(p));
+        let setting = ("emblem", AuditAction::EntityEmblem);
+        self.set_entity_setting(setting, slug, value.as_deref(), shown, stamp)
+            .await
     }
 
     /// Whether this database holds a demonstration's data.

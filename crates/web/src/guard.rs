@@ -46,6 +46,7 @@ pub fn body_limit(route: &str) -> usize {
         paths::PhaseEvidence::PATH => EVIDENCE_MAX_BYTES + BODY_LIMIT,
         paths::NewPlanDocument::PATH => cycle::documents::MAX_BYTES + BODY_LIMIT,
         paths::EvaluationStaffFile::PATH => workbook::staff::MAX_BYTES + BODY_LIMIT,
+        paths::EntityEmblem::PATH => report::emblem::MAX_BYTES + BODY_LIMIT,
         _ => BODY_LIMIT,
     }
 }
@@ -57,6 +58,7 @@ fn upload_limit(route: &str) -> Option<usize> {
         paths::PhaseEvidence::PATH => Some(EVIDENCE_MAX_BYTES),
         paths::NewPlanDocument::PATH => Some(cycle::documents::MAX_BYTES),
         paths::EvaluationStaffFile::PATH => Some(workbook::staff::MAX_BYTES),
+        paths::EntityEmblem::PATH => Some(report::emblem::MAX_BYTES),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@ mod audit;
 mod changes;
 mod diagnostics;
 mod draft;
+mod entity;
 mod evaluation;
 mod events;
 mod evidence;
@@ -32,6 +33,7 @@ mod search;
 mod signin;
 pub(crate) mod transparency;
 mod unit;
+mod upload;
 mod workbook;
 
 use std::sync::Arc;
@@ -151,6 +153,10 @@ pub fn routes(r: Routes) -> Routes {
         .get(opendata::page)
         .get(opendata::file)
         .post(opendata::licence)
+        .get(entity::page)
+        .post(entity::upload)
+        .post(entity::remove)
+        .get(entity::image)
         .get(papers::file)
         .get(relazione::page)
         .post(relazione::step)

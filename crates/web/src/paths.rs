@@ -63,6 +63,14 @@ addresses! { AppError;
     OpenData "/dati";
     /// The licence an administration chooses for its open data (its planning office posts it).
     OpenDataLicence "/dati/licenza";
+    /// «L'amministrazione»: the emblem (and where the licence is chosen), for its planning office.
+    Entity "/ente";
+    /// The emblem uploaded (multipart, the form's token in the address).
+    EntityEmblem "/ente/stemma";
+    /// The emblem removed.
+    EntityEmblemRemoval "/ente/stemma/rimozione";
+    /// An administration's emblem as a PNG (`{slug}.png`), public as its documents.
+    EmblemImage "/stemmi/{file}" { file: String };
     /// A file of the open data: a table as `.csv` or `.json`, `datapackage.json`,
     /// `catalogo-dcat.json`.
     OpenDataFile "/dati/{file}" { file: String };

@@ -67,6 +67,8 @@ pub enum AuditAction {
     RelazionePublish,
     /// The licence an administration chose for its open data.
     EntityLicence,
+    /// An administration's emblem uploaded or removed.
+    EntityEmblem,
 }
 
 /// The kinds with a fixed code, and theirs (the lifecycle's acts are `plan.act.{kind}`).
@@ -114,6 +116,7 @@ const CODES: &[(AuditAction, &str)] = &[
     (AuditAction::RelazioneValidate, "relazione.validate"),
     (AuditAction::RelazionePublish, "relazione.publish"),
     (AuditAction::EntityLicence, "entity.licence"),
+    (AuditAction::EntityEmblem, "entity.emblem"),
 ];
 
 impl AuditAction {

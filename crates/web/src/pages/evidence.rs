@@ -4,8 +4,8 @@
 
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::http::HeaderValue;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::messages;
 use maud::{Markup, html};
@@ -67,41 +67,6 @@ pub fn section(
     }
 }
 
-fn bad_upload() -> AppError {
-    AppError::Unprocessable(
-        "Il documento non è arrivato intero (al massimo 10 MB): riprovare.".into(),
-    )
-}
-
-/// A multipart field's bytes, up to `max` (`words`: the limit as people read it, `10 MB`);
-/// more is refused as it arrives, not once read.
-pub(crate) async fn bounded(
-    field: &mut axum::extract::multipart::Field<'_>,
-    max: usize,
-    words: &str,
-) -> Result<Vec<u8>, AppError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge {
-                max_bytes: Some(max),
-            }
-        } else {
-            AppError::Unprocessable(format!(
-                "Il documento non è arrivato intero (al massimo {words}): riprovare."
-            ))
-        }
-    })? {
-        if bytes.len() + chunk.len() > max {
-            return Err(AppError::Unprocessable(format!(
-                "Il file supera i {words}."
-            )));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
-}
-
 /// Receives a file. Who asks, the form's token (in the address) and the plan's state are
 /// checked before the body is read (the guard, then here); the file is read in chunks up to
 /// its limit, a few uploads at a time.
@@ -114,31 +79,14 @@ pub async fn upload(
     let session = viewer.0.as_ref().ok_or(AppError::SignIn)?;
     let cycle = state.cycle();
     let (v, located) = cycle.may_attach(&p.plan, &session.person, p.at()).await?;
-    let mut multipart = multipart.map_err(|_| {
-        AppError::BadRequest("Il modulo inviato non è valido: ricaricare la pagina.".into())
-    })?;
-    let _place = tokio::time::timeout(state.limits.upload_wait, state.uploads.acquire())
-        .await
-        .map_err(|_| AppError::Busy)?
-        .map_err(|_| AppError::Busy)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| bad_upload())? {
-        if field.name() == Some("file") && file.is_none() {
-            let name = field.file_name().unwrap_or_default().to_owned();
-            file = Some((name, bounded(&mut field, MAX_BYTES, "10 MB").await?));
-        } else {
-            // Other fields (the token a form may still carry) are read past, bounded too.
-            bounded(&mut field, 64 * 1024, "64 kB").await?;
-        }
-    }
-    let (name, content) = file.unwrap_or_default();
+    let file = super::upload::receive(&state, multipart, MAX_BYTES).await?;
     cycle
         .attach_evidence(
             &p.plan,
             &session.person,
             p.at(),
-            &name,
-            &content,
+            &file.name,
+            &file.bytes,
             &cycle.stamp(&session.person),
         )
         .await?;

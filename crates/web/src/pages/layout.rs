@@ -376,6 +376,9 @@ fn account(who: &Viewer) -> Markup {
                 a href="/account" { (person.name) }
                 @if person.roles.contains(&domain::Role::Admin) {
                     " · " a href="/persone" { "Persone" }
+                    @if person.entity.is_some() {
+                        " · " a href=(paths::Entity) { "Amministrazione" }
+                    }
                 }
                 @if person.roles.iter().any(|r| matches!(r, domain::Role::Admin | domain::Role::Evaluator | domain::Role::Auditor)) {
                     " · " a href="/registro" { "Registro" }

@@ -19,7 +19,6 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use store::Person;
 
-use super::evidence::bounded;
 use super::forms::Signed;
 use super::layout::{Page, render};
 use super::{PageResult, see_other};
@@ -346,37 +345,13 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let person = planning_office(&viewer)?.clone();
-    let mut multipart = multipart.map_err(|_| {
-        AppError::BadRequest("Il modulo inviato non è valido: ricaricare la pagina.".into())
-    })?;
-    let _place = tokio::time::timeout(state.limits.upload_wait, state.uploads.acquire())
-        .await
-        .map_err(|_| AppError::Busy)?
-        .map_err(|_| AppError::Busy)?;
-    let words = messages::file_size(documents::MAX_BYTES as u64);
-    let incomplete = || {
-        AppError::Unprocessable(format!(
-            "Il documento non è arrivato intero (al massimo {words}): riprovare."
-        ))
-    };
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| incomplete())? {
-        if field.name() == Some("file") && file.is_none() {
-            let name = field.file_name().unwrap_or_default().to_owned();
-            file = Some((
-                name,
-                bounded(&mut field, documents::MAX_BYTES, &words).await?,
-            ));
-        } else {
-            bounded(&mut field, 64 * 1024, "64 kB").await?;
-        }
-    }
+    let file = super::upload::receive(&state, multipart, documents::MAX_BYTES).await?;
     let blank = defaults(&state, &person).await?;
     let refuse = async |message: String, findings: Vec<Diagnostic>| {
         let refused = Refused { message, findings };
         refused_page(&state, &viewer, &blank, &[], Some(&refused)).await
     };
-    let (name, bytes) = file.unwrap_or_default();
+    let super::upload::Upload { name, bytes, .. } = file;
     if bytes.is_empty() {
         return refuse(
             "Scegliere il documento da cui creare il piano.".into(),

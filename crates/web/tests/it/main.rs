@@ -291,6 +291,27 @@ impl TestApp {
         self.signed_in(username, name, &[role], &[]).await
     }
 
+    /// The planning office of the plan's administration (an `admin` of its entity, not of the
+    /// whole installation), signed in.
+    pub async fn planning_office(&self) -> User {
+        let password = "ufficio-password-1234";
+        self.store
+            .add_person(
+                &NewPerson {
+                    username: domain::Username::parse("ufficio").unwrap(),
+                    name: "Ufficio Programmazione".into(),
+                    entity: Some(PLAN_ID.entity().into()),
+                    roles: vec![Role::Admin],
+                    units: vec![],
+                    password_hash: Some(web::auth::hash_password(password).unwrap()),
+                },
+                &stamp("test"),
+            )
+            .await
+            .unwrap();
+        self.login("ufficio", password).await
+    }
+
     /// Creates an account with a known password and signs it in.
     pub async fn signed_in(
         &self,

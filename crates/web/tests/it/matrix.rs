@@ -148,6 +148,16 @@ fn expected(method: &Method, path: &str, who: Who, state: PlanState) -> u16 {
         ) => 200,
         // The open data's licence: the planning office's; an empty form refused as such.
         ("POST", "/dati/licenza") => by(&[Admin], 422),
+        // «L'amministrazione»: its planning office's (an installation's account is told it has
+        // no administration of its own).
+        ("GET", "/ente") => by(&[Admin], 200),
+        // The emblem goes as multipart with its token in the address: a urlencoded form
+        // without it is refused before its body is read.
+        ("POST", "/ente/stemma") => signed_in(403),
+        // An installation-wide account has no administration's emblem to remove.
+        ("POST", "/ente/stemma/rimozione") => by(&[Admin], 422),
+        // No administration's emblem of that name (`1`).
+        ("GET", "/stemmi/{file}") => 404,
         // Open data: no file of that name (`1`).
         ("GET", "/dati/{file}") => 404,
         // A paper of the plan: no paper of that name (`1`).

@@ -112,22 +112,7 @@ async fn open_data_holds_what_the_public_may_read_described_by_its_package() {
 
         // The administration's planning office chooses another licence: the plans' rows, the
         // package and the catalogue say it; nobody else may choose it.
-        let password = "ufficio-password-1234";
-        app.store
-            .add_person(
-                &store::NewPerson {
-                    username: domain::Username::parse("ufficio").unwrap(),
-                    name: "Ufficio Programmazione".into(),
-                    entity: Some("citta-di-alessandria".into()),
-                    roles: vec![domain::Role::Admin],
-                    units: vec![],
-                    password_hash: Some(web::auth::hash_password(password).unwrap()),
-                },
-                &store::testing::stamp("test"),
-            )
-            .await
-            .unwrap();
-        let office = app.login("ufficio", password).await;
+        let office = app.planning_office().await;
         assert!(
             office
                 .text("/dati")

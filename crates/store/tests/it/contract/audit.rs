@@ -61,6 +61,27 @@ async fn every_kind_of_write_appends_one_chained_entry_read_back_by_plan_and_sub
             "{b}"
         );
 
+        // Its emblem: kept byte for byte, its entry the size and fingerprint, never the
+        // picture; removed, read back as none.
+        assert_eq!(s.entity_emblem("ente").await.unwrap(), None, "{b}");
+        let png: &[u8] = b"\x89PNG\r\n\x1a\n and the rest";
+        let uploaded = s.set_entity_emblem("ente", Some(png), &ada);
+        run.write("entity.emblem", |_| "ente/ente".into(), uploaded)
+            .await;
+        let said = json!({ "stemma": { "byte": png.len(),
+            "sha256": hex::encode(<sha2::Sha256 as sha2::Digest>::digest(png)) } });
+        run.entry_says(None, Some(said.clone()));
+        assert_eq!(
+            s.entity_emblem("ente").await.unwrap().as_deref(),
+            Some(png),
+            "{b}"
+        );
+        let removed = s.set_entity_emblem("ente", None, &ada);
+        run.write("entity.emblem", |_| "ente/ente".into(), removed)
+            .await;
+        run.entry_says(Some(said), None);
+        assert_eq!(s.entity_emblem("ente").await.unwrap(), None, "{b}");
+
         let log = s.audit_log(&AuditFilter::default()).await.unwrap();
         let written: BTreeSet<String> = log.iter().map(|e| e.action.clone()).collect();
         let every: BTreeSet<String> = AuditAction::all()

@@ -271,26 +271,8 @@ pub async fn upload(
     if !person.roles.contains(&Role::Personnel) {
         return Err(cycle::Refusal::Denied(domain::Refusal::Role(&[Role::Personnel])).into());
     }
-    let mut multipart = multipart.map_err(|_| {
-        AppError::BadRequest("Il modulo inviato non è valido: ricaricare la pagina.".into())
-    })?;
-    let _place = tokio::time::timeout(state.limits.upload_wait, state.uploads.acquire())
-        .await
-        .map_err(|_| AppError::Busy)?
-        .map_err(|_| AppError::Busy)?;
-    let mut file = None;
-    while let Some(mut f) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::Unprocessable("Il file non è arrivato intero: riprovare.".into()))?
-    {
-        let bytes =
-            crate::pages::evidence::bounded(&mut f, workbook::staff::MAX_BYTES, "8 MB").await?;
-        if f.name() == Some("file") && file.is_none() {
-            file = Some(bytes);
-        }
-    }
-    let bytes = file.unwrap_or_default();
+    let file = crate::pages::upload::receive(&state, multipart, workbook::staff::MAX_BYTES).await?;
+    let bytes = file.bytes;
     let members = if bytes.is_empty() {
         Err(vec!["Scegliere il file dell'elenco.".to_string()])
     } else {
