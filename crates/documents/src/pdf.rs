@@ -85,6 +85,30 @@ impl World for Paper {
     }
 }
 
+/// The cells of column `i`.
+fn cells(rows: &[Vec<String>], i: usize) -> impl Iterator<Item = &str> {
+    rows.iter()
+        .filter_map(move |r| r.get(i).map(String::as_str))
+}
+
+/// A column's share of a table's width, from what it holds: its longest cell (up to 60
+/// characters, where a long text wraps anyway), never less than its heading's longest word.
+/// Given to the layout as fractions, so that Typst need not measure every cell to size the
+/// columns (a table's automatic widths are most of a long plan's typesetting time).
+fn width<'a>(heading: &str, cells: impl Iterator<Item = &'a str>) -> usize {
+    let word = heading
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let longest = cells
+        .flat_map(str::lines)
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    longest.min(60).max(word).max(3)
+}
+
 /// The document as the layout reads it.
 pub(crate) fn data(doc: &Document) -> Value {
     let blocks: Vec<Value> = doc
@@ -109,6 +133,10 @@ pub(crate) fn data(doc: &Document) -> Value {
                 // cells when the column comes before them, below when after.
                 let narrow: Vec<usize> = (0..columns.len()).filter(|&i| !columns[i].wide).collect();
                 let first = narrow.first().copied().unwrap_or(usize::MAX);
+                let widths: Vec<usize> = narrow
+                    .iter()
+                    .map(|&i| width(&columns[i].name, cells(rows, i)))
+                    .collect();
                 let rows: Vec<Value> = rows
                     .iter()
                     .map(|r| {
@@ -135,7 +163,11 @@ pub(crate) fn data(doc: &Document) -> Value {
                 json!({
                     "kind": "table",
                     "caption": caption,
-                    "columns": narrow.iter().map(|&i| json!({ "name": columns[i].name, "numeric": columns[i].numeric })).collect::<Vec<_>>(),
+                    "columns": narrow.iter().zip(&widths).map(|(&i, w)| json!({
+                        "name": columns[i].name,
+                        "numeric": columns[i].numeric,
+                        "width": w,
+                    })).collect::<Vec<_>>(),
                     "rows": rows,
                 })
             }

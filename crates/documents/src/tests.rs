@@ -154,3 +154,36 @@ fn formats_are_named_by_their_extension() {
     }
     assert_eq!(Format::parse("odt"), None);
 }
+
+#[test]
+fn columns_share_the_width_by_what_they_hold() {
+    use super::pdf::data;
+    let mut doc = sample();
+    doc.table(
+        "Solo testo lungo",
+        vec![Column::wide("Descrizione")],
+        vec![vec!["Una riga sola, tutta la larghezza.".into()]],
+    );
+    let d = data(&doc);
+    let tables: Vec<&serde_json::Value> = d["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] == "table")
+        .collect();
+    let widths = |t: &serde_json::Value| -> Vec<u64> {
+        t["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["width"].as_u64().unwrap())
+            .collect()
+    };
+    // «Fase» holds one digit: its heading's word («Fase», 4); the description its longest
+    // line («Analisi $ dei [dati]», 20: a line break splits the other); «Incidenza %» two
+    // digits: its heading's longest word («Incidenza», 9).
+    assert_eq!(widths(tables[0]), vec![4, 20, 9]);
+    // A table of long text only: no column beside it, and it still typesets.
+    assert_eq!(widths(tables[1]), Vec::<u64>::new());
+    assert!(render(&doc, Format::Pdf).unwrap().starts_with(b"%PDF-"));
+}
