@@ -190,6 +190,11 @@ mod tests {
             upload_limit("/piani/nuovo/documento"),
             Some(cycle::documents::MAX_BYTES)
         );
+        assert_eq!(
+            upload_limit("/ente/stemma"),
+            Some(report::emblem::MAX_BYTES)
+        );
+        assert!(body_limit("/ente/stemma") > report::emblem::MAX_BYTES);
         assert_eq!(upload_limit("/piani/nuovo"), None);
         assert_eq!(plan_in("/piani/roma-2021/atti"), Some("roma-2021"));
         assert_eq!(plan_in("/api/v1/plans/roma-2021/acts"), Some("roma-2021"));

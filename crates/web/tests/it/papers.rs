@@ -158,6 +158,10 @@ async fn the_planning_office_uploads_its_emblem_and_every_paper_carries_it() {
             assert!(r.text().await.unwrap().contains(words), "{b} {file}");
         }
         assert_eq!(app.get(&image).await.status(), 404, "{b}");
+        // More than 2 MB is refused by its declared length, before the body is read.
+        let big = vec![0u8; 3 << 20];
+        let r = office.upload("/ente/stemma", "grande.png", &big).await;
+        assert_eq!(r.status(), 413, "{b}");
         // Nobody else uploads it: another role, an account of the whole installation.
         let board = app.signed_in_as(Role::Board).await;
         let png = picture(60, 90, image::ImageFormat::Png);
