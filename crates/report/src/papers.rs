@@ -1,7 +1,8 @@
 //! The plan's own papers as documents (issue 16, point 2): the whole plan — its units, each
-//! with its cards as the seed lays them out (the card's fields, its phases table, its
-//! deadlines, results and resources), under a table of contents —, one unit with its cards,
-//! and one objective card. Pure functions of the plan.
+//! with its cards as the seed lays them out (each card on its own page: the unit and its
+//! head, the card's fields, its phases table, its deadlines, results and resources, and the
+//! places for the head's signature and the Nucleo's «visto»), under a table of contents —,
+//! one unit with its cards, and one objective card. Pure functions of the plan.
 
 use chrono::NaiveDate;
 use domain::{Objective, Plan, Unit, messages};
@@ -11,12 +12,10 @@ use crate::document::{Column, Document, number};
 /// The card's blocks, after a heading of `level`.
 fn card_into(doc: &mut Document, plan: &Plan, o: &Objective, level: u8) {
     doc.heading(level, format!("Obiettivo {}: {}", o.label, o.title));
-    let unit = plan
-        .unit(&o.unit)
-        .map(|u| u.name.clone())
-        .unwrap_or_default();
+    let unit = plan.unit(&o.unit);
     doc.fields(vec![
-        ("Unità", unit),
+        ("Unità", unit.map(|u| u.name.clone()).unwrap_or_default()),
+        ("Dirigente", unit.map(heads).unwrap_or_default()),
         (
             "Finalità strategiche",
             o.strategic_purpose.clone().unwrap_or_default(),
@@ -98,28 +97,37 @@ fn card_into(doc: &mut Document, plan: &Plan, o: &Objective, level: u8) {
             o.financial_resources.clone().unwrap_or_default(),
         ),
     ]);
+    // Where the card is signed, as the seed's cards end.
+    doc.paragraph("Il Dirigente")
+        .paragraph("Visto di validazione: il Nucleo di Valutazione");
 }
 
-fn unit_into(doc: &mut Document, plan: &Plan, u: &Unit, level: u8) {
-    doc.heading(level, u.name.clone());
-    let heads: Vec<String> = u
-        .heads
+/// The unit's heads, each with their role.
+fn heads(u: &Unit) -> String {
+    u.heads
         .iter()
         .map(|h| match &h.role {
             Some(r) => format!("{}, {r}", h.name),
             None => h.name.clone(),
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn unit_into(doc: &mut Document, plan: &Plan, u: &Unit, level: u8) {
+    doc.heading(level, u.name.clone());
     doc.fields(vec![
         ("Tipo", messages::unit_kind(u.kind).to_owned()),
-        ("Responsabili", heads.join("; ")),
+        ("Responsabili", heads(u)),
         (
             "Personale assegnato",
             u.staff.map(|s| s.to_string()).unwrap_or_default(),
         ),
         ("Macrofunzioni", u.functions.join("; ")),
     ]);
+    // Each card on its own page, as the seed's.
     for o in plan.objectives.iter().filter(|o| o.unit == u.id) {
+        doc.page_break();
         card_into(doc, plan, o, level + 1);
     }
 }
