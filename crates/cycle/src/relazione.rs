@@ -171,6 +171,20 @@ pub enum RelazioneStep {
 
 impl Cycle {
     /// The Relazione of plan `id` for `person` (`None`: the public, once it is published).
+    /// Whether the Relazione of `view`'s plan is late today (the home page's warning): the
+    /// plan has run, 30 June of the next year is past and it is not validated. The store is
+    /// asked only once the day is past.
+    pub async fn relazione_late(&self, view: &View) -> Outcome<bool> {
+        let today = self.today();
+        if view.summary.state < PlanState::InExecution
+            || domain::relazione::due(view.plan.year).is_none_or(|d| today <= d)
+        {
+            return Ok(false);
+        }
+        let (relazione, _) = self.store.relazione(view.id()).await?;
+        Ok(relazione.late(view.plan.year, today))
+    }
+
     pub async fn relazione(&self, id: &PlanId, person: Option<&Person>) -> Outcome<Reported> {
         let (view, actor) = self.view(id, person, person.is_some()).await?;
         let r = self.reported(view, actor).await?;

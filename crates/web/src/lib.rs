@@ -56,6 +56,8 @@ pub struct Shared {
     demo: bool,
     /// Uploads being received at once (each holds its file in memory until it is stored).
     uploads: Arc<tokio::sync::Semaphore>,
+    /// Papers being typeset at once.
+    papers: Arc<tokio::sync::Semaphore>,
 }
 
 /// The clock where the server runs: the use cases' present (the command line's too).
@@ -110,6 +112,7 @@ impl AppState {
             limits: ServerLimits::default(),
             demo: false,
             uploads: Arc::new(tokio::sync::Semaphore::new(ServerLimits::default().uploads)),
+            papers: Arc::new(tokio::sync::Semaphore::new(ServerLimits::default().papers)),
         }))
     }
 
@@ -122,6 +125,7 @@ impl AppState {
     pub fn with_limits(mut self, limits: ServerLimits) -> Self {
         let own = self.own();
         own.uploads = Arc::new(tokio::sync::Semaphore::new(limits.uploads.max(1)));
+        own.papers = Arc::new(tokio::sync::Semaphore::new(limits.papers.max(1)));
         own.limits = limits;
         self
     }

@@ -41,6 +41,9 @@ pub struct ServerLimits {
     /// wait for a place up to `upload_wait`, then are told to try again.
     pub uploads: usize,
     pub upload_wait: Duration,
+    /// Papers typeset at once (a PDF takes a processor and up to about 150 MB while it is
+    /// made); more wait for a place up to `upload_wait`, then are told to try again.
+    pub papers: usize,
     /// How long requests in flight may finish once the server is asked to stop.
     pub shutdown_grace: Duration,
 }
@@ -55,6 +58,7 @@ impl Default for ServerLimits {
             max_connections: 10_000,
             uploads: 4,
             upload_wait: Duration::from_secs(15),
+            papers: 2,
             shutdown_grace: Duration::from_secs(10),
         }
     }

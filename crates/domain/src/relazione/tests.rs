@@ -65,17 +65,23 @@ fn measured() -> (Plan, Settings, PlanScores) {
         vec![Some(day(2021, 9, 1))],
     ];
     let actuals = vec![vec![Some(dec("36"))], vec![None], vec![None]];
-    let scores = score(
-        &p,
-        &s,
-        &Facts {
-            done: &done,
-            actuals: &actuals,
-            ..Facts::default()
-        },
-        day(2021, 12, 31),
-    );
+    let scores = scored(&p, &s, &done, &actuals);
     (p, s, scores)
+}
+
+/// The plan scored at the year's end with these phases done and these actuals.
+fn scored(
+    p: &Plan,
+    s: &Settings,
+    done: &[Vec<Option<NaiveDate>>],
+    actuals: &[Vec<Option<Decimal>>],
+) -> PlanScores {
+    let facts = Facts {
+        done,
+        actuals,
+        ..Facts::default()
+    };
+    score(p, s, &facts, day(2021, 12, 31))
 }
 
 #[test]
@@ -113,16 +119,7 @@ fn a_missing_actual_is_non_rilevato_and_a_shortfall_beyond_tolerance_needs_a_rea
     // the indicator says «non rilevato» (no actual, no deviation).
     let done = vec![vec![None, None], vec![None], vec![None]];
     let actuals = vec![vec![None], vec![None], vec![None]];
-    let blank = score(
-        &p,
-        &s,
-        &Facts {
-            done: &done,
-            actuals: &actuals,
-            ..Facts::default()
-        },
-        day(2021, 12, 31),
-    );
+    let blank = scored(&p, &s, &done, &actuals);
     let r = super::rows(&p, &s, &blank, dec("10"));
     assert_eq!(r[0].measures[1].actual, None);
     assert_eq!(r[0].measures[1].deviation, None);

@@ -72,15 +72,7 @@ pub async fn page(
                 )
                 .is_ok()
                     && v.summary.state >= domain::PlanState::InExecution;
-                // Past 30 June of the next year, a running plan's Relazione not validated.
-                let late = v.summary.state >= domain::PlanState::InExecution
-                    && domain::relazione::due(v.plan.year).is_some_and(|d| today() > d)
-                    && state
-                        .store
-                        .relazione(v.id())
-                        .await?
-                        .0
-                        .late(v.plan.year, today());
+                let late = state.cycle().relazione_late(&v).await?;
                 views.push((v, results, late));
             }
             Err(AppError::NotFound(_)) => unseen.push(summary),

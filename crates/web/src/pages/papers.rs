@@ -2,7 +2,8 @@
 //! docx,xlsx}` — `piano`, `unita?unita=…`, `obiettivo?obiettivo=UNITÀ/ETICHETTA`,
 //! `monitoraggio?al=AAAA-MM-GG`, `relazione`, `validazione`, `scheda?matricola=…`, `premi` —,
 //! each for whoever may read its page (`cycle::papers`), typeset away from the server's
-//! threads. `links` writes the three formats' links a page offers.
+//! threads, a few at a time (`ServerLimits::papers`: past them, a request waits its turn for
+//! a while, then is told to try again). `links` writes the three formats' links a page offers.
 
 use axum::extract::Query;
 use axum::response::Response;
@@ -59,6 +60,11 @@ pub async fn file(
     let id = pg.v.id().clone();
     let doc = pg.state.cycle().paper(&id, &paper, reader).await?;
     let name = format!("{}.{}", paper.file_stem(&id), format.extension());
+    let state = &pg.state;
+    let _place = tokio::time::timeout(state.limits.upload_wait, state.papers.acquire())
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Busy)?;
     let bytes = tokio::task::spawn_blocking(move || documents::render(&doc, format))
         .await
         .map_err(|e| AppError::Internal(format!("typesetting task: {e}")))?

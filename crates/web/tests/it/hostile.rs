@@ -439,3 +439,34 @@ async fn calendar_feeds_hold_whatever_a_plan_says_and_links_ignore_host() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn papers_are_typeset_a_few_at_a_time_and_the_rest_told_to_come_back() {
+    // One paper at a time, and no waiting for a turn: of four asked at once, the first is
+    // made and the others are told to try again shortly.
+    let limits = ServerLimits {
+        papers: 1,
+        upload_wait: Duration::ZERO,
+        ..ServerLimits::default()
+    };
+    let app = TestApp::spawn_limited(store::testing::fresh_sqlite(), over_http(), limits).await;
+    app.approve_plan().await;
+    let url = format!("{}/piani/{PLAN}/documenti/piano.pdf", app.base);
+    let ask = || app.client.get(&url).send();
+    let (a, b, c, d) = tokio::join!(ask(), ask(), ask(), ask());
+    let answers = [a, b, c, d].map(Result::unwrap);
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert!(statuses.contains(&503), "{statuses:?}");
+    for r in answers.iter().filter(|r| r.status() == 503) {
+        assert!(r.headers().contains_key("retry-after"));
+    }
+    // Once they are done, the next one is made.
+    assert_eq!(
+        app.get(&format!("/piani/{PLAN}/documenti/piano.pdf"))
+            .await
+            .status(),
+        200
+    );
+    app.stop().await;
+}
