@@ -85,6 +85,38 @@ impl World for Paper {
     }
 }
 
+/// Whether a character can go into the PDF/A: a font has it, and it is not one the standard
+/// refuses (private use, non-characters, the byte order mark).
+fn printable(c: char) -> bool {
+    let private = matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}');
+    let non_character =
+        matches!(c, '\u{FDD0}'..='\u{FDEF}' | '\u{FEFF}') || (u32::from(c) & 0xFFFE) == 0xFFFE;
+    c.is_ascii()
+        || (!private
+            && !non_character
+            && SHARED
+                .fonts
+                .iter()
+                .any(|f| f.info().coverage.contains(u32::from(c))))
+}
+
+/// Every text of the document's data as the PDF/A can show it: a character no font has (an
+/// emoji, an ideogram) or the standard refuses becomes «?», so that one such character in a
+/// plan does not keep its papers from being made.
+pub(crate) fn printable_texts(value: &mut Value) {
+    match value {
+        Value::String(text) if !text.chars().all(printable) => {
+            *text = text
+                .chars()
+                .map(|c| if printable(c) { c } else { '?' })
+                .collect();
+        }
+        Value::Array(items) => items.iter_mut().for_each(printable_texts),
+        Value::Object(fields) => fields.values_mut().for_each(printable_texts),
+        _ => {}
+    }
+}
+
 /// The cells of column `i`.
 fn cells(rows: &[Vec<String>], i: usize) -> impl Iterator<Item = &str> {
     rows.iter()
@@ -196,7 +228,9 @@ fn diagnostics(errors: &[SourceDiagnostic]) -> String {
 
 /// `doc` as a PDF/A-2a file.
 pub(crate) fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
-    let data = serde_json::to_vec(&data(doc)).map_err(|e| e.to_string())?;
+    let mut data = data(doc);
+    printable_texts(&mut data);
+    let data = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
     let day = Datetime::from_ymd(
         doc.date.year(),
         u8::try_from(doc.date.month()).unwrap_or(1),

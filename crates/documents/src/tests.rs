@@ -187,3 +187,19 @@ fn columns_share_the_width_by_what_they_hold() {
     assert_eq!(widths(tables[1]), Vec::<u64>::new());
     assert!(render(&doc, Format::Pdf).unwrap().starts_with(b"%PDF-"));
 }
+
+#[test]
+fn text_no_font_can_show_still_makes_a_pdf_a() {
+    let mut doc = sample();
+    doc.paragraph("Razzo 🚀, ideogrammi 中文, pupazzo ☃, privato \u{E000}, fine.");
+    let pdf = render(&doc, Format::Pdf);
+    assert!(pdf.is_ok(), "{pdf:?}");
+    // What a font has stays as written; the rest becomes «?».
+    let mut data = super::pdf::data(&doc);
+    super::pdf::printable_texts(&mut data);
+    let last = data["blocks"].as_array().unwrap().last().unwrap()["text"].clone();
+    assert_eq!(last, "Razzo ?, ideogrammi ??, pupazzo ☃, privato ?, fine.");
+    // The other formats keep every character: Word and LibreOffice find a font themselves.
+    let docx = render(&doc, Format::Docx).unwrap();
+    assert!(unzip(&docx, "word/document.xml").contains("Razzo 🚀, ideogrammi 中文"));
+}
